@@ -1,0 +1,121 @@
+"""The app factory: the one composition root that wires the core, channels and journeys."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+from typing import Any
+
+from flask import Flask, Response, request
+
+from kcc import jobs
+from kcc.config import Settings, load_settings
+from kcc.crypto import DataCipher
+from kcc.db import db
+from kcc.errors import KccError
+from kcc.http.problems import KccApi, register_error_handlers
+from kcc.privacy.context import set_current
+
+API_VERSION = "1.0.0"
+PLUGINS = ("channels", "journeys")
+MAX_BODY_BYTES = 1024 * 1024
+JSON_TYPES = ("application/json", "application/merge-patch+json")
+
+
+class UnsupportedMediaType(KccError):
+    status = 415
+    title = "Unsupported Media Type"
+    type_slug = "unsupported-media-type"
+
+
+class KccFlask(Flask):
+    """Commits the request's one transaction when the view returned normally."""
+
+    def dispatch_request(self) -> Any:
+        rv = super().dispatch_request()
+        db.commit()
+        return rv
+
+
+def create_app(settings: Settings | None = None, plugins: tuple[str, ...] | None = None) -> Flask:
+    """Build the app from ``settings`` (default: the environment) and load the plugins."""
+    app = KccFlask("kcc", instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    settings = settings or load_settings(instance_path=app.instance_path)
+    _configure(app, settings)
+    db.configure(settings.database_url)
+    app.extensions["kcc.cipher"] = DataCipher(settings.data_key)
+    jobs.init_app(app)
+    jobs.register_periodic("outbox-sweep", "kcc.events.outbox.sweep_now", settings.sweep_interval_seconds)
+    api = KccApi(app)
+    app.extensions["kcc.api"] = api
+    register_error_handlers(app)
+    _register_core(api)
+    _register_hooks(app)
+    for name in PLUGINS if plugins is None else plugins:
+        module = importlib.import_module(name)
+        module.init_app(app)
+    return app
+
+
+def _configure(app: Flask, settings: Settings) -> None:
+    app.config.update(
+        KCC_SETTINGS=settings,
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        API_TITLE="KCC — municipal contact centre API",
+        API_VERSION=API_VERSION,
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        API_SPEC_OPTIONS={
+            "info": {"description": "Parties, contact moments, tasks and the customer view of the KCC."},
+            "components": {
+                "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            },
+            "security": [{"bearer": []}],
+        },
+        JSON_SORT_KEYS=False,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.is_production,
+    )
+    logging.basicConfig(level=logging.INFO if settings.is_production else logging.WARNING)
+
+
+def _register_core(api: KccApi) -> None:
+    from kcc.auth.api import blp as users
+    from kcc.contacts.api import blp as contacts
+    from kcc.health.api import blp as health
+    from kcc.parties.api import blp as parties
+    from kcc.privacy.api import blp as processing_log
+    from kcc.tasks.api import blp as tasks
+    from kcc.view.api import blp as view
+
+    for blueprint in (health, users, parties, view, contacts, tasks, processing_log):
+        api.register_blueprint(blueprint)
+
+
+def _register_hooks(app: Flask) -> None:
+    @app.before_request
+    def _require_json() -> None:
+        if request.method in ("POST", "PUT", "PATCH") and request.path.startswith("/api/"):
+            if request.content_length or request.headers.get("Transfer-Encoding"):
+                if request.mimetype not in JSON_TYPES:
+                    raise UnsupportedMediaType(
+                        f"send the body as application/json, not {request.mimetype or 'no type'}"
+                    )
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        response.headers["API-Version"] = API_VERSION
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if request.path.startswith("/api/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.teardown_request
+    def _teardown(_exc: BaseException | None) -> None:
+        db.remove()
+        set_current(None)

@@ -1,0 +1,95 @@
+"""Routes for users and API tokens (admins), and /api/v1/me for everyone."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import marshmallow as ma
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import validate
+from sqlalchemy import select
+
+from kcc.auth import services
+from kcc.auth.access import bearer_token, current_user, requires
+from kcc.auth.models import User
+from kcc.constants import Role
+from kcc.db import db
+from kcc.http.schemas import StrictSchema
+from kcc.privacy.activities import Activity
+
+blp = Blueprint("users", __name__, url_prefix="/api/v1", description="Users, roles and API tokens.")
+
+ALL_ROLES = tuple(Role)
+
+
+class UserInSchema(StrictSchema):
+    name = ma.fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9._@-]{2,150}$"))
+    role = ma.fields.String(required=True, validate=validate.OneOf([r.value for r in Role]))
+    display_name = ma.fields.String(load_default="", validate=validate.Length(max=200))
+    team = ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+
+
+class UserSchema(ma.Schema):
+    id = ma.fields.UUID(attribute="uuid")
+    name = ma.fields.String()
+    display_name = ma.fields.String()
+    role = ma.fields.String()
+    team = ma.fields.String(allow_none=True)
+    is_active = ma.fields.Boolean()
+
+
+class IssuedTokenSchema(ma.Schema):
+    user = ma.fields.Nested(UserSchema)
+    token = ma.fields.String(metadata={"description": "Shown once; store it safely."})
+
+
+class TokenInSchema(StrictSchema):
+    label = ma.fields.String(load_default="", validate=validate.Length(max=100))
+
+
+@blp.route("/me")
+class Me(MethodView):
+    @requires(*ALL_ROLES, activity=Activity.SYSTEM)
+    @blp.response(200, UserSchema)
+    def get(self) -> Any:
+        """Who the token belongs to"""
+        return current_user()
+
+
+@blp.route("/users")
+class Users(MethodView):
+    @requires(Role.ADMIN, activity=Activity.SYSTEM)
+    @blp.response(200, UserSchema(many=True))
+    def get(self) -> Any:
+        """List users"""
+        return list(db.session().scalars(select(User).order_by(User.name)))
+
+    @requires(Role.ADMIN, activity=Activity.SYSTEM)
+    @blp.arguments(UserInSchema)
+    @blp.response(201, IssuedTokenSchema)
+    def post(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Create a user; the answer holds its first API token, shown only this once"""
+        user, token = services.create_user(**data)
+        return {"user": user, "token": token}
+
+
+@blp.route("/users/<uuid:user_id>/tokens")
+class UserTokens(MethodView):
+    @requires(Role.ADMIN, activity=Activity.SYSTEM)
+    @blp.arguments(TokenInSchema)
+    @blp.response(201, IssuedTokenSchema)
+    def post(self, data: dict[str, Any], user_id: uuid.UUID) -> dict[str, Any]:
+        """Issue another API token for a user"""
+        user = services.find_user(user_id)
+        return {"user": user, "token": services.issue_token(user, data["label"])}
+
+
+@blp.route("/tokens/current")
+class CurrentToken(MethodView):
+    @requires(*ALL_ROLES, activity=Activity.SYSTEM)
+    @blp.response(204)
+    def delete(self) -> None:
+        """Revoke the token this request was made with"""
+        services.revoke_token_value(bearer_token() or "")

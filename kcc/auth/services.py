@@ -1,0 +1,74 @@
+"""Create users, issue and revoke API tokens, authenticate bearer tokens."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import current_app
+from sqlalchemy import select
+
+from kcc.auth.models import ApiToken, User
+from kcc.constants import Role
+from kcc.crypto import hash_api_token, new_api_token
+from kcc.db import db, utcnow
+from kcc.errors import Conflict, NotFound, ValidationFailed
+
+
+def _token_hash(token: str) -> str:
+    return hash_api_token(current_app.config["KCC_SETTINGS"].secret_key, token)
+
+
+def create_user(
+    name: str, role: str, display_name: str = "", team: str | None = None, password_hash: str | None = None
+) -> tuple[User, str]:
+    """Create a user and a first API token. The token is returned once and never stored."""
+    if role not in Role.__members__.values():
+        raise ValidationFailed.field("role", f"must be one of {', '.join(r.value for r in Role)}")
+    session = db.session()
+    if session.scalar(select(User.id).where(User.name == name)) is not None:
+        raise Conflict(f"a user named {name!r} exists already")
+    user = User(name=name, role=role, display_name=display_name or name, team=team, password_hash=password_hash)
+    session.add(user)
+    session.flush()
+    return user, issue_token(user, label="initial")
+
+
+def issue_token(user: User, label: str = "") -> str:
+    token = new_api_token()
+    db.session().add(ApiToken(user_id=user.id, token_hash=_token_hash(token), label=label))
+    db.session().flush()
+    return token
+
+
+def revoke_token(token_uuid: uuid.UUID) -> None:
+    token = db.session().scalar(select(ApiToken).where(ApiToken.uuid == token_uuid))
+    if token is None:
+        raise NotFound("no such token")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+
+
+def revoke_token_value(token: str) -> bool:
+    row = db.session().scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
+    if row is None:
+        return False
+    row.revoked_at = row.revoked_at or utcnow()
+    return True
+
+
+def authenticate_token(token: str) -> User | None:
+    """The active user a valid, unrevoked token belongs to, or None."""
+    return db.session().scalar(
+        select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == _token_hash(token))
+        .where(ApiToken.revoked_at.is_(None))
+        .where(User.is_active.is_(True))
+    )
+
+
+def find_user(user_uuid: uuid.UUID) -> User:
+    user = db.session().scalar(select(User).where(User.uuid == user_uuid))
+    if user is None:
+        raise NotFound(f"no user with id {user_uuid}")
+    return user

@@ -1,0 +1,144 @@
+"""The ``kcc`` command: database, users, worker, demo data and journeys."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+
+from kcc.app import create_app
+
+
+def _app() -> Flask:
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_app, add_default_commands=True, add_version_option=False)
+def main() -> None:
+    """KCC: the municipal contact-centre backend."""
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+def alembic_config():  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+    from flask import current_app
+
+    root = Path(__file__).resolve().parent.parent
+    config = Config(str(root / "alembic.ini"))
+    config.set_main_option("script_location", str(root / "migrations"))
+    config.attributes["database_url"] = current_app.config["KCC_SETTINGS"].database_url
+    return config
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Upgrade the database schema (Alembic) to REVISION, by default the newest."""
+    from alembic import command
+
+    command.upgrade(alembic_config(), revision)
+    click.echo(f"database upgraded to {revision}")
+
+
+@main.group()
+def users() -> None:
+    """Users and API tokens."""
+
+
+@users.command("create")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice(["agent", "supervisor", "process_owner", "admin", "system"]))
+@click.option("--team", default=None, help="Team the user works in.")
+@click.option("--password", is_flag=True, help="Also set a password for the web pages (asked for).")
+def users_create(name: str, role: str, team: str | None, password: bool) -> None:
+    """Create a user and print its API token (shown once)."""
+    from kcc.auth.services import create_user
+    from kcc.db import db as database
+    from kcc.errors import KccError
+
+    password_hash = None
+    if password:
+        from kcc.auth.passwords import hash_password
+
+        password_hash = hash_password(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+    try:
+        user, token = create_user(name, role, team=team, password_hash=password_hash)
+        database.commit()
+    except KccError as exc:
+        database.rollback()
+        click.echo(f"error: {exc.detail}", err=True)
+        sys.exit(2)
+    click.echo(f"created {role} {user.name} ({user.uuid})")
+    click.echo(f"API token (shown once): {token}")
+
+
+@users.command("revoke-token")
+@click.argument("token")
+def users_revoke_token(token: str) -> None:
+    """Revoke an API token."""
+    from kcc.auth.services import revoke_token_value
+    from kcc.db import db as database
+
+    found = revoke_token_value(token)
+    database.commit()
+    if not found:
+        click.echo("no such token", err=True)
+        sys.exit(2)
+    click.echo("token revoked")
+
+
+@main.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def worker(burst: bool) -> None:
+    """Run an rq worker with its scheduler, plus the periodic outbox sweep."""
+    from kcc.worker import run_worker
+
+    run_worker(burst=burst)
+
+
+@main.command("sweep")
+def sweep() -> None:
+    """Re-dispatch outbox events that were not handled in time (once)."""
+    from flask import current_app
+
+    from kcc.events.outbox import sweep as run_sweep
+
+    settings = current_app.config["KCC_SETTINGS"]
+    click.echo(f"re-dispatched {run_sweep(settings.sweep_grace_seconds)} event(s)")
+
+
+@main.command("demo-data")
+@click.option("--seed", default=14024, help="Random seed, for repeatable data.")
+def demo_data(seed: int) -> None:
+    """Load demo residents, businesses, contact moments and tasks; print logins."""
+    from kcc.demo import load_demo
+
+    load_demo(seed)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+def serve(host: str, port: int) -> None:
+    """Serve the app with the development server and an inline worker (periodic jobs)."""
+    import threading
+
+    from flask import current_app
+
+    from kcc.worker import start_periodic
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    start_periodic(app, threading.Event())
+    click.echo(f"KCC serving on http://{host}:{port}/  (API: /api/v1, OpenAPI: /api/v1/openapi.json)")
+    app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,112 @@
+"""Contact moments (Klantcontact), involved parties (Betrokkene) and subject objects."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kcc.db import Base, JSONType, UTCDateTime, new_uuid, utcnow
+
+if TYPE_CHECKING:
+    from kcc.auth.models import User
+    from kcc.parties.models import Party
+
+
+class ContactMoment(Base):
+    """One interaction on one channel: a call, a counter visit, a chat, an SMS, a form, an e-mail."""
+
+    __tablename__ = "contact_moments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=new_uuid)
+    channel: Mapped[str] = mapped_column(String(10))
+    direction: Mapped[str] = mapped_column(String(10), default="inbound")
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str | None] = mapped_column(String(30))
+    language: Mapped[str] = mapped_column(String(5), default="nl")
+    confidential: Mapped[bool] = mapped_column(default=False)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    external_id: Mapped[str | None] = mapped_column(
+        String(200), doc="The channel's own id (e.g. a Twilio MessageSid); unique per channel."
+    )
+    details: Mapped[dict[str, Any]] = mapped_column(
+        JSONType, default=dict, doc="Channel-specific fields (caller number, duration, location)."
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    agent: Mapped[User | None] = relationship(foreign_keys=[agent_id], lazy="joined")
+    involvements: Mapped[list[Involvement]] = relationship(
+        back_populates="contact_moment", cascade="all, delete-orphan", order_by="Involvement.id"
+    )
+    objects: Mapped[list[SubjectObject]] = relationship(
+        back_populates="contact_moment", cascade="all, delete-orphan", order_by="SubjectObject.id"
+    )
+
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+
+
+class Involvement(Base):
+    """A party's role in one contact moment (Betrokkene). ``occurred_at`` is copied here so
+    that one index serves the customer view's newest-first keyset pagination."""
+
+    __tablename__ = "involvements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=new_uuid)
+    contact_moment_id: Mapped[int] = mapped_column(
+        ForeignKey("contact_moments.id", ondelete="CASCADE"), index=True
+    )
+    party_id: Mapped[int] = mapped_column(ForeignKey("parties.id", ondelete="RESTRICT"))
+    role: Mapped[str] = mapped_column(String(20), default="resident")
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    contact_moment: Mapped[ContactMoment] = relationship(back_populates="involvements")
+    party: Mapped[Party] = relationship(lazy="joined", innerjoin=True)
+
+    __table_args__ = (
+        UniqueConstraint("contact_moment_id", "party_id", "role"),
+        Index("ix_involvements_party_timeline", "party_id", "occurred_at", "contact_moment_id"),
+    )
+
+
+class SubjectObject(Base):
+    """What a contact moment was about, e.g. a case (Onderwerpobject)."""
+
+    __tablename__ = "subject_objects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=new_uuid)
+    contact_moment_id: Mapped[int] = mapped_column(
+        ForeignKey("contact_moments.id", ondelete="CASCADE"), index=True
+    )
+    object_type: Mapped[str] = mapped_column(String(50), doc="e.g. case")
+    object_id: Mapped[str] = mapped_column(String(100), doc="e.g. Z-2026-001")
+    register: Mapped[str] = mapped_column(String(50), default="", doc="e.g. ZGW")
+
+    contact_moment: Mapped[ContactMoment] = relationship(back_populates="objects")
+
+    __table_args__ = (Index("ix_subject_objects_object", "object_type", "object_id"),)
+
+
+class IdempotencyRecord(Base):
+    """The first response to a POST carrying an Idempotency-Key, replayed on retries."""
+
+    __tablename__ = "idempotency_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(200))
+    method_path: Mapped[str] = mapped_column(String(300))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int]
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("user_id", "key"),)

@@ -1,0 +1,85 @@
+"""Request and response shapes for contact moments."""
+
+from __future__ import annotations
+
+import json
+
+import marshmallow as ma
+from marshmallow import validate
+
+from kcc.constants import Channel, Direction, InvolvementRole, Language, Outcome
+from kcc.http.schemas import StrictSchema
+
+
+def _choice(enum: type) -> validate.OneOf:
+    return validate.OneOf([e.value for e in enum])  # type: ignore[attr-defined]
+
+
+class InvolvementInSchema(StrictSchema):
+    party_id = ma.fields.UUID(required=True)
+    role = ma.fields.String(load_default="resident", validate=_choice(InvolvementRole))
+
+
+class ObjectInSchema(StrictSchema):
+    type = ma.fields.String(required=True, validate=validate.Length(1, 50), metadata={"description": "e.g. case"})
+    id = ma.fields.String(required=True, validate=validate.Length(1, 100), metadata={"description": "e.g. Z-2026-001"})
+    register = ma.fields.String(load_default="", validate=validate.Length(max=50))
+
+
+class ContactMomentInSchema(StrictSchema):
+    channel = ma.fields.String(required=True, validate=_choice(Channel))
+    direction = ma.fields.String(load_default="inbound", validate=_choice(Direction))
+    subject = ma.fields.String(load_default="", validate=validate.Length(max=200))
+    text = ma.fields.String(load_default="", validate=validate.Length(max=10_000))
+    outcome = ma.fields.String(load_default=None, allow_none=True, validate=_choice(Outcome))
+    language = ma.fields.String(load_default="nl", validate=_choice(Language))
+    confidential = ma.fields.Boolean(load_default=False)
+    occurred_at = ma.fields.AwareDateTime(load_default=None, allow_none=True, metadata={"description": "Defaults to now; at most 5 minutes ahead."})
+    parties = ma.fields.List(ma.fields.Nested(InvolvementInSchema), load_default=list, validate=validate.Length(max=20))
+    objects = ma.fields.List(ma.fields.Nested(ObjectInSchema), load_default=list, validate=validate.Length(max=20))
+    agent = ma.fields.UUID(load_default=None, allow_none=True, metadata={"description": "The user who handled it; defaults to the caller for staff."})
+    external_id = ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 200), metadata={"description": "The channel's own id; unique per channel."})
+    details = ma.fields.Dict(keys=ma.fields.String(validate=validate.Length(max=50)), load_default=dict, metadata={"description": "Channel-specific fields, e.g. caller_number, duration_seconds, location."})
+
+    @ma.validates("details")
+    def _small_details(self, value: dict[str, object], **_: object) -> None:
+        if len(value) > 30 or len(json.dumps(value, default=str)) > 4000:
+            raise ma.ValidationError("at most 30 fields and 4000 characters")
+
+
+class InvolvementSchema(ma.Schema):
+    party_id = ma.fields.UUID(attribute="party.uuid")
+    role = ma.fields.String()
+
+
+class ObjectSchema(ma.Schema):
+    type = ma.fields.String(attribute="object_type")
+    id = ma.fields.String(attribute="object_id")
+    register = ma.fields.String()
+
+
+class ContactMomentSchema(ma.Schema):
+    id = ma.fields.UUID(attribute="uuid")
+    channel = ma.fields.String()
+    direction = ma.fields.String()
+    subject = ma.fields.String()
+    text = ma.fields.String()
+    outcome = ma.fields.String(allow_none=True)
+    language = ma.fields.String()
+    confidential = ma.fields.Boolean()
+    occurred_at = ma.fields.AwareDateTime()
+    parties = ma.fields.List(ma.fields.Nested(InvolvementSchema), attribute="involvements")
+    objects = ma.fields.List(ma.fields.Nested(ObjectSchema))
+    agent = ma.fields.UUID(attribute="agent.uuid", allow_none=True)
+    external_id = ma.fields.String(allow_none=True)
+    details = ma.fields.Dict()
+    created_at = ma.fields.AwareDateTime()
+
+
+class ContactSearchArgs(StrictSchema):
+    party = ma.fields.UUID(metadata={"description": "Only contact moments this party was involved in."})
+    channel = ma.fields.String(validate=_choice(Channel))
+    object_type = ma.fields.String(validate=validate.Length(max=50))
+    object_id = ma.fields.String(validate=validate.Length(max=100))
+    limit = ma.fields.Integer(load_default=20, validate=validate.Range(1, 100))
+    cursor = ma.fields.String(load_default=None, validate=validate.Length(max=500))

@@ -1,0 +1,213 @@
+"""Record and read contact moments."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from kcc.auth.models import User
+from kcc.constants import Action
+from kcc.contacts.events import ContactMomentRecorded
+from kcc.contacts.models import ContactMoment, Involvement, SubjectObject
+from kcc.db import db, utcnow
+from kcc.errors import NotFound, ValidationFailed
+from kcc.events.outbox import record
+from kcc.pagination import decode_cursor, encode_cursor
+from kcc.parties.models import Party
+from kcc.privacy.services import log_processing
+
+MAX_CLOCK_SKEW = timedelta(minutes=5)
+
+
+@dataclass
+class InvolvementInput:
+    party_id: uuid.UUID
+    role: str = "resident"
+
+
+@dataclass
+class ObjectInput:
+    type: str
+    id: str
+    register: str = ""
+
+
+@dataclass
+class ContactInput:
+    channel: str
+    direction: str = "inbound"
+    subject: str = ""
+    text: str = ""
+    outcome: str | None = None
+    language: str = "nl"
+    confidential: bool = False
+    occurred_at: datetime | None = None
+    parties: list[InvolvementInput] = field(default_factory=list)
+    objects: list[ObjectInput] = field(default_factory=list)
+    agent_id: uuid.UUID | None = None
+    external_id: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    contact_moment: ContactMoment
+    created: bool
+
+
+def record_contact(data: ContactInput, recorded_by: int | None = None) -> Recorded:
+    """Store one contact moment with its parties and objects.
+
+    A repeat of the same ``(channel, external_id)`` returns the stored moment unchanged, so
+    that a channel's retries are harmless.
+    """
+    session = db.session()
+    if data.external_id:
+        existing = session.scalar(
+            _with_children(select(ContactMoment)).where(
+                ContactMoment.channel == data.channel, ContactMoment.external_id == data.external_id
+            )
+        )
+        if existing is not None:
+            return Recorded(existing, created=False)
+    occurred_at = data.occurred_at or utcnow()
+    if occurred_at > utcnow() + MAX_CLOCK_SKEW:
+        raise ValidationFailed.field("occurred_at", "lies in the future")
+    party_keys = _party_keys([p.party_id for p in data.parties])
+    moment = ContactMoment(
+        uuid=uuid.uuid4(),
+        channel=data.channel,
+        direction=data.direction,
+        subject=data.subject,
+        text=data.text,
+        outcome=data.outcome,
+        language=data.language,
+        confidential=data.confidential,
+        occurred_at=occurred_at,
+        agent_id=_agent_key(data.agent_id),
+        external_id=data.external_id,
+        details=data.details,
+        created_by_id=recorded_by,
+    )
+    seen: set[tuple[uuid.UUID, str]] = set()
+    for involvement in data.parties:
+        if (involvement.party_id, involvement.role) in seen:
+            raise ValidationFailed.field("parties", f"party {involvement.party_id} is listed twice as {involvement.role}")
+        seen.add((involvement.party_id, involvement.role))
+        moment.involvements.append(
+            Involvement(party_id=party_keys[involvement.party_id], role=involvement.role, occurred_at=occurred_at)
+        )
+    moment.objects = [SubjectObject(object_type=o.type, object_id=o.id, register=o.register) for o in data.objects]
+    session.add(moment)
+    if data.external_id:
+        try:
+            with session.begin_nested():
+                session.flush()
+        except IntegrityError:
+            # A concurrent delivery of the same channel message won the race.
+            existing = session.scalar(
+                _with_children(select(ContactMoment)).where(
+                    ContactMoment.channel == data.channel, ContactMoment.external_id == data.external_id
+                )
+            )
+            if existing is None:
+                raise
+            return Recorded(existing, created=False)
+    else:
+        session.flush()
+    record(
+        ContactMomentRecorded(
+            contact_moment_id=str(moment.uuid),
+            channel=moment.channel,
+            direction=moment.direction,
+            subject=moment.subject,
+            party_ids=[str(p.party_id) for p in data.parties],
+            objects=[{"type": o.type, "id": o.id} for o in data.objects],
+            agent_id=str(data.agent_id) if data.agent_id else None,
+        )
+    )
+    log_processing([p.party_id for p in data.parties], Action.CREATE)
+    return Recorded(moment, created=True)
+
+
+def _party_keys(party_uuids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+    if not party_uuids:
+        return {}
+    rows = db.session().execute(select(Party.uuid, Party.id).where(Party.uuid.in_(set(party_uuids))))
+    found: dict[uuid.UUID, int] = {row[0]: row[1] for row in rows}
+    for party_uuid in party_uuids:
+        if party_uuid not in found:
+            raise ValidationFailed.field("parties", f"no party with id {party_uuid}")
+    return found
+
+
+def _agent_key(agent_uuid: uuid.UUID | None) -> int | None:
+    if agent_uuid is None:
+        return None
+    found = db.session().scalar(select(User.id).where(User.uuid == agent_uuid))
+    if found is None:
+        raise ValidationFailed.field("agent", f"no user with id {agent_uuid}")
+    return found
+
+
+def _with_children(stmt: Select[tuple[ContactMoment]]) -> Select[tuple[ContactMoment]]:
+    return stmt.options(
+        selectinload(ContactMoment.involvements), selectinload(ContactMoment.objects)
+    )
+
+
+def get_contact(moment_uuid: uuid.UUID) -> ContactMoment:
+    moment = db.session().scalar(_with_children(select(ContactMoment)).where(ContactMoment.uuid == moment_uuid))
+    if moment is None:
+        raise NotFound(f"no contact moment with id {moment_uuid}")
+    log_processing([i.party.uuid for i in moment.involvements], Action.READ)
+    return moment
+
+
+@dataclass
+class ContactQuery:
+    party_id: uuid.UUID | None = None
+    channel: str | None = None
+    object_type: str | None = None
+    object_id: str | None = None
+
+
+def list_contacts(query: ContactQuery, limit: int, cursor: str | None) -> tuple[list[ContactMoment], str | None]:
+    """Newest first by ``occurred_at``, keyset-paginated."""
+    stmt = _with_children(select(ContactMoment))
+    if query.party_id is not None:
+        party_key = db.session().scalar(select(Party.id).where(Party.uuid == query.party_id))
+        if party_key is None:
+            raise NotFound(f"no party with id {query.party_id}")
+        stmt = stmt.join(Involvement, Involvement.contact_moment_id == ContactMoment.id).where(
+            Involvement.party_id == party_key
+        )
+    if query.channel:
+        stmt = stmt.where(ContactMoment.channel == query.channel)
+    if query.object_id:
+        stmt = stmt.join(SubjectObject, SubjectObject.contact_moment_id == ContactMoment.id).where(
+            SubjectObject.object_id == query.object_id
+        )
+        if query.object_type:
+            stmt = stmt.where(SubjectObject.object_type == query.object_type)
+    after = decode_cursor(cursor, ("at", "id"))
+    if after is not None:
+        at = datetime.fromisoformat(after["at"])
+        stmt = stmt.where(
+            (ContactMoment.occurred_at < at) | ((ContactMoment.occurred_at == at) & (ContactMoment.id < after["id"]))
+        )
+    stmt = stmt.order_by(ContactMoment.occurred_at.desc(), ContactMoment.id.desc()).limit(limit + 1)
+    rows = list(db.session().scalars(stmt).unique())
+    next_cursor = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        next_cursor = encode_cursor({"at": last.occurred_at.isoformat(), "id": last.id})
+    rows = rows[:limit]
+    log_processing([i.party.uuid for m in rows for i in m.involvements], Action.READ)
+    return rows, next_cursor

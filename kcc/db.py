@@ -1,0 +1,163 @@
+"""Database plumbing: the declarative base, column types, and the one place that commits."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, MetaData, create_engine, event
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
+from sqlalchemy.pool import StaticPool
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base for every table of every package."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware timestamp, stored as UTC on every backend (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use timezone-aware values")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_uuid() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def build_engine(url: str, **kwargs: Any) -> Engine:
+    """Create an engine with the settings each backend needs."""
+    if url.startswith("sqlite"):
+        options: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 10}}
+        if url in ("sqlite://", "sqlite:///:memory:"):
+            options["poolclass"] = StaticPool
+        engine = create_engine(url, **options, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("pool_size", 5)
+    kwargs.setdefault("max_overflow", 10)
+    return create_engine(url, **kwargs)
+
+
+_scope: ContextVar[int] = ContextVar("kcc_db_scope", default=0)
+_scope_ids = itertools.count(1)
+
+
+def _scopefunc() -> tuple[int, int]:
+    return threading.get_ident(), _scope.get()
+
+
+class Database:
+    """Holds the engine and a thread-scoped session; configured by the app factory, never at import."""
+
+    def __init__(self) -> None:
+        self.engine: Engine | None = None
+        self._factory = sessionmaker(expire_on_commit=False)
+        self.session: scoped_session[Session] = scoped_session(self._factory, scopefunc=_scopefunc)
+
+    def configure(self, url: str, **kwargs: Any) -> Engine:
+        if self.engine is not None:
+            self.session.remove()
+            self.engine.dispose()
+        self.engine = build_engine(url, **kwargs)
+        self._factory.configure(bind=self.engine)
+        return self.engine
+
+    @property
+    def dialect(self) -> str:
+        assert self.engine is not None, "database not configured"
+        return self.engine.dialect.name
+
+    def after_commit(self, callback: Callable[[], None], key: str | None = None) -> None:
+        """Run ``callback`` once the current session's transaction has committed."""
+        callbacks: dict[str, Callable[[], None]] = self.session().info.setdefault("after_commit", {})
+        callbacks[key or repr(callback)] = callback
+
+    def commit(self) -> None:
+        """Commit the current session, then run its after-commit callbacks (the only commit)."""
+        session = self.session()
+        session.commit()
+        callbacks = session.info.pop("after_commit", {})
+        for callback in callbacks.values():
+            callback()
+
+    def rollback(self) -> None:
+        session = self.session()
+        session.rollback()
+        session.info.pop("after_commit", None)
+
+    def remove(self) -> None:
+        self.session.remove()
+
+
+db = Database()
+
+
+@contextmanager
+def unit_of_work() -> Iterator[Session]:
+    """A job's or command's own transaction: commit on success, roll back on any exception.
+
+    It gets a session of its own even when it runs inside a request (inline jobs).
+    """
+    token = _scope.set(next(_scope_ids))
+    session = db.session()
+    try:
+        yield session
+        db.commit()
+    except BaseException:
+        db.rollback()
+        raise
+    finally:
+        db.remove()
+        _scope.reset(token)

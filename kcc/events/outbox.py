@@ -1,0 +1,132 @@
+"""Record events in the outbox, hand them to the queue after commit, and sweep what was lost."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from kcc import jobs
+from kcc.db import db, unit_of_work, utcnow
+from kcc.events.base import DomainEvent, EventEnvelope, subscribers_for
+from kcc.events.models import EventDelivery, OutboxEvent
+
+log = logging.getLogger(__name__)
+
+DELIVER_JOB = "kcc.events.outbox.deliver_event"
+
+
+def record(event: DomainEvent) -> uuid.UUID:
+    """Write ``event`` to the outbox in the current transaction; dispatch it after commit."""
+    session = db.session()
+    event_id = uuid.uuid4()
+    now = utcnow()
+    row = OutboxEvent(event_id=event_id, name=event.name, payload=event.to_payload(), occurred_at=now)
+    if not subscribers_for(event.name):
+        row.handled_at = now
+    session.add(row)
+    if row.handled_at is None:
+        pending: list[uuid.UUID] = session.info.setdefault("outbox_pending", [])
+        pending.append(event_id)
+        db.after_commit(_dispatch_pending_after_commit, key="outbox")
+    return event_id
+
+
+def _dispatch_pending_after_commit() -> None:
+    session = db.session()
+    pending = session.info.pop("outbox_pending", [])
+    for event_id in pending:
+        dispatch(event_id)
+
+
+def dispatch(event_id: uuid.UUID) -> None:
+    """Hand one event to the queue; when that fails the sweep will pick it up later."""
+    try:
+        jobs.enqueue(DELIVER_JOB, str(event_id), job_id=f"event-{event_id}")
+    except Exception as exc:  # the queue being down must never fail the caller's request
+        log.warning("event %s not dispatched (%s); the sweep will retry", event_id, type(exc).__name__)
+
+
+def deliver_event(event_id: str) -> int:
+    """Job: run every subscriber of one event that has not handled it yet. Safe to run twice.
+
+    Returns the number of subscribers that ran now.
+    """
+    eid = uuid.UUID(event_id)
+    with unit_of_work() as session:
+        row = session.scalars(select(OutboxEvent).where(OutboxEvent.event_id == eid)).one_or_none()
+        if row is None or row.handled_at is not None:
+            return 0
+        envelope = EventEnvelope(eid, row.name, row.occurred_at, dict(row.payload))
+        done = set(
+            session.scalars(select(EventDelivery.subscriber).where(EventDelivery.event_id == eid))
+        )
+    ran = 0
+    failures: list[str] = []
+    for key, handler in subscribers_for(envelope.name).items():
+        if key in done:
+            continue
+        try:
+            ran += _run_subscriber(key, handler, envelope)
+        except Exception as exc:
+            log.exception("subscriber %s failed on event %s", key, event_id)
+            failures.append(f"{key}: {type(exc).__name__}: {exc}"[:500])
+    _finish(eid, failures)
+    if failures:
+        raise RuntimeError(f"{len(failures)} subscriber(s) failed on event {event_id}")
+    return ran
+
+
+def _run_subscriber(key: str, handler: object, envelope: EventEnvelope) -> int:
+    try:
+        with unit_of_work() as session:
+            # Claim first: a concurrent delivery of the same event blocks here, then fails.
+            session.add(EventDelivery(event_id=envelope.event_id, subscriber=key))
+            session.flush()
+            handler(envelope)  # type: ignore[operator]
+    except IntegrityError:
+        return 0
+    return 1
+
+
+def _finish(event_id: uuid.UUID, failures: list[str]) -> None:
+    with unit_of_work() as session:
+        values: dict[str, object] = {"attempts": OutboxEvent.attempts + 1}
+        if failures:
+            values["last_error"] = "\n".join(failures)
+        else:
+            values["handled_at"] = utcnow()
+        session.execute(update(OutboxEvent).where(OutboxEvent.event_id == event_id).values(**values))
+
+
+def sweep_now() -> int:
+    """Periodic job: the sweep with the configured grace period."""
+    return sweep(current_app.config["KCC_SETTINGS"].sweep_grace_seconds)
+
+
+def sweep(grace_seconds: int = 60, limit: int = 500) -> int:
+    """Re-dispatch events that nobody finished within ``grace_seconds``. Returns how many."""
+    cutoff = utcnow() - timedelta(seconds=grace_seconds)
+    with unit_of_work() as session:
+        query = (
+            select(OutboxEvent)
+            .where(OutboxEvent.handled_at.is_(None))
+            .where(OutboxEvent.occurred_at < cutoff)
+            .where(or_(OutboxEvent.dispatched_at.is_(None), OutboxEvent.dispatched_at < cutoff))
+            .order_by(OutboxEvent.id)
+            .limit(limit)
+        )
+        if db.dialect == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        rows = list(session.scalars(query))
+        now = utcnow()
+        for row in rows:
+            row.dispatched_at = now
+        ids = [row.event_id for row in rows]
+    for event_id in ids:
+        dispatch(event_id)
+    return len(ids)

@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by every API blueprint: problem responses, paging, idempotency."""

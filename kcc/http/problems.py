@@ -1,0 +1,157 @@
+"""RFC 9457 problem+json responses for every error the app returns."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import marshmallow as ma
+from flask import Flask, Response, json, request
+from flask_smorest import Api
+from sqlalchemy.exc import IntegrityError, OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from kcc.db import db
+from kcc.errors import KccError
+
+log = logging.getLogger(__name__)
+
+PROBLEM_TYPE_BASE = "https://kcc.example.nl/problems/"
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+class InvalidParamSchema(ma.Schema):
+    name = ma.fields.String(metadata={"description": "The offending field or parameter."})
+    reason = ma.fields.String(metadata={"description": "What is wrong with it."})
+
+
+class ProblemSchema(ma.Schema):
+    """An RFC 9457 problem document."""
+
+    type = ma.fields.String(metadata={"description": "URI naming the kind of problem."})
+    title = ma.fields.String(metadata={"description": "Short summary of the kind of problem."})
+    status = ma.fields.Integer(metadata={"description": "The HTTP status code."})
+    detail = ma.fields.String(metadata={"description": "What went wrong in this case."})
+    instance = ma.fields.String(metadata={"description": "The path that was called."})
+    invalid_params = ma.fields.List(ma.fields.Nested(InvalidParamSchema))
+
+
+def problem(
+    status: int, title: str, detail: str, slug: str, invalid_params: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + slug,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.path,
+    }
+    if invalid_params:
+        body["invalid_params"] = invalid_params
+    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_MEDIA_TYPE)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def flatten_messages(messages: Any, prefix: str = "") -> list[dict[str, str]]:
+    """Turn webargs/marshmallow's nested message dicts into ``[{name, reason}]``."""
+    found: list[dict[str, str]] = []
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            if prefix == "" and key in ("json", "query", "form", "path", "headers", "files"):
+                found.extend(flatten_messages(value, ""))
+                continue
+            name = f"{prefix}.{key}" if prefix else str(key)
+            if key == "_schema":
+                name = prefix or "body"
+            found.extend(flatten_messages(value, name))
+    elif isinstance(messages, list):
+        if all(isinstance(m, str) for m in messages):
+            found.extend({"name": prefix or "body", "reason": m} for m in messages)
+        else:
+            for m in messages:
+                found.extend(flatten_messages(m, prefix))
+    else:
+        found.append({"name": prefix or "body", "reason": str(messages)})
+    return found
+
+
+SLUGS = {
+    400: "bad-request", 401: "unauthorized", 403: "forbidden", 404: "not-found",
+    405: "method-not-allowed", 406: "not-acceptable", 409: "conflict", 413: "payload-too-large",
+    415: "unsupported-media-type", 422: "validation", 429: "too-many-requests",
+    500: "internal", 503: "unavailable",
+}
+
+DETAILS = {
+    404: "no resource lives at this path",
+    405: "this method is not allowed on this path",
+    413: "the request body is larger than the limit of 1 MiB",
+    415: "send the body as application/json",
+}
+
+
+class KccApi(Api):
+    """flask-smorest's Api with problem+json errors in responses and in the OpenAPI document."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error: HTTPException) -> Response:  # type: ignore[override]
+        return http_problem(error)
+
+
+def http_problem(error: HTTPException) -> Response:
+    db.rollback()
+    status = error.code or 500
+    data = getattr(error, "data", None) or {}
+    messages = data.get("messages") or data.get("errors")
+    invalid = flatten_messages(messages) if messages else []
+    if status == 500:
+        original = getattr(error, "original_exception", None)
+        if original is not None:
+            log.error("unhandled error on %s %s", request.method, request.path, exc_info=original)
+        detail = "an unexpected error occurred; it has been logged"
+    elif invalid:
+        detail = "; ".join(f"{p['name']}: {p['reason']}" for p in invalid[:5])
+    elif status == 400 and "JSON" in (error.description or ""):
+        detail = "the body is not valid JSON"
+    else:
+        detail = DETAILS.get(status) or error.description or error.name
+    headers = dict(data.get("headers") or {})
+    if status == 405 and hasattr(error, "valid_methods") and error.valid_methods:
+        headers["Allow"] = ", ".join(sorted(error.valid_methods))
+    if status == 422 and invalid:
+        title = "Validation failed"
+    else:
+        title = error.name
+    return problem(status, title, detail, SLUGS.get(status, "error"), invalid, headers)
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(KccError)
+    def _kcc_error(error: KccError) -> Response:
+        db.rollback()
+        headers = {"WWW-Authenticate": 'Bearer realm="kcc"'} if error.status == 401 else None
+        return problem(error.status, error.title, error.detail, error.type_slug, error.invalid_params, headers)
+
+    @app.errorhandler(IntegrityError)
+    def _integrity(error: IntegrityError) -> Response:
+        db.rollback()
+        log.info("integrity error on %s %s: %s", request.method, request.path, type(error.orig).__name__)
+        return problem(409, "Conflict", "the change conflicts with stored data (a duplicate or a missing reference)", "conflict")
+
+    @app.errorhandler(OperationalError)
+    def _operational(error: OperationalError) -> Response:
+        db.rollback()
+        log.error("database unavailable on %s %s", request.method, request.path, exc_info=error)
+        return problem(503, "Service unavailable", "the database is not reachable; try again shortly", "unavailable", headers={"Retry-After": "5"})
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> Response:
+        return http_problem(error)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Response:
+        return http_problem(InternalServerError(original_exception=error))

@@ -1,0 +1,26 @@
+"""Imports every core model so that the metadata is complete (Alembic, tests)."""
+
+from kcc.auth.models import ApiToken, User
+from kcc.contacts.models import ContactMoment, IdempotencyRecord, Involvement, SubjectObject
+from kcc.db import Base
+from kcc.events.models import EventDelivery, OutboxEvent
+from kcc.parties.models import DigitalAddress, Party, PartyIdentifier
+from kcc.privacy.models import ProcessingRecord
+from kcc.tasks.models import Task
+
+__all__ = [
+    "ApiToken",
+    "Base",
+    "ContactMoment",
+    "DigitalAddress",
+    "EventDelivery",
+    "IdempotencyRecord",
+    "Involvement",
+    "OutboxEvent",
+    "Party",
+    "PartyIdentifier",
+    "ProcessingRecord",
+    "SubjectObject",
+    "Task",
+    "User",
+]

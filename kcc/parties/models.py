@@ -1,0 +1,113 @@
+"""Parties (Partij), their identifiers (PartijIdentificator) and digital addresses (DigitaalAdres)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, Uuid, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kcc.db import Base, UTCDateTime, new_uuid, utcnow
+
+
+class Party(Base):
+    """A person, organisation or contact person known to the contact centre."""
+
+    __tablename__ = "parties"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=new_uuid)
+    type: Mapped[str] = mapped_column(String(20), doc="person, organisation or contact_person")
+    given_names: Mapped[str | None] = mapped_column(String(200), doc="Voornamen (persons).")
+    surname_prefix: Mapped[str | None] = mapped_column(String(20), doc="Voorvoegsel, e.g. 'van der'.")
+    surname: Mapped[str | None] = mapped_column(String(200), doc="Achternaam (persons).")
+    name: Mapped[str | None] = mapped_column(String(500), doc="Statutory name (organisations).")
+    search_name: Mapped[str] = mapped_column(
+        String(1000), default="", doc="Lower-case, accent-free full name for searching."
+    )
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("parties.id", ondelete="RESTRICT"), index=True,
+        doc="For contact persons: the organisation they work for.",
+    )
+    preferred_language: Mapped[str] = mapped_column(String(5), default="nl")
+    preferred_channel: Mapped[str | None] = mapped_column(String(10))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    identifiers: Mapped[list[PartyIdentifier]] = relationship(
+        back_populates="party", cascade="all, delete-orphan", order_by="PartyIdentifier.id",
+        foreign_keys="PartyIdentifier.party_id",
+    )
+    addresses: Mapped[list[DigitalAddress]] = relationship(
+        back_populates="party", cascade="all, delete-orphan", order_by="DigitalAddress.id"
+    )
+    organisation: Mapped[Party | None] = relationship(remote_side=[id])
+
+    __table_args__ = (Index("ix_parties_search_name", "search_name"),)
+
+    @property
+    def display_name(self) -> str:
+        if self.type == "organisation":
+            return self.name or ""
+        parts = [self.given_names, self.surname_prefix, self.surname]
+        return " ".join(p for p in parts if p)
+
+
+class PartyIdentifier(Base):
+    """An identifier from a base register: BSN (BRP), KvK number, RSIN or branch number (HR).
+
+    ``lookup`` is the plain value for business identifiers and a keyed hash for a BSN, whose
+    plain value exists only encrypted (``value_encrypted``) and masked (``display``).
+    """
+
+    __tablename__ = "party_identifiers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=new_uuid)
+    party_id: Mapped[int] = mapped_column(ForeignKey("parties.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), doc="bsn, kvk, rsin or branch_number")
+    lookup: Mapped[str] = mapped_column(String(64), doc="Plain value, or keyed hash for a BSN.")
+    display: Mapped[str] = mapped_column(String(20), doc="The value as shown: masked for a BSN.")
+    value_encrypted: Mapped[str | None] = mapped_column(String(200), doc="Encrypted BSN.")
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("party_identifiers.id", ondelete="CASCADE"),
+        doc="A branch number belongs to a KvK number (subIdentificatorVan).",
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    party: Mapped[Party] = relationship(back_populates="identifiers", foreign_keys=[party_id])
+
+    __table_args__ = (UniqueConstraint("kind", "lookup"),)
+
+
+class DigitalAddress(Base):
+    """A phone number (E.164), e-mail address (lower case) or other address of a party."""
+
+    __tablename__ = "digital_addresses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=new_uuid)
+    party_id: Mapped[int] = mapped_column(ForeignKey("parties.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10), doc="phone, email or other")
+    address: Mapped[str] = mapped_column(String(254), doc="Normalised address.")
+    label: Mapped[str] = mapped_column(String(80), default="", doc="Free description.")
+    is_default: Mapped[bool] = mapped_column(default=False)
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    party: Mapped[Party] = relationship(back_populates="addresses")
+
+    __table_args__ = (
+        UniqueConstraint("party_id", "kind", "address"),
+        Index("ix_digital_addresses_kind_address", "kind", "address"),
+        Index(
+            "uq_digital_addresses_one_default",
+            "party_id",
+            "kind",
+            unique=True,
+            sqlite_where=text("is_default"),
+            postgresql_where=text("is_default"),
+        ),
+    )

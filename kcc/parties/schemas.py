@@ -1,0 +1,111 @@
+"""Request and response shapes for parties and digital addresses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from marshmallow import validate
+
+from kcc.constants import AddressKind, Channel, IdentifierKind, Language, PartyType
+from kcc.http.schemas import StrictSchema
+from kcc.parties.models import Party
+
+
+def _choice(enum: Any) -> validate.OneOf:
+    return validate.OneOf([e.value for e in enum])
+
+
+class DigitalAddressInSchema(StrictSchema):
+    kind = ma.fields.String(required=True, validate=_choice(AddressKind), metadata={"description": "phone, email or other"})
+    address = ma.fields.String(required=True, validate=validate.Length(1, 254), metadata={"description": "Phone numbers in any Dutch notation; stored as E.164."})
+    label = ma.fields.String(load_default="", validate=validate.Length(max=80))
+    is_default = ma.fields.Boolean(load_default=False, metadata={"description": "The default address of its kind."})
+    verified_at = ma.fields.AwareDateTime(load_default=None, allow_none=True)
+
+
+class DigitalAddressSchema(ma.Schema):
+    id = ma.fields.UUID(attribute="uuid", dump_only=True)
+    kind = ma.fields.String()
+    address = ma.fields.String(metadata={"description": "Normalised: E.164 or lower-case e-mail."})
+    label = ma.fields.String()
+    is_default = ma.fields.Boolean()
+    verified_at = ma.fields.AwareDateTime(allow_none=True)
+
+
+NAME = validate.Length(max=200)
+
+
+class PartyInSchema(StrictSchema):
+    type = ma.fields.String(required=True, validate=_choice(PartyType))
+    bsn = ma.fields.String(load_only=True, validate=validate.Length(max=20), metadata={"description": "Persons only; write-only, read back as bsn_masked."})
+    given_names = ma.fields.String(validate=NAME, allow_none=True)
+    surname_prefix = ma.fields.String(validate=validate.Length(max=20), allow_none=True, metadata={"description": "Tussenvoegsel, e.g. 'van der'."})
+    surname = ma.fields.String(validate=NAME, allow_none=True)
+    name = ma.fields.String(validate=validate.Length(max=500), allow_none=True, metadata={"description": "Organisations: the statutory name."})
+    kvk = ma.fields.String(validate=validate.Length(max=20), allow_none=True)
+    rsin = ma.fields.String(validate=validate.Length(max=20), allow_none=True)
+    branch_number = ma.fields.String(validate=validate.Length(max=20), allow_none=True)
+    organisation_id = ma.fields.UUID(allow_none=True, metadata={"description": "Contact persons: the organisation they work for."})
+    preferred_language = ma.fields.String(load_default="nl", validate=_choice(Language))
+    preferred_channel = ma.fields.String(allow_none=True, load_default=None, validate=_choice(Channel))
+    digital_addresses = ma.fields.List(ma.fields.Nested(DigitalAddressInSchema), load_default=list, validate=validate.Length(max=20))
+
+
+class PartyPatchSchema(StrictSchema):
+    given_names = ma.fields.String(validate=NAME, allow_none=True)
+    surname_prefix = ma.fields.String(validate=validate.Length(max=20), allow_none=True)
+    surname = ma.fields.String(validate=NAME, allow_none=True)
+    name = ma.fields.String(validate=validate.Length(max=500), allow_none=True)
+    preferred_language = ma.fields.String(validate=_choice(Language))
+    preferred_channel = ma.fields.String(allow_none=True, validate=_choice(Channel))
+
+
+class PartySchema(ma.Schema):
+    id = ma.fields.UUID(attribute="uuid")
+    type = ma.fields.String()
+    display_name = ma.fields.String()
+    bsn_masked = ma.fields.Method("_bsn_masked", allow_none=True, metadata={"description": "e.g. *****6789"})
+    given_names = ma.fields.String(allow_none=True)
+    surname_prefix = ma.fields.String(allow_none=True)
+    surname = ma.fields.String(allow_none=True)
+    name = ma.fields.String(allow_none=True)
+    kvk = ma.fields.Method("_kvk", allow_none=True)
+    rsin = ma.fields.Method("_rsin", allow_none=True)
+    branch_number = ma.fields.Method("_branch", allow_none=True)
+    organisation_id = ma.fields.Method("_organisation", allow_none=True)
+    preferred_language = ma.fields.String()
+    preferred_channel = ma.fields.String(allow_none=True)
+    digital_addresses = ma.fields.List(ma.fields.Nested(DigitalAddressSchema), attribute="addresses")
+    created_at = ma.fields.AwareDateTime()
+    updated_at = ma.fields.AwareDateTime()
+
+    @staticmethod
+    def _identifier(party: Party, kind: str) -> str | None:
+        return next((i.display for i in party.identifiers if i.kind == kind), None)
+
+    def _bsn_masked(self, party: Party) -> str | None:
+        return self._identifier(party, IdentifierKind.BSN)
+
+    def _kvk(self, party: Party) -> str | None:
+        return self._identifier(party, IdentifierKind.KVK)
+
+    def _rsin(self, party: Party) -> str | None:
+        return self._identifier(party, IdentifierKind.RSIN)
+
+    def _branch(self, party: Party) -> str | None:
+        return self._identifier(party, IdentifierKind.BRANCH_NUMBER)
+
+    def _organisation(self, party: Party) -> str | None:
+        return str(party.organisation.uuid) if party.organisation_id and party.organisation else None
+
+
+class PartySearchArgs(StrictSchema):
+    bsn = ma.fields.String(validate=validate.Length(max=20))
+    phone = ma.fields.String(validate=validate.Length(max=40))
+    email = ma.fields.String(validate=validate.Length(max=254))
+    kvk = ma.fields.String(validate=validate.Length(max=20))
+    q = ma.fields.String(validate=validate.Length(max=200), metadata={"description": "Part of a name; ignores case and accents."})
+    type = ma.fields.String(validate=_choice(PartyType))
+    limit = ma.fields.Integer(load_default=20, validate=validate.Range(1, 100))
+    cursor = ma.fields.String(load_default=None, validate=validate.Length(max=500))

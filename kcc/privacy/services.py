@@ -1,0 +1,88 @@
+"""Append processing-log records and read them back; there is no update or delete."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import insert, select
+
+from kcc.crypto import DataCipher
+from kcc.db import db, utcnow
+from kcc.pagination import decode_cursor, encode_cursor
+from kcc.privacy.context import current
+from kcc.privacy.models import ProcessingRecord
+
+SUBJECT_CONTEXT = "processing-log/party"
+
+
+def cipher() -> DataCipher:
+    return current_app.extensions["kcc.cipher"]  # type: ignore[no-any-return]
+
+
+def subject_lookup(party_uuid: uuid.UUID) -> str:
+    return cipher().lookup_hash(str(party_uuid), SUBJECT_CONTEXT)
+
+
+def log_processing(party_uuids: Iterable[uuid.UUID], action: str, status: str = "ok") -> None:
+    """Append one record per party for the current request or job (a single INSERT)."""
+    ctx = current()
+    now = utcnow()
+    c = cipher()
+    rows: list[dict[str, Any]] = [
+        {
+            "uuid": uuid.uuid4(),
+            "occurred_at": now,
+            "trace_id": ctx.trace_id,
+            "span_id": ctx.span_id,
+            "operation": ctx.operation[:100],
+            "action": action,
+            "activity": ctx.activity,
+            "status": status,
+            "actor_type": ctx.actor_type,
+            "actor_id": ctx.actor_id,
+            "subject_type": "party",
+            "subject_lookup": c.lookup_hash(str(p), SUBJECT_CONTEXT),
+            "subject_encrypted": c.encrypt(str(p), SUBJECT_CONTEXT),
+        }
+        for p in dict.fromkeys(party_uuids)
+    ]
+    if rows:
+        db.session().execute(insert(ProcessingRecord), rows)
+
+
+def list_processing(
+    party_uuid: uuid.UUID | None, limit: int, cursor: str | None, since: datetime | None = None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Newest first, keyset-paginated; the party uuid is decrypted for the supervisor."""
+    query = select(ProcessingRecord).order_by(ProcessingRecord.id.desc()).limit(limit + 1)
+    if party_uuid is not None:
+        query = query.where(ProcessingRecord.subject_lookup == subject_lookup(party_uuid))
+    if since is not None:
+        query = query.where(ProcessingRecord.occurred_at >= since)
+    after = decode_cursor(cursor, ("id",))
+    if after is not None:
+        query = query.where(ProcessingRecord.id < int(after["id"]))
+    rows = list(db.session().scalars(query))
+    next_cursor = encode_cursor({"id": rows[limit - 1].id}) if len(rows) > limit else None
+    c = cipher()
+    items = [
+        {
+            "id": r.uuid,
+            "occurred_at": r.occurred_at,
+            "trace_id": r.trace_id,
+            "span_id": r.span_id,
+            "operation": r.operation,
+            "action": r.action,
+            "activity": r.activity,
+            "status": r.status,
+            "actor_type": r.actor_type,
+            "actor_id": r.actor_id,
+            "party_id": c.decrypt(r.subject_encrypted, SUBJECT_CONTEXT),
+        }
+        for r in rows[:limit]
+    ]
+    return items, next_cursor
