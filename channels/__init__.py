@@ -4,6 +4,30 @@ from __future__ import annotations
 
 from flask import Flask
 
+from channels.config import EXTENSION, load_channel_settings
+from kcc import jobs
+from kcc.constants import Channel
+from kcc.events.base import subscribe
+from kcc.view.services import register_section
+
+SWEEP_SECONDS = 15
+
 
 def init_app(app: Flask) -> None:
-    """Register this package's routes, subscribers and customer-view sections."""
+    """Register this package's routes, subscribers, senders and customer-view sections."""
+    import channels.models  # noqa: F401  (registers the tables)
+    from channels.conversations.api import blp as conversations
+    from channels.conversations.queries import conversations_section
+    from channels.inbound.threading import on_message_stored
+    from channels.outbound.senders import register_sender
+    from channels.twilio.sender import TwilioSmsSender
+    from channels.twilio.webhooks import blp as twilio_webhooks
+
+    app.extensions[EXTENSION] = load_channel_settings()
+    app.register_blueprint(twilio_webhooks)
+    api = app.extensions["kcc.api"]
+    api.register_blueprint(conversations)
+    register_sender(Channel.SMS, TwilioSmsSender())
+    subscribe("channel_message.stored", on_message_stored, key="channels.thread_inbound")
+    register_section("conversations", conversations_section)
+    jobs.register_periodic("outbound-sweep", "channels.outbound.delivery.sweep_due", SWEEP_SECONDS)

@@ -88,12 +88,13 @@ def _register_core(api: KccApi) -> None:
     from kcc.auth.api import blp as users
     from kcc.contacts.api import blp as contacts
     from kcc.health.api import blp as health
+    from kcc.identity.api import blp as identity
     from kcc.parties.api import blp as parties
     from kcc.privacy.api import blp as processing_log
     from kcc.tasks.api import blp as tasks
     from kcc.view.api import blp as view
 
-    for blueprint in (health, users, parties, view, contacts, tasks, processing_log):
+    for blueprint in (health, users, parties, view, contacts, tasks, processing_log, identity):
         api.register_blueprint(blueprint)
 
 

@@ -4,6 +4,7 @@ from kcc.auth.models import ApiToken, User
 from kcc.contacts.models import ContactMoment, IdempotencyRecord, Involvement, SubjectObject
 from kcc.db import Base
 from kcc.events.models import EventDelivery, OutboxEvent
+from kcc.identity.models import MergeMove, MergeRecord  # noqa: F401  (merge records)
 from kcc.parties.models import DigitalAddress, Party, PartyIdentifier
 from kcc.privacy.models import ProcessingRecord
 from kcc.tasks.models import Task

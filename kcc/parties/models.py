@@ -33,6 +33,10 @@ class Party(Base):
     preferred_language: Mapped[str] = mapped_column(String(5), default="nl")
     preferred_channel: Mapped[str | None] = mapped_column(String(10))
     is_active: Mapped[bool] = mapped_column(default=True)
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("parties.id", ondelete="SET NULL"),
+        doc="Set when this party was merged into another (the survivor); it is then inactive.",
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -43,7 +47,8 @@ class Party(Base):
     addresses: Mapped[list[DigitalAddress]] = relationship(
         back_populates="party", cascade="all, delete-orphan", order_by="DigitalAddress.id"
     )
-    organisation: Mapped[Party | None] = relationship(remote_side=[id])
+    organisation: Mapped[Party | None] = relationship(remote_side=[id], foreign_keys=[organisation_id])
+    merged_into: Mapped[Party | None] = relationship(remote_side=[id], foreign_keys=[merged_into_id])
 
     __table_args__ = (Index("ix_parties_search_name", "search_name"),)
 

@@ -77,6 +77,8 @@ class PartySchema(ma.Schema):
     preferred_language = ma.fields.String()
     preferred_channel = ma.fields.String(allow_none=True)
     digital_addresses = ma.fields.List(ma.fields.Nested(DigitalAddressSchema), attribute="addresses")
+    is_active = ma.fields.Boolean(metadata={"description": "False once the party was merged into another."})
+    merged_into = ma.fields.Method("_merged_into", allow_none=True, metadata={"description": "The surviving party this one was merged into; follow it."})
     created_at = ma.fields.AwareDateTime()
     updated_at = ma.fields.AwareDateTime()
 
@@ -95,6 +97,9 @@ class PartySchema(ma.Schema):
 
     def _branch(self, party: Party) -> str | None:
         return self._identifier(party, IdentifierKind.BRANCH_NUMBER)
+
+    def _merged_into(self, party: Party) -> str | None:
+        return str(party.merged_into.uuid) if party.merged_into_id and party.merged_into else None
 
     def _organisation(self, party: Party) -> str | None:
         return str(party.organisation.uuid) if party.organisation_id and party.organisation else None

@@ -1,0 +1,55 @@
+"""Stored statuses and choices of the channels package, as StrEnums."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ConversationStatus(StrEnum):
+    OPEN = "open"
+    PENDING = "pending"
+    CLOSED = "closed"
+
+
+OPEN_CONVERSATION_STATUSES = (ConversationStatus.OPEN, ConversationStatus.PENDING)
+
+
+class Priority(StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+class MessageStatus(StrEnum):
+    """Inbound messages are ``received``; outbound ones move through the delivery machine."""
+
+    RECEIVED = "received"
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    UNDELIVERED = "undelivered"
+    FAILED = "failed"
+    READ = "read"
+
+
+FINAL_STATUSES = (MessageStatus.UNDELIVERED, MessageStatus.FAILED, MessageStatus.READ)
+
+
+class ThreadKeyKind(StrEnum):
+    """What identifies a conversation outside: an e-mail Message-ID, a chat session."""
+
+    EMAIL_MESSAGE_ID = "email_message_id"
+    CHAT_SESSION = "chat_session"
+
+
+class OptOutKind(StrEnum):
+    STOP = "stop"
+    START = "start"
+    HELP = "help"
+
+
+class SignedSource(StrEnum):
+    WEB_FORM = "web_form"
+    EMAIL = "email"

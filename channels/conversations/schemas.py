@@ -1,0 +1,92 @@
+"""Request and response shapes for conversations and their messages."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import validate
+
+from channels.constants import ConversationStatus, Priority
+from kcc.constants import Channel, Outcome
+from kcc.http.schemas import PageArgs, StrictSchema
+
+
+def _choice(enum: type) -> validate.OneOf:
+    return validate.OneOf([e.value for e in enum])  # type: ignore[attr-defined]
+
+
+def _uuid_of(name: str) -> ma.fields.Function:
+    def get(obj: object) -> str | None:
+        related = getattr(obj, name)
+        return str(related.uuid) if related is not None else None
+
+    return ma.fields.Function(get, metadata={"description": f"UUID of the {name.replace('_', ' ')}."})
+
+
+class MessageSchema(ma.Schema):
+    id = ma.fields.UUID(attribute="uuid")
+    direction = ma.fields.String(metadata={"description": "inbound or outbound"})
+    body = ma.fields.String()
+    sender = ma.fields.String()
+    recipient = ma.fields.String()
+    status = ma.fields.String(
+        metadata={"description": "received; or queued, sending, sent, delivered, undelivered, failed, read"}
+    )
+    error_code = ma.fields.String(allow_none=True, metadata={"description": "The provider's error code."})
+    error_message = ma.fields.String(allow_none=True)
+    media = ma.fields.List(ma.fields.Dict(), metadata={"description": "References with content type."})
+    author_id = _uuid_of("author")
+    created_at = ma.fields.AwareDateTime()
+    sent_at = ma.fields.AwareDateTime(allow_none=True)
+
+
+class ConversationSchema(ma.Schema):
+    id = ma.fields.UUID(attribute="uuid")
+    channel = ma.fields.String()
+    address = ma.fields.String(metadata={"description": "The resident's phone number, e-mail address or chat."})
+    party_id = _uuid_of("party")
+    status = ma.fields.String(metadata={"description": "open, pending (waiting for the resident) or closed"})
+    priority = ma.fields.String()
+    assigned_user_id = _uuid_of("assigned_user")
+    assigned_team = ma.fields.String(allow_none=True)
+    subject = ma.fields.String()
+    language = ma.fields.String()
+    message_count = ma.fields.Integer()
+    last_message_at = ma.fields.AwareDateTime()
+    opened_at = ma.fields.AwareDateTime()
+    closed_at = ma.fields.AwareDateTime(allow_none=True)
+
+
+class ConversationDetailSchema(ConversationSchema):
+    contact_moment_id = _uuid_of("contact_moment")
+    messages = ma.fields.List(ma.fields.Nested(MessageSchema))
+
+
+class ConversationListArgs(PageArgs):
+    assigned = ma.fields.String(
+        load_default=None, validate=validate.OneOf(["unassigned", "mine"]),
+        metadata={"description": "unassigned, or mine (assigned to the caller)"},
+    )
+    channel = ma.fields.String(load_default=None, validate=validate.OneOf([Channel.SMS, Channel.CHAT, Channel.EMAIL]))
+    status = ma.fields.String(
+        load_default=None, validate=_choice(ConversationStatus),
+        metadata={"description": "Default: open and pending."},
+    )
+    team = ma.fields.String(load_default=None, validate=validate.Length(max=100))
+
+
+class ReplySchema(StrictSchema):
+    body = ma.fields.String(required=True, validate=validate.Length(1, 5000))
+
+
+class CloseSchema(StrictSchema):
+    outcome = ma.fields.String(load_default=None, allow_none=True, validate=_choice(Outcome))
+
+
+class AssignSchema(StrictSchema):
+    assigned_user_id = ma.fields.UUID(load_default=None, allow_none=True)
+    assigned_team = ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    priority = ma.fields.String(load_default=None, validate=_choice(Priority))
+    status = ma.fields.String(load_default=None, validate=validate.OneOf(["open", "pending"]))
+    party_id = ma.fields.UUID(
+        load_default=None, metadata={"description": "Link the conversation (e.g. an anonymous chat) to a party."}
+    )

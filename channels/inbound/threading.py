@@ -1,0 +1,119 @@
+"""Thread stored inbound messages into conversations, finding or creating the sender's party."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+
+from channels.config import channel_settings
+from channels.constants import ConversationStatus, OptOutKind, ThreadKeyKind
+from channels.conversations.services import add_message, find_open_thread, lock_thread, open_conversation
+from channels.models import ChannelMessage, Conversation, ConversationKey
+from channels.optouts import is_opted_out
+from channels.outbound.service import queue_message
+from channels.twilio.keywords import classify, help_text
+from kcc.constants import Action, AddressKind, Channel, PartyType
+from kcc.db import db
+from kcc.errors import ValidationFailed
+from kcc.events.base import EventEnvelope
+from kcc.events.outbox import record
+from kcc.parties.events import PartyRegistered
+from kcc.parties.identifiers import normalise_email, normalise_phone
+from kcc.parties.models import DigitalAddress, Party
+from kcc.privacy.services import log_processing
+
+
+def on_message_stored(envelope: EventEnvelope) -> None:
+    """Subscriber of ``channel_message.stored``."""
+    thread_inbound(uuid.UUID(envelope.data["message_id"]))
+
+
+def thread_inbound(message_uuid: uuid.UUID) -> None:
+    """Put a stored inbound message into its conversation. Safe to run twice."""
+    session = db.session()
+    message = session.scalar(select(ChannelMessage).where(ChannelMessage.uuid == message_uuid))
+    if message is None or message.conversation_id is not None:
+        return
+    lock_thread(message.channel, message.sender)
+    session.refresh(message)
+    if message.conversation_id is not None:
+        return
+    if message.channel == Channel.EMAIL:
+        conversation = _email_thread(message)
+    else:
+        conversation = _sms_thread(message)
+    add_message(conversation, message)
+    if message.channel == Channel.SMS:
+        _answer_help(conversation, message)
+
+
+def _sms_thread(message: ChannelMessage) -> Conversation:
+    quiet = channel_settings().quiet_period_minutes
+    found = find_open_thread(Channel.SMS, message.sender, quiet)
+    if found is not None:
+        return found
+    party = party_for_address(AddressKind.PHONE, message.sender.removeprefix("whatsapp:"))
+    language = party.preferred_language if party is not None else "nl"
+    return open_conversation(Channel.SMS, message.sender, party, language=language)
+
+
+def _email_thread(message: ChannelMessage) -> Conversation:
+    session = db.session()
+    keys = [k for k in [message.details.get("in_reply_to"), *message.details.get("references", [])] if k]
+    conversation = None
+    if keys:
+        conversation = session.scalar(
+            select(Conversation)
+            .join(ConversationKey, ConversationKey.conversation_id == Conversation.id)
+            .where(ConversationKey.kind == ThreadKeyKind.EMAIL_MESSAGE_ID, ConversationKey.key.in_(keys))
+            .order_by(Conversation.id.desc())
+            .limit(1)
+        )
+    if conversation is None or conversation.status == ConversationStatus.CLOSED:
+        party = party_for_address(AddressKind.EMAIL, message.sender)
+        subject = str(message.details.get("subject") or "")
+        conversation = open_conversation(Channel.EMAIL, message.sender, party, subject=subject)
+    if message.provider_sid:
+        session.add(
+            ConversationKey(
+                conversation_id=conversation.id, kind=ThreadKeyKind.EMAIL_MESSAGE_ID, key=message.provider_sid
+            )
+        )
+    return conversation
+
+
+def party_for_address(kind: str, raw: str) -> Party | None:
+    """The newest party holding this phone number or e-mail address, else a new unidentified party."""
+    try:
+        address = normalise_phone(raw) if kind == AddressKind.PHONE else normalise_email(raw)
+    except ValidationFailed:
+        return None
+    session = db.session()
+    party = session.scalar(
+        select(Party)
+        .join(DigitalAddress, DigitalAddress.party_id == Party.id)
+        .where(DigitalAddress.kind == kind, DigitalAddress.address == address)
+        .order_by(Party.id.desc())
+        .limit(1)
+    )
+    if party is not None:
+        return party
+    party = Party(type=PartyType.PERSON, search_name="")
+    party.addresses.append(
+        DigitalAddress(kind=kind, address=address, is_default=True, label="unidentified sender")
+    )
+    session.add(party)
+    session.flush()
+    record(PartyRegistered(party_id=str(party.uuid), type=party.type))
+    log_processing([party.uuid], Action.CREATE)
+    return party
+
+
+def _answer_help(conversation: Conversation, message: ChannelMessage) -> None:
+    if message.details.get("opt_out_type"):
+        return  # Twilio's Advanced Opt-Out answered this keyword itself
+    if classify(message.body) != OptOutKind.HELP or is_opted_out(message.sender):
+        return
+    language = conversation.party.preferred_language if conversation.party is not None else "nl"
+    queue_message(conversation, help_text(language), author_id=None)

@@ -1,0 +1,67 @@
+"""Agent replies: an outbound message is a row first (queued), sent by a job after commit."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import current_app
+
+from channels.constants import ConversationStatus, MessageStatus
+from channels.conversations.services import add_message, get_conversation
+from channels.models import ChannelMessage, Conversation
+from channels.optouts import is_opted_out
+from channels.outbound.delivery import enqueue_delivery
+from channels.config import channel_settings
+from kcc.constants import Channel, Direction
+from kcc.db import db, utcnow
+from kcc.errors import Conflict, ValidationFailed
+
+SMS_MAX_CHARS = 1600
+
+
+def reply(conversation_uuid: uuid.UUID, body: str, author_id: int | None) -> ChannelMessage:
+    """Queue an agent's reply on the conversation's own channel."""
+    conversation = get_conversation(conversation_uuid, lock=True)
+    if conversation.status == ConversationStatus.CLOSED:
+        raise Conflict("this conversation is closed; a reply needs an open conversation")
+    if conversation.channel == Channel.SMS:
+        if len(body) > SMS_MAX_CHARS:
+            raise ValidationFailed.field("body", f"an SMS reply has at most {SMS_MAX_CHARS} characters")
+        if is_opted_out(conversation.address):
+            raise Conflict(f"{conversation.address} withdrew SMS contact (STOP); no SMS may be sent")
+    message = queue_message(conversation, body, author_id)
+    if conversation.status == ConversationStatus.OPEN:
+        conversation.status = ConversationStatus.PENDING
+    return message
+
+
+def _sender_address(conversation: Conversation) -> str:
+    if conversation.channel == Channel.SMS:
+        number = current_app.config["KCC_SETTINGS"].twilio_from_number or ""
+        return f"whatsapp:{number}" if conversation.address.startswith("whatsapp:") else number
+    if conversation.channel == Channel.EMAIL:
+        return channel_settings().smtp_from
+    return "kcc"
+
+
+def queue_message(conversation: Conversation, body: str, author_id: int | None) -> ChannelMessage:
+    """Store an outbound message in ``conversation``; chat messages are ready for the long poll."""
+    is_chat = conversation.channel == Channel.CHAT
+    message = ChannelMessage(
+        channel=conversation.channel,
+        direction=Direction.OUTBOUND,
+        body=body,
+        sender=_sender_address(conversation),
+        recipient=conversation.address,
+        status=MessageStatus.SENT if is_chat else MessageStatus.QUEUED,
+        author_id=author_id,
+        sent_at=utcnow() if is_chat else None,
+        media=[],
+        details={},
+    )
+    db.session().add(message)
+    add_message(conversation, message)
+    if not is_chat:
+        message_id = str(message.uuid)
+        db.after_commit(lambda: enqueue_delivery(message_id), key=f"send-{message_id}")
+    return message

@@ -1,0 +1,1 @@
+"""Identity: duplicate candidates, merging two parties into one, and undoing a merge."""
