@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from kcc.app import create_app
@@ -99,13 +99,24 @@ def app(settings: Settings) -> Iterator[Flask]:
 def _clean_database() -> None:
     engine = db.engine
     assert engine is not None
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
+    existing = set(inspect(engine).get_table_names())
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables) if t.name in existing]
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
             conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
-        else:
+        return
+    # RESTRICT references between rows of one table (contact person -> organisation) fire
+    # at once in SQLite, so the cleanup switches foreign keys off for its own deletes.
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        conn.commit()
+        try:
             for table in tables:
                 conn.execute(text(f'DELETE FROM "{table}"'))
+            conn.commit()
+        finally:
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            conn.commit()
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection
 from typing import Any, TypeVar
 
 from flask import g, request
@@ -50,7 +50,7 @@ def requires(*roles: Role, activity: str) -> Callable[[F], F]:
     return decorate
 
 
-def authorize(allowed: Iterable[Role], activity: str) -> User:
+def authorize(allowed: Collection[Role], activity: str) -> User:
     token = bearer_token()
     if token is None:
         raise Unauthorized("missing bearer token: send 'Authorization: Bearer <token>'")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -25,7 +26,7 @@ blp = Blueprint(
 @blp.route("")
 class ContactMoments(MethodView):
     @requires(*STAFF_AND_SYSTEM, activity=Activity.CUSTOMER_CONTACT)
-    @blp.arguments(ContactSearchArgs, location="query")
+    @blp.arguments(ContactSearchArgs, location="query", unknown=ma.RAISE)
     @blp.response(200, page_of(ContactMomentSchema))
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """List contact moments, newest first"""

@@ -156,7 +156,7 @@ def _agent_key(agent_uuid: uuid.UUID | None) -> int | None:
     return found
 
 
-def _with_children(stmt: Select[tuple[ContactMoment]]) -> Select[tuple[ContactMoment]]:
+def _with_children(stmt: Select[ContactMoment]) -> Select[ContactMoment]:
     return stmt.options(
         selectinload(ContactMoment.involvements), selectinload(ContactMoment.objects)
     )
@@ -196,9 +196,9 @@ def list_contacts(query: ContactQuery, limit: int, cursor: str | None) -> tuple[
         )
         if query.object_type:
             stmt = stmt.where(SubjectObject.object_type == query.object_type)
-    after = decode_cursor(cursor, ("at", "id"))
+    after = decode_cursor(cursor, {"at": datetime, "id": int})
     if after is not None:
-        at = datetime.fromisoformat(after["at"])
+        at = after["at"]
         stmt = stmt.where(
             (ContactMoment.occurred_at < at) | ((ContactMoment.occurred_at == at) & (ContactMoment.id < after["id"]))
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -28,7 +29,7 @@ blp = Blueprint("parties", __name__, url_prefix="/api/v1/parties", description="
 @blp.route("")
 class Parties(MethodView):
     @requires(*STAFF_AND_SYSTEM, activity=Activity.CUSTOMER_CONTACT)
-    @blp.arguments(PartySearchArgs, location="query")
+    @blp.arguments(PartySearchArgs, location="query", unknown=ma.RAISE)
     @blp.response(200, page_of(PartySchema))
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Find parties by BSN, phone (any notation), e-mail, KvK number or name"""

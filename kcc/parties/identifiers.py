@@ -102,4 +102,10 @@ def search_key(*parts: str | None) -> str:
     text = " ".join(p for p in parts if p)
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.casefold().replace("ß", "ss").split())
+    return " ".join(stripped.casefold().translate(_UNDECOMPOSED).split())
+
+
+# Letters that carry no combining mark in Unicode but that residents type without it.
+_UNDECOMPOSED = str.maketrans(
+    {"\u0131": "i", "ß": "ss", "ø": "o", "ł": "l", "đ": "d", "ħ": "h", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d"}
+)

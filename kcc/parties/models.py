@@ -83,6 +83,7 @@ class PartyIdentifier(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     party: Mapped[Party] = relationship(back_populates="identifiers", foreign_keys=[party_id])
+    parent: Mapped[PartyIdentifier | None] = relationship(remote_side=[id], lazy="joined")
 
     __table_args__ = (UniqueConstraint("kind", "lookup"),)
 

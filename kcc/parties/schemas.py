@@ -90,7 +90,11 @@ class PartySchema(ma.Schema):
         return self._identifier(party, IdentifierKind.BSN)
 
     def _kvk(self, party: Party) -> str | None:
-        return self._identifier(party, IdentifierKind.KVK)
+        own = self._identifier(party, IdentifierKind.KVK)
+        if own is not None:
+            return own
+        branch = next((i for i in party.identifiers if i.kind == IdentifierKind.BRANCH_NUMBER), None)
+        return branch.parent.display if branch is not None and branch.parent is not None else None
 
     def _rsin(self, party: Party) -> str | None:
         return self._identifier(party, IdentifierKind.RSIN)

@@ -10,7 +10,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from kcc.constants import Action, AddressKind, IdentifierKind, PartyType
 from kcc.crypto import DataCipher
@@ -51,6 +51,7 @@ class PartyInput:
     preferred_language: str = "nl"
     preferred_channel: str | None = None
     digital_addresses: list[AddressInput] = field(default_factory=list)
+    names_required: bool = True  # the Klantinteracties standard registers parties by identifier alone
 
 
 def _cipher() -> DataCipher:
@@ -89,13 +90,13 @@ def register_party(data: PartyInput) -> Party:
 
 def _check_type_fields(data: PartyInput) -> None:
     if data.type == PartyType.ORGANISATION:
-        if not data.name:
+        if not data.name and data.names_required:
             raise ValidationFailed.field("name", "an organisation needs its name")
         for name in (*PERSON_FIELDS, "bsn"):
             if getattr(data, name):
                 raise ValidationFailed.field(name, "only persons and contact persons have this field")
     else:
-        if not data.surname:
+        if not data.surname and data.names_required:
             raise ValidationFailed.field("surname", "a person needs a surname")
         for name in ("name", "kvk", "rsin", "branch_number"):
             if getattr(data, name):
@@ -134,21 +135,32 @@ def _build_identifiers(data: PartyInput) -> list[PartyIdentifier]:
                 value_encrypted=_cipher().encrypt(bsn, BSN_CONTEXT),
             )
         )
-    kvk = None
+    kvk: PartyIdentifier | None = None
     if data.kvk:
         value = ids.validate_kvk(data.kvk)
-        if not data.branch_number:
-            _ensure_free(IdentifierKind.KVK, value, "an organisation with this KvK number exists already")
-        kvk = PartyIdentifier(kind=IdentifierKind.KVK, lookup=value, display=value)
-        found.append(kvk)
+        branch = ids.validate_branch_number(data.branch_number) if data.branch_number else None
+        kvk = _registered(IdentifierKind.KVK, value)
+        if kvk is not None and branch is None:
+            raise Conflict("an organisation with this KvK number exists already")
+        if kvk is None:
+            kvk = PartyIdentifier(kind=IdentifierKind.KVK, lookup=value, display=value)
+            found.append(kvk)
     if data.rsin:
         value = ids.validate_rsin(data.rsin)
+        _ensure_free(IdentifierKind.RSIN, value, "an organisation with this RSIN exists already")
         found.append(PartyIdentifier(kind=IdentifierKind.RSIN, lookup=value, display=value))
     if data.branch_number:
         value = ids.validate_branch_number(data.branch_number)
         _ensure_free(IdentifierKind.BRANCH_NUMBER, value, "a party with this branch number exists already")
-        found.append(PartyIdentifier(kind=IdentifierKind.BRANCH_NUMBER, lookup=value, display=value))
+        # Branches of one business are parties of their own under the business's KvK number.
+        found.append(PartyIdentifier(kind=IdentifierKind.BRANCH_NUMBER, lookup=value, display=value, parent=kvk))
     return found
+
+
+def _registered(kind: str, lookup: str) -> PartyIdentifier | None:
+    return db.session().scalar(
+        select(PartyIdentifier).where(PartyIdentifier.kind == kind, PartyIdentifier.lookup == lookup)
+    )
 
 
 def _ensure_free(kind: str, lookup: str, message: str) -> None:
@@ -211,6 +223,8 @@ def party_id_for(party_uuid: uuid.UUID, field_name: str = "party_id") -> int:
 
 
 UPDATABLE = {"given_names", "surname_prefix", "surname", "name", "preferred_language", "preferred_channel"}
+# Kept for the Klantinteracties standard (partij); our own API does not offer them.
+UPDATABLE |= {"number", "initials", "internal_note", "confidential", "visiting_address", "postal_address", "is_active"}
 
 
 def update_party(party_uuid: uuid.UUID, changes: dict[str, Any]) -> Party:
@@ -272,9 +286,9 @@ class PartyQuery:
 def search_parties(query: PartyQuery, limit: int, cursor: str | None) -> tuple[list[Party], str | None]:
     """Find parties by one identifier, address or name, newest key first, keyset-paginated."""
     stmt = _search_statement(query)
-    after = decode_cursor(cursor, ("id",))
+    after = decode_cursor(cursor, {"id": int})
     if after is not None:
-        stmt = stmt.where(Party.id < int(after["id"]))
+        stmt = stmt.where(Party.id < after["id"])
     stmt = stmt.order_by(Party.id.desc()).limit(limit + 1).options(
         selectinload(Party.identifiers), selectinload(Party.addresses)
     )
@@ -285,12 +299,12 @@ def search_parties(query: PartyQuery, limit: int, cursor: str | None) -> tuple[l
     return rows, next_cursor
 
 
-def _search_statement(query: PartyQuery) -> Select[tuple[Party]]:
+def _search_statement(query: PartyQuery) -> Select[Party]:
     stmt = select(Party)
     if query.bsn:
         stmt = stmt.where(Party.id.in_(_identifier_owner(IdentifierKind.BSN, bsn_lookup(ids.validate_bsn(query.bsn)))))
     if query.kvk:
-        stmt = stmt.where(Party.id.in_(_identifier_owner(IdentifierKind.KVK, ids.validate_kvk(query.kvk))))
+        stmt = stmt.where(Party.id.in_(_kvk_owners(ids.validate_kvk(query.kvk))))
     if query.phone:
         stmt = stmt.where(Party.id.in_(_address_owner(AddressKind.PHONE, ids.normalise_phone(query.phone))))
     if query.email:
@@ -306,11 +320,22 @@ def _search_statement(query: PartyQuery) -> Select[tuple[Party]]:
     return stmt
 
 
-def _identifier_owner(kind: str, lookup: str) -> Select[tuple[int]]:
+def _identifier_owner(kind: str, lookup: str) -> Select[int]:
     return select(PartyIdentifier.party_id).where(PartyIdentifier.kind == kind, PartyIdentifier.lookup == lookup)
 
 
-def _address_owner(kind: str, address: str) -> Select[tuple[int]]:
+def _kvk_owners(kvk: str) -> Select[int]:
+    """The business holding a KvK number and the parties registered as its branches."""
+    parent = aliased(PartyIdentifier)
+    branches = (
+        select(PartyIdentifier.party_id)
+        .join(parent, PartyIdentifier.parent_id == parent.id)
+        .where(parent.kind == IdentifierKind.KVK, parent.lookup == kvk)
+    )
+    return _identifier_owner(IdentifierKind.KVK, kvk).union(branches)  # type: ignore[return-value]
+
+
+def _address_owner(kind: str, address: str) -> Select[int]:
     return select(DigitalAddress.party_id).where(DigitalAddress.kind == kind, DigitalAddress.address == address)
 
 

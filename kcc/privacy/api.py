@@ -41,7 +41,7 @@ class ProcessingRecordSchema(ma.Schema):
 @blp.route("")
 class ProcessingLog(MethodView):
     @requires(*SUPERVISION, activity=Activity.SUPERVISION)
-    @blp.arguments(ProcessingArgs, location="query")
+    @blp.arguments(ProcessingArgs, location="query", unknown=ma.RAISE)
     @blp.response(200, page_of(ProcessingRecordSchema))
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Read the processing log, newest first"""

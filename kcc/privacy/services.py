@@ -63,9 +63,9 @@ def list_processing(
         query = query.where(ProcessingRecord.subject_lookup == subject_lookup(party_uuid))
     if since is not None:
         query = query.where(ProcessingRecord.occurred_at >= since)
-    after = decode_cursor(cursor, ("id",))
+    after = decode_cursor(cursor, {"id": int})
     if after is not None:
-        query = query.where(ProcessingRecord.id < int(after["id"]))
+        query = query.where(ProcessingRecord.id < after["id"])
     rows = list(db.session().scalars(query))
     next_cursor = encode_cursor({"id": rows[limit - 1].id}) if len(rows) > limit else None
     c = cipher()

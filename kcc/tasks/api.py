@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -21,7 +22,7 @@ blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="Call
 @blp.route("")
 class Tasks(MethodView):
     @requires(*STAFF_AND_SYSTEM, activity=Activity.TASK_HANDLING)
-    @blp.arguments(TaskSearchArgs, location="query")
+    @blp.arguments(TaskSearchArgs, location="query", unknown=ma.RAISE)
     @blp.response(200, page_of(TaskSchema))
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """List tasks by due date, soonest first (filters for overdue and due soon)"""

@@ -42,7 +42,7 @@ class TaskInput:
     advisory_committee: bool = False
 
 
-def _task_query() -> Select[tuple[Task]]:
+def _task_query() -> Select[Task]:
     return select(Task).options(
         joinedload(Task.party), joinedload(Task.assigned_user), joinedload(Task.contact_moment)
     )
@@ -195,9 +195,9 @@ def list_tasks(query: TaskQuery, limit: int, cursor: str | None) -> tuple[list[T
         stmt = stmt.where(Task.due_at < now + timedelta(days=query.due_within_days))
     # Undated tasks sort last, behind a far-future stand-in date.
     due_key = func.coalesce(Task.due_at, literal(NO_DUE_DATE, UTCDateTime))
-    after = decode_cursor(cursor, ("due", "id"))
+    after = decode_cursor(cursor, {"due": datetime, "id": int})
     if after is not None:
-        due = datetime.fromisoformat(after["due"])
+        due = after["due"]
         stmt = stmt.where((due_key > due) | ((due_key == due) & (Task.id > after["id"])))
     stmt = stmt.order_by(due_key, Task.id).limit(limit + 1)
     rows = list(db.session().scalars(stmt).unique())

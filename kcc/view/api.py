@@ -49,7 +49,7 @@ class CustomerViewSchema(ma.Schema):
 @blp.route("/<uuid:party_id>/view")
 class CustomerView(MethodView):
     @requires(*STAFF, activity=Activity.CUSTOMER_CONTACT)
-    @blp.arguments(ViewArgs, location="query")
+    @blp.arguments(ViewArgs, location="query", unknown=ma.RAISE)
     @blp.response(200, CustomerViewSchema)
     def get(self, args: dict[str, Any], party_id: uuid.UUID) -> dict[str, Any]:
         """The customer view: party, addresses, newest contact moments, open tasks and more"""

@@ -72,9 +72,9 @@ def timeline(party: Party, limit: int, cursor: str | None) -> tuple[list[Contact
         .order_by(Involvement.occurred_at.desc(), Involvement.contact_moment_id.desc())
         .limit(limit + 1)
     )
-    after = decode_cursor(cursor, ("at", "id"))
+    after = decode_cursor(cursor, {"at": datetime, "id": int})
     if after is not None:
-        at = datetime.fromisoformat(after["at"])
+        at = after["at"]
         stmt = stmt.where(
             (Involvement.occurred_at < at)
             | ((Involvement.occurred_at == at) & (Involvement.contact_moment_id < after["id"]))
