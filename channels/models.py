@@ -121,8 +121,8 @@ class ChannelMessage(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     author: Mapped[User | None] = relationship(lazy="joined")
-    attachments: Mapped[list[Attachment]] = relationship(
-        back_populates="message", cascade="all, delete-orphan", order_by="Attachment.id"
+    attachments: Mapped[list[MessageAttachment]] = relationship(
+        back_populates="message", cascade="all, delete-orphan", order_by="MessageAttachment.id"
     )
 
     __table_args__ = (
@@ -132,7 +132,7 @@ class ChannelMessage(Base):
     )
 
 
-class Attachment(Base):
+class MessageAttachment(Base):
     """An e-mail attachment kept as a referenced blob."""
 
     __tablename__ = "channel_attachments"

@@ -9,17 +9,19 @@ from typing import Any
 
 from flask import Flask, Response, request
 
-from kcc import jobs
+from kcc import jobs, klantinteracties
 from kcc.config import Settings, load_settings
 from kcc.crypto import DataCipher
 from kcc.db import db
 from kcc.errors import KccError
+from kcc.http.openapi import ErrorResponsesPlugin
 from kcc.http.problems import KccApi, register_error_handlers
 from kcc.privacy.context import set_current
 
 API_VERSION = "1.0.0"
 PLUGINS = ("channels", "journeys")
 MAX_BODY_BYTES = 1024 * 1024
+MAX_URL_BYTES = 8192
 JSON_TYPES = ("application/json", "application/merge-patch+json")
 
 
@@ -27,6 +29,12 @@ class UnsupportedMediaType(KccError):
     status = 415
     title = "Unsupported Media Type"
     type_slug = "unsupported-media-type"
+
+
+class UriTooLong(KccError):
+    status = 414
+    title = "URI Too Long"
+    type_slug = "uri-too-long"
 
 
 class KccFlask(Flask):
@@ -48,10 +56,11 @@ def create_app(settings: Settings | None = None, plugins: tuple[str, ...] | None
     app.extensions["kcc.cipher"] = DataCipher(settings.data_key)
     jobs.init_app(app)
     jobs.register_periodic("outbox-sweep", "kcc.events.outbox.sweep_now", settings.sweep_interval_seconds)
-    api = KccApi(app)
+    api = KccApi(app, spec_kwargs={"extra_plugins": [ErrorResponsesPlugin(app)]})
     app.extensions["kcc.api"] = api
     register_error_handlers(app)
     _register_core(api)
+    klantinteracties.init_app(app)
     _register_hooks(app)
     for name in PLUGINS if plugins is None else plugins:
         module = importlib.import_module(name)
@@ -100,6 +109,11 @@ def _register_core(api: KccApi) -> None:
 
 def _register_hooks(app: Flask) -> None:
     @app.before_request
+    def _limit_url() -> None:
+        if len(request.full_path.encode()) > MAX_URL_BYTES:
+            raise UriTooLong(f"the URL is longer than {MAX_URL_BYTES} bytes; send fewer or shorter parameters")
+
+    @app.before_request
     def _require_json() -> None:
         if request.method in ("POST", "PUT", "PATCH") and request.path.startswith("/api/"):
             if request.content_length or request.headers.get("Transfer-Encoding"):
@@ -110,7 +124,7 @@ def _register_hooks(app: Flask) -> None:
 
     @app.after_request
     def _headers(response: Response) -> Response:
-        response.headers["API-Version"] = API_VERSION
+        response.headers.setdefault("API-Version", API_VERSION)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         if request.path.startswith("/api/"):
             response.headers.setdefault("Cache-Control", "no-store")
