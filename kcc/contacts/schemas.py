@@ -70,7 +70,7 @@ class ContactMomentSchema(ma.Schema):
     occurred_at = ma.fields.AwareDateTime()
     parties = ma.fields.List(ma.fields.Nested(InvolvementSchema), attribute="involvements")
     objects = ma.fields.List(ma.fields.Nested(ObjectSchema))
-    agent = ma.fields.UUID(attribute="agent.uuid", allow_none=True)
+    agent = ma.fields.UUID(attribute="agent.uuid", allow_none=True, dump_default=None)
     external_id = ma.fields.String(allow_none=True)
     details = ma.fields.Dict()
     created_at = ma.fields.AwareDateTime()
