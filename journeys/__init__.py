@@ -1,9 +1,39 @@
-"""Journeys: wired into the app by kcc.app.create_app."""
+"""Journeys: life-event journeys as documents, a durable engine, triggers and timers.
+
+Wired into the app by ``kcc.app.create_app``; the core never imports this package.
+"""
 
 from __future__ import annotations
 
 from flask import Flask
 
+TIMER_INTERVAL_SECONDS = 5
+BODY_TYPES = (
+    ("/api/v1/journeys", ("application/yaml", "text/yaml", "application/x-yaml", "text/x-yaml")),
+    ("/api/v1/events", ("application/cloudevents+json",)),
+)
+
 
 def init_app(app: Flask) -> None:
-    """Register this package's routes, subscribers and customer-view sections."""
+    """Register this package's routes, subscribers, customer-view section, timers and commands."""
+    from journeys import models  # noqa: F401  (registers the tables)
+    from journeys.api import blp as journeys_blp
+    from journeys.api_instances import blp as instances_blp
+    from journeys.api_instances import events_blp
+    from journeys.cli import journeys_cli
+    from journeys.instances import view_section
+    from journeys.triggers import SUBSCRIPTIONS
+    from kcc import jobs
+    from kcc.events.base import subscribe
+    from kcc.view.services import register_section
+
+    api = app.extensions["kcc.api"]
+    for blueprint in (journeys_blp, instances_blp, events_blp):
+        api.register_blueprint(blueprint)
+    for name, handler, key in SUBSCRIPTIONS:
+        subscribe(name, handler, key=key)
+    register_section("journeys", view_section)
+    jobs.register_periodic("journey-timers", "journeys.timers.fire_due_timers", TIMER_INTERVAL_SECONDS)
+    extra = app.config.setdefault("KCC_EXTRA_BODY_TYPES", [])
+    extra.extend(BODY_TYPES)
+    app.cli.add_command(journeys_cli)

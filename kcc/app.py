@@ -107,6 +107,13 @@ def _register_core(api: KccApi) -> None:
         api.register_blueprint(blueprint)
 
 
+def _extra_body_type(app: Flask, path: str, mimetype: str) -> bool:
+    """Whether a package registered ``mimetype`` for bodies under ``path`` (KCC_EXTRA_BODY_TYPES)."""
+    return any(
+        path.startswith(prefix) and mimetype in types for prefix, types in app.config.get("KCC_EXTRA_BODY_TYPES", ())
+    )
+
+
 def _register_hooks(app: Flask) -> None:
     @app.before_request
     def _limit_url() -> None:
@@ -117,7 +124,7 @@ def _register_hooks(app: Flask) -> None:
     def _require_json() -> None:
         if request.method in ("POST", "PUT", "PATCH") and request.path.startswith("/api/"):
             if request.content_length or request.headers.get("Transfer-Encoding"):
-                if request.mimetype not in JSON_TYPES:
+                if request.mimetype not in JSON_TYPES and not _extra_body_type(app, request.path, request.mimetype):
                     raise UnsupportedMediaType(
                         f"send the body as application/json, not {request.mimetype or 'no type'}"
                     )

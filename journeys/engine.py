@@ -1,0 +1,228 @@
+"""The journey engine: start instances and advance them, one locked row and one step at a time.
+
+Advancing locks the instance row (``SELECT ... FOR UPDATE`` on PostgreSQL), rebuilds the
+machine from the cached class, the stored configuration and datamodel, sends the event, and
+stores the result with an append-only step row. A repeat of an event id on the same instance
+is a no-op (checked under the lock, and guaranteed by a unique constraint).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import exists, select, update
+from sqlalchemy.exc import IntegrityError
+
+from journeys import durations
+from journeys.constants import CauseType, InstanceStatus
+from journeys.events import JourneyCompleted, JourneyStarted, JourneyStateEntered
+from journeys.machine import Outcome, RunawayJourney, run
+from journeys.models import JourneyInstance, JourneyStep, JourneyTimer
+from journeys.validation import Definition
+from journeys.versions import definition_for, newest_published
+from kcc.constants import Action
+from kcc.db import db, utcnow
+from kcc.events.outbox import record
+from kcc.parties.models import Party
+from kcc.privacy.services import log_processing
+
+START_EVENT = "start"
+
+
+@dataclass(frozen=True)
+class Cause:
+    """What moved an instance: an event, a contact moment, an agent, a timer; and why."""
+
+    type: CauseType
+    ref: str | None = None
+    why: str = ""
+
+
+@dataclass
+class StepResult:
+    instance: JourneyInstance
+    step: JourneyStep | None = None
+    duplicate: bool = False
+
+    @property
+    def moved(self) -> bool:
+        return bool(self.step is not None and self.step.moved)
+
+
+def active_instances(party_id: int, key: str) -> list[JourneyInstance]:
+    return list(
+        db.session().scalars(
+            select(JourneyInstance).where(
+                JourneyInstance.party_id == party_id,
+                JourneyInstance.journey_key == key,
+                JourneyInstance.status == InstanceStatus.ACTIVE,
+            ).order_by(JourneyInstance.id)
+        )
+    )
+
+
+def start(party_id: int, key: str, cause: Cause, event_id: str) -> tuple[JourneyInstance, bool]:
+    """Start the newest published version of ``key`` for a party; returns (instance, created).
+
+    When the journey allows one active instance per party and one is active, it is returned.
+    """
+    session = db.session()
+    version = newest_published(key)
+    definition = definition_for(version.id)
+    if not definition.allow_multiple:
+        existing = active_instances(party_id, key)
+        if existing:
+            return existing[0], False
+    begin = definition.compiled.start
+    now = utcnow()
+    instance = JourneyInstance(
+        uuid=uuid.uuid4(), version_id=version.id, journey_key=key, party_id=party_id,
+        status=InstanceStatus.ACTIVE, exclusive=not definition.allow_multiple,
+        configuration=list(begin.after), datamodel=dict(begin.datamodel), step_count=1,
+        started_at=now, updated_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(instance)
+            session.flush()
+    except IntegrityError:
+        existing = active_instances(party_id, key)
+        if not existing:
+            raise
+        return existing[0], False
+    party_uuid = session.scalar(select(Party.uuid).where(Party.id == party_id))
+    assert party_uuid is not None
+    session.add(_step(instance, START_EVENT, event_id, begin, cause, now))
+    record(JourneyStarted(instance_id=str(instance.uuid), party_id=str(party_uuid), journey=key, version=version.number))
+    _after_move(instance, definition, begin, party_uuid, now)
+    log_processing([party_uuid], Action.CREATE)
+    return instance, True
+
+
+def advance(instance_id: int, event: str, event_id: str, cause: Cause,
+            data: dict[str, Any] | None = None, claim_timer: int | None = None) -> StepResult:
+    """Send ``event`` to one instance under its row lock; a repeated ``event_id`` does nothing.
+
+    With ``claim_timer`` the timer row is claimed (fired) under the same lock first; when
+    another worker fired or cancelled it already, nothing happens.
+    """
+    session = db.session()
+    seen = exists().where(JourneyStep.instance_id == instance_id, JourneyStep.event_id == event_id)
+    row = session.execute(
+        select(JourneyInstance, Party.uuid, seen)
+        .join(Party, Party.id == JourneyInstance.party_id)
+        .where(JourneyInstance.id == instance_id)
+        .with_for_update(of=JourneyInstance)
+        .execution_options(populate_existing=True)
+    ).one()
+    instance, party_uuid, duplicate = row
+    if duplicate:
+        return StepResult(instance, duplicate=True)
+    now = utcnow()
+    if claim_timer is not None and not _claim(claim_timer, now):
+        return StepResult(instance, duplicate=True)
+    if instance.status != InstanceStatus.ACTIVE:
+        return StepResult(instance)
+    definition = definition_for(instance.version_id)
+    try:
+        outcome = run(definition.compiled, instance.configuration, instance.datamodel, event, data)
+    except RunawayJourney as exc:
+        step = _stopped(instance, event, event_id, cause, now, f"stopped: {exc}; the instance stays where it was")
+        return StepResult(instance, step)
+    except Exception as exc:
+        step = _stopped(instance, event, event_id, cause, now, f"the statechart failed on this event: {type(exc).__name__}: {exc}"[:1000])
+        return StepResult(instance, step)
+    step = _step(instance, event, event_id, outcome, cause, now)
+    session.add(step)
+    instance.step_count += 1
+    instance.updated_at = now
+    if outcome.moved or outcome.datamodel != instance.datamodel:
+        instance.configuration = outcome.after
+        instance.datamodel = outcome.datamodel
+        _after_move(instance, definition, outcome, party_uuid, now)
+    log_processing([party_uuid], Action.UPDATE)
+    return StepResult(instance, step)
+
+
+def _claim(timer_id: int, now: datetime) -> bool:
+    claimed = db.session().execute(
+        update(JourneyTimer)
+        .where(JourneyTimer.id == timer_id, JourneyTimer.fired_at.is_(None), JourneyTimer.cancelled_at.is_(None))
+        .values(fired_at=now)
+    )
+    return bool(claimed.rowcount)  # type: ignore[attr-defined]
+
+
+def _step(instance: JourneyInstance, event: str, event_id: str, outcome: Outcome, cause: Cause, now: datetime) -> JourneyStep:
+    why = cause.why or ""
+    if not outcome.moved and event != START_EVENT:
+        why = (why + "; " if why else "") + f"no transition for '{event}' in {', '.join(outcome.before)}"
+    return JourneyStep(
+        instance_id=instance.id, event_id=event_id[:200], event=event[:100], from_states=outcome.before,
+        to_states=outcome.after, moved=outcome.moved or event == START_EVENT, cause_type=cause.type,
+        cause_ref=cause.ref, why=why, occurred_at=now,
+    )
+
+
+def _stopped(instance: JourneyInstance, event: str, event_id: str, cause: Cause, now: datetime, why: str) -> JourneyStep:
+    step = JourneyStep(
+        instance_id=instance.id, event_id=event_id[:200], event=event[:100], from_states=list(instance.configuration),
+        to_states=list(instance.configuration), moved=False, cause_type=cause.type, cause_ref=cause.ref,
+        why=why, occurred_at=now,
+    )
+    db.session().add(step)
+    instance.step_count += 1
+    instance.updated_at = now
+    return step
+
+
+def _after_move(instance: JourneyInstance, definition: Definition, outcome: Outcome, party_uuid: uuid.UUID,
+                now: datetime) -> None:
+    """Cancel timers of states left, set timers of states entered, announce suggestions, complete."""
+    session = db.session()
+    left = [s for s in outcome.exited if definition.timers(s)]
+    if left:
+        session.execute(
+            update(JourneyTimer)
+            .where(JourneyTimer.instance_id == instance.id, JourneyTimer.state.in_(left),
+                   JourneyTimer.fired_at.is_(None), JourneyTimer.cancelled_at.is_(None))
+            .values(cancelled_at=now)
+        )
+    final = outcome.terminated or bool(set(outcome.after) & definition.compiled.final_states)
+    for state in outcome.entered:
+        if final:
+            break
+        for timer in definition.timers(state):
+            session.add(JourneyTimer(
+                instance_id=instance.id, state=state, event=timer["event"], duration=timer["after"],
+                due_at=durations.add(now, timer["after"]),
+            ))
+        suggestions = definition.suggestions(state)
+        if suggestions:
+            record(JourneyStateEntered(
+                instance_id=str(instance.uuid), party_id=str(party_uuid), journey=definition.key,
+                version=definition.number, state=state, suggestions=[_offer(s, now) for s in suggestions],
+            ))
+    if final:
+        instance.status = InstanceStatus.COMPLETED
+        instance.completed_at = now
+        session.execute(
+            update(JourneyTimer)
+            .where(JourneyTimer.instance_id == instance.id, JourneyTimer.fired_at.is_(None),
+                   JourneyTimer.cancelled_at.is_(None))
+            .values(cancelled_at=now)
+        )
+        record(JourneyCompleted(
+            instance_id=str(instance.uuid), party_id=str(party_uuid), journey=definition.key,
+            version=definition.number, final_state=",".join(s for s in outcome.after if s in definition.compiled.final_states),
+        ))
+
+
+def _offer(suggestion: dict[str, Any], now: datetime) -> dict[str, Any]:
+    offer = dict(suggestion)
+    if "expires" in suggestion:
+        offer["expires_at"] = durations.add(now, suggestion["expires"]).isoformat()
+    return offer

@@ -1,0 +1,190 @@
+"""Journey definitions and their versions: upload, publish, retire, and the compiled cache."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
+
+from journeys.constants import VersionStatus
+from journeys.machine import CompiledCache
+from journeys.models import Journey, JourneyVersion
+from journeys.validation import Definition, compile_document, validate
+from kcc.db import db, utcnow
+from kcc.errors import Conflict, NotFound, ValidationFailed
+
+_cache = CompiledCache()
+
+
+class InvalidDocument(ValidationFailed):
+    """A journey document with problems; ``problems`` lists each with its path."""
+
+    def __init__(self, problems: list[dict[str, object]]) -> None:
+        first = problems[0]
+        detail = f"the journey document has {len(problems)} problem(s); first: {first['path'] or '(document)'}: {first['message']}"
+        super().__init__(
+            detail,
+            invalid_params=[_param(p) for p in problems],
+        )
+        self.problems = problems
+
+
+def _param(problem: dict[str, object]) -> dict[str, str]:
+    """A problem as an RFC 9457 invalid param: the path as name, the message (and line) as reason."""
+    line = f" (line {problem['line']})" if problem.get("line") else ""
+    return {"name": str(problem["path"]) or "document", "reason": f"{problem['message']}{line}"}
+
+
+def checksum(source: str) -> str:
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()
+
+
+def _validated(source: str) -> Definition:
+    result = validate(source)
+    if not result.ok or result.definition is None:
+        raise InvalidDocument(result.problem_dicts())
+    return result.definition
+
+
+def get_journey(key: str) -> Journey:
+    journey = db.session().scalar(select(Journey).where(Journey.key == key).options(selectinload(Journey.versions)))
+    if journey is None:
+        raise NotFound(f"no journey with key '{key}'")
+    return journey
+
+
+def list_journeys() -> list[Journey]:
+    return list(db.session().scalars(select(Journey).order_by(Journey.key).options(selectinload(Journey.versions))))
+
+
+def get_version(key: str, number: int) -> JourneyVersion:
+    version = db.session().scalar(
+        select(JourneyVersion).join(Journey).where(Journey.key == key, JourneyVersion.number == number)
+    )
+    if version is None:
+        raise NotFound(f"journey '{key}' has no version {number}")
+    return version
+
+
+@dataclass(frozen=True)
+class Stored:
+    version: JourneyVersion
+    outcome: str  # created, replaced, unchanged
+
+
+def create_journey(source: str, author: str | None) -> JourneyVersion:
+    """A new journey with its first draft version; the key comes from the document."""
+    definition = _validated(source)
+    if db.session().scalar(select(Journey.id).where(Journey.key == definition.key)) is not None:
+        raise Conflict(f"a journey with key '{definition.key}' exists; upload a new version to it instead")
+    return store_version(source, author, expected_key=None).version
+
+
+def store_version(source: str, author: str | None, expected_key: str | None) -> Stored:
+    """Store a valid document as a draft. The same number again replaces a draft, never a published one."""
+    definition = _validated(source)
+    if expected_key is not None and definition.key != expected_key:
+        raise ValidationFailed.field("key", f"the document is for journey '{definition.key}', not '{expected_key}'")
+    session = db.session()
+    journey = session.scalar(select(Journey).where(Journey.key == definition.key))
+    if journey is None:
+        journey = Journey(key=definition.key)
+        session.add(journey)
+        session.flush()
+    digest = checksum(source)
+    version = session.scalar(
+        select(JourneyVersion).where(JourneyVersion.journey_id == journey.id, JourneyVersion.number == definition.number)
+    )
+    if version is not None:
+        if version.checksum == digest:
+            return Stored(version, "unchanged")
+        if version.status != VersionStatus.DRAFT:
+            raise Conflict(
+                f"version {definition.number} of '{definition.key}' is {version.status} and cannot change; "
+                "give the document a new version number"
+            )
+        version.source, version.document, version.checksum = source, definition.document, digest
+        version.created_by = author
+        session.flush()
+        _cache.put(version.id, None)
+        return Stored(version, "replaced")
+    version = JourneyVersion(
+        journey_id=journey.id, number=definition.number, status=VersionStatus.DRAFT, source=source,
+        document=definition.document, checksum=digest, created_by=author,
+    )
+    session.add(version)
+    session.flush()
+    return Stored(version, "created")
+
+
+def publish(key: str, number: int) -> JourneyVersion:
+    """Publish a draft after validating it again; the previously published version retires."""
+    version = get_version(key, number)
+    if version.status == VersionStatus.PUBLISHED:
+        raise Conflict(f"version {number} of '{key}' is published already")
+    if version.status == VersionStatus.RETIRED:
+        raise Conflict(f"version {number} of '{key}' is retired; upload a new version to publish it again")
+    _validated(version.source)
+    now = utcnow()
+    db.session().execute(
+        update(JourneyVersion)
+        .where(JourneyVersion.journey_id == version.journey_id, JourneyVersion.status == VersionStatus.PUBLISHED)
+        .values(status=VersionStatus.RETIRED, retired_at=now)
+    )
+    version.status, version.published_at = VersionStatus.PUBLISHED, now
+    db.session().flush()
+    return version
+
+
+def definition_for(version_id: int) -> Definition:
+    """The compiled definition of a stored version (compiled once, then cached)."""
+    found = _cache.get(version_id)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    version = db.session().get(JourneyVersion, version_id)
+    if version is None:
+        raise NotFound(f"no journey version {version_id}")
+    definition = Definition(version.document, compile_document(version.document), version.id)
+    _cache.put(version_id, definition)
+    return definition
+
+
+def published_versions() -> list[tuple[int, str]]:
+    """(version id, journey key) of every published version."""
+    rows = db.session().execute(
+        select(JourneyVersion.id, Journey.key).join(Journey).where(JourneyVersion.status == VersionStatus.PUBLISHED)
+    )
+    return [(row[0], row[1]) for row in rows]
+
+
+def newest_published(key: str) -> JourneyVersion:
+    version = db.session().scalar(
+        select(JourneyVersion).join(Journey)
+        .where(Journey.key == key, JourneyVersion.status == VersionStatus.PUBLISHED)
+        .order_by(JourneyVersion.number.desc()).limit(1)
+    )
+    if version is None:
+        raise NotFound(f"journey '{key}' has no published version")
+    return version
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What loading one file did: the key and number, created/replaced/unchanged, published or not."""
+
+    key: str
+    number: int
+    outcome: str
+    status: str
+
+
+def load_source(source: str, author: str, publish_it: bool) -> Loaded:
+    """Store one document (a built-in or an operator's file) and publish it when asked."""
+    stored = store_version(source, author, expected_key=None)
+    version = stored.version
+    key = str(version.document["key"])
+    if publish_it and version.status == VersionStatus.DRAFT:
+        publish(key, version.number)
+    return Loaded(key, version.number, stored.outcome, version.status)
