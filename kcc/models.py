@@ -4,6 +4,7 @@ from kcc.auth.models import ApiToken, User
 from kcc.contacts.models import ContactMoment, IdempotencyRecord, Involvement, SubjectObject
 from kcc.db import Base
 from kcc.events.models import EventDelivery, OutboxEvent
+from kcc.klantinteracties import models as _klantinteracties  # noqa: F401  (Klantinteracties tables)
 from kcc.identity.models import MergeMove, MergeRecord  # noqa: F401  (merge records)
 from kcc.parties.models import DigitalAddress, Party, PartyIdentifier
 from kcc.privacy.models import ProcessingRecord

@@ -38,6 +38,12 @@ class ContactMoment(Base):
     details: Mapped[dict[str, Any]] = mapped_column(
         JSONType, default=dict, doc="Channel-specific fields (caller number, duration, location)."
     )
+    number: Mapped[str | None] = mapped_column(String(10), doc="Klantcontact nummer.")
+    reference: Mapped[str | None] = mapped_column(String(10), doc="Referentienummer.")
+    response: Mapped[str] = mapped_column(Text, default="", doc="The answer given (reactie).")
+    contact_succeeded: Mapped[bool | None] = mapped_column(doc="Indicatie contact gelukt.")
+    main_subject_type: Mapped[str] = mapped_column(String(200), default="", doc="Hoofdonderwerptype (URI).")
+    further_action: Mapped[bool] = mapped_column(default=False, doc="Verdere actie ondernomen.")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
@@ -46,7 +52,8 @@ class ContactMoment(Base):
         back_populates="contact_moment", cascade="all, delete-orphan", order_by="Involvement.id"
     )
     objects: Mapped[list[SubjectObject]] = relationship(
-        back_populates="contact_moment", cascade="all, delete-orphan", order_by="SubjectObject.id"
+        back_populates="contact_moment", cascade="all, delete-orphan", order_by="SubjectObject.id",
+        foreign_keys="SubjectObject.contact_moment_id",
     )
 
     __table_args__ = (UniqueConstraint("channel", "external_id"),)
@@ -66,6 +73,10 @@ class Involvement(Base):
     party_id: Mapped[int] = mapped_column(ForeignKey("parties.id", ondelete="RESTRICT"))
     role: Mapped[str] = mapped_column(String(20), default="resident")
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    initiator: Mapped[bool] = mapped_column(default=False, doc="The party started the contact.")
+    details: Mapped[dict[str, Any]] = mapped_column(
+        JSONType, default=dict, doc="Name and addresses as given during the contact (contactnaam, adressen)."
+    )
 
     contact_moment: Mapped[ContactMoment] = relationship(back_populates="involvements")
     party: Mapped[Party] = relationship(lazy="joined", innerjoin=True)
@@ -86,11 +97,16 @@ class SubjectObject(Base):
     contact_moment_id: Mapped[int] = mapped_column(
         ForeignKey("contact_moments.id", ondelete="CASCADE"), index=True
     )
-    object_type: Mapped[str] = mapped_column(String(50), doc="e.g. case")
-    object_id: Mapped[str] = mapped_column(String(100), doc="e.g. Z-2026-001")
-    register: Mapped[str] = mapped_column(String(50), default="", doc="e.g. ZGW")
+    object_type: Mapped[str] = mapped_column(String(200), doc="e.g. case")
+    object_id: Mapped[str] = mapped_column(String(200), doc="e.g. Z-2026-001")
+    register: Mapped[str] = mapped_column(String(200), default="", doc="e.g. ZGW")
+    id_kind: Mapped[str] = mapped_column(String(200), default="", doc="Code soort object-id.")
+    was_contact_moment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact_moments.id", ondelete="SET NULL"),
+        doc="The object is itself this contact moment (wasKlantcontact).",
+    )
 
-    contact_moment: Mapped[ContactMoment] = relationship(back_populates="objects")
+    contact_moment: Mapped[ContactMoment] = relationship(back_populates="objects", foreign_keys=[contact_moment_id])
 
     __table_args__ = (Index("ix_subject_objects_object", "object_type", "object_id"),)
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kcc.db import Base, UTCDateTime, new_uuid, utcnow
+from kcc.db import Base, JSONType, UTCDateTime, new_uuid, utcnow
 
 
 class Party(Base):
@@ -37,6 +38,12 @@ class Party(Base):
         ForeignKey("parties.id", ondelete="SET NULL"),
         doc="Set when this party was merged into another (the survivor); it is then inactive.",
     )
+    number: Mapped[str | None] = mapped_column(String(10), index=True, doc="Partijnummer (Klantinteracties nummer).")
+    initials: Mapped[str | None] = mapped_column(String(10), doc="Voorletters (persons).")
+    internal_note: Mapped[str] = mapped_column(String(1000), default="", doc="Interne notitie.")
+    confidential: Mapped[bool | None] = mapped_column(doc="Indicatie geheimhouding.")
+    visiting_address: Mapped[dict[str, Any] | None] = mapped_column(JSONType, doc="Bezoekadres.")
+    postal_address: Mapped[dict[str, Any] | None] = mapped_column(JSONType, doc="Correspondentieadres.")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -101,6 +108,14 @@ class DigitalAddress(Base):
     label: Mapped[str] = mapped_column(String(80), default="", doc="Free description.")
     is_default: Mapped[bool] = mapped_column(default=False)
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reference: Mapped[str] = mapped_column(String(50), default="", doc="Referentie.")
+    is_preferred: Mapped[bool] = mapped_column(
+        default=False, doc="The party's preferred address of any kind (voorkeursDigitaalAdres)."
+    )
+    involvement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("involvements.id", ondelete="SET NULL"), index=True,
+        doc="The contact moment involvement in which the address was given (verstrektDoorBetrokkene).",
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     party: Mapped[Party] = relationship(back_populates="addresses")

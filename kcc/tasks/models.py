@@ -41,6 +41,8 @@ class Task(Base):
     advisory_committee: Mapped[bool] = mapped_column(default=False)
     extended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, doc="When the term was extended.")
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    number: Mapped[str | None] = mapped_column(String(10), doc="Interne taak nummer.")
+    reference: Mapped[str | None] = mapped_column(String(10), doc="Referentienummer.")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -1,0 +1,25 @@
+"""The VNG Klantinteracties API (0.9.0) over the core's own records, under /klantinteracties/api/v1."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from kcc.klantinteracties import models  # noqa: F401  (registers the tables)
+
+
+def init_app(app: Flask) -> None:
+    """Register the standard's routes and its OpenAPI document."""
+    from kcc.klantinteracties import (  # noqa: F401  (each module registers its routes)
+        actoren,
+        adressen,
+        betrokkenen,
+        docs,
+        identificatoren,
+        internetaken,
+        klantcontacten,
+        partijen,
+        relaties,
+    )
+    from kcc.klantinteracties.http import blp
+
+    app.register_blueprint(blp)

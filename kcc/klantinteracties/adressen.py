@@ -1,0 +1,247 @@
+"""Digitale adressen (the core's digital addresses) and rekeningnummers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Select, exists, func, select
+from stdnum import bic as stdnum_bic
+from stdnum import iban as stdnum_iban
+from stdnum.exceptions import ValidationError as StdnumError
+
+from kcc.contacts.models import Involvement
+from kcc.db import db
+from kcc.errors import ValidationFailed
+from kcc.events.outbox import record
+from kcc.klantinteracties import identificatoren
+from kcc.klantinteracties.http import Invalid, Listing, ref, resolve, url
+from kcc.klantinteracties.mapping import ADDRESS_KINDS, ADDRESS_KINDS_BACK, PARTY_TYPES, ROLES
+from kcc.klantinteracties.models import BankAccount
+from kcc.klantinteracties.resources import Resource, register, represent, sub
+from kcc.parties import identifiers as ids
+from kcc.parties import services
+from kcc.parties.events import PartyUpdated
+from kcc.parties.models import DigitalAddress, Party, PartyIdentifier
+from kcc.privacy.activities import Activity
+
+ADDRESS_EXPAND = ("verstrektDoorBetrokkene", "verstrektDoorBetrokkene.hadKlantcontact",
+                  "verstrektDoorBetrokkene.hadKlantcontact.leiddeTotInterneTaken")
+
+
+def represent_address(address: DigitalAddress, expand: set[str]) -> dict[str, Any]:
+    involvement = db.session().get(Involvement, address.involvement_id) if address.involvement_id else None
+    data: dict[str, Any] = {
+        "uuid": str(address.uuid),
+        "url": url("digitaleadressen", address.uuid),
+        "verstrektDoorBetrokkene": ref("betrokkenen", involvement.uuid) if involvement else None,
+        "verstrektDoorPartij": ref("partijen", address.party.uuid),
+        "adres": address.address[:80],
+        "soortDigitaalAdres": ADDRESS_KINDS_BACK.get(address.kind, "overig"),
+        "isStandaardAdres": address.is_default,
+        "omschrijving": (address.label or "")[:40],
+        "referentie": address.reference or "",
+        "verificatieDatum": address.verified_at.date().isoformat() if address.verified_at else None,
+    }
+    if expand:
+        nested = sub(expand, "verstrektDoorBetrokkene")
+        data["_expand"] = {
+            "verstrektDoorBetrokkene": represent("betrokkenen", involvement, nested) if involvement else None
+        }
+    return data
+
+
+def _verified_at(value: str | None) -> datetime | None:
+    return datetime.combine(datetime.fromisoformat(value).date(), time(), tzinfo=UTC) if value else None
+
+
+def _owner(data: dict[str, Any]) -> tuple[Party, Involvement | None]:
+    involvement = resolve(Involvement, data.get("verstrektDoorBetrokkene"), "verstrektDoorBetrokkene")
+    party = resolve(Party, data.get("verstrektDoorPartij"), "verstrektDoorPartij")
+    if party is None and involvement is not None:
+        party = involvement.party
+    if party is None:
+        raise Invalid.param("verstrektDoorPartij", "a digitaal adres here belongs to a partij (or to a betrokkene "
+                            "that was one)", "required")
+    if involvement is not None and involvement.party_id != party.id:
+        raise Invalid.param("verstrektDoorBetrokkene", "the betrokkene was another partij")
+    return party, involvement
+
+
+def _normalised(data: dict[str, Any]) -> tuple[str, str]:
+    kind = ADDRESS_KINDS[data["soortDigitaalAdres"]]
+    try:
+        return kind, ids.normalise_address(kind, data["adres"], "adres")
+    except ValidationFailed as error:
+        raise Invalid(error.detail, invalid_params=error.invalid_params) from None
+
+
+def create_address(data: dict[str, Any]) -> DigitalAddress:
+    party, involvement = _owner(data)
+    kind, _ = _normalised(data)
+    try:
+        address = services.add_digital_address(
+            party.uuid,
+            services.AddressInput(kind=kind, address=data["adres"], label=data.get("omschrijving") or "",
+                                  is_default=bool(data.get("isStandaardAdres")),
+                                  verified_at=_verified_at(data.get("verificatieDatum"))),
+        )
+    except ValidationFailed as error:
+        params = [{**p, "name": "adres"} if p.get("name") == "address" else p for p in error.invalid_params]
+        raise Invalid(error.detail, invalid_params=params) from None
+    address.reference = data.get("referentie") or ""
+    address.involvement_id = involvement.id if involvement else None
+    return address
+
+
+def update_address(address: DigitalAddress, data: dict[str, Any]) -> DigitalAddress:
+    party, involvement = _owner(data)
+    kind, value = _normalised(data)
+    address.party_id, address.kind, address.address = party.id, kind, value
+    address.label = data.get("omschrijving") or ""
+    address.reference = data.get("referentie") or ""
+    address.verified_at = _verified_at(data.get("verificatieDatum"))
+    address.involvement_id = involvement.id if involvement else None
+    if data.get("isStandaardAdres") and not address.is_default:
+        for other in db.session().scalars(
+            select(DigitalAddress).where(DigitalAddress.party_id == party.id, DigitalAddress.kind == kind)
+        ):
+            other.is_default = False
+        db.session().flush()
+        address.is_default = True
+    elif "isStandaardAdres" in data:
+        address.is_default = bool(data["isStandaardAdres"])
+    db.session().flush()
+    record(PartyUpdated(party_id=str(party.uuid), fields=["digital_addresses"]))
+    return address
+
+
+def delete_address(address: DigitalAddress) -> None:
+    services.remove_digital_address(address.party.uuid, address.uuid)
+
+
+def _address_value(stmt: Select[Any], value: str) -> Select[Any]:
+    candidates = {value, value.strip().lower()}
+    for kind in ("phone", "email"):
+        try:
+            candidates.add(ids.normalise_address(kind, value))
+        except ValidationFailed:
+            pass
+    return stmt.where(DigitalAddress.address.in_(candidates))
+
+
+def _on_date(op: str) -> Any:
+    def apply(stmt: Select[Any], value: Any) -> Select[Any]:
+        start = datetime.combine(value, time(), tzinfo=UTC)
+        end = start + timedelta(days=1)
+        column = DigitalAddress.verified_at
+        conditions = {"eq": (column >= start) & (column < end), "gt": column >= end, "gte": column >= start,
+                      "lt": column < start, "lte": column < end}
+        return stmt.where(conditions[op])
+
+    return apply
+
+
+def _involvement(stmt: Select[Any], value: Any) -> Select[Any]:
+    return stmt.where(exists().where(Involvement.id == DigitalAddress.involvement_id, Involvement.uuid == value))
+
+
+def _party_by(field: str | None) -> Any:
+    def apply(stmt: Select[Any], value: Any) -> Select[Any]:
+        if field is None:
+            condition = identificatoren.value_matches(value)
+        else:
+            condition = PartyIdentifier.kind.in_(identificatoren.kinds_for(field, value))
+        return stmt.where(exists().where(PartyIdentifier.party_id == DigitalAddress.party_id, condition))
+
+    return apply
+
+
+def _party_uuid(stmt: Select[Any], value: Any) -> Select[Any]:
+    return stmt.where(exists().where(Party.id == DigitalAddress.party_id, Party.uuid == value))
+
+
+ADDRESS_FILTERS: dict[str, tuple[str, Any]] = {
+    "adres": ("str", _address_value),
+    "adres__icontains": ("str", lambda stmt, v: stmt.where(func.lower(DigitalAddress.address).contains(v.lower(),
+                                                                                                       autoescape=True))),
+    "isGeverifieerd": ("bool", lambda stmt, v: stmt.where(DigitalAddress.verified_at.isnot(None) if v
+                                                          else DigitalAddress.verified_at.is_(None))),
+    "isStandaardAdres": ("bool", lambda stmt, v: stmt.where(DigitalAddress.is_default.is_(v))),
+    "omschrijving": ("str", lambda stmt, v: stmt.where(DigitalAddress.label == v)),
+    "referentie": ("str", lambda stmt, v: stmt.where(DigitalAddress.reference == v)),
+    "soortDigitaalAdres": ("enum:email,overig,telefoonnummer",
+                           lambda stmt, v: stmt.where(DigitalAddress.kind == ADDRESS_KINDS[v])),
+    "verificatieDatum": ("date", _on_date("eq")),
+    "verificatieDatum__gt": ("date", _on_date("gt")),
+    "verificatieDatum__gte": ("date", _on_date("gte")),
+    "verificatieDatum__lt": ("date", _on_date("lt")),
+    "verificatieDatum__lte": ("date", _on_date("lte")),
+    "verstrektDoorBetrokkene__rol": ("enum:klant,vertegenwoordiger", lambda stmt, v: stmt.where(
+        exists().where(Involvement.id == DigitalAddress.involvement_id, Involvement.role == ROLES[v]))),
+    "verstrektDoorBetrokkene__uuid": ("uuid", _involvement),
+    "verstrektDoorBetrokkene__url": ("url", _involvement),
+    "verstrektDoorPartij__partijIdentificator__objectId": ("str", _party_by(None)),
+    "verstrektDoorPartij__partijIdentificator__codeObjecttype": ("str", _party_by("codeObjecttype")),
+    "verstrektDoorPartij__partijIdentificator__codeRegister": ("str", _party_by("codeRegister")),
+    "verstrektDoorPartij__partijIdentificator__codeSoortObjectId": ("str", _party_by("codeSoortObjectId")),
+    "verstrektDoorPartij__soortPartij": ("enum:contactpersoon,organisatie,persoon", lambda stmt, v: stmt.where(
+        exists().where(Party.id == DigitalAddress.party_id, Party.type == PARTY_TYPES[v]))),
+    "verstrektDoorPartij__uuid": ("uuid", _party_uuid),
+    "verstrektDoorPartij__url": ("url", _party_uuid),
+}
+
+register(Resource(
+    path="digitaleadressen", model=DigitalAddress, schema="DigitaalAdres", represent=represent_address,
+    create=create_address, update=update_address, delete=delete_address,
+    listing=Listing(filters=ADDRESS_FILTERS, expand=ADDRESS_EXPAND), item_expand=ADDRESS_EXPAND,
+    parties=lambda rows: [row.party.uuid for row in rows], write_activity=Activity.PARTY_REGISTRATION,
+))
+
+
+def represent_account(account: BankAccount, _expand: set[str]) -> dict[str, Any]:
+    party = db.session().get(Party, account.party_id) if account.party_id else None
+    return {
+        "uuid": str(account.uuid),
+        "url": url("rekeningnummers", account.uuid),
+        "partij": ref("partijen", party.uuid) if party else None,
+        "iban": account.iban,
+        "bic": account.bic or "",
+    }
+
+
+def save_account(data: dict[str, Any], account: BankAccount | None = None) -> BankAccount:
+    try:
+        iban = stdnum_iban.validate(data["iban"])
+    except StdnumError:
+        raise Invalid.param("iban", "not a valid IBAN") from None
+    bic = data.get("bic") or ""
+    if bic:
+        try:
+            bic = stdnum_bic.validate(bic)
+        except StdnumError:
+            raise Invalid.param("bic", "not a valid BIC") from None
+    party = resolve(Party, data.get("partij"), "partij")
+    account = account or BankAccount()
+    account.iban, account.bic, account.party_id = iban, bic, party.id if party else None
+    db.session().add(account)
+    db.session().flush()
+    return account
+
+
+def _account_party(rows: list[BankAccount]) -> list[Any]:
+    keys = [row.party_id for row in rows if row.party_id]
+    return list(db.session().scalars(select(Party.uuid).where(Party.id.in_(keys)))) if keys else []
+
+
+register(Resource(
+    path="rekeningnummers", model=BankAccount, schema="Rekeningnummer", represent=represent_account,
+    create=save_account, update=lambda row, data: save_account(data, row),
+    delete=lambda row: db.session().delete(row),
+    listing=Listing(filters={
+        "bic": ("str", lambda stmt, v: stmt.where(BankAccount.bic == v)),
+        "iban": ("str", lambda stmt, v: stmt.where(BankAccount.iban == v.replace(" ", "").upper())),
+        "uuid": ("uuid", lambda stmt, v: stmt.where(BankAccount.uuid == v)),
+    }),
+    parties=_account_party, write_activity=Activity.PARTY_REGISTRATION,
+))

@@ -1,0 +1,219 @@
+"""Betrokkenen (the core's involvements), onderwerpobjecten (subject objects) and bijlagen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, request
+from sqlalchemy import Select, select
+
+from kcc.contacts.models import ContactMoment, Involvement, SubjectObject
+from kcc.db import db
+from kcc.klantinteracties.filters import betrokkene_filters
+from kcc.klantinteracties.http import Invalid, Listing, json_response, parse_param, ref, resolve, url
+from kcc.klantinteracties.mapping import ROLES, ROLES_BACK
+from kcc.klantinteracties.models import ContactAttachment
+from kcc.klantinteracties.partijen import full_name
+from kcc.klantinteracties.resources import Resource, register, represent
+from kcc.parties.models import DigitalAddress, Party
+
+ADDRESS_KEYS = ("bezoekadres", "correspondentieadres")
+
+
+def represent_involvement(involvement: Involvement, expand: set[str]) -> dict[str, Any]:
+    details = involvement.details or {}
+    addresses = list(db.session().scalars(
+        select(DigitalAddress).where(DigitalAddress.involvement_id == involvement.id).order_by(DigitalAddress.id)))
+    contact = details.get("contactnaam")
+    if contact:
+        parts = [contact.get("voornaam") or contact.get("voorletters"), contact.get("voorvoegselAchternaam"),
+                 contact.get("achternaam")]
+        name = " ".join(p for p in parts if p)
+    else:
+        name = full_name(involvement.party)
+    data: dict[str, Any] = {
+        "uuid": str(involvement.uuid),
+        "url": url("betrokkenen", involvement.uuid),
+        "wasPartij": ref("partijen", involvement.party.uuid),
+        "hadKlantcontact": ref("klantcontacten", involvement.contact_moment.uuid),
+        "digitaleAdressen": [ref("digitaleadressen", a.uuid) for a in addresses],
+        "bezoekadres": details.get("bezoekadres"),
+        "correspondentieadres": details.get("correspondentieadres"),
+        "contactnaam": contact or None,
+        "volledigeNaam": name,
+        "rol": ROLES_BACK.get(involvement.role, "klant"),  # type: ignore[call-overload]
+        "organisatienaam": details.get("organisatienaam") or "",
+        "initiator": involvement.initiator,
+    }
+    if expand:
+        found: dict[str, Any] = {}
+        if "digitaleAdressen" in expand:
+            found["digitaleAdressen"] = [represent("digitaleadressen", a) for a in addresses]
+        if "hadKlantcontact" in expand:
+            found["hadKlantcontact"] = represent("klantcontacten", involvement.contact_moment,
+                                                 {e.split(".", 1)[1] for e in expand if e.startswith("hadKlantcontact.")})
+        if "wasPartij" in expand:
+            found["wasPartij"] = represent("partijen", involvement.party)
+        data["_expand"] = found
+    return data
+
+
+def party_of(data: dict[str, Any]) -> Party:
+    """The partij a betrokkene was; this register keeps betrokkenen only for known partijen."""
+    party = resolve(Party, data.get("wasPartij"), "wasPartij")
+    if party is None:
+        raise Invalid.param("wasPartij", "a betrokkene here is always a partij; register the person as a partij "
+                            "first (anonymous betrokkenen are not kept)", "required")
+    return party  # type: ignore[no-any-return]
+
+
+def apply_extras(involvement: Involvement, data: dict[str, Any]) -> None:
+    involvement.initiator = bool(data.get("initiator"))
+    details = {key: data.get(key) for key in (*ADDRESS_KEYS, "contactnaam") if data.get(key)}
+    if data.get("organisatienaam"):
+        details["organisatienaam"] = data["organisatienaam"]
+    involvement.details = details
+
+
+def save_involvement(data: dict[str, Any], involvement: Involvement | None = None) -> Involvement:
+    party = party_of(data)
+    moment: ContactMoment = resolve(ContactMoment, data.get("hadKlantcontact"), "hadKlantcontact", required=True)
+    role = ROLES[data["rol"]]
+    clash = db.session().scalar(select(Involvement.id).where(
+        Involvement.contact_moment_id == moment.id, Involvement.party_id == party.id, Involvement.role == role))
+    if clash is not None and (involvement is None or clash != involvement.id):
+        raise Invalid.param("wasPartij", "the partij is betrokkene in this rol at this klantcontact already", "unique")
+    involvement = involvement or Involvement()
+    involvement.contact_moment_id, involvement.party_id, involvement.role = moment.id, party.id, role
+    involvement.occurred_at = moment.occurred_at
+    apply_extras(involvement, data)
+    db.session().add(involvement)
+    db.session().flush()
+    return involvement
+
+
+register(Resource(
+    path="betrokkenen", model=Involvement, schema="Betrokkene", represent=represent_involvement,
+    create=save_involvement, update=lambda row, data: save_involvement(data, row),
+    delete=lambda row: db.session().delete(row),
+    listing=Listing(filters=betrokkene_filters(), expand=("digitaleAdressen",)), item_expand=("digitaleAdressen",),
+    parties=lambda rows: [row.party.uuid for row in rows],
+))
+
+
+def _identificator(row: Any) -> dict[str, str]:
+    return {"objectId": row.object_id, "codeObjecttype": row.object_type, "codeRegister": row.register,
+            "codeSoortObjectId": row.id_kind}
+
+
+def represent_object(item: SubjectObject, _expand: set[str]) -> dict[str, Any]:
+    was = db.session().get(ContactMoment, item.was_contact_moment_id) if item.was_contact_moment_id else None
+    return {
+        "uuid": str(item.uuid),
+        "url": url("onderwerpobjecten", item.uuid),
+        "klantcontact": ref("klantcontacten", item.contact_moment.uuid),
+        "wasKlantcontact": ref("klantcontacten", was.uuid) if was else None,
+        "onderwerpobjectidentificator": _identificator(item),
+    }
+
+
+def apply_object(item: Any, data: dict[str, Any], key: str = "onderwerpobjectidentificator") -> None:
+    ident = data.get(key) or {}
+    item.object_id = ident.get("objectId") or ""
+    item.object_type = ident.get("codeObjecttype") or ""
+    item.register = ident.get("codeRegister") or ""
+    item.id_kind = ident.get("codeSoortObjectId") or ""
+
+
+def save_object(data: dict[str, Any], item: SubjectObject | None = None) -> SubjectObject:
+    moment = resolve(ContactMoment, data.get("klantcontact"), "klantcontact")
+    if moment is None:
+        raise Invalid.param("klantcontact", "an onderwerpobject here belongs to a klantcontact", "required")
+    was = resolve(ContactMoment, data.get("wasKlantcontact"), "wasKlantcontact")
+    item = item or SubjectObject()
+    item.contact_moment_id = moment.id
+    item.was_contact_moment_id = was.id if was else None
+    apply_object(item, data)
+    db.session().add(item)
+    db.session().flush()
+    return item
+
+
+def delete_object(item: SubjectObject) -> Response | None:
+    """Remove the onderwerpobject; klantcontacten are contact history and are always kept."""
+    cascade = parse_param("cascade", "bool", request.args.get("cascade") or "false")
+    kept = [url("klantcontacten", item.contact_moment.uuid)]
+    db.session().delete(item)
+    return json_response({"behouden": kept}) if cascade else None
+
+
+def _object_filter(column: Any) -> Any:
+    return lambda stmt, value: stmt.where(column == value)
+
+
+def _moment_filter(link: Any) -> Any:
+    return lambda stmt, value: stmt.where(link == select(ContactMoment.id).where(
+        ContactMoment.uuid == value).scalar_subquery())
+
+
+OBJECT_FILTERS: dict[str, tuple[str, Any]] = {
+    "klantcontact__uuid": ("uuid", _moment_filter(SubjectObject.contact_moment_id)),
+    "klantcontact__url": ("url", _moment_filter(SubjectObject.contact_moment_id)),
+    "wasKlantcontact__uuid": ("uuid", _moment_filter(SubjectObject.was_contact_moment_id)),
+    "wasKlantcontact__url": ("url", _moment_filter(SubjectObject.was_contact_moment_id)),
+    "onderwerpobjectidentificatorObjectId": ("str", _object_filter(SubjectObject.object_id)),
+    "onderwerpobjectidentificatorCodeObjecttype": ("str", _object_filter(SubjectObject.object_type)),
+    "onderwerpobjectidentificatorCodeRegister": ("str", _object_filter(SubjectObject.register)),
+    "onderwerpobjectidentificatorCodeSoortObjectId": ("str", _object_filter(SubjectObject.id_kind)),
+}
+
+
+def _object_parties(rows: list[Any]) -> list[Any]:
+    keys = [row.contact_moment_id for row in rows if row.contact_moment_id]
+    if not keys:
+        return []
+    stmt: Select[Any] = select(Party.uuid).join(Involvement, Involvement.party_id == Party.id).where(
+        Involvement.contact_moment_id.in_(keys))
+    return list(db.session().scalars(stmt))
+
+
+register(Resource(
+    path="onderwerpobjecten", model=SubjectObject, schema="Onderwerpobject", represent=represent_object,
+    create=save_object, update=lambda row, data: save_object(data, row), delete=delete_object,
+    listing=Listing(filters=OBJECT_FILTERS), parties=_object_parties,
+))
+
+
+def represent_attachment(item: ContactAttachment, _expand: set[str]) -> dict[str, Any]:
+    moment = db.session().get(ContactMoment, item.contact_moment_id) if item.contact_moment_id else None
+    return {
+        "uuid": str(item.uuid),
+        "url": url("bijlagen", item.uuid),
+        "wasBijlageVanKlantcontact": ref("klantcontacten", moment.uuid) if moment else None,
+        "bijlageidentificator": _identificator(item),
+    }
+
+
+def save_attachment(data: dict[str, Any], item: ContactAttachment | None = None) -> ContactAttachment:
+    moment = resolve(ContactMoment, data.get("wasBijlageVanKlantcontact"), "wasBijlageVanKlantcontact")
+    item = item or ContactAttachment()
+    item.contact_moment_id = moment.id if moment else None
+    apply_object(item, data, "bijlageidentificator")
+    db.session().add(item)
+    db.session().flush()
+    return item
+
+
+register(Resource(
+    path="bijlagen", model=ContactAttachment, schema="Bijlage", represent=represent_attachment,
+    create=save_attachment, update=lambda row, data: save_attachment(data, row),
+    delete=lambda row: db.session().delete(row),
+    listing=Listing(filters={
+        "klantcontact__uuid": ("uuid", _moment_filter(ContactAttachment.contact_moment_id)),
+        "bijlageidentificatorObjectId": ("str", _object_filter(ContactAttachment.object_id)),
+        "bijlageidentificatorCodeObjecttype": ("str", _object_filter(ContactAttachment.object_type)),
+        "bijlageidentificatorCodeRegister": ("str", _object_filter(ContactAttachment.register)),
+        "bijlageidentificatorCodeSoortObjectId": ("str", _object_filter(ContactAttachment.id_kind)),
+    }),
+    parties=_object_parties,
+))

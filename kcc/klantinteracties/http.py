@@ -1,0 +1,309 @@
+"""The standard's HTTP conventions: URLs, Token auth, page/pageSize, expand, and its error shape."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, current_app, g, json, request
+from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+from kcc.auth.access import STAFF_AND_SYSTEM, requires
+from kcc.db import db
+from kcc.errors import Conflict, KccError, NotFound, ValidationFailed
+from kcc.klantinteracties import spec
+
+log = logging.getLogger(__name__)
+
+API_VERSION = "0.9.0"
+PREFIX = "/klantinteracties/api/v1"
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 500
+PROBLEM_TYPE = "https://kcc.example.nl/problems/klantinteracties/"
+JSON_TYPES = ("application/json", "application/merge-patch+json")
+
+blp = Blueprint("klantinteracties", __name__, url_prefix=PREFIX)
+
+
+class Invalid(ValidationFailed):
+    """A request the standard answers with 400 and ``invalidParams``."""
+
+    @classmethod
+    def param(cls, name: str, reason: str, code: str = "invalid") -> Invalid:
+        return cls(f"{name}: {reason}", invalid_params=[{"name": name, "code": code, "reason": reason}])
+
+
+class UnsupportedMedia(KccError):
+    status = 415
+    title = "Unsupported Media Type"
+    type_slug = "unsupported-media-type"
+
+
+# ---- errors ---------------------------------------------------------------------------------
+
+TITLES = {
+    400: ("invalid", "Invalid input."),
+    401: ("not_authenticated", "Authentication credentials were not provided."),
+    403: ("permission_denied", "You do not have permission to perform this action."),
+    404: ("not_found", "Not found."),
+    405: ("method_not_allowed", "Method not allowed."),
+    406: ("not_acceptable", "Not acceptable."),
+    409: ("conflict", "Conflict."),
+    413: ("too_large", "Request body too large."),
+    415: ("unsupported_media_type", "Unsupported media type."),
+    500: ("error", "A server error occurred."),
+    503: ("unavailable", "Service unavailable."),
+}
+
+
+def fout(status: int, detail: str, invalid: list[dict[str, str]] | None = None) -> Response:
+    """The standard's Fout / ValidatieFout body as application/problem+json."""
+    code, title = TITLES.get(status, ("error", "Error."))
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE + code,
+        "code": code,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": f"urn:uuid:{uuid.uuid4()}",
+    }
+    if status == 400:
+        body["invalidParams"] = [
+            {"name": p.get("name", ""), "code": p.get("code", "invalid"), "reason": p.get("reason", "")}
+            for p in (invalid or [])
+        ]
+    response = Response(json.dumps(body), status=status, mimetype="application/problem+json")
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Token realm="klantinteracties"'
+    return response
+
+
+@blp.errorhandler(KccError)
+def _kcc_error(error: KccError) -> Response:
+    db.rollback()
+    status = 400 if isinstance(error, (ValidationFailed, Conflict)) else error.status
+    invalid = [
+        {"name": p.get("name", ""), "code": p.get("code", "unique" if isinstance(error, Conflict) else "invalid"),
+         "reason": p.get("reason", "")}
+        for p in error.invalid_params
+    ]
+    if status == 400 and not invalid:
+        invalid = [{"name": "nonFieldErrors", "code": "unique" if isinstance(error, Conflict) else "invalid",
+                    "reason": error.detail}]
+    return fout(status, error.detail, invalid)
+
+
+@blp.errorhandler(IntegrityError)
+def _integrity(_error: IntegrityError) -> Response:
+    db.rollback()
+    detail = "the change conflicts with stored data (a duplicate or a reference in use)"
+    return fout(400, detail, [{"name": "nonFieldErrors", "code": "unique", "reason": detail}])
+
+
+@blp.errorhandler(OperationalError)
+def _operational(error: OperationalError) -> Response:
+    db.rollback()
+    log.error("database unavailable on %s %s", request.method, request.path, exc_info=error)
+    return fout(503, "the database is not reachable; try again shortly")
+
+
+@blp.errorhandler(HTTPException)
+def _http(error: HTTPException) -> Response:
+    db.rollback()
+    status = error.code or 500
+    if status == 400:
+        return fout(400, "the body is not valid JSON", [{"name": "nonFieldErrors", "code": "parse_error",
+                                                          "reason": "the body is not valid JSON"}])
+    return fout(status, error.description or error.name)
+
+
+@blp.errorhandler(Exception)
+def _unexpected(error: Exception) -> Response:
+    db.rollback()
+    log.error("unhandled error on %s %s", request.method, request.path, exc_info=error)
+    return fout(500, "an unexpected error occurred; it has been logged")
+
+
+@blp.after_request
+def _headers(response: Response) -> Response:
+    response.headers["API-Version"] = API_VERSION
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+# ---- URLs and references --------------------------------------------------------------------
+
+
+def base_url() -> str:
+    if "ki_base" not in g:
+        settings = current_app.config["KCC_SETTINGS"]
+        g.ki_base = (settings.public_base_url or request.host_url).rstrip("/") + PREFIX
+    return g.ki_base  # type: ignore[no-any-return]
+
+
+def url(path: str, item_uuid: uuid.UUID | str) -> str:
+    return f"{base_url()}/{path}/{item_uuid}"
+
+
+def ref(path: str, item_uuid: uuid.UUID | str | None) -> dict[str, str] | None:
+    """A foreign-key object ``{uuid, url}``."""
+    if item_uuid is None:
+        return None
+    return {"uuid": str(item_uuid), "url": url(path, item_uuid)}
+
+
+def resolve(model: Any, value: Any, name: str, required: bool = False) -> Any:
+    """The row a ``{uuid}`` reference in a body points at; None for null when allowed."""
+    if value is None:
+        if required:
+            raise Invalid.param(name, "this field is required", "required")
+        return None
+    key = value.get("uuid") if isinstance(value, dict) else None
+    try:
+        wanted = uuid.UUID(str(key))
+    except ValueError:
+        raise Invalid.param(f"{name}.uuid", "must be a valid UUID") from None
+    row = db.session().scalar(select(model).where(model.uuid == wanted))
+    if row is None:
+        raise Invalid.param(f"{name}.uuid", f"no object with uuid {wanted}", "does_not_exist")
+    return row
+
+
+def get_or_404(model: Any, item_uuid: uuid.UUID, options: tuple[Any, ...] = ()) -> Any:
+    row = db.session().scalar(select(model).where(model.uuid == item_uuid).options(*options))
+    if row is None:
+        raise NotFound("Niet gevonden.")
+    return row
+
+
+# ---- request bodies and query parameters ----------------------------------------------------
+
+
+def body(schema_name: str, merge_onto: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The JSON body checked against the document's schema; a PATCH is merged onto the current state."""
+    if request.mimetype not in JSON_TYPES:
+        raise UnsupportedMedia(f"send the body as application/json, not {request.mimetype or 'no type'}")
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise Invalid.param("nonFieldErrors", "the body must be a JSON object", "parse_error")
+    if merge_onto is not None:
+        data = {**merge_onto, **data}
+    problems = spec.check_body(schema_name, data)
+    if problems:
+        detail = "; ".join(f"{p['name']}: {p['reason']}" for p in problems[:5])
+        raise Invalid(detail, invalid_params=problems)
+    return data
+
+
+
+def parse_param(name: str, kind: str, raw: str) -> Any:
+    """One query parameter as its declared type; a bad value is a 400 on that parameter."""
+    try:
+        if kind == "uuid":
+            return uuid.UUID(raw)
+        if kind == "url":
+            return uuid.UUID(raw.rstrip("/").rsplit("/", 1)[-1])
+        if kind == "bool":
+            if raw.lower() not in ("true", "false", "1", "0"):
+                raise ValueError(raw)
+            return raw.lower() in ("true", "1")
+        if kind == "date":
+            return date.fromisoformat(raw)
+        if kind == "datetime":
+            parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+            return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+        if kind.startswith("enum:"):
+            if raw not in kind[5:].split(","):
+                raise ValueError(raw)
+        return raw
+    except ValueError:
+        raise Invalid.param(name, f"not a valid {kind.split(':')[0]}") from None
+
+
+Filter = Callable[[Select[Any], Any], Select[Any]]
+
+
+@dataclass
+class Listing:
+    """A resource's list endpoint: its filters (name -> (kind, apply)) and expansions."""
+
+    filters: dict[str, tuple[str, Filter]] = field(default_factory=dict)
+    expand: tuple[str, ...] = ()
+
+
+def apply_filters(stmt: Select[Any], listing: Listing) -> Select[Any]:
+    for name, (kind, apply) in listing.filters.items():
+        raw = request.args.get(name)
+        if raw is None or raw == "":
+            continue
+        stmt = apply(stmt, parse_param(name, kind, raw))
+    return stmt
+
+
+def expansions(allowed: tuple[str, ...]) -> set[str]:
+    """The requested ``expand`` names; each must be one the document lists."""
+    raw = ",".join(request.args.getlist("expand"))
+    wanted = {name.strip() for name in raw.split(",") if name.strip()}
+    unknown = sorted(wanted - set(allowed))
+    if unknown:
+        raise Invalid.param("expand", f"cannot expand {', '.join(unknown)}; choose from {', '.join(allowed)}")
+    for name in list(wanted):
+        while "." in name:
+            name = name.rsplit(".", 1)[0]
+            wanted.add(name)
+    return wanted
+
+
+def paginate(stmt: Select[Any], order: tuple[Any, ...]) -> tuple[list[Any], dict[str, Any]]:
+    """One page of rows and the ``{count, next, previous}`` around it."""
+    page = _positive("page", 1)
+    size = min(_positive("pageSize", DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE)
+    session = db.session()
+    count = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    last_page = max(1, -(-count // size))
+    if page > last_page:
+        raise NotFound("Ongeldige pagina.")
+    rows = list(session.scalars(stmt.order_by(*order).offset((page - 1) * size).limit(size)).unique())
+    return rows, {
+        "count": count,
+        "next": _page_url(page + 1) if page < last_page else None,
+        "previous": _page_url(page - 1) if page > 1 else None,
+    }
+
+
+def _positive(name: str, default: int) -> int:
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise Invalid.param(name, "must be a positive whole number")
+    return int(raw)
+
+
+def _page_url(page: int) -> str:
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
+    args.append(("page", str(page)))
+    return f"{base_url()}{request.path.removeprefix(PREFIX)}?{urlencode(args)}"
+
+
+def json_response(data: Any, status: int = 200) -> Response:
+    return Response(json.dumps(data), status=status, mimetype="application/json")
+
+
+def guarded(activity: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Token auth for staff and systems, serving ``activity``."""
+    return requires(*STAFF_AND_SYSTEM, activity=activity)
+
+
+def renamed(error: ValidationFailed, names: dict[str, str]) -> Invalid:
+    """A core validation error with its field names in the standard's words."""
+    params = [{**p, "name": names.get(p.get("name", ""), p.get("name", ""))} for p in error.invalid_params]
+    detail = "; ".join(f"{p['name']}: {p['reason']}" for p in params) or error.detail
+    return Invalid(detail, invalid_params=params)

@@ -1,0 +1,240 @@
+"""Klantcontacten over the core's contact moments, and POST /maak-klantcontact."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from flask import Response, g
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
+
+from kcc.auth.access import current_user
+from kcc.constants import Action
+from kcc.contacts import services as contacts
+from kcc.contacts.models import ContactMoment
+from kcc.db import db
+from kcc.errors import ValidationFailed
+from kcc.klantinteracties import betrokkenen
+from kcc.klantinteracties.filters import klantcontact_filters
+from kcc.klantinteracties.http import Invalid, Listing, blp, body, guarded, json_response, ref, renamed, url
+from kcc.klantinteracties.mapping import CHANNELS, CHANNELS_BACK, ROLES, channel_in, language_in, language_out
+from kcc.klantinteracties.models import ActorContactMoment, ContactAttachment
+from kcc.klantinteracties.resources import Resource, register, represent, sub
+from kcc.privacy.activities import Activity
+from kcc.privacy.services import log_processing
+from kcc.tasks.models import Task
+
+EXPAND = ("gingOverOnderwerpobjecten", "hadBetrokkenen", "hadBetrokkenen.digitaleAdressen",
+          "hadBetrokkenen.wasPartij", "leiddeTotInterneTaken", "omvatteBijlagen")
+CORE_NAMES = {"occurred_at": "plaatsgevondenOp", "parties": "betrokkene.wasPartij", "agent": "hadBetrokkenActoren"}
+
+
+def _query() -> Select[Any]:
+    return select(ContactMoment).options(
+        selectinload(ContactMoment.involvements), selectinload(ContactMoment.objects)
+    )
+
+
+def prefetch(rows: list[ContactMoment]) -> None:
+    """Tasks, attachments and actors of a page of contact moments in three queries."""
+    keys = [row.id for row in rows]
+    found: dict[str, Any] = {"keys": set(keys), "tasks": defaultdict(list), "attachments": defaultdict(list),
+                             "actors": defaultdict(list)}
+    session = db.session()
+    for task in session.scalars(select(Task).where(Task.contact_moment_id.in_(keys)).order_by(Task.id)):
+        found["tasks"][task.contact_moment_id or 0].append(task)
+    for item in session.scalars(select(ContactAttachment).where(ContactAttachment.contact_moment_id.in_(keys)).order_by(ContactAttachment.id)):
+        found["attachments"][item.contact_moment_id or 0].append(item)
+    for link in session.scalars(select(ActorContactMoment).where(ActorContactMoment.contact_moment_id.in_(keys))):
+        found["actors"][link.contact_moment_id].append(link.actor)
+    g.ki_prefetch = found
+
+
+def _related(moment: ContactMoment, name: str) -> list[Any]:
+    cached = g.get("ki_prefetch")
+    if cached is not None and moment.id in cached["keys"]:
+        return cached[name].get(moment.id, [])  # type: ignore[no-any-return]
+    session = db.session()
+    if name == "tasks":
+        return list(session.scalars(select(Task).where(Task.contact_moment_id == moment.id).order_by(Task.id)))
+    if name == "attachments":
+        return list(session.scalars(select(ContactAttachment).where(ContactAttachment.contact_moment_id == moment.id)))
+    return [link.actor for link in session.scalars(
+        select(ActorContactMoment).where(ActorContactMoment.contact_moment_id == moment.id))]
+
+
+def actors_of(moment: ContactMoment) -> list[Any]:
+    from kcc.klantinteracties.models import Actor
+
+    actors = list(_related(moment, "actors"))
+    if moment.agent_id is not None:
+        agent = db.session().scalar(select(Actor).where(Actor.user_id == moment.agent_id))
+        if agent is not None and all(a.id != agent.id for a in actors):
+            actors.append(agent)
+    return actors
+
+
+def kanaal(moment: ContactMoment) -> str:
+    given = (moment.details or {}).get("kanaal")
+    return given if isinstance(given, str) and given else CHANNELS_BACK.get(moment.channel, moment.channel)  # type: ignore[call-overload]
+
+
+def represent_contact(moment: ContactMoment, expand: set[str]) -> dict[str, Any]:
+    tasks = _related(moment, "tasks")
+    attachments = _related(moment, "attachments")
+    metadata = (moment.details or {}).get("metadata")
+    data: dict[str, Any] = {
+        "uuid": str(moment.uuid),
+        "url": url("klantcontacten", moment.uuid),
+        "gingOverOnderwerpobjecten": [ref("onderwerpobjecten", o.uuid) for o in moment.objects],
+        "hadBetrokkenActoren": [represent("actoren", a) for a in actors_of(moment)],
+        "omvatteBijlagen": [ref("bijlagen", a.uuid) for a in attachments],
+        "hadBetrokkenen": [ref("betrokkenen", i.uuid) for i in moment.involvements],
+        "leiddeTotInterneTaken": [ref("internetaken", t.uuid) for t in tasks],
+        "nummer": moment.number,
+        "referentienummer": moment.reference,
+        "kanaal": kanaal(moment),
+        "onderwerp": moment.subject,
+        "inhoud": moment.text,
+        "reactie": moment.response or "",
+        "indicatieContactGelukt": moment.contact_succeeded,
+        "hoofdOnderwerpType": moment.main_subject_type or "",
+        "verdereActieOndernomen": moment.further_action,
+        "taal": language_out(moment.language),
+        "vertrouwelijk": moment.confidential,
+        "plaatsgevondenOp": moment.occurred_at.isoformat().replace("+00:00", "Z"),
+        "metadata": metadata if isinstance(metadata, dict) else {},
+    }
+    if expand:
+        found: dict[str, Any] = {}
+        if "hadBetrokkenen" in expand:
+            nested = sub(expand, "hadBetrokkenen")
+            found["hadBetrokkenen"] = [represent("betrokkenen", i, nested) for i in moment.involvements]
+        if "leiddeTotInterneTaken" in expand:
+            found["leiddeTotInterneTaken"] = [represent("internetaken", t) for t in tasks]
+        if "gingOverOnderwerpobjecten" in expand:
+            found["gingOverOnderwerpobjecten"] = [represent("onderwerpobjecten", o) for o in moment.objects]
+        if "omvatteBijlagen" in expand:
+            found["omvatteBijlagen"] = [represent("bijlagen", a) for a in attachments]
+        data["_expand"] = found
+    return data
+
+
+def _channel(data: dict[str, Any]) -> str:
+    channel = channel_in(data["kanaal"])
+    if channel is None:
+        raise Invalid.param("kanaal", "unknown kanaal; use one of " + ", ".join(sorted(CHANNELS)), "invalid_choice")
+    return channel
+
+
+def _occurred(data: dict[str, Any]) -> datetime | None:
+    raw = data.get("plaatsgevondenOp")
+    if not raw:
+        return None
+    parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    if parsed.tzinfo is None:
+        raise Invalid.param("plaatsgevondenOp", "give a time zone (e.g. Z or +01:00)")
+    return parsed
+
+
+def _details(data: dict[str, Any], existing: dict[str, Any] | None = None) -> dict[str, Any]:
+    details = dict(existing or {})
+    details["kanaal"] = data["kanaal"]
+    details["metadata"] = data.get("metadata") or {}
+    return details
+
+
+def _extras(moment: ContactMoment, data: dict[str, Any]) -> None:
+    moment.number = data.get("nummer") or None
+    moment.reference = data.get("referentienummer") or None
+    moment.response = data.get("reactie") or ""
+    moment.contact_succeeded = data.get("indicatieContactGelukt")
+    moment.main_subject_type = data.get("hoofdOnderwerpType") or ""
+    moment.further_action = bool(data.get("verdereActieOndernomen", False))
+
+
+def record(data: dict[str, Any], betrokkene: dict[str, Any] | None = None,
+           onderwerp: dict[str, Any] | None = None) -> ContactMoment:
+    """Record a klantcontact through the core, with its first betrokkene and onderwerpobject."""
+    parties = []
+    if betrokkene is not None:
+        party = betrokkenen.party_of(betrokkene)
+        parties.append(contacts.InvolvementInput(party_id=party.uuid, role=ROLES[betrokkene["rol"]]))
+    objects = []
+    if onderwerp is not None:
+        ident = onderwerp.get("onderwerpobjectidentificator") or {}
+        objects.append(contacts.ObjectInput(type=ident.get("codeObjecttype") or "", id=ident.get("objectId") or "",
+                                            register=ident.get("codeRegister") or ""))
+    user = current_user()
+    try:
+        recorded = contacts.record_contact(
+            contacts.ContactInput(
+                channel=_channel(data), subject=data["onderwerp"], text=data.get("inhoud") or "",
+                language=language_in(data["taal"]), confidential=bool(data["vertrouwelijk"]),
+                occurred_at=_occurred(data), parties=parties, objects=objects,
+                agent_id=user.uuid if user.role != "system" else None, details=_details(data),
+            ),
+            recorded_by=user.id,
+        )
+    except ValidationFailed as error:
+        raise renamed(error, CORE_NAMES) from None
+    moment = recorded.contact_moment
+    _extras(moment, data)
+    if betrokkene is not None:
+        betrokkenen.apply_extras(moment.involvements[0], betrokkene)
+    if onderwerp is not None:
+        betrokkenen.apply_object(moment.objects[0], onderwerp)
+    db.session().flush()
+    return moment
+
+
+def update_contact(moment: ContactMoment, data: dict[str, Any]) -> ContactMoment:
+    moment.channel = _channel(data)
+    moment.subject = data["onderwerp"]
+    moment.text = data.get("inhoud") or ""
+    moment.language = language_in(data["taal"])
+    moment.confidential = bool(data["vertrouwelijk"])
+    occurred = _occurred(data)
+    if occurred is not None:
+        moment.occurred_at = occurred
+        for involvement in moment.involvements:
+            involvement.occurred_at = occurred
+    moment.details = _details(data, moment.details)
+    _extras(moment, data)
+    return moment
+
+
+def delete_contact(moment: ContactMoment) -> None:
+    db.session().delete(moment)
+
+
+def parties_of(rows: list[ContactMoment]) -> list[Any]:
+    return [i.party.uuid for row in rows for i in row.involvements]
+
+
+RESOURCE = Resource(
+    path="klantcontacten", model=ContactMoment, schema="Klantcontact", represent=represent_contact,
+    create=lambda data: record(data), update=update_contact, delete=delete_contact, query=_query,
+    listing=Listing(filters=klantcontact_filters(), expand=EXPAND), item_expand=EXPAND,
+    order=(ContactMoment.occurred_at.desc(), ContactMoment.id.desc()), prefetch=prefetch, parties=parties_of,
+)
+register(RESOURCE)
+
+
+@blp.route("/maak-klantcontact", methods=["POST"])
+@guarded(Activity.CUSTOMER_CONTACT)
+def maak_klantcontact() -> Response:
+    """Record a klantcontact with its betrokkene and onderwerpobject in one call."""
+    data = body("MaakKlantcontact")
+    moment = record(data["klantcontact"], data.get("betrokkene"), data.get("onderwerpobject"))
+    moment = RESOURCE.reload(moment)
+    answer: dict[str, Any] = {"klantcontact": represent_contact(moment, set())}
+    if data.get("betrokkene") is not None:
+        answer["betrokkene"] = represent("betrokkenen", moment.involvements[0])
+    if data.get("onderwerpobject") is not None:
+        answer["onderwerpobject"] = represent("onderwerpobjecten", moment.objects[0])
+    log_processing(parties_of([moment]), Action.CREATE)
+    return json_response(answer, 201)
+

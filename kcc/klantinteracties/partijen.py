@@ -1,0 +1,316 @@
+"""Partijen: persons, organisations and contact persons over the core's parties table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, exists, select
+from sqlalchemy.orm import aliased, selectinload
+
+from kcc.constants import PartyType
+from kcc.contacts.models import Involvement
+from kcc.db import db
+from kcc.klantinteracties import identificatoren
+from kcc.klantinteracties.http import Invalid, Listing, ref, resolve, url
+from kcc.klantinteracties.mapping import PARTY_TYPES, PARTY_TYPES_BACK, language_in, language_out
+from kcc.klantinteracties.models import BankAccount, Category, CategoryRelation, Representation
+from kcc.klantinteracties.resources import Resource, register, represent, sub
+from kcc.parties import services
+from kcc.parties.models import DigitalAddress, Party, PartyIdentifier
+from kcc.privacy.activities import Activity
+
+NAME_PARTS = (("voorletters", "initials"), ("voornaam", "given_names"),
+              ("voorvoegselAchternaam", "surname_prefix"), ("achternaam", "surname"))
+ADDRESS_FIELDS = ("nummeraanduidingId", "straatnaam", "huisnummer", "huisnummertoevoeging", "postcode", "stad",
+                  "adresregel1", "adresregel2", "adresregel3", "land")
+
+
+def _query() -> Select[Any]:
+    return select(Party).options(selectinload(Party.identifiers), selectinload(Party.addresses))
+
+
+def _contact_name(party: Party) -> dict[str, str] | None:
+    values = {key: getattr(party, attr) or "" for key, attr in NAME_PARTS}
+    return values if any(values.values()) else None
+
+
+def full_name(party: Party) -> str:
+    if party.type != PartyType.ORGANISATION and not party.given_names and party.initials:
+        return " ".join(p for p in (party.initials, party.surname_prefix, party.surname) if p)
+    return party.display_name
+
+
+def _identification(party: Party) -> dict[str, Any]:
+    if party.type == PartyType.ORGANISATION:
+        return {"naam": party.name or ""}
+    found: dict[str, Any] = {"contactnaam": _contact_name(party), "volledigeNaam": full_name(party)}
+    if party.type == PartyType.CONTACT_PERSON:
+        organisation = party.organisation
+        found = {"uuid": str(party.uuid), "werkteVoorPartij": ref("partijen", organisation.uuid if organisation else None),
+                 **found}
+    return found
+
+
+def _address(value: dict[str, Any] | None) -> dict[str, Any] | None:
+    return {k: v for k, v in value.items() if k in ADDRESS_FIELDS} if value else None
+
+
+def represent_party(party: Party, expand: set[str]) -> dict[str, Any]:
+    session = db.session()
+    involvements = list(session.scalars(select(Involvement).where(Involvement.party_id == party.id).order_by(Involvement.id)))
+    relations = list(session.scalars(select(CategoryRelation).where(CategoryRelation.party_id == party.id)))
+    accounts = list(session.scalars(select(BankAccount).where(BankAccount.party_id == party.id).order_by(BankAccount.id)))
+    represented = session.scalars(
+        select(Party.uuid).join(Representation, Representation.represented_id == Party.id)
+        .where(Representation.representative_id == party.id)
+    )
+    preferred = next((a for a in party.addresses if a.is_preferred), None)
+    preferred_account = next((a for a in accounts if a.is_preferred), None)
+    data: dict[str, Any] = {
+        "uuid": str(party.uuid),
+        "url": url("partijen", party.uuid),
+        "nummer": party.number,
+        "interneNotitie": party.internal_note or "",
+        "betrokkenen": [ref("betrokkenen", i.uuid) for i in involvements],
+        "categorieRelaties": [_relation_ref(r) for r in relations],
+        "digitaleAdressen": [ref("digitaleadressen", a.uuid) for a in party.addresses],
+        "voorkeursDigitaalAdres": ref("digitaleadressen", preferred.uuid) if preferred else None,
+        "vertegenwoordigden": [ref("partijen", u) for u in represented],
+        "rekeningnummers": [ref("rekeningnummers", a.uuid) for a in accounts],
+        "voorkeursRekeningnummer": ref("rekeningnummers", preferred_account.uuid) if preferred_account else None,
+        "partijIdentificatoren": [identificatoren.represent(i) for i in party.identifiers],
+        "soortPartij": PARTY_TYPES_BACK.get(party.type, party.type),
+        "indicatieGeheimhouding": party.confidential,
+        "voorkeurstaal": language_out(party.preferred_language),
+        "indicatieActief": party.is_active,
+        "bezoekadres": _address(party.visiting_address),
+        "correspondentieadres": _address(party.postal_address),
+        "partijIdentificatie": _identification(party),
+    }
+    if expand:
+        found: dict[str, Any] = {}
+        if "digitaleAdressen" in expand:
+            found["digitaleAdressen"] = [represent("digitaleadressen", a) for a in party.addresses]
+        if "betrokkenen" in expand:
+            found["betrokkenen"] = [represent("betrokkenen", i, sub(expand, "betrokkenen")) for i in involvements]
+        if "categorieRelaties" in expand:
+            found["categorieRelaties"] = [represent("categorie-relaties", r) for r in relations]
+        data["_expand"] = found
+    return data
+
+
+def _relation_ref(relation: CategoryRelation) -> dict[str, Any]:
+    return {
+        **(ref("categorie-relaties", relation.uuid) or {}),
+        "categorieNaam": relation.category.name if relation.category else None,
+        "beginDatum": relation.begin_date.isoformat() if relation.begin_date else None,
+        "eindDatum": relation.end_date.isoformat() if relation.end_date else None,
+    }
+
+
+def _names(data: dict[str, Any], party_type: str) -> dict[str, Any]:
+    identification = data.get("partijIdentificatie") or {}
+    if party_type == PartyType.ORGANISATION:
+        return {"name": identification.get("naam") or None}
+    contact = identification.get("contactnaam") or {}
+    return {attr: contact.get(key) or None for key, attr in NAME_PARTS}
+
+
+def _extras(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "number": data.get("nummer") or None,
+        "internal_note": data.get("interneNotitie") or "",
+        "confidential": data.get("indicatieGeheimhouding"),
+        "is_active": bool(data.get("indicatieActief", True)),
+        "visiting_address": data.get("bezoekadres") or None,
+        "postal_address": data.get("correspondentieadres") or None,
+    }
+
+
+def _organisation(data: dict[str, Any], party_type: str) -> Party | None:
+    if party_type != PartyType.CONTACT_PERSON:
+        return None
+    werkte = (data.get("partijIdentificatie") or {}).get("werkteVoorPartij")
+    organisation: Party = resolve(Party, werkte, "partijIdentificatie.werkteVoorPartij", required=True)
+    if organisation.type != PartyType.ORGANISATION:
+        raise Invalid.param("partijIdentificatie.werkteVoorPartij", "a contactpersoon works for an organisatie")
+    return organisation
+
+
+def create_party(data: dict[str, Any]) -> Party:
+    """Register a partij through the core, then its identifiers and links."""
+    party_type = PARTY_TYPES[data["soortPartij"]]
+    names = _names(data, party_type)
+    organisation = _organisation(data, party_type)
+    party = services.register_party(
+        services.PartyInput(
+            type=party_type,
+            given_names=names.get("given_names"),
+            surname_prefix=names.get("surname_prefix"),
+            surname=names.get("surname"),
+            name=names.get("name"),
+            organisation_id=organisation.uuid if organisation else None,
+            preferred_language=language_in(data.get("voorkeurstaal")),
+            names_required=False,
+        )
+    )
+    for key, value in {**_extras(data), "initials": names.get("initials")}.items():
+        setattr(party, key, value)
+    for item in data.get("partijIdentificatoren") or []:
+        identificatoren.save_identifier(party, item)
+    _link(party, data)
+    return party
+
+
+def update_party(party: Party, data: dict[str, Any]) -> Party:
+    """Replace a partij's writable fields through the core's update."""
+    if PARTY_TYPES[data["soortPartij"]] != party.type:
+        raise Invalid.param("soortPartij", "the kind of partij cannot change")
+    wanted = {**_names(data, party.type), **_extras(data), "preferred_language": language_in(data.get("voorkeurstaal"))}
+    if party.type == PartyType.CONTACT_PERSON:
+        organisation = _organisation(data, party.type)
+        party.organisation_id = organisation.id if organisation else None
+    changes = {k: v for k, v in wanted.items() if getattr(party, k) != v}
+    if changes:
+        services.update_party(party.uuid, changes)
+    if data.get("partijIdentificatoren") is not None:
+        _sync_identifiers(party, data["partijIdentificatoren"])
+    _link(party, data)
+    return party
+
+
+def _sync_identifiers(party: Party, items: list[dict[str, Any]]) -> None:
+    existing = {str(i.uuid): i for i in party.identifiers}
+    kept: set[str] = set()
+    for item in items:
+        own = existing.get(str(item.get("uuid")))
+        if own is not None:
+            kept.add(str(own.uuid))
+            if identificatoren.represent(own)["partijIdentificator"] == item["partijIdentificator"]:
+                continue
+        identificatoren.save_identifier(party, item, own=own)
+    for key, identifier in existing.items():
+        if key not in kept:
+            identificatoren.delete_identifier(identifier)
+    db.session().expire(party, ["identifiers"])
+
+
+def _link(party: Party, data: dict[str, Any]) -> None:
+    """Attach the listed digital addresses and bank accounts and mark the preferred ones."""
+    if data.get("digitaleAdressen") is not None:
+        for i, item in enumerate(data["digitaleAdressen"]):
+            resolve(DigitalAddress, item, f"digitaleAdressen.{i}").party_id = party.id
+    if data.get("rekeningnummers") is not None:
+        for i, item in enumerate(data["rekeningnummers"]):
+            resolve(BankAccount, item, f"rekeningnummers.{i}").party_id = party.id
+    db.session().flush()
+    _prefer(party, DigitalAddress, data.get("voorkeursDigitaalAdres"), "voorkeursDigitaalAdres")
+    _prefer(party, BankAccount, data.get("voorkeursRekeningnummer"), "voorkeursRekeningnummer")
+
+
+def _prefer(party: Party, model: Any, value: Any, name: str) -> None:
+    chosen = resolve(model, value, name)
+    if chosen is not None and chosen.party_id != party.id:
+        raise Invalid.param(name, "must be one of the partij's own", "invalid")
+    for row in db.session().scalars(select(model).where(model.party_id == party.id)):
+        row.is_preferred = chosen is not None and row.id == chosen.id
+
+
+def delete_party(party: Party) -> None:
+    """Remove a partij that no contact moment or task refers to."""
+    from kcc.tasks.models import Task
+
+    session = db.session()
+    if session.scalar(select(Involvement.id).where(Involvement.party_id == party.id).limit(1)) is not None:
+        raise Invalid.param("nonFieldErrors", "the partij is betrokkene at klantcontacten and is kept", "protected")
+    if session.scalar(select(Task.id).where(Task.party_id == party.id).limit(1)) is not None:
+        raise Invalid.param("nonFieldErrors", "interne taken refer to the partij", "protected")
+    if session.scalar(select(Party.id).where(Party.organisation_id == party.id).limit(1)) is not None:
+        raise Invalid.param("nonFieldErrors", "contactpersonen work for this partij", "protected")
+    children = select(PartyIdentifier.id).where(PartyIdentifier.party_id == party.id)
+    if session.scalar(select(PartyIdentifier.id).where(PartyIdentifier.parent_id.in_(children)).limit(1)):
+        raise Invalid.param("nonFieldErrors", "vestigingen are registered under this partij's kvk_nummer", "protected")
+    session.delete(party)
+
+
+def _has_identifier(field: str | None) -> Any:
+    def apply(stmt: Select[Any], value: str) -> Select[Any]:
+        if field is None:
+            condition = identificatoren.value_matches(value)
+        else:
+            condition = PartyIdentifier.kind.in_(identificatoren.kinds_for(field, value))
+        return stmt.where(exists().where(PartyIdentifier.party_id == Party.id, condition))
+
+    return apply
+
+
+def _has_parent(field: str | None) -> Any:
+    def apply(stmt: Select[Any], value: str) -> Select[Any]:
+        parent = aliased(PartyIdentifier)
+        if field is None:
+            condition = parent.lookup == value
+        else:
+            condition = parent.kind.in_(identificatoren.kinds_for(field, value))
+        return stmt.where(
+            exists().where(PartyIdentifier.party_id == Party.id, PartyIdentifier.parent_id == parent.id, condition)
+        )
+
+    return apply
+
+
+def _address_filter(column: Any, key: str) -> Any:
+    return lambda stmt, value: stmt.where(column[key].as_string() == value)
+
+
+def _represents(stmt: Select[Any], value: Any) -> Select[Any]:
+    represented = select(Party.id).where(Party.uuid == value).scalar_subquery()
+    return stmt.where(
+        exists().where(Representation.representative_id == Party.id, Representation.represented_id == represented)
+    )
+
+
+def _category(stmt: Select[Any], value: str) -> Select[Any]:
+    return stmt.where(
+        exists().where(CategoryRelation.party_id == Party.id, CategoryRelation.category_id == Category.id,
+                       Category.name == value)
+    )
+
+
+FILTERS: dict[str, tuple[str, Any]] = {
+    "indicatieActief": ("bool", lambda stmt, v: stmt.where(Party.is_active.is_(v))),
+    "indicatieGeheimhouding": ("bool", lambda stmt, v: stmt.where(Party.confidential.is_(v))),
+    "nummer": ("str", lambda stmt, v: stmt.where(Party.number == v)),
+    "soortPartij": ("enum:contactpersoon,organisatie,persoon", lambda stmt, v: stmt.where(Party.type == PARTY_TYPES[v])),
+    "partijIdentificator__objectId": ("str", _has_identifier(None)),
+    "partijIdentificator__codeObjecttype": ("str", _has_identifier("codeObjecttype")),
+    "partijIdentificator__codeRegister": ("str", _has_identifier("codeRegister")),
+    "partijIdentificator__codeSoortObjectId": ("str", _has_identifier("codeSoortObjectId")),
+    "subIdentificatorVan__objectId": ("str", _has_parent(None)),
+    "subIdentificatorVan__codeObjecttype": ("str", _has_parent("codeObjecttype")),
+    "subIdentificatorVan__codeRegister": ("str", _has_parent("codeRegister")),
+    "subIdentificatorVan__codeSoortObjectId": ("str", _has_parent("codeSoortObjectId")),
+    "vertegenwoordigdePartij__uuid": ("uuid", _represents),
+    "vertegenwoordigdePartij__url": ("url", _represents),
+    "categorierelatie__categorie__naam": ("str", _category),
+}
+for prefix, column in (("bezoekadres", Party.visiting_address), ("correspondentieadres", Party.postal_address)):
+    for suffix, key in (("Adresregel1", "adresregel1"), ("Adresregel2", "adresregel2"), ("Adresregel3", "adresregel3"),
+                        ("Land", "land"), ("NummeraanduidingId", "nummeraanduidingId")):
+        FILTERS[prefix + suffix] = ("str", _address_filter(column, key))
+
+RESOURCE = Resource(
+    path="partijen",
+    model=Party,
+    schema="Partij",
+    represent=represent_party,
+    create=create_party,
+    update=update_party,
+    delete=delete_party,
+    query=_query,
+    listing=Listing(filters=FILTERS, expand=("betrokkenen", "betrokkenen.hadKlantcontact", "categorieRelaties",
+                                             "digitaleAdressen")),
+    item_expand=("betrokkenen", "betrokkenen.hadKlantcontact", "categorieRelaties", "digitaleAdressen"),
+    parties=lambda rows: [row.uuid for row in rows],
+    write_activity=Activity.PARTY_REGISTRATION,
+)
+register(RESOURCE)

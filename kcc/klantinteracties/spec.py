@@ -1,0 +1,177 @@
+"""The VNG Klantinteracties OpenAPI document: served as published, and used to check request bodies."""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft7Validator, FormatChecker
+from jsonschema.exceptions import ValidationError, best_match
+
+SPEC_PATH = Path(__file__).with_name("openapi.yaml")
+SCHEMA_PREFIX = "#/components/schemas/"
+
+CODES = {
+    "required": "required",
+    "maxLength": "max_length",
+    "minLength": "min_length",
+    "maximum": "max_value",
+    "minimum": "min_value",
+    "enum": "invalid_choice",
+    "const": "invalid_choice",
+    "pattern": "invalid",
+    "type": "invalid",
+    "format": "invalid",
+}
+
+
+@cache
+def document() -> dict[str, Any]:
+    """The published document, parsed once."""
+    with SPEC_PATH.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)  # type: ignore[no-any-return]
+
+
+def served_document(base_url: str) -> dict[str, Any]:
+    """The document with its ``servers`` entry pointing at this deployment."""
+    doc = copy.deepcopy(document())
+    doc["servers"] = [{"url": base_url.rstrip("/") + "/klantinteracties/api/v1"}]
+    return doc
+
+
+def _to_json_schema(node: Any, request: bool) -> Any:
+    """OpenAPI 3.0 schema objects to JSON Schema draft 7, for request bodies.
+
+    ``nullable`` becomes a union with null, read-only properties are accepted and ignored,
+    and a discriminated ``oneOf`` picks its branch by the discriminator value.
+    """
+    if isinstance(node, list):
+        return [_to_json_schema(item, request) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = dict(node)
+    nullable = node.pop("nullable", False)
+    discriminator = node.pop("discriminator", None)
+    for key in ("example", "deprecated", "readOnly", "writeOnly", "title", "description"):
+        node.pop(key, None)
+    if discriminator and "oneOf" in node:
+        prop = discriminator["propertyName"]
+        mapping = discriminator["mapping"]
+        node.pop("oneOf")
+        node = {
+            "type": "object",
+            "required": [prop],
+            "properties": {prop: {"enum": list(mapping)}},
+            "allOf": [
+                {"if": {"properties": {prop: {"const": value}}}, "then": {"$ref": ref}}
+                for value, ref in mapping.items()
+            ],
+        }
+    if "properties" in node:
+        read_only = {name for name, schema in node["properties"].items() if _read_only(schema)}
+        node["properties"] = {
+            name: ({} if request and name in read_only else _to_json_schema(schema, request))
+            for name, schema in node["properties"].items()
+        }
+        if "required" in node and request:
+            node["required"] = [name for name in node["required"] if name not in read_only]
+    for key in ("items", "additionalProperties"):
+        if isinstance(node.get(key), dict):
+            node[key] = _to_json_schema(node[key], request)
+    for key in ("allOf", "anyOf", "oneOf"):
+        if key in node:
+            node[key] = _to_json_schema(node[key], request)
+    if nullable:
+        return {"anyOf": [{"type": "null"}, node]}
+    return node
+
+
+def _read_only(schema: Any) -> bool:
+    return isinstance(schema, dict) and bool(schema.get("readOnly"))
+
+
+@cache
+def _validator(schema_name: str) -> Draft7Validator:
+    components = {
+        name: _to_json_schema(schema, request=True) for name, schema in document()["components"]["schemas"].items()
+    }
+    root = {"$ref": SCHEMA_PREFIX + schema_name, "components": {"schemas": components}}
+    return Draft7Validator(root, format_checker=_checker())
+
+
+def _leaf(error: ValidationError) -> ValidationError:
+    while error.context:
+        relevant = [e for e in error.context if not (e.validator == "type" and e.validator_value == "null")]
+        deeper = best_match(relevant) if relevant else None
+        if deeper is None:
+            break
+        error = deeper
+    return error
+
+
+def _reason(error: ValidationError) -> str:
+    """A message that names the rule but never echoes the value (it may be personal data)."""
+    rule, value = str(error.validator), error.validator_value
+    reasons = {
+        "maxLength": f"at most {value} characters",
+        "minLength": f"at least {value} characters",
+        "maximum": f"at most {value}",
+        "minimum": f"at least {value}",
+        "enum": "must be one of: " + ", ".join(str(v) for v in value) if isinstance(value, list) else "",
+        "const": f"must be {value}",
+        "pattern": f"must match the pattern {value}",
+        "type": f"must be of type {value}",
+        "format": f"must be a valid {value}",
+        "required": "this field is required",
+        "additionalProperties": "unknown fields are not allowed here",
+    }
+    return reasons.get(rule, "is not valid here")
+
+
+def _checker() -> FormatChecker:
+    checker = FormatChecker(formats=())
+
+    @checker.checks("uuid", raises=ValueError)
+    def _uuid(value: object) -> bool:
+        return not isinstance(value, str) or bool(uuid.UUID(value))
+
+    @checker.checks("date", raises=ValueError)
+    def _date(value: object) -> bool:
+        return not isinstance(value, str) or bool(date.fromisoformat(value))
+
+    @checker.checks("date-time", raises=ValueError)
+    def _datetime(value: object) -> bool:
+        if isinstance(value, str):
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            if parsed.tzinfo is None and "T" not in value:
+                raise ValueError(value)
+        return True
+
+    @checker.checks("email")
+    def _email(value: object) -> bool:
+        return not isinstance(value, str) or value.count("@") == 1
+
+    return checker
+
+
+def check_body(schema_name: str, body: Any) -> list[dict[str, str]]:
+    """Problems with ``body`` as the named request schema, as ``[{name, code, reason}]``."""
+    problems: list[dict[str, str]] = []
+    for error in _validator(schema_name).iter_errors(body):
+        leaf = _leaf(error)
+        path = [str(p) for p in leaf.absolute_path]
+        if leaf.validator == "if":
+            continue
+        names = [".".join(path) or "nonFieldErrors"]
+        if leaf.validator == "required" and isinstance(leaf.instance, dict):
+            names = [".".join([*path, r]) for r in leaf.validator_value if r not in leaf.instance]
+        for name in names:
+            if not any(p["name"] == name for p in problems):
+                code = CODES.get(str(leaf.validator), "invalid")
+                problems.append({"name": name, "code": code, "reason": _reason(leaf)})
+    return problems
