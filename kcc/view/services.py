@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from kcc.constants import OPEN_TASK_STATUSES, Action
 from kcc.contacts.models import ContactMoment, Involvement
@@ -53,6 +53,7 @@ def customer_view(party_uuid: uuid.UUID, limit: int = 20, cursor: str | None = N
         db.session().scalars(
             select(Task)
             .where(Task.party_id == party.id, Task.status.in_(OPEN_TASK_STATUSES))
+            .options(joinedload(Task.contact_moment), joinedload(Task.assigned_user))
             .order_by(Task.due_at, Task.id)
             .limit(OPEN_TASKS_LIMIT)
         )
