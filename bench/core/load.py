@@ -1,0 +1,273 @@
+"""Run the core workloads with wrk against gunicorn on 127.0.0.1 and summarise the medians.
+
+Starts gunicorn (bench/core/wsgi.py), waits for it, warms each workload up, runs each one
+``--runs`` times for ``--duration`` seconds with 8 connections, samples the RSS of every
+worker during the runs, stops gunicorn, and writes a JSON record to bench/data/.
+
+    .venv/bin/python bench/core/load.py --workers 4 --worker-class sync --runs 3 --duration 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from generate import BENCH_DATA_KEY, BENCH_SECRET_KEY
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "bench" / "data"
+WRK = ROOT / "bench" / "core" / "wrk"
+PORT = 8765
+WORKLOADS = {
+    "W1": "w1_record_contact.lua",
+    "W2": "w2_customer_view.lua",
+    "W3-bsn": "w3_search_bsn.lua",
+    "W3-phone": "w3_search_phone.lua",
+}
+
+
+def children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy() -> tuple[float, float]:
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
+
+
+class RssSampler(threading.Thread):
+    """Peak RSS per worker pid while a run lasts."""
+
+    def __init__(self, master: int) -> None:
+        super().__init__(daemon=True)
+        self.master = master
+        self.peak: dict[int, float] = {}
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            for pid in children(self.master):
+                with contextlib.suppress(OSError):
+                    self.peak[pid] = max(self.peak.get(pid, 0.0), rss_mb(pid))
+            self.stop.wait(0.5)
+
+
+def start_server(args: argparse.Namespace, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    command = [
+        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "--config",
+        str(ROOT / "gunicorn.conf.py"),
+        "--chdir",
+        str(ROOT / "bench" / "core"),
+        "--pythonpath",
+        str(ROOT),
+        "-b",
+        f"127.0.0.1:{PORT}",
+        "-w",
+        str(args.workers),
+        "-k",
+        args.worker_class,
+        "--threads",
+        str(args.threads),
+        "--backlog",
+        "256",
+        "--graceful-timeout",
+        "5",
+        "wsgi:app",
+    ]
+    server = subprocess.Popen(
+        command,
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=open(DATA / "gunicorn.log", "ab"),  # noqa: SIM115  (kept open while it runs)
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{PORT}/api/v1/health", timeout=2
+            ) as response:
+                if response.status == 200:
+                    return server
+        except OSError:
+            time.sleep(0.3)
+    server.terminate()
+    raise SystemExit("gunicorn did not become healthy within 30 s; see bench/data/gunicorn.log")
+
+
+def preflight() -> None:
+    """One authenticated search must succeed, or the tokens and keys do not match the server."""
+    token = (DATA / "tokens.txt").read_text().split()[0]
+    bsn = (DATA / "bsns.txt").read_text().split()[0]
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{PORT}/api/v1/parties?bsn={bsn}",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            found = json.load(response)["items"]
+    except urllib.error.HTTPError as exc:
+        raise SystemExit(f"preflight failed with {exc.code}: keys or tokens do not match") from None
+    if len(found) != 1:
+        raise SystemExit(
+            "preflight: the BSN search found nothing; KCC_DATA_KEY differs from the generator's"
+        )
+
+
+def wrk(
+    script: str, seconds: int, connections: int, threads: int
+) -> tuple[dict[str, float], float]:
+    command = [
+        "wrk",
+        "-t",
+        str(threads),
+        "-c",
+        str(connections),
+        "-d",
+        f"{seconds}s",
+        "--timeout",
+        "5s",
+        "-s",
+        str(WRK / script),
+        f"http://127.0.0.1:{PORT}",
+    ]
+    env = {**os.environ, "KCC_BENCH_DATA": str(DATA), "KCC_BENCH_LUA": str(WRK)}
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+    out, _ = proc.communicate(timeout=seconds + 30)
+    line = next((ln for ln in out.splitlines() if ln.startswith("RESULT ")), None)
+    if line is None:
+        raise SystemExit(f"wrk printed no result:\n{out}")
+    return json.loads(line.removeprefix("RESULT ")), 0.0
+
+
+def run_workload(name: str, args: argparse.Namespace, master: int) -> list[dict[str, float]]:
+    script = WORKLOADS[name]
+    wrk(script, args.warmup, args.connections, args.wrk_threads)
+    results = []
+    for n in range(args.runs):
+        sampler = RssSampler(master)
+        sampler.start()
+        workers = children(master)
+        cpu_before = sum(cpu_seconds(p) for p in workers)
+        busy_before, total_before = machine_busy()
+        result, _ = wrk(script, args.duration, args.connections, args.wrk_threads)
+        busy_after, total_after = machine_busy()
+        cpu_after = sum(cpu_seconds(p) for p in workers if Path(f"/proc/{p}").exists())
+        sampler.stop.set()
+        sampler.join()
+        result["worker_rss_peak_mb"] = round(max(sampler.peak.values(), default=0.0), 1)
+        result["workers_cpu_share"] = round((cpu_after - cpu_before) / result["seconds"] / 2, 3)
+        result["machine_busy"] = round(
+            (busy_after - busy_before) / max(1, total_after - total_before), 3
+        )
+        print(f"{name} run {n + 1}: {json.dumps(result)}", flush=True)
+        results.append(result)
+    return results
+
+
+def summary(name: str, runs: list[dict[str, float]]) -> dict[str, float]:
+    keys = (
+        "rps",
+        "p50_ms",
+        "p95_ms",
+        "p99_ms",
+        "worker_rss_peak_mb",
+        "workers_cpu_share",
+        "machine_busy",
+    )
+    return {
+        "workload": name,
+        **{k: round(statistics.median(r[k] for r in runs), 2) for k in keys},  # type: ignore[dict-item]
+        "non_2xx": sum(r["non_2xx"] for r in runs),
+        "socket_errors": sum(r["socket_errors"] for r in runs),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--worker-class", default="sync")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--duration", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--wrk-threads", type=int, default=1)
+    parser.add_argument("--database", default="kcc_bench")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/15", help="'' for inline jobs")
+    parser.add_argument(
+        "--subscriber", action="store_true", help="Register a no-op contact_moment subscriber."
+    )
+    parser.add_argument("--label", default="")
+    parser.add_argument("workloads", nargs="*", default=list(WORKLOADS))
+    args = parser.parse_args()
+    env = {
+        **os.environ,
+        "KCC_ENV": "production",
+        "KCC_DATABASE_URL": f"postgresql://postgres@127.0.0.1/{args.database}",
+        "KCC_REDIS_URL": args.redis,
+        "KCC_SECRET_KEY": os.environ.get("KCC_SECRET_KEY", BENCH_SECRET_KEY),
+        "KCC_DATA_KEY": os.environ.get("KCC_DATA_KEY", BENCH_DATA_KEY),
+        "KCC_PUBLIC_BASE_URL": "http://127.0.0.1:8765",
+        "KCC_BENCH_SUBSCRIBER": "1" if args.subscriber else "0",
+    }
+    server = start_server(args, env)
+    try:
+        preflight()
+        master = server.pid
+        record = {
+            "label": args.label,
+            "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            "options": vars(args),
+            "runs": {},
+            "summary": [],
+        }
+        for name in args.workloads:
+            runs = run_workload(name, args, master)
+            record["runs"][name] = runs
+            record["summary"].append(summary(name, runs))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    out = (
+        DATA / f"load-{time.strftime('%Y%m%d-%H%M%S')}{'-' + args.label if args.label else ''}.json"
+    )
+    out.write_text(json.dumps(record, indent=2) + "\n")
+    for row in record["summary"]:
+        print("MEDIAN " + json.dumps(row), flush=True)
+    print(f"written {out.relative_to(ROOT)}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
