@@ -34,7 +34,7 @@ def apply_status(
     else:
         query = query.where(ChannelMessage.channel == Channel.SMS, ChannelMessage.provider_sid == provider_sid)
     if db.dialect == "postgresql":
-        query = query.with_for_update()
+        query = query.with_for_update(of=ChannelMessage)
     row = db.session().scalar(query)
     if row is None:
         return False

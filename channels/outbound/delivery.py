@@ -110,7 +110,7 @@ def _taken_sids(channel: str) -> set[str]:
 def _record_sent(message_uuid: uuid.UUID, result: SendResult) -> None:
     with unit_of_work() as session:
         row = session.scalars(
-            select(ChannelMessage).where(ChannelMessage.uuid == message_uuid).with_for_update()
+            select(ChannelMessage).where(ChannelMessage.uuid == message_uuid).with_for_update(of=ChannelMessage)
         ).one()
         if row.provider_sid is None:
             row.provider_sid = result.provider_sid
@@ -159,7 +159,7 @@ def backoff(attempts: int) -> timedelta:
 
 def _schedule(message_id: str, attempt: int, delay: timedelta) -> None:
     try:
-        jobs.enqueue(DELIVER_JOB, message_id, job_id=f"send-{message_id}-{attempt}", delay=delay, retries=0)
+        jobs.enqueue(DELIVER_JOB, message_id, job_id=f"send-{message_id}-{attempt}", delay=delay)
     except Exception as exc:  # the periodic sweep retries when the queue is unreachable
         log.warning("retry of %s not scheduled (%s); the sweep will pick it up", message_id, type(exc).__name__)
 
@@ -167,7 +167,7 @@ def _schedule(message_id: str, attempt: int, delay: timedelta) -> None:
 def enqueue_delivery(message_id: str) -> None:
     """Hand a queued message to the send job now."""
     try:
-        jobs.enqueue(DELIVER_JOB, message_id, job_id=f"send-{message_id}", retries=0)
+        jobs.enqueue(DELIVER_JOB, message_id, job_id=f"send-{message_id}")
     except Exception as exc:
         log.warning("send of %s not queued (%s); the sweep will pick it up", message_id, type(exc).__name__)
 
