@@ -12,18 +12,35 @@ def _pairs(caller, **params):
 
 
 def _as_sets(page):
-    return {(frozenset(p["id"] for p in item["parties"]), tuple(item["reasons"])) for item in page["items"]}
+    return {
+        (frozenset(p["id"] for p in item["parties"]), tuple(item["reasons"]))
+        for item in page["items"]
+    }
 
 
 def test_candidates_by_phone_and_email(agent):
-    anna = person(agent, "Jansen", digital_addresses=[
-        {"kind": "phone", "address": "06 12345678"}, {"kind": "email", "address": "Anna@Example.nl"},
-    ])
-    by_phone = person(agent, "Janssen", digital_addresses=[{"kind": "phone", "address": "+31612345678"}])
-    by_email = person(agent, "Jansen-Smit", digital_addresses=[{"kind": "email", "address": "anna@example.nl"}])
-    both = person(agent, "Jans", digital_addresses=[
-        {"kind": "phone", "address": "0031612345678"}, {"kind": "email", "address": "ANNA@example.nl"},
-    ])
+    anna = person(
+        agent,
+        "Jansen",
+        digital_addresses=[
+            {"kind": "phone", "address": "06 12345678"},
+            {"kind": "email", "address": "Anna@Example.nl"},
+        ],
+    )
+    by_phone = person(
+        agent, "Janssen", digital_addresses=[{"kind": "phone", "address": "+31612345678"}]
+    )
+    by_email = person(
+        agent, "Jansen-Smit", digital_addresses=[{"kind": "email", "address": "anna@example.nl"}]
+    )
+    both = person(
+        agent,
+        "Jans",
+        digital_addresses=[
+            {"kind": "phone", "address": "0031612345678"},
+            {"kind": "email", "address": "ANNA@example.nl"},
+        ],
+    )
     person(agent, "Other", digital_addresses=[{"kind": "phone", "address": "0612345679"}])
 
     found = _as_sets(_pairs(agent))
@@ -77,4 +94,6 @@ def test_listing_candidates_is_in_the_processing_log(agent, supervisor):
     person(agent, "Visser", digital_addresses=[{"kind": "phone", "address": "0687654321"}])
     _pairs(agent)
     log = supervisor.get(f"/api/v1/processing-log?party={a['id']}").json["items"]
-    assert any(r["action"] == "search" and r["operation"].endswith("/parties/duplicates") for r in log)
+    assert any(
+        r["action"] == "search" and r["operation"].endswith("/parties/duplicates") for r in log
+    )

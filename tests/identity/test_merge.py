@@ -12,10 +12,17 @@ from tests.identity.conftest import contact, merge, person, task
 
 
 def test_merge_moves_contacts_tasks_and_addresses_into_the_survivor_view(agent):
-    survivor = person(agent, "de Vries", digital_addresses=[{"kind": "phone", "address": "0611111111"}])
-    duplicate = person(agent, "Vries", digital_addresses=[
-        {"kind": "email", "address": "devries@example.nl"}, {"kind": "phone", "address": "0622222222"},
-    ])
+    survivor = person(
+        agent, "de Vries", digital_addresses=[{"kind": "phone", "address": "0611111111"}]
+    )
+    duplicate = person(
+        agent,
+        "Vries",
+        digital_addresses=[
+            {"kind": "email", "address": "devries@example.nl"},
+            {"kind": "phone", "address": "0622222222"},
+        ],
+    )
     moment = contact(agent, duplicate["id"], subject="Paspoort verlengen")
     open_task = task(agent, duplicate["id"], "Bel terug over paspoort")
 
@@ -23,7 +30,11 @@ def test_merge_moves_contacts_tasks_and_addresses_into_the_survivor_view(agent):
     assert response.status_code == 201, response.json
     record = response.json
     assert record["survivor_id"] == survivor["id"] and record["duplicate_id"] == duplicate["id"]
-    assert record["moved"] == {"digital_addresses.party_id": 2, "involvements.party_id": 1, "tasks.party_id": 1}
+    assert record["moved"] == {
+        "digital_addresses.party_id": 2,
+        "involvements.party_id": 1,
+        "tasks.party_id": 1,
+    }
     assert record["skipped"] == {} and record["undone_at"] is None
     assert agent.get(f"/api/v1/merges/{record['id']}").json == record
 
@@ -32,7 +43,9 @@ def test_merge_moves_contacts_tasks_and_addresses_into_the_survivor_view(agent):
     assert view["contact_moments"]["items"][0]["parties"][0]["party_id"] == survivor["id"]
     assert [t["id"] for t in view["open_tasks"]] == [open_task["id"]]
     assert sorted(a["address"] for a in view["digital_addresses"]) == [
-        "+31611111111", "+31622222222", "devries@example.nl",
+        "+31611111111",
+        "+31622222222",
+        "devries@example.nl",
     ]
     assert agent.get(f"/api/v1/tasks/{open_task['id']}").json["party_id"] == survivor["id"]
     found = agent.get("/api/v1/parties?email=devries@example.nl").json["items"]
@@ -55,12 +68,22 @@ def test_merged_away_party_still_answers_and_says_where_it_went(agent):
 
 
 def test_clashing_rows_stay_with_the_duplicate_and_nothing_is_lost(agent):
-    survivor = person(agent, "Mulder", digital_addresses=[
-        {"kind": "phone", "address": "0633333333"}, {"kind": "email", "address": "mulder@example.nl"},
-    ])
-    duplicate = person(agent, "Mulder", digital_addresses=[
-        {"kind": "phone", "address": "06 33333333"}, {"kind": "email", "address": "m.mulder@example.nl"},
-    ])
+    survivor = person(
+        agent,
+        "Mulder",
+        digital_addresses=[
+            {"kind": "phone", "address": "0633333333"},
+            {"kind": "email", "address": "mulder@example.nl"},
+        ],
+    )
+    duplicate = person(
+        agent,
+        "Mulder",
+        digital_addresses=[
+            {"kind": "phone", "address": "06 33333333"},
+            {"kind": "email", "address": "m.mulder@example.nl"},
+        ],
+    )
     shared = contact(agent, survivor["id"], duplicate["id"], subject="Samen aan de balie")
     own = contact(agent, duplicate["id"], subject="Alleen de dubbele")
 
@@ -89,20 +112,31 @@ def test_a_bsn_moves_to_a_survivor_without_one(agent):
     assert merge(agent, survivor["id"], duplicate["id"]).status_code == 201
     assert agent.get(f"/api/v1/parties/{survivor['id']}").json["bsn_masked"] == "*****6782"
     assert agent.get(f"/api/v1/parties/{duplicate['id']}").json["bsn_masked"] is None
-    assert [p["id"] for p in agent.get(f"/api/v1/parties?bsn={BSNS[1]}").json["items"]] == [survivor["id"]]
+    assert [p["id"] for p in agent.get(f"/api/v1/parties?bsn={BSNS[1]}").json["items"]] == [
+        survivor["id"]
+    ]
 
 
 def test_two_different_bsns_are_two_people_and_are_not_merged(agent):
-    survivor = person(agent, "Dekker", bsn=BSNS[0], digital_addresses=[{"kind": "phone", "address": "0644444444"}])
-    duplicate = person(agent, "Dekker", bsn=BSNS[2], digital_addresses=[{"kind": "phone", "address": "0644444444"}])
+    survivor = person(
+        agent, "Dekker", bsn=BSNS[0], digital_addresses=[{"kind": "phone", "address": "0644444444"}]
+    )
+    duplicate = person(
+        agent, "Dekker", bsn=BSNS[2], digital_addresses=[{"kind": "phone", "address": "0644444444"}]
+    )
     contact(agent, duplicate["id"])
     response = merge(agent, survivor["id"], duplicate["id"])
     assert response.status_code == 409
     assert response.headers["Content-Type"].startswith("application/problem+json")
     assert "two different people" in response.json["detail"]
-    assert BSNS[0] not in response.get_data(as_text=True) and BSNS[2] not in response.get_data(as_text=True)
+    assert BSNS[0] not in response.get_data(as_text=True) and BSNS[2] not in response.get_data(
+        as_text=True
+    )
     assert agent.get(f"/api/v1/parties/{duplicate['id']}").json["is_active"] is True
-    assert len(agent.get(f"/api/v1/parties/{duplicate['id']}/view").json["contact_moments"]["items"]) == 1
+    assert (
+        len(agent.get(f"/api/v1/parties/{duplicate['id']}/view").json["contact_moments"]["items"])
+        == 1
+    )
 
 
 def test_invalid_merges_are_refused(agent):
@@ -113,7 +147,10 @@ def test_invalid_merges_are_refused(agent):
     unknown = "00000000-0000-4000-8000-000000000000"
     assert merge(agent, unknown, a["id"]).status_code == 404
     assert merge(agent, a["id"], unknown).json["invalid_params"][0]["name"] == "duplicate_id"
-    assert agent.post(f"/api/v1/parties/{a['id']}/merge", json={"duplicate_id": b["id"]}).status_code == 422
+    assert (
+        agent.post(f"/api/v1/parties/{a['id']}/merge", json={"duplicate_id": b["id"]}).status_code
+        == 422
+    )
     assert merge(agent, a["id"], b["id"]).status_code == 201
     again = merge(agent, a["id"], b["id"])
     assert again.status_code == 409 and a["id"] in again.json["detail"]
@@ -124,7 +161,12 @@ def test_invalid_merges_are_refused(agent):
 def test_roles_agents_and_supervisors_merge_system_may_not(agent, supervisor, system, client):
     a, b, c = person(agent, "Rol"), person(agent, "Rol"), person(agent, "Rol")
     assert merge(system, a["id"], b["id"]).status_code == 403
-    assert client.post(f"/api/v1/parties/{a['id']}/merge", json={"duplicate_id": b["id"], "reason": "x"}).status_code == 401
+    assert (
+        client.post(
+            f"/api/v1/parties/{a['id']}/merge", json={"duplicate_id": b["id"], "reason": "x"}
+        ).status_code
+        == 401
+    )
     record = merge(supervisor, a["id"], b["id"]).json
     assert system.post(f"/api/v1/merges/{record['id']}/undo").status_code == 403
     assert system.get(f"/api/v1/merges/{record['id']}").status_code == 403
@@ -136,12 +178,23 @@ def test_merge_is_logged_for_both_parties_and_emits_an_event(app, agent, supervi
     record = merge(agent, a["id"], b["id"]).json
     for party in (a, b):
         log = supervisor.get(f"/api/v1/processing-log?party={party['id']}").json["items"]
-        assert any(r["action"] == "update" and r["operation"].endswith("/merge") and r["actor_id"] == str(agent.user_id)
-                   for r in log)
+        assert any(
+            r["action"] == "update"
+            and r["operation"].endswith("/merge")
+            and r["actor_id"] == str(agent.user_id)
+            for r in log
+        )
     with app.app_context():
-        events = [e.payload for e in db.session().scalars(select(OutboxEvent).where(OutboxEvent.name == "party.merged"))]
+        events = [
+            e.payload
+            for e in db.session().scalars(
+                select(OutboxEvent).where(OutboxEvent.name == "party.merged")
+            )
+        ]
         db.remove()
-    assert events == [{"merge_id": record["id"], "survivor_id": a["id"], "duplicate_id": b["id"], "moved": {}}]
+    assert events == [
+        {"merge_id": record["id"], "survivor_id": a["id"], "duplicate_id": b["id"], "moved": {}}
+    ]
 
 
 def test_introspection_finds_every_column_that_references_a_party(app):
@@ -153,6 +206,11 @@ def test_introspection_finds_every_column_that_references_a_party(app):
     }
     found = {ref.name for ref in party_references()}
     assert found == expected
-    assert {"involvements.party_id", "tasks.party_id", "digital_addresses.party_id",
-            "party_identifiers.party_id", "parties.organisation_id"} <= found
+    assert {
+        "involvements.party_id",
+        "tasks.party_id",
+        "digital_addresses.party_id",
+        "party_identifiers.party_id",
+        "parties.organisation_id",
+    } <= found
     assert not {f"{t}.{c}" for t, c in NOT_MOVED} & found
