@@ -16,6 +16,8 @@ SWEEP_SECONDS = 15
 def init_app(app: Flask) -> None:
     """Register this package's routes, subscribers, senders and customer-view sections."""
     import channels.models  # noqa: F401  (registers the tables)
+    from channels.chat.api import blp as chat
+    from channels.chat.limits import init_limits
     from channels.conversations.api import blp as conversations
     from channels.conversations.queries import conversations_section
     from channels.inbound.threading import on_message_stored
@@ -27,6 +29,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(twilio_webhooks)
     api = app.extensions["kcc.api"]
     api.register_blueprint(conversations)
+    api.register_blueprint(chat)
+    init_limits(app)
     register_sender(Channel.SMS, TwilioSmsSender())
     subscribe("channel_message.stored", on_message_stored, key="channels.thread_inbound")
     register_section("conversations", conversations_section)
