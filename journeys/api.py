@@ -143,7 +143,8 @@ class VersionDiagram(MethodView):
     @blp.response(200, DiagramSchema)
     def get(self, key: str, number: int) -> dict[str, Any]:
         """The statechart as Mermaid (always) and SVG (when Graphviz is installed)"""
-        definition = versions.definition_for(versions.get_version(key, number).id)
+        version = versions.get_version(key, number)
+        definition = versions.definition_for(version.id, version.checksum)
         return {"mermaid": diagram.mermaid(definition), "svg": diagram.svg(definition), "dot": diagram.dot(definition)}
 
 
@@ -154,7 +155,8 @@ class SimulateVersion(MethodView):
     @blp.response(200)
     def post(self, data: dict[str, Any], key: str, number: int) -> dict[str, Any]:
         """Run events and timers against a version without storing anything"""
-        definition = versions.definition_for(versions.get_version(key, number).id)
+        version = versions.get_version(key, number)
+        definition = versions.definition_for(version.id, version.checksum)
         return simulate(definition, data["steps"], data["language"])
 
 

@@ -20,7 +20,7 @@ from journeys import durations
 from journeys.constants import CauseType, InstanceStatus
 from journeys.events import JourneyCompleted, JourneyStarted, JourneyStateEntered
 from journeys.machine import Outcome, RunawayJourney, run
-from journeys.models import JourneyInstance, JourneyStep, JourneyTimer
+from journeys.models import JourneyInstance, JourneyStep, JourneyTimer, JourneyVersion
 from journeys.validation import Definition
 from journeys.versions import definition_for, newest_published
 from kcc.constants import Action
@@ -71,7 +71,7 @@ def start(party_id: int, key: str, cause: Cause, event_id: str) -> tuple[Journey
     """
     session = db.session()
     version = newest_published(key)
-    definition = definition_for(version.id)
+    definition = definition_for(version.id, version.checksum)
     if not definition.allow_multiple:
         existing = active_instances(party_id, key)
         if existing:
@@ -112,13 +112,14 @@ def advance(instance_id: int, event: str, event_id: str, cause: Cause,
     session = db.session()
     seen = exists().where(JourneyStep.instance_id == instance_id, JourneyStep.event_id == event_id)
     row = session.execute(
-        select(JourneyInstance, Party.uuid, seen)
+        select(JourneyInstance, Party.uuid, JourneyVersion.checksum, seen)
         .join(Party, Party.id == JourneyInstance.party_id)
+        .join(JourneyVersion, JourneyVersion.id == JourneyInstance.version_id)
         .where(JourneyInstance.id == instance_id)
         .with_for_update(of=JourneyInstance)
         .execution_options(populate_existing=True)
     ).one()
-    instance, party_uuid, duplicate = row
+    instance, party_uuid, digest, duplicate = row
     if duplicate:
         return StepResult(instance, duplicate=True)
     now = utcnow()
@@ -126,7 +127,7 @@ def advance(instance_id: int, event: str, event_id: str, cause: Cause,
         return StepResult(instance, duplicate=True)
     if instance.status != InstanceStatus.ACTIVE:
         return StepResult(instance)
-    definition = definition_for(instance.version_id)
+    definition = definition_for(instance.version_id, digest)
     try:
         outcome = run(definition.compiled, instance.configuration, instance.datamodel, event, data)
     except RunawayJourney as exc:

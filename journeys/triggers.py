@@ -30,15 +30,15 @@ class Applied:
 
 def known_types() -> set[str]:
     """Every event type a published journey listens to."""
-    return {t["on"] for version_id, _ in published_versions() for t in definition_for(version_id).triggers}
+    return {t["on"] for version_id, _, digest in published_versions() for t in definition_for(version_id, digest).triggers}
 
 
 def apply_triggers(party_id: int, on: str, subject: dict[str, Any], event_id: str, cause: Cause,
                    data: dict[str, Any] | None = None) -> Applied:
     """Start or advance the party's journeys whose first matching trigger listens to ``on``."""
     applied = Applied([], [])
-    for version_id, key in published_versions():
-        definition = definition_for(version_id)
+    for version_id, key, digest in published_versions():
+        definition = definition_for(version_id, digest)
         trigger = next((t for t in definition.triggers if t["on"] == on and matches(t.get("match"), subject)), None)
         if trigger is None:
             continue

@@ -33,8 +33,9 @@ class InvalidDocument(ValidationFailed):
 
 def _param(problem: dict[str, object]) -> dict[str, str]:
     """A problem as an RFC 9457 invalid param: the path as name, the message (and line) as reason."""
-    line = f" (line {problem['line']})" if problem.get("line") else ""
-    return {"name": str(problem["path"]) or "document", "reason": f"{problem['message']}{line}"}
+    message = str(problem["message"])
+    line = f" (line {problem['line']})" if problem.get("line") and "line " not in message else ""
+    return {"name": str(problem["path"]) or "document", "reason": f"{message}{line}"}
 
 
 def checksum(source: str) -> str:
@@ -108,7 +109,6 @@ def store_version(source: str, author: str | None, expected_key: str | None) -> 
         version.source, version.document, version.checksum = source, definition.document, digest
         version.created_by = author
         session.flush()
-        _cache.put(version.id, None)
         return Stored(version, "replaced")
     version = JourneyVersion(
         journey_id=journey.id, number=definition.number, status=VersionStatus.DRAFT, source=source,
@@ -138,25 +138,30 @@ def publish(key: str, number: int) -> JourneyVersion:
     return version
 
 
-def definition_for(version_id: int) -> Definition:
-    """The compiled definition of a stored version (compiled once, then cached)."""
-    found = _cache.get(version_id)
+def definition_for(version_id: int, digest: str | None = None) -> Definition:
+    """The compiled definition of a stored version (compiled once per version and content, then cached)."""
+    if digest is None:
+        digest = db.session().scalar(select(JourneyVersion.checksum).where(JourneyVersion.id == version_id))
+        if digest is None:
+            raise NotFound(f"no journey version {version_id}")
+    found = _cache.get((version_id, digest))
     if found is not None:
         return found  # type: ignore[no-any-return]
     version = db.session().get(JourneyVersion, version_id)
     if version is None:
         raise NotFound(f"no journey version {version_id}")
     definition = Definition(version.document, compile_document(version.document), version.id)
-    _cache.put(version_id, definition)
+    _cache.put((version_id, version.checksum), definition)
     return definition
 
 
-def published_versions() -> list[tuple[int, str]]:
-    """(version id, journey key) of every published version."""
+def published_versions() -> list[tuple[int, str, str]]:
+    """(version id, journey key, checksum) of every published version."""
     rows = db.session().execute(
-        select(JourneyVersion.id, Journey.key).join(Journey).where(JourneyVersion.status == VersionStatus.PUBLISHED)
+        select(JourneyVersion.id, Journey.key, JourneyVersion.checksum).join(Journey)
+        .where(JourneyVersion.status == VersionStatus.PUBLISHED)
     )
-    return [(row[0], row[1]) for row in rows]
+    return [(row[0], row[1], row[2]) for row in rows]
 
 
 def newest_published(key: str) -> JourneyVersion:
