@@ -214,3 +214,31 @@ def test_introspection_finds_every_column_that_references_a_party(app):
         "parties.organisation_id",
     } <= found
     assert not {f"{t}.{c}" for t, c in NOT_MOVED} & found
+
+
+def test_merging_organisations_moves_their_contact_persons_and_refuses_two_kvk_numbers(
+    agent, snapshot
+):
+    def organisation(name, **fields):
+        response = agent.post(
+            "/api/v1/parties", json={"type": "organisation", "name": name, **fields}
+        )
+        assert response.status_code == 201, response.json
+        return response.json
+
+    survivor = organisation("Bakkerij Jansen", kvk="12345678")
+    duplicate = organisation("Bakkerij Jansen B.V.")
+    employee = agent.post(
+        "/api/v1/parties",
+        json={"type": "contact_person", "surname": "Jansen", "organisation_id": duplicate["id"]},
+    ).json
+    before = snapshot(survivor["id"], duplicate["id"])
+    record = merge(agent, survivor["id"], duplicate["id"]).json
+    assert record["moved"] == {"parties.organisation_id": 1}
+    assert agent.get(f"/api/v1/parties/{employee['id']}").json["organisation_id"] == survivor["id"]
+    assert agent.post(f"/api/v1/merges/{record['id']}/undo").status_code == 200
+    assert snapshot(survivor["id"], duplicate["id"]) == before
+
+    other = organisation("Bakkerij Jansen Zuid", kvk="87654321")
+    refused = merge(agent, survivor["id"], other["id"])
+    assert refused.status_code == 409 and "two different businesses" in refused.json["detail"]
