@@ -21,17 +21,24 @@ def init_app(app: Flask) -> None:
     from channels.conversations.api import blp as conversations
     from channels.conversations.queries import conversations_section
     from channels.inbound.threading import on_message_stored
+    from channels.inbound.webhooks import blp as signed_webhooks
+    from channels.outbound.smtp import SmtpSender
     from channels.outbound.senders import register_sender
+    from channels.registrations_api import blp as registrations
     from channels.twilio.sender import TwilioSmsSender
     from channels.twilio.webhooks import blp as twilio_webhooks
 
     app.extensions[EXTENSION] = load_channel_settings()
     app.register_blueprint(twilio_webhooks)
+    app.register_blueprint(signed_webhooks)
     api = app.extensions["kcc.api"]
     api.register_blueprint(conversations)
     api.register_blueprint(chat)
+    api.register_blueprint(registrations)
     init_limits(app)
     register_sender(Channel.SMS, TwilioSmsSender())
+    register_sender(Channel.EMAIL, SmtpSender())
     subscribe("channel_message.stored", on_message_stored, key="channels.thread_inbound")
     register_section("conversations", conversations_section)
     jobs.register_periodic("outbound-sweep", "channels.outbound.delivery.sweep_due", SWEEP_SECONDS)
+

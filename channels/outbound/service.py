@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from email.utils import make_msgid
+from typing import Any
 
 from flask import current_app
+from sqlalchemy import select
 
-from channels.constants import ConversationStatus, MessageStatus
+from channels.constants import ConversationStatus, MessageStatus, ThreadKeyKind
 from channels.conversations.services import add_message, get_conversation
-from channels.models import ChannelMessage, Conversation
+from channels.models import ChannelMessage, Conversation, ConversationKey
 from channels.optouts import is_opted_out
 from channels.outbound.delivery import enqueue_delivery
 from channels.config import channel_settings
@@ -44,6 +47,28 @@ def _sender_address(conversation: Conversation) -> str:
     return "kcc"
 
 
+def _email_headers(conversation: Conversation) -> dict[str, Any]:
+    """Message-ID of the reply (a thread key at once) and the headers that thread it."""
+    domain = channel_settings().smtp_from.rpartition("@")[2] or "kcc.invalid"
+    message_id = make_msgid(domain=domain)
+    last = db.session().scalar(
+        select(ChannelMessage)
+        .where(ChannelMessage.conversation_id == conversation.id, ChannelMessage.direction == Direction.INBOUND)
+        .order_by(ChannelMessage.id.desc())
+        .limit(1)
+    )
+    in_reply_to = last.provider_sid if last is not None else None
+    references = [*(last.details.get("references") or []), in_reply_to] if last is not None else []
+    db.session().add(
+        ConversationKey(conversation_id=conversation.id, kind=ThreadKeyKind.EMAIL_MESSAGE_ID, key=message_id)
+    )
+    subject = conversation.subject if conversation.subject.lower().startswith("re:") else f"Re: {conversation.subject}"
+    return {
+        "message_id": message_id, "in_reply_to": in_reply_to,
+        "references": [r for r in references if r], "subject": subject,
+    }
+
+
 def queue_message(conversation: Conversation, body: str, author_id: int | None) -> ChannelMessage:
     """Store an outbound message in ``conversation``; chat messages are ready for the long poll."""
     is_chat = conversation.channel == Channel.CHAT
@@ -59,6 +84,8 @@ def queue_message(conversation: Conversation, body: str, author_id: int | None) 
         media=[],
         details={},
     )
+    if conversation.channel == Channel.EMAIL:
+        message.details = _email_headers(conversation)
     db.session().add(message)
     add_message(conversation, message)
     if not is_chat:

@@ -6,24 +6,16 @@ import uuid
 
 from flask import Blueprint, Response, request
 
+from channels.inbound.context import as_provider
 from channels.inbound.sms import parse_twilio_form, receive_sms
 from channels.outbound.callbacks import apply_status
 from channels.twilio.signature import verify_twilio_request
 from kcc.auth.access import public
 from kcc.errors import ValidationFailed
-from kcc.privacy.activities import Activity
-from kcc.privacy.context import new_trace, ProcessingContext, set_current
 
 blp = Blueprint("twilio_webhooks", __name__, url_prefix="/channels/twilio")
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
-
-
-def _as_provider(operation: str) -> None:
-    trace_id, span_id = new_trace(request.headers.get("traceparent"))
-    set_current(
-        ProcessingContext("provider", "twilio", Activity.CUSTOMER_CONTACT, operation, trace_id, span_id)
-    )
 
 
 @blp.post("/sms")
@@ -31,7 +23,7 @@ def _as_provider(operation: str) -> None:
 def inbound_sms() -> Response:
     """Inbound SMS or WhatsApp message; answers empty TwiML, the same for every retry."""
     verify_twilio_request()
-    _as_provider("POST /channels/twilio/sms")
+    as_provider("twilio")
     data = parse_twilio_form(request.form)
     if not data.sid or not data.sender:
         raise ValidationFailed.field("MessageSid", "a Twilio message has a MessageSid and a From")
@@ -44,7 +36,7 @@ def inbound_sms() -> Response:
 def status_callback() -> Response:
     """A message status callback; late and repeated callbacks never move a message backwards."""
     verify_twilio_request()
-    _as_provider("POST /channels/twilio/status")
+    as_provider("twilio")
     sid = request.form.get("MessageSid") or request.form.get("SmsSid") or ""
     status = request.form.get("MessageStatus") or request.form.get("SmsStatus") or ""
     if not sid or not status:

@@ -1,0 +1,96 @@
+"""Web form submissions: a contact moment on ``web`` for the submitter, and a task when asked."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from channels.inbound.threading import party_for_address
+from kcc.constants import AddressKind, Channel, Direction, PartyType
+from kcc.contacts.services import ContactInput, InvolvementInput, record_contact
+from kcc.parties.models import Party
+from kcc.parties.services import AddressInput, PartyInput, PartyQuery, register_party, search_parties
+from kcc.tasks.services import TaskInput, create_task
+
+
+@dataclass
+class FormSubmission:
+    form_id: str
+    submission_id: str
+    subject: str = ""
+    language: str = "nl"
+    submitter: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, Any] = field(default_factory=dict)
+    task: dict[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class FormResult:
+    contact_moment_id: uuid.UUID
+    task_id: uuid.UUID | None
+    created: bool
+
+
+def _submitter_party(submitter: dict[str, str]) -> Party | None:
+    bsn = submitter.get("bsn")
+    if bsn:
+        found, _ = search_parties(PartyQuery(bsn=bsn), 1, None)
+        if found:
+            return found[0]
+        if submitter.get("surname"):
+            addresses = [
+                AddressInput(kind=kind, address=submitter[kind])
+                for kind in (AddressKind.EMAIL, AddressKind.PHONE)
+                if submitter.get(kind)
+            ]
+            return register_party(
+                PartyInput(
+                    type=PartyType.PERSON, bsn=bsn, given_names=submitter.get("given_names"),
+                    surname_prefix=submitter.get("surname_prefix"), surname=submitter["surname"],
+                    digital_addresses=addresses,
+                )
+            )
+    for kind in (AddressKind.EMAIL, AddressKind.PHONE):
+        if submitter.get(kind):
+            return party_for_address(kind, submitter[kind])
+    return None
+
+
+def _text(fields: dict[str, Any]) -> str:
+    return "\n".join(f"{name}: {value}" for name, value in fields.items())[:10_000]
+
+
+def submit_form(data: FormSubmission) -> FormResult:
+    """Record a submission once per ``submission_id``; a repeat returns what the first created."""
+    party = _submitter_party(data.submitter)
+    recorded = record_contact(
+        ContactInput(
+            channel=Channel.WEB,
+            direction=Direction.INBOUND,
+            subject=(data.subject or f"Formulier {data.form_id}")[:200],
+            text=_text(data.fields),
+            language=data.language,
+            parties=[InvolvementInput(party.uuid)] if party is not None else [],
+            external_id=f"form:{data.form_id}:{data.submission_id}",
+            details={"form_id": data.form_id, "submission_id": data.submission_id, "fields": data.fields},
+        )
+    )
+    moment = recorded.contact_moment
+    task_id = None
+    if recorded.created and data.task:
+        task = create_task(
+            TaskInput(
+                kind=data.task["kind"],
+                party_id=party.uuid if party is not None else None,
+                contact_moment_id=moment.uuid,
+                assigned_team=data.task.get("team") or "KCC",
+                description=data.task.get("description") or moment.subject,
+            )
+        )
+        task_id = task.uuid
+        moment.details = {**moment.details, "task_id": str(task.uuid)}
+    elif not recorded.created:
+        stored = moment.details.get("task_id")
+        task_id = uuid.UUID(stored) if stored else None
+    return FormResult(moment.uuid, task_id, recorded.created)
