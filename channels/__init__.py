@@ -41,4 +41,15 @@ def init_app(app: Flask) -> None:
     subscribe("channel_message.stored", on_message_stored, key="channels.thread_inbound")
     register_section("conversations", conversations_section)
     jobs.register_periodic("outbound-sweep", "channels.outbound.delivery.sweep_due", SWEEP_SECONDS)
+    _register_privacy_and_messaging()
 
+
+def _register_privacy_and_messaging() -> None:
+    """Offer SMS to the core's messaging port and the messages to the subject access export."""
+    from channels.export import conversations_export
+    from channels.outbound.to_party import send_sms_to_party
+    from kcc.messaging import register_channel_sender
+    from kcc.privacy.export import register_export_section
+
+    register_channel_sender(Channel.SMS, send_sms_to_party)
+    register_export_section("conversations", conversations_export)

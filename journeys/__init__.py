@@ -37,3 +37,6 @@ def init_app(app: Flask) -> None:
     extra = app.config.setdefault("KCC_EXTRA_BODY_TYPES", [])
     extra.extend(BODY_TYPES)
     app.cli.add_command(journeys_cli)
+    from journeys.suggestions import init_app as init_suggestions
+
+    init_suggestions(app)

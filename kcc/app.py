@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask, Response, request
 
-from kcc import jobs, klantinteracties
+from kcc import consent, jobs, klantinteracties
 from kcc.config import Settings, load_settings
 from kcc.crypto import DataCipher
 from kcc.db import db
@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None, plugins: tuple[str, ...] | None
     app.extensions["kcc.api"] = api
     register_error_handlers(app)
     _register_core(api)
+    consent.init_app(app)
     klantinteracties.init_app(app)
     _register_hooks(app)
     for name in PLUGINS if plugins is None else plugins:
@@ -102,10 +103,11 @@ def _register_core(api: KccApi) -> None:
     from kcc.identity.api import blp as identity
     from kcc.parties.api import blp as parties
     from kcc.privacy.api import blp as processing_log
+    from kcc.privacy.export_api import blp as subject_access
     from kcc.tasks.api import blp as tasks
     from kcc.view.api import blp as view
 
-    for blueprint in (health, users, parties, view, contacts, tasks, processing_log, identity):
+    for blueprint in (health, users, parties, view, contacts, tasks, processing_log, identity, subject_access):
         api.register_blueprint(blueprint)
 
 

@@ -1,6 +1,7 @@
 """Imports every core model so that the metadata is complete (Alembic, tests)."""
 
 from kcc.auth.models import ApiToken, User
+from kcc.consent.models import ConsentRecord
 from kcc.contacts.models import ContactMoment, IdempotencyRecord, Involvement, SubjectObject
 from kcc.db import Base
 from kcc.events.models import EventDelivery, OutboxEvent
@@ -8,10 +9,12 @@ from kcc.klantinteracties import models as _klantinteracties  # noqa: F401  (Kla
 from kcc.identity.models import MergeMove, MergeRecord  # noqa: F401  (merge records)
 from kcc.parties.models import DigitalAddress, Party, PartyIdentifier
 from kcc.privacy.models import ProcessingRecord
+from kcc.privacy.retention_models import RetentionCount, RetentionRun
 from kcc.tasks.models import Task
 
 __all__ = [
     "ApiToken",
+    "ConsentRecord",
     "Base",
     "ContactMoment",
     "DigitalAddress",
@@ -22,6 +25,8 @@ __all__ = [
     "Party",
     "PartyIdentifier",
     "ProcessingRecord",
+    "RetentionCount",
+    "RetentionRun",
     "SubjectObject",
     "Task",
     "User",

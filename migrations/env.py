@@ -8,6 +8,7 @@ from alembic import context
 
 import channels.models  # noqa: F401  (registers the channel tables)
 import journeys.models  # noqa: F401  (registers the journey tables)
+import journeys.suggestions.models  # noqa: F401  (registers the suggestion tables)
 import kcc.models  # noqa: F401  (registers the core tables)
 from kcc.db import Base, build_engine
 

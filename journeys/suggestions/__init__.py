@@ -1,0 +1,45 @@
+"""Suggestions: what journeys offer residents, with consent, explained, never deciding for them."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+EXPIRE_SECONDS = 60
+
+
+def init_app(app: Flask) -> None:
+    """Register the suggestion routes, subscribers, sections, the expiry job and the register."""
+    from journeys.instances import journey_keys
+    from journeys.suggestions import (
+        handlers,
+        models,  # noqa: F401  (registers the tables)
+    )
+    from journeys.suggestions.algorithm_register import blp as register_blp
+    from journeys.suggestions.api import blp, party_blp
+    from journeys.suggestions.sections import (
+        journeys_export,
+        suggestions_export,
+        suggestions_section,
+    )
+    from kcc import jobs
+    from kcc.consent.services import register_journey_lookup
+    from kcc.events.base import subscribe
+    from kcc.privacy.export import register_export_section
+    from kcc.view.services import register_section
+
+    api = app.extensions["kcc.api"]
+    for blueprint in (party_blp, blp, register_blp):
+        api.register_blueprint(blueprint)
+    subscribe("journey.state_entered", handlers.on_state_entered, key="suggestions.offer")
+    subscribe(
+        "consent.withdrawn", handlers.on_consent_withdrawn, key="suggestions.consent_withdrawn"
+    )
+    subscribe("consent.granted", handlers.on_consent_granted, key="suggestions.consent_granted")
+    subscribe("conversation.message_added", handlers.on_message_added, key="suggestions.answer")
+    register_section("suggestions", suggestions_section)
+    register_export_section("suggestions", suggestions_export)
+    register_export_section("journeys", journeys_export)
+    register_journey_lookup(lambda key: key in journey_keys())
+    jobs.register_periodic(
+        "suggestions-expire", "journeys.suggestions.handlers.expire_due_job", EXPIRE_SECONDS
+    )

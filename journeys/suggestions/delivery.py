@@ -1,0 +1,118 @@
+"""Sending a suggestion: consent is checked again under the party's consent lock, then it is queued."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from journeys.suggestions.constants import MESSAGE_CHANNELS, UNSENT_STATUSES
+from journeys.suggestions.explain import consent_dict
+from journeys.suggestions.machine import move
+from journeys.suggestions.models import Suggestion
+from kcc.consent.constants import PROACTIVE, ConsentChannel, journey_purpose
+from kcc.consent.models import ConsentRecord
+from kcc.consent.services import decide, history, lock_consents
+from kcc.db import db, utcnow
+from kcc.messaging import available_channels, send_to_party
+from kcc.parties.models import Party
+
+REPLY_HINT = {
+    "nl": "Wilt u hulp hierbij? Antwoord JA of NEE. Geen berichten meer? Stuur STOP.",
+    "en": "Would you like help with this? Reply YES or NO. No more messages? Text STOP.",
+}
+
+
+def purposes_for(journey_key: str) -> tuple[str, str]:
+    """The consent purposes that cover a journey's suggestions, the most specific first."""
+    return journey_purpose(journey_key), PROACTIVE
+
+
+def channel_order(party: Party) -> list[str]:
+    preferred = [party.preferred_channel] if party.preferred_channel in MESSAGE_CHANNELS else []
+    return [*preferred, *(c for c in MESSAGE_CHANNELS if c not in preferred)]
+
+
+def consent_for(
+    records: list[ConsentRecord], purposes: tuple[str, ...], channel: str
+) -> ConsentRecord | None:
+    """From a party's records (newest first): the grant permitting ``channel`` now, if any."""
+    return decide((r for r in records if r.channel in (channel, ConsentChannel.ANY)), purposes)
+
+
+def any_consent(records: list[ConsentRecord], purposes: tuple[str, ...]) -> ConsentRecord | None:
+    for channel in MESSAGE_CHANNELS:
+        found = consent_for(records, purposes, channel)
+        if found is not None:
+            return found
+    return None
+
+
+def message_text(suggestion: Suggestion, language: str) -> str:
+    lang = language if language in suggestion.texts else ("en" if language != "nl" else "nl")
+    return f"{suggestion.texts.get(lang) or suggestion.texts.get('nl', '')}\n{REPLY_HINT.get(lang, REPLY_HINT['en'])}"
+
+
+def deliver(suggestion: Suggestion, party: Party) -> bool:
+    """Send an unsent suggestion on the first permitted channel that reaches the party.
+
+    The caller holds the party's consent lock, so a withdrawal cannot slip in between the
+    check and the queued message. Without any consent left the suggestion is withdrawn.
+    """
+    records = history(party.id)
+    purposes = purposes_for(suggestion.journey_key)
+    consented = False
+    for channel in channel_order(party):
+        consent = consent_for(records, purposes, channel)
+        if consent is None:
+            continue
+        consented = True
+        if channel not in available_channels():
+            continue
+        language = party.preferred_language or "nl"
+        message_id = send_to_party(
+            channel,
+            party.uuid,
+            message_text(suggestion, language),
+            language,
+            f"suggestion:{suggestion.uuid}",
+        )
+        if message_id is None:
+            continue
+        move(suggestion, "send")
+        suggestion.channel, suggestion.message_id = channel, message_id
+        suggestion.consent_record_id, suggestion.sent_at = consent.id, utcnow()
+        suggestion.explanation = {**suggestion.explanation, "consent": consent_dict(consent)}
+        suggestion.note = ""
+        return True
+    if not consented:
+        move(suggestion, "withdraw")
+        suggestion.closed_at = utcnow()
+        suggestion.note = (
+            "withdrawn: the resident's consent was withdrawn or expired before it could be sent"
+        )
+    else:
+        suggestion.note = (
+            "not sent: no permitted channel reaches the resident (no address, or opted out)"
+        )
+    return False
+
+
+def send_now(suggestion_id: int) -> Suggestion:
+    """Lock the party's consents, then the suggestion row, and deliver it when still unsent."""
+    session = db.session()
+    party_id = session.scalar(select(Suggestion.party_id).where(Suggestion.id == suggestion_id))
+    assert party_id is not None
+    lock_consents(party_id)
+    query = (
+        select(Suggestion)
+        .where(Suggestion.id == suggestion_id)
+        .execution_options(populate_existing=True)
+    )
+    if db.dialect == "postgresql":
+        query = query.with_for_update()
+    suggestion = session.scalars(query).one()
+    if suggestion.status in UNSENT_STATUSES:
+        party = session.get(Party, party_id)
+        assert party is not None
+        deliver(suggestion, party)
+    session.flush()
+    return suggestion

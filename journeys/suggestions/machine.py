@@ -1,0 +1,58 @@
+"""The life of a suggestion: proposed -> (approved) -> sent -> accepted / declined / expired, or withdrawn."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from statemachine import State, StateMachine
+from statemachine.exceptions import TransitionNotAllowed
+
+from journeys.suggestions.constants import SuggestionStatus as S
+from kcc.errors import Conflict
+
+
+class SuggestionLife(StateMachine):
+    """Transitions a suggestion may make; its row's ``status`` holds the state."""
+
+    proposed = State(initial=True, value=S.PROPOSED.value)
+    approved = State(value=S.APPROVED.value)
+    sent = State(value=S.SENT.value)
+    accepted = State(final=True, value=S.ACCEPTED.value)
+    declined = State(final=True, value=S.DECLINED.value)
+    expired = State(final=True, value=S.EXPIRED.value)
+    withdrawn = State(final=True, value=S.WITHDRAWN.value)
+
+    approve = proposed.to(approved)
+    send = proposed.to(sent) | approved.to(sent)
+    accept = proposed.to(accepted) | approved.to(accepted) | sent.to(accepted)
+    decline = proposed.to(declined) | approved.to(declined) | sent.to(declined)
+    expire = proposed.to(expired) | approved.to(expired) | sent.to(expired)
+    withdraw = proposed.to(withdrawn) | approved.to(withdrawn) | sent.to(withdrawn)
+
+
+PAST = {
+    "approve": "approved",
+    "send": "sent",
+    "accept": "accepted",
+    "decline": "declined",
+    "expire": "expired",
+    "withdraw": "withdrawn",
+}
+
+
+class HasStatus(Protocol):
+    status: str
+
+
+def can(row: HasStatus, event: str) -> bool:
+    machine = SuggestionLife(row, state_field="status")
+    return event in {e.id for e in machine.allowed_events}
+
+
+def move(row: HasStatus, event: str) -> None:
+    """Apply ``event`` to the row's status; a move the life does not allow is a 409."""
+    machine = SuggestionLife(row, state_field="status")
+    try:
+        machine.send(event)
+    except TransitionNotAllowed:
+        raise Conflict(f"a {row.status} suggestion cannot be {PAST.get(event, event)}") from None

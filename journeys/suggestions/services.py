@@ -1,0 +1,247 @@
+"""Suggestions from journey states: offered with consent, asked for consent without, answered, expired."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from journeys import durations
+from journeys.models import JourneyInstance
+from journeys.suggestions.constants import (
+    OPEN_STATUSES,
+    UNSENT_STATUSES,
+    Delivery,
+    SuggestionStatus,
+)
+from journeys.suggestions.delivery import any_consent, consent_for, deliver, purposes_for, send_now
+from journeys.suggestions.explain import explain, steps_leading_to
+from journeys.suggestions.machine import move
+from journeys.suggestions.models import ConsentRequest, Suggestion
+from journeys.versions import definition_for
+from kcc.consent.services import history, lock_consents
+from kcc.constants import Action
+from kcc.db import db, utcnow
+from kcc.errors import NotFound
+from kcc.parties.models import Party
+from kcc.privacy.services import log_processing
+
+
+def _when(value: Any) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) else None
+
+
+def offer(event_id: str, data: dict[str, Any]) -> list[Suggestion]:
+    """Handle a journey entering a state with suggestions (``journey.state_entered``).
+
+    With consent for the purpose on some channel each offer becomes a suggestion (sent at once
+    when the document says so); without, one 'ask for consent' item for agents and nothing sent.
+    """
+    session = db.session()
+    party = session.scalar(select(Party).where(Party.uuid == uuid.UUID(data["party_id"])))
+    instance = session.scalar(
+        select(JourneyInstance).where(JourneyInstance.uuid == uuid.UUID(data["instance_id"]))
+    )
+    if party is None or instance is None:
+        return []
+    if (
+        session.scalar(select(Suggestion.id).where(Suggestion.source_event_id == event_id).limit(1))
+        is not None
+    ):
+        return []
+    lock_consents(party.id)
+    purposes = purposes_for(data["journey"])
+    consent = any_consent(history(party.id), purposes)
+    offers = list(data.get("suggestions") or [])
+    if consent is None:
+        _ask_for_consent(event_id, party, instance, data["state"], offers)
+        return []
+    definition = definition_for(instance.version_id)
+    steps = steps_leading_to(instance, session)
+    made = []
+    for position, item in enumerate(offers):
+        suggestion = Suggestion(
+            party_id=party.id,
+            instance_id=instance.id,
+            journey_key=data["journey"],
+            journey_version=int(data["version"]),
+            state=data["state"],
+            service=item["service"],
+            texts=dict(item.get("text") or {}),
+            consent_purpose=str(item.get("consent_purpose", "")),
+            status=SuggestionStatus.PROPOSED,
+            delivery=Delivery.APPROVE
+            if item.get("delivery") == Delivery.APPROVE
+            else Delivery.SEND,
+            explanation=explain(
+                definition, instance, data["state"], item, steps, event_id, consent
+            ),
+            source_event_id=event_id,
+            position=position,
+            expires_at=_when(item.get("expires_at")),
+        )
+        session.add(suggestion)
+        made.append(suggestion)
+    session.flush()
+    for suggestion in made:
+        if suggestion.delivery == Delivery.SEND:
+            deliver(suggestion, party)
+    session.flush()
+    log_processing([party.uuid], Action.CREATE)
+    return made
+
+
+def _ask_for_consent(
+    event_id: str, party: Party, instance: JourneyInstance, state: str, offers: list[dict[str, Any]]
+) -> None:
+    session = db.session()
+    if (
+        session.scalar(select(ConsentRequest.id).where(ConsentRequest.source_event_id == event_id))
+        is not None
+    ):
+        return
+    session.add(
+        ConsentRequest(
+            party_id=party.id,
+            instance_id=instance.id,
+            journey_key=instance.journey_key,
+            state=state,
+            services=[o["service"] for o in offers],
+            source_event_id=event_id,
+        )
+    )
+    session.flush()
+    log_processing([party.uuid], Action.CREATE)
+
+
+def get_suggestion(suggestion_uuid: uuid.UUID) -> Suggestion:
+    found = db.session().scalar(select(Suggestion).where(Suggestion.uuid == suggestion_uuid))
+    if found is None:
+        raise NotFound(f"no suggestion with id {suggestion_uuid}")
+    return found
+
+
+def _party_uuid(party_id: int) -> uuid.UUID:
+    found = db.session().scalar(select(Party.uuid).where(Party.id == party_id))
+    assert found is not None
+    return found
+
+
+def approve(suggestion_uuid: uuid.UUID, user_id: int) -> Suggestion:
+    """An agent approves a suggestion; it is sent at once when consent still allows."""
+    suggestion = get_suggestion(suggestion_uuid)
+    lock_consents(suggestion.party_id)
+    db.session().refresh(suggestion)
+    move(suggestion, "approve")
+    suggestion.approved_at, suggestion.approved_by_id = utcnow(), user_id
+    db.session().flush()
+    send_now(suggestion.id)
+    log_processing([_party_uuid(suggestion.party_id)], Action.UPDATE)
+    return suggestion
+
+
+def answer(suggestion_uuid: uuid.UUID, accepted: bool, by: str) -> Suggestion:
+    """Record the resident's yes or no (told to an agent, or by SMS or chat). Nothing else changes."""
+    suggestion = get_suggestion(suggestion_uuid)
+    return record_answer(suggestion, accepted, by)
+
+
+def record_answer(suggestion: Suggestion, accepted: bool, by: str) -> Suggestion:
+    move(suggestion, "accept" if accepted else "decline")
+    suggestion.answered_at = suggestion.closed_at = utcnow()
+    suggestion.answered_by = by[:80]
+    db.session().flush()
+    log_processing([_party_uuid(suggestion.party_id)], Action.UPDATE)
+    return suggestion
+
+
+def withdraw_without_consent(party_id: int) -> int:
+    """After a withdrawal: every open suggestion no consent covers any more is withdrawn. Returns how many."""
+    lock_consents(party_id)
+    session = db.session()
+    records = history(party_id)
+    rows = session.scalars(
+        select(Suggestion)
+        .where(Suggestion.party_id == party_id, Suggestion.status.in_(OPEN_STATUSES))
+        .execution_options(populate_existing=True)
+    )
+    count = 0
+    for s in rows:
+        purposes = purposes_for(s.journey_key)
+        if s.status in UNSENT_STATUSES:
+            still = any_consent(records, purposes)
+        else:
+            still = consent_for(records, purposes, s.channel or "")
+        if still is None:
+            move(s, "withdraw")
+            s.closed_at = utcnow()
+            s.note = "withdrawn: the resident withdrew consent"
+            count += 1
+    session.flush()
+    if count:
+        log_processing([_party_uuid(party_id)], Action.UPDATE)
+    return count
+
+
+def expire_due(now: datetime | None = None, limit: int = 200) -> int:
+    """Open suggestions past their expiry become expired. Returns how many."""
+    now = now or utcnow()
+    session = db.session()
+    query = (
+        select(Suggestion)
+        .where(
+            Suggestion.status.in_(OPEN_STATUSES),
+            Suggestion.expires_at.is_not(None),
+            Suggestion.expires_at < now,
+        )
+        .order_by(Suggestion.id)
+        .limit(limit)
+    )
+    if db.dialect == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = list(session.scalars(query))
+    for s in rows:
+        move(s, "expire")
+        s.closed_at = now
+    session.flush()
+    return len(rows)
+
+
+def resolve_requests(party_id: int) -> int:
+    """Consent arrived: open 'ask for consent' items are resolved and their offers made if still due."""
+    session = db.session()
+    requests = list(
+        session.scalars(
+            select(ConsentRequest).where(
+                ConsentRequest.party_id == party_id, ConsentRequest.resolved_at.is_(None)
+            )
+        )
+    )
+    for request in requests:
+        request.resolved_at = utcnow()
+        instance = (
+            session.get(JourneyInstance, request.instance_id) if request.instance_id else None
+        )
+        if instance is None or request.state not in (instance.configuration or []):
+            continue
+        definition = definition_for(instance.version_id)
+        now = utcnow()
+        offers = [
+            {**o, "expires_at": durations.add(now, o["expires"]).isoformat()}
+            if o.get("expires")
+            else o
+            for o in definition.suggestions(request.state)
+        ]
+        data = {
+            "party_id": str(_party_uuid(party_id)),
+            "instance_id": str(instance.uuid),
+            "journey": instance.journey_key,
+            "version": definition.number,
+            "state": request.state,
+            "suggestions": offers,
+        }
+        offer(f"{request.source_event_id}:consented", data)
+    session.flush()
+    return len(requests)

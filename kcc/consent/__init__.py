@@ -1,0 +1,20 @@
+"""Consent: what each party agreed to be contacted about, on which channel, with receipts."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register the consent routes, the customer-view section and the opt-out subscriber."""
+    from kcc.consent import models  # noqa: F401  (registers the tables)
+    from kcc.consent.api import blp
+    from kcc.consent.sections import consents_export, consents_section, on_sms_opted_out
+    from kcc.events.base import subscribe
+    from kcc.privacy.export import register_export_section
+    from kcc.view.services import register_section
+
+    app.extensions["kcc.api"].register_blueprint(blp)
+    register_section("consents", consents_section)
+    register_export_section("consents", consents_export)
+    subscribe("sms.opted_out", on_sms_opted_out, key="consent.sms_opted_out")

@@ -1,0 +1,297 @@
+"""Grant and withdraw consent, and derive what a party permits right now."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
+
+from kcc.consent.constants import (
+    JOURNEY_PURPOSE,
+    PROACTIVE,
+    CollectionMethod,
+    ConsentAction,
+    ConsentChannel,
+)
+from kcc.consent.events import ConsentGranted, ConsentWithdrawn
+from kcc.consent.models import ConsentRecord
+from kcc.consent.texts import consent_text
+from kcc.constants import Action
+from kcc.contacts.models import ContactMoment
+from kcc.db import db, utcnow
+from kcc.errors import Conflict, NotFound, ValidationFailed
+from kcc.events.outbox import record
+from kcc.parties.models import Party
+from kcc.privacy.services import log_processing
+
+# Tells whether a journey key exists; the journeys package registers it at start-up.
+_journey_exists: Callable[[str], bool] | None = None
+
+
+def register_journey_lookup(exists: Callable[[str], bool]) -> None:
+    """Let the consent registry check that ``journey:<key>`` names a real journey."""
+    global _journey_exists
+    _journey_exists = exists
+
+
+@dataclass
+class ConsentInput:
+    purpose: str
+    channel: str
+    method: str
+    language: str | None = None
+    text_version: int | None = None
+    expires_at: datetime | None = None
+    contact_moment_id: uuid.UUID | None = None
+    recorded_by_id: int | None = None
+    evidence: str = ""
+
+
+def check_purpose(purpose: str) -> None:
+    """A purpose is ``proactive`` or ``journey:<key>`` of a known journey; else a 422."""
+    if purpose == PROACTIVE:
+        return
+    if not JOURNEY_PURPOSE.match(purpose):
+        raise ValidationFailed.field(
+            "purpose", f"unknown purpose '{purpose}'; use 'proactive' or 'journey:<key>'"
+        )
+    key = purpose.removeprefix("journey:")
+    if _journey_exists is not None and not _journey_exists(key):
+        raise ValidationFailed.field("purpose", f"no journey with key '{key}'")
+
+
+def check_channel(channel: str) -> None:
+    if channel not in set(ConsentChannel):
+        raise ValidationFailed.field(
+            "channel", f"unknown channel '{channel}'; use sms, email or any"
+        )
+
+
+def lock_consents(party_id: int) -> None:
+    """Serialise consent changes and sends for one party until the transaction ends (PostgreSQL)."""
+    if db.dialect == "postgresql":
+        db.session().execute(
+            text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"consent:{party_id}"}
+        )
+
+
+def _party(party_uuid: uuid.UUID) -> Party:
+    party = db.session().scalar(select(Party).where(Party.uuid == party_uuid))
+    if party is None:
+        raise NotFound(f"no party with id {party_uuid}")
+    return party
+
+
+def _moment_id(moment_uuid: uuid.UUID | None) -> int | None:
+    if moment_uuid is None:
+        return None
+    found = db.session().scalar(select(ContactMoment.id).where(ContactMoment.uuid == moment_uuid))
+    if found is None:
+        raise ValidationFailed.field(
+            "contact_moment_id", f"no contact moment with id {moment_uuid}"
+        )
+    return found
+
+
+def grant_consent(party_uuid: uuid.UUID, data: ConsentInput) -> ConsentRecord:
+    """Record that the party agreed to the current (or given) text for a purpose and channel."""
+    check_purpose(data.purpose)
+    check_channel(data.channel)
+    if data.method not in set(CollectionMethod):
+        raise ValidationFailed.field("method", f"unknown collection method '{data.method}'")
+    if data.expires_at is not None and data.expires_at <= utcnow():
+        raise ValidationFailed.field("expires_at", "an expiry must lie in the future")
+    party = _party(party_uuid)
+    language = data.language or party.preferred_language
+    version, agreed = consent_text(data.purpose, language, data.text_version)
+    lock_consents(party.id)
+    row = ConsentRecord(
+        party_id=party.id,
+        purpose=data.purpose,
+        channel=data.channel,
+        action=ConsentAction.GRANTED,
+        recorded_at=utcnow(),
+        method=data.method,
+        contact_moment_id=_moment_id(data.contact_moment_id),
+        recorded_by_id=data.recorded_by_id,
+        language=language if language in ("nl", "en") else "en",
+        text_version=version,
+        text=agreed,
+        expires_at=data.expires_at,
+        evidence=data.evidence[:300],
+    )
+    db.session().add(row)
+    db.session().flush()
+    record(ConsentGranted(str(row.uuid), str(party.uuid), row.purpose, row.channel))
+    log_processing([party.uuid], Action.CREATE)
+    return row
+
+
+def _withdrawal(
+    grant: ConsentRecord,
+    channel: str,
+    method: str,
+    moment_id: int | None,
+    user_id: int | None,
+    evidence: str,
+    ends_grant: bool,
+) -> ConsentRecord:
+    row = ConsentRecord(
+        party_id=grant.party_id,
+        purpose=grant.purpose,
+        channel=channel,
+        action=ConsentAction.WITHDRAWN,
+        recorded_at=utcnow(),
+        method=method,
+        contact_moment_id=moment_id,
+        recorded_by_id=user_id,
+        language=grant.language,
+        withdraws_id=grant.id if ends_grant else None,
+        evidence=evidence[:300],
+    )
+    db.session().add(row)
+    return row
+
+
+def withdraw_consent(
+    party_uuid: uuid.UUID,
+    consent_uuid: uuid.UUID,
+    method: str,
+    contact_moment_id: uuid.UUID | None = None,
+    user_id: int | None = None,
+    evidence: str = "",
+) -> ConsentRecord:
+    """End one granted consent now; withdrawing it a second time is a 409."""
+    if method not in set(CollectionMethod):
+        raise ValidationFailed.field("method", f"unknown collection method '{method}'")
+    party = _party(party_uuid)
+    lock_consents(party.id)
+    grant = db.session().scalar(
+        select(ConsentRecord).where(
+            ConsentRecord.uuid == consent_uuid, ConsentRecord.party_id == party.id
+        )
+    )
+    if grant is None:
+        raise NotFound(f"party {party_uuid} has no consent {consent_uuid}")
+    if grant.action != ConsentAction.GRANTED:
+        raise Conflict("this record is a withdrawal itself; withdraw the consent it ended instead")
+    taken = db.session().scalar(
+        select(ConsentRecord.uuid).where(ConsentRecord.withdraws_id == grant.id)
+    )
+    if taken is not None:
+        raise Conflict(f"consent {consent_uuid} was withdrawn already (withdrawal {taken})")
+    row = _withdrawal(
+        grant, grant.channel, method, _moment_id(contact_moment_id), user_id, evidence, True
+    )
+    try:
+        with db.session().begin_nested():
+            db.session().flush()
+    except IntegrityError:
+        raise Conflict(f"consent {consent_uuid} was withdrawn already") from None
+    record(ConsentWithdrawn(str(row.uuid), str(party.uuid), row.purpose, row.channel))
+    log_processing([party.uuid], Action.UPDATE)
+    return row
+
+
+def withdraw_channel(
+    party_id: int, channel: str, method: str, evidence: str
+) -> list[ConsentRecord]:
+    """Withdraw every current consent that covers ``channel`` (an SMS STOP, a chat 'stop')."""
+    lock_consents(party_id)
+    party_uuid = db.session().scalar(select(Party.uuid).where(Party.id == party_id))
+    made = []
+    latest = latest_records(party_id)
+    for grant in current_grants(party_id):
+        if (
+            channel not in (ConsentChannel.ANY, grant.channel)
+            and grant.channel != ConsentChannel.ANY
+        ):
+            continue
+        ends = grant.channel == channel or channel == ConsentChannel.ANY
+        narrower = latest.get((grant.purpose, channel))
+        if not ends and narrower is not None and narrower.id > grant.id and not is_active(narrower):
+            continue  # this channel is withdrawn under the broader grant already
+        made.append(
+            _withdrawal(
+                grant, grant.channel if ends else channel, method, None, None, evidence, ends
+            )
+        )
+    db.session().flush()
+    for row in made:
+        record(ConsentWithdrawn(str(row.uuid), str(party_uuid), row.purpose, row.channel))
+    if made and party_uuid is not None:
+        log_processing([party_uuid], Action.UPDATE)
+    return made
+
+
+def history(party_id: int) -> list[ConsentRecord]:
+    """Every record of a party, newest first."""
+    return list(
+        db.session().scalars(
+            select(ConsentRecord)
+            .where(ConsentRecord.party_id == party_id)
+            .order_by(ConsentRecord.id.desc())
+        )
+    )
+
+
+def latest_records(party_id: int) -> dict[tuple[str, str], ConsentRecord]:
+    """The newest record per (purpose, channel): the current state before expiry."""
+    latest: dict[tuple[str, str], ConsentRecord] = {}
+    for row in history(party_id):
+        latest.setdefault((row.purpose, row.channel), row)
+    return latest
+
+
+def is_active(row: ConsentRecord, now: datetime | None = None) -> bool:
+    now = now or utcnow()
+    return row.action == ConsentAction.GRANTED and (row.expires_at is None or row.expires_at > now)
+
+
+def current_grants(party_id: int) -> list[ConsentRecord]:
+    """The consents in force now: newest per purpose and channel, granted and not expired."""
+    now = utcnow()
+    return [row for row in latest_records(party_id).values() if is_active(row, now)]
+
+
+def permitting(party_id: int, purposes: Collection[str], channel: str) -> ConsentRecord | None:
+    """The grant that permits contact on ``channel`` for one of ``purposes`` now, if any.
+
+    Per purpose the newest record for this channel or for ``any`` decides; the purposes are
+    tried in the order given (the most specific first).
+    """
+    records = [
+        r
+        for r in history(party_id)
+        if r.purpose in purposes and r.channel in (channel, ConsentChannel.ANY)
+    ]
+    return decide(records, purposes)
+
+
+def decide(records: Iterable[ConsentRecord], purposes: Collection[str]) -> ConsentRecord | None:
+    """From records newest first: the first purpose whose newest record is an active grant."""
+    newest: dict[str, ConsentRecord] = {}
+    for row in records:
+        newest.setdefault(row.purpose, row)
+    now = utcnow()
+    for purpose in purposes:
+        row = newest.get(purpose)
+        if row is not None and is_active(row, now):
+            return row
+    return None
+
+
+def get_record(party_uuid: uuid.UUID, consent_uuid: uuid.UUID) -> tuple[Party, ConsentRecord]:
+    party = _party(party_uuid)
+    row = db.session().scalar(
+        select(ConsentRecord).where(
+            ConsentRecord.uuid == consent_uuid, ConsentRecord.party_id == party.id
+        )
+    )
+    if row is None:
+        raise NotFound(f"party {party_uuid} has no consent {consent_uuid}")
+    return party, row

@@ -1,0 +1,79 @@
+"""Route for the subject access export: GET /api/v1/parties/{id}/export (JSON or printable HTML)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import marshmallow as ma
+from flask import Response, jsonify, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import validate
+
+from kcc.auth.access import STAFF, requires
+from kcc.http.schemas import StrictSchema
+from kcc.privacy.activities import Activity
+from kcc.privacy.export import export_party
+from kcc.privacy.export_html import render_export
+
+blp = Blueprint(
+    "subject_access",
+    __name__,
+    url_prefix="/api/v1/parties",
+    description="Subject access (GDPR art. 15).",
+)
+
+
+class ExportArgs(StrictSchema):
+    format = ma.fields.String(
+        load_default=None,
+        validate=validate.OneOf(["json", "html"]),
+        metadata={"description": "html for a printable page; default JSON (or by Accept)."},
+    )
+
+
+class ExportSchema(ma.Schema):
+    class Meta:
+        unknown = ma.INCLUDE
+
+    requested_for = ma.fields.String()
+    subject = ma.fields.String(
+        metadata={"description": "The surviving party when the requested one was merged."}
+    )
+    parties = ma.fields.List(ma.fields.String())
+    exported_at = ma.fields.String()
+    identity = ma.fields.List(
+        ma.fields.Dict(), metadata={"description": "With the full BSN (only here)."}
+    )
+    addresses = ma.fields.List(ma.fields.Dict())
+    contact_moments = ma.fields.List(ma.fields.Dict())
+    tasks = ma.fields.List(ma.fields.Dict())
+    processing_log = ma.fields.List(ma.fields.Dict())
+    consents = ma.fields.List(ma.fields.Dict())
+    conversations = ma.fields.List(ma.fields.Dict())
+    journeys = ma.fields.List(ma.fields.Dict())
+    suggestions = ma.fields.List(ma.fields.Dict())
+
+
+def _wants_html(args: dict[str, Any]) -> bool:
+    if args["format"] is not None:
+        return bool(args["format"] == "html")
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return (
+        best == "text/html"
+        and request.accept_mimetypes["text/html"] > request.accept_mimetypes["application/json"]
+    )
+
+
+@blp.route("/<uuid:party_id>/export")
+class SubjectAccessExport(MethodView):
+    @requires(*STAFF, activity=Activity.SUBJECT_ACCESS)
+    @blp.arguments(ExportArgs, location="query", unknown=ma.RAISE)
+    @blp.response(200, ExportSchema)
+    def get(self, args: dict[str, Any], party_id: uuid.UUID) -> Any:
+        """Everything about a party (following merges), as JSON or a printable HTML page"""
+        document = export_party(party_id)
+        if _wants_html(args):
+            return Response(render_export(document), mimetype="text/html")
+        return jsonify(document)  # every registered section, not only the ones the schema names
