@@ -32,7 +32,7 @@ def represent_actor(actor: Actor, _expand: set[str] | None = None) -> dict[str, 
         "soortActor": actor.kind,
         "indicatieActief": actor.is_active,
         "actoridentificator": identifier if any(identifier.values()) else None,
-        "actorIdentificatie": {key: details.get(key) or "" for key in IDENTIFICATION.get(actor.kind, ())},
+        "actorIdentificatie": {key: details[key] for key in IDENTIFICATION.get(actor.kind, ()) if details.get(key)},
     }
 
 

@@ -40,9 +40,10 @@ def represent_address(address: DigitalAddress, expand: set[str]) -> dict[str, An
         "soortDigitaalAdres": ADDRESS_KINDS_BACK.get(address.kind, "overig"),
         "isStandaardAdres": address.is_default,
         "omschrijving": (address.label or "")[:40],
-        "referentie": address.reference or "",
         "verificatieDatum": address.verified_at.date().isoformat() if address.verified_at else None,
     }
+    if address.reference:
+        data["referentie"] = address.reference
     if expand:
         nested = sub(expand, "verstrektDoorBetrokkene")
         data["_expand"] = {
@@ -206,7 +207,7 @@ def represent_account(account: BankAccount, _expand: set[str]) -> dict[str, Any]
         "url": url("rekeningnummers", account.uuid),
         "partij": ref("partijen", party.uuid) if party else None,
         "iban": account.iban,
-        "bic": account.bic or "",
+        **({"bic": account.bic} if account.bic else {}),
     }
 
 

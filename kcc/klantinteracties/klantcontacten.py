@@ -100,13 +100,14 @@ def represent_contact(moment: ContactMoment, expand: set[str]) -> dict[str, Any]
         "inhoud": moment.text,
         "reactie": moment.response or "",
         "indicatieContactGelukt": moment.contact_succeeded,
-        "hoofdOnderwerpType": moment.main_subject_type or "",
         "verdereActieOndernomen": moment.further_action,
         "taal": language_out(moment.language),
         "vertrouwelijk": moment.confidential,
         "plaatsgevondenOp": moment.occurred_at.isoformat().replace("+00:00", "Z"),
         "metadata": metadata if isinstance(metadata, dict) else {},
     }
+    if moment.main_subject_type:
+        data["hoofdOnderwerpType"] = moment.main_subject_type
     if expand:
         found: dict[str, Any] = {}
         if "hadBetrokkenen" in expand:
