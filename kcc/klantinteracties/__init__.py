@@ -1,4 +1,4 @@
-"""The VNG Klantinteracties API (0.9.0) over the core's own records, under /klantinteracties/api/v1."""
+"""The VNG Klantinteracties API 0.9.0 over the core's own records (/klantinteracties/api/v1)."""
 
 from __future__ import annotations
 

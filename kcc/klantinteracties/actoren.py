@@ -18,8 +18,12 @@ IDENTIFICATION = {
     "geautomatiseerde_actor": ("functie", "omschrijving"),
     "organisatorische_eenheid": ("omschrijving", "emailadres", "faxnummer", "telefoonnummer"),
 }
-IDENTIFIER = (("objectId", "id_object_id"), ("codeObjecttype", "id_object_type"), ("codeRegister", "id_register"),
-              ("codeSoortObjectId", "id_kind"))
+IDENTIFIER = (
+    ("objectId", "id_object_id"),
+    ("codeObjecttype", "id_object_type"),
+    ("codeRegister", "id_register"),
+    ("codeSoortObjectId", "id_kind"),
+)
 
 
 def represent_actor(actor: Actor, _expand: set[str] | None = None) -> dict[str, Any]:
@@ -32,7 +36,9 @@ def represent_actor(actor: Actor, _expand: set[str] | None = None) -> dict[str, 
         "soortActor": actor.kind,
         "indicatieActief": actor.is_active,
         "actoridentificator": identifier if any(identifier.values()) else None,
-        "actorIdentificatie": {key: details[key] for key in IDENTIFICATION.get(actor.kind, ()) if details.get(key)},
+        "actorIdentificatie": {
+            key: details[key] for key in IDENTIFICATION.get(actor.kind, ()) if details.get(key)
+        },
     }
 
 
@@ -49,9 +55,15 @@ def save_actor(data: dict[str, Any], actor: Actor | None = None) -> Actor:
     user_id = None
     if actor.kind == "medewerker" and actor.id_object_id:
         user_id = db.session().scalar(select(User.id).where(User.name == actor.id_object_id))
-        taken = db.session().scalar(select(Actor.id).where(Actor.user_id == user_id)) if user_id else None
+        taken = (
+            db.session().scalar(select(Actor.id).where(Actor.user_id == user_id))
+            if user_id
+            else None
+        )
         if taken is not None and taken != actor.id:
-            raise Invalid.param("actoridentificator.objectId", "another actor is this employee already", "unique")
+            raise Invalid.param(
+                "actoridentificator.objectId", "another actor is this employee already", "unique"
+            )
     actor.user_id = user_id
     db.session().add(actor)
     db.session().flush()
@@ -62,19 +74,31 @@ def _like(column: Any) -> Any:
     return lambda stmt, value: stmt.where(column == value)
 
 
-register(Resource(
-    path="actoren", model=Actor, schema="Actor", represent=represent_actor,
-    create=save_actor, update=lambda row, data: save_actor(data, row), delete=lambda row: db.session().delete(row),
-    listing=Listing(filters={
-        "actoridentificatorObjectId": ("str", _like(Actor.id_object_id)),
-        "actoridentificatorCodeObjecttype": ("str", _like(Actor.id_object_type)),
-        "actoridentificatorCodeRegister": ("str", _like(Actor.id_register)),
-        "actoridentificatorCodeSoortObjectId": ("str", _like(Actor.id_kind)),
-        "indicatieActief": ("bool", lambda stmt, v: stmt.where(Actor.is_active.is_(v))),
-        "naam": ("str", _like(Actor.name)),
-        "soortActor": ("enum:geautomatiseerde_actor,medewerker,organisatorische_eenheid", _like(Actor.kind)),
-    }),
-))
+register(
+    Resource(
+        path="actoren",
+        model=Actor,
+        schema="Actor",
+        represent=represent_actor,
+        create=save_actor,
+        update=lambda row, data: save_actor(data, row),
+        delete=lambda row: db.session().delete(row),
+        listing=Listing(
+            filters={
+                "actoridentificatorObjectId": ("str", _like(Actor.id_object_id)),
+                "actoridentificatorCodeObjecttype": ("str", _like(Actor.id_object_type)),
+                "actoridentificatorCodeRegister": ("str", _like(Actor.id_register)),
+                "actoridentificatorCodeSoortObjectId": ("str", _like(Actor.id_kind)),
+                "indicatieActief": ("bool", lambda stmt, v: stmt.where(Actor.is_active.is_(v))),
+                "naam": ("str", _like(Actor.name)),
+                "soortActor": (
+                    "enum:geautomatiseerde_actor,medewerker,organisatorische_eenheid",
+                    _like(Actor.kind),
+                ),
+            }
+        ),
+    )
+)
 
 
 def represent_link(link: ActorContactMoment, _expand: set[str]) -> dict[str, Any]:
@@ -88,11 +112,17 @@ def represent_link(link: ActorContactMoment, _expand: set[str]) -> dict[str, Any
 
 
 def save_link(data: dict[str, Any], link: ActorContactMoment | None = None) -> ActorContactMoment:
-    """Link an actor to a klantcontact; an employee who is a user becomes its agent when it has none."""
+    """Link an actor to a klantcontact; a user who is the actor becomes its agent if it has none."""
     actor: Actor = resolve(Actor, data.get("actor"), "actor", required=True)
-    moment: ContactMoment = resolve(ContactMoment, data.get("klantcontact"), "klantcontact", required=True)
-    clash = db.session().scalar(select(ActorContactMoment.id).where(
-        ActorContactMoment.actor_id == actor.id, ActorContactMoment.contact_moment_id == moment.id))
+    moment: ContactMoment = resolve(
+        ContactMoment, data.get("klantcontact"), "klantcontact", required=True
+    )
+    clash = db.session().scalar(
+        select(ActorContactMoment.id).where(
+            ActorContactMoment.actor_id == actor.id,
+            ActorContactMoment.contact_moment_id == moment.id,
+        )
+    )
     if clash is not None and (link is None or clash != link.id):
         raise Invalid.param("actor", "the actor is linked to this klantcontact already", "unique")
     link = link or ActorContactMoment()
@@ -113,13 +143,38 @@ def _moment_key(value: Any) -> Any:
     return select(ContactMoment.id).where(ContactMoment.uuid == value).scalar_subquery()
 
 
-register(Resource(
-    path="actorklantcontacten", model=ActorContactMoment, schema="ActorKlantcontact", represent=represent_link,
-    create=save_link, update=lambda row, data: save_link(data, row), delete=lambda row: db.session().delete(row),
-    listing=Listing(filters={
-        "actor__uuid": ("uuid", lambda stmt, v: stmt.where(ActorContactMoment.actor_id == _actor_key(v))),
-        "actor__url": ("url", lambda stmt, v: stmt.where(ActorContactMoment.actor_id == _actor_key(v))),
-        "klantcontact__uuid": ("uuid", lambda stmt, v: stmt.where(ActorContactMoment.contact_moment_id == _moment_key(v))),
-        "klantcontact__url": ("url", lambda stmt, v: stmt.where(ActorContactMoment.contact_moment_id == _moment_key(v))),
-    }),
-))
+register(
+    Resource(
+        path="actorklantcontacten",
+        model=ActorContactMoment,
+        schema="ActorKlantcontact",
+        represent=represent_link,
+        create=save_link,
+        update=lambda row, data: save_link(data, row),
+        delete=lambda row: db.session().delete(row),
+        listing=Listing(
+            filters={
+                "actor__uuid": (
+                    "uuid",
+                    lambda stmt, v: stmt.where(ActorContactMoment.actor_id == _actor_key(v)),
+                ),
+                "actor__url": (
+                    "url",
+                    lambda stmt, v: stmt.where(ActorContactMoment.actor_id == _actor_key(v)),
+                ),
+                "klantcontact__uuid": (
+                    "uuid",
+                    lambda stmt, v: stmt.where(
+                        ActorContactMoment.contact_moment_id == _moment_key(v)
+                    ),
+                ),
+                "klantcontact__url": (
+                    "url",
+                    lambda stmt, v: stmt.where(
+                        ActorContactMoment.contact_moment_id == _moment_key(v)
+                    ),
+                ),
+            }
+        ),
+    )
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -25,12 +26,17 @@ from kcc.parties.events import PartyUpdated
 from kcc.parties.models import DigitalAddress, Party, PartyIdentifier
 from kcc.privacy.activities import Activity
 
-ADDRESS_EXPAND = ("verstrektDoorBetrokkene", "verstrektDoorBetrokkene.hadKlantcontact",
-                  "verstrektDoorBetrokkene.hadKlantcontact.leiddeTotInterneTaken")
+ADDRESS_EXPAND = (
+    "verstrektDoorBetrokkene",
+    "verstrektDoorBetrokkene.hadKlantcontact",
+    "verstrektDoorBetrokkene.hadKlantcontact.leiddeTotInterneTaken",
+)
 
 
 def represent_address(address: DigitalAddress, expand: set[str]) -> dict[str, Any]:
-    involvement = db.session().get(Involvement, address.involvement_id) if address.involvement_id else None
+    involvement = (
+        db.session().get(Involvement, address.involvement_id) if address.involvement_id else None
+    )
     data: dict[str, Any] = {
         "uuid": str(address.uuid),
         "url": url("digitaleadressen", address.uuid),
@@ -47,23 +53,34 @@ def represent_address(address: DigitalAddress, expand: set[str]) -> dict[str, An
     if expand:
         nested = sub(expand, "verstrektDoorBetrokkene")
         data["_expand"] = {
-            "verstrektDoorBetrokkene": represent("betrokkenen", involvement, nested) if involvement else None
+            "verstrektDoorBetrokkene": represent("betrokkenen", involvement, nested)
+            if involvement
+            else None
         }
     return data
 
 
 def _verified_at(value: str | None) -> datetime | None:
-    return datetime.combine(datetime.fromisoformat(value).date(), time(), tzinfo=UTC) if value else None
+    return (
+        datetime.combine(datetime.fromisoformat(value).date(), time(), tzinfo=UTC)
+        if value
+        else None
+    )
 
 
 def _owner(data: dict[str, Any]) -> tuple[Party, Involvement | None]:
-    involvement = resolve(Involvement, data.get("verstrektDoorBetrokkene"), "verstrektDoorBetrokkene")
+    involvement = resolve(
+        Involvement, data.get("verstrektDoorBetrokkene"), "verstrektDoorBetrokkene"
+    )
     party = resolve(Party, data.get("verstrektDoorPartij"), "verstrektDoorPartij")
     if party is None and involvement is not None:
         party = involvement.party
     if party is None:
-        raise Invalid.param("verstrektDoorPartij", "a digitaal adres here belongs to a partij (or to a betrokkene "
-                            "that was one)", "required")
+        raise Invalid.param(
+            "verstrektDoorPartij",
+            "a digitaal adres here belongs to a partij (or to a betrokkene that was one)",
+            "required",
+        )
     if involvement is not None and involvement.party_id != party.id:
         raise Invalid.param("verstrektDoorBetrokkene", "the betrokkene was another partij")
     return party, involvement
@@ -83,12 +100,19 @@ def create_address(data: dict[str, Any]) -> DigitalAddress:
     try:
         address = services.add_digital_address(
             party.uuid,
-            services.AddressInput(kind=kind, address=data["adres"], label=data.get("omschrijving") or "",
-                                  is_default=bool(data.get("isStandaardAdres")),
-                                  verified_at=_verified_at(data.get("verificatieDatum"))),
+            services.AddressInput(
+                kind=kind,
+                address=data["adres"],
+                label=data.get("omschrijving") or "",
+                is_default=bool(data.get("isStandaardAdres")),
+                verified_at=_verified_at(data.get("verificatieDatum")),
+            ),
         )
     except ValidationFailed as error:
-        params = [{**p, "name": "adres"} if p.get("name") == "address" else p for p in error.invalid_params]
+        params = [
+            {**p, "name": "adres"} if p.get("name") == "address" else p
+            for p in error.invalid_params
+        ]
         raise Invalid(error.detail, invalid_params=params) from None
     address.reference = data.get("referentie") or ""
     address.involvement_id = involvement.id if involvement else None
@@ -105,7 +129,9 @@ def update_address(address: DigitalAddress, data: dict[str, Any]) -> DigitalAddr
     address.involvement_id = involvement.id if involvement else None
     if data.get("isStandaardAdres") and not address.is_default:
         for other in db.session().scalars(
-            select(DigitalAddress).where(DigitalAddress.party_id == party.id, DigitalAddress.kind == kind)
+            select(DigitalAddress).where(
+                DigitalAddress.party_id == party.id, DigitalAddress.kind == kind
+            )
         ):
             other.is_default = False
         db.session().flush()
@@ -124,10 +150,8 @@ def delete_address(address: DigitalAddress) -> None:
 def _address_value(stmt: Select[Any], value: str) -> Select[Any]:
     candidates = {value, value.strip().lower()}
     for kind in ("phone", "email"):
-        try:
+        with suppress(ValidationFailed):
             candidates.add(ids.normalise_address(kind, value))
-        except ValidationFailed:
-            pass
     return stmt.where(DigitalAddress.address.in_(candidates))
 
 
@@ -136,15 +160,22 @@ def _on_date(op: str) -> Any:
         start = datetime.combine(value, time(), tzinfo=UTC)
         end = start + timedelta(days=1)
         column = DigitalAddress.verified_at
-        conditions = {"eq": (column >= start) & (column < end), "gt": column >= end, "gte": column >= start,
-                      "lt": column < start, "lte": column < end}
+        conditions = {
+            "eq": (column >= start) & (column < end),
+            "gt": column >= end,
+            "gte": column >= start,
+            "lt": column < start,
+            "lte": column < end,
+        }
         return stmt.where(conditions[op])
 
     return apply
 
 
 def _involvement(stmt: Select[Any], value: Any) -> Select[Any]:
-    return stmt.where(exists().where(Involvement.id == DigitalAddress.involvement_id, Involvement.uuid == value))
+    return stmt.where(
+        exists().where(Involvement.id == DigitalAddress.involvement_id, Involvement.uuid == value)
+    )
 
 
 def _party_by(field: str | None) -> Any:
@@ -153,7 +184,9 @@ def _party_by(field: str | None) -> Any:
             condition = identificatoren.value_matches(value)
         else:
             condition = PartyIdentifier.kind.in_(identificatoren.kinds_for(field, value))
-        return stmt.where(exists().where(PartyIdentifier.party_id == DigitalAddress.party_id, condition))
+        return stmt.where(
+            exists().where(PartyIdentifier.party_id == DigitalAddress.party_id, condition)
+        )
 
     return apply
 
@@ -164,40 +197,75 @@ def _party_uuid(stmt: Select[Any], value: Any) -> Select[Any]:
 
 ADDRESS_FILTERS: dict[str, tuple[str, Any]] = {
     "adres": ("str", _address_value),
-    "adres__icontains": ("str", lambda stmt, v: stmt.where(func.lower(DigitalAddress.address).contains(v.lower(),
-                                                                                                       autoescape=True))),
-    "isGeverifieerd": ("bool", lambda stmt, v: stmt.where(DigitalAddress.verified_at.isnot(None) if v
-                                                          else DigitalAddress.verified_at.is_(None))),
+    "adres__icontains": (
+        "str",
+        lambda stmt, v: stmt.where(
+            func.lower(DigitalAddress.address).contains(v.lower(), autoescape=True)
+        ),
+    ),
+    "isGeverifieerd": (
+        "bool",
+        lambda stmt, v: stmt.where(
+            DigitalAddress.verified_at.isnot(None) if v else DigitalAddress.verified_at.is_(None)
+        ),
+    ),
     "isStandaardAdres": ("bool", lambda stmt, v: stmt.where(DigitalAddress.is_default.is_(v))),
     "omschrijving": ("str", lambda stmt, v: stmt.where(DigitalAddress.label == v)),
     "referentie": ("str", lambda stmt, v: stmt.where(DigitalAddress.reference == v)),
-    "soortDigitaalAdres": ("enum:email,overig,telefoonnummer",
-                           lambda stmt, v: stmt.where(DigitalAddress.kind == ADDRESS_KINDS[v])),
+    "soortDigitaalAdres": (
+        "enum:email,overig,telefoonnummer",
+        lambda stmt, v: stmt.where(DigitalAddress.kind == ADDRESS_KINDS[v]),
+    ),
     "verificatieDatum": ("date", _on_date("eq")),
     "verificatieDatum__gt": ("date", _on_date("gt")),
     "verificatieDatum__gte": ("date", _on_date("gte")),
     "verificatieDatum__lt": ("date", _on_date("lt")),
     "verificatieDatum__lte": ("date", _on_date("lte")),
-    "verstrektDoorBetrokkene__rol": ("enum:klant,vertegenwoordiger", lambda stmt, v: stmt.where(
-        exists().where(Involvement.id == DigitalAddress.involvement_id, Involvement.role == ROLES[v]))),
+    "verstrektDoorBetrokkene__rol": (
+        "enum:klant,vertegenwoordiger",
+        lambda stmt, v: stmt.where(
+            exists().where(
+                Involvement.id == DigitalAddress.involvement_id, Involvement.role == ROLES[v]
+            )
+        ),
+    ),
     "verstrektDoorBetrokkene__uuid": ("uuid", _involvement),
     "verstrektDoorBetrokkene__url": ("url", _involvement),
     "verstrektDoorPartij__partijIdentificator__objectId": ("str", _party_by(None)),
-    "verstrektDoorPartij__partijIdentificator__codeObjecttype": ("str", _party_by("codeObjecttype")),
+    "verstrektDoorPartij__partijIdentificator__codeObjecttype": (
+        "str",
+        _party_by("codeObjecttype"),
+    ),
     "verstrektDoorPartij__partijIdentificator__codeRegister": ("str", _party_by("codeRegister")),
-    "verstrektDoorPartij__partijIdentificator__codeSoortObjectId": ("str", _party_by("codeSoortObjectId")),
-    "verstrektDoorPartij__soortPartij": ("enum:contactpersoon,organisatie,persoon", lambda stmt, v: stmt.where(
-        exists().where(Party.id == DigitalAddress.party_id, Party.type == PARTY_TYPES[v]))),
+    "verstrektDoorPartij__partijIdentificator__codeSoortObjectId": (
+        "str",
+        _party_by("codeSoortObjectId"),
+    ),
+    "verstrektDoorPartij__soortPartij": (
+        "enum:contactpersoon,organisatie,persoon",
+        lambda stmt, v: stmt.where(
+            exists().where(Party.id == DigitalAddress.party_id, Party.type == PARTY_TYPES[v])
+        ),
+    ),
     "verstrektDoorPartij__uuid": ("uuid", _party_uuid),
     "verstrektDoorPartij__url": ("url", _party_uuid),
 }
 
-register(Resource(
-    path="digitaleadressen", model=DigitalAddress, schema="DigitaalAdres", represent=represent_address,
-    create=create_address, update=update_address, delete=delete_address,
-    listing=Listing(filters=ADDRESS_FILTERS, expand=ADDRESS_EXPAND), item_expand=ADDRESS_EXPAND,
-    parties=lambda rows: [row.party.uuid for row in rows], write_activity=Activity.PARTY_REGISTRATION,
-))
+register(
+    Resource(
+        path="digitaleadressen",
+        model=DigitalAddress,
+        schema="DigitaalAdres",
+        represent=represent_address,
+        create=create_address,
+        update=update_address,
+        delete=delete_address,
+        listing=Listing(filters=ADDRESS_FILTERS, expand=ADDRESS_EXPAND),
+        item_expand=ADDRESS_EXPAND,
+        parties=lambda rows: [row.party.uuid for row in rows],
+        write_activity=Activity.PARTY_REGISTRATION,
+    )
+)
 
 
 def represent_account(account: BankAccount, _expand: set[str]) -> dict[str, Any]:
@@ -235,14 +303,26 @@ def _account_party(rows: list[BankAccount]) -> list[Any]:
     return list(db.session().scalars(select(Party.uuid).where(Party.id.in_(keys)))) if keys else []
 
 
-register(Resource(
-    path="rekeningnummers", model=BankAccount, schema="Rekeningnummer", represent=represent_account,
-    create=save_account, update=lambda row, data: save_account(data, row),
-    delete=lambda row: db.session().delete(row),
-    listing=Listing(filters={
-        "bic": ("str", lambda stmt, v: stmt.where(BankAccount.bic == v)),
-        "iban": ("str", lambda stmt, v: stmt.where(BankAccount.iban == v.replace(" ", "").upper())),
-        "uuid": ("uuid", lambda stmt, v: stmt.where(BankAccount.uuid == v)),
-    }),
-    parties=_account_party, write_activity=Activity.PARTY_REGISTRATION,
-))
+register(
+    Resource(
+        path="rekeningnummers",
+        model=BankAccount,
+        schema="Rekeningnummer",
+        represent=represent_account,
+        create=save_account,
+        update=lambda row, data: save_account(data, row),
+        delete=lambda row: db.session().delete(row),
+        listing=Listing(
+            filters={
+                "bic": ("str", lambda stmt, v: stmt.where(BankAccount.bic == v)),
+                "iban": (
+                    "str",
+                    lambda stmt, v: stmt.where(BankAccount.iban == v.replace(" ", "").upper()),
+                ),
+                "uuid": ("uuid", lambda stmt, v: stmt.where(BankAccount.uuid == v)),
+            }
+        ),
+        parties=_account_party,
+        write_activity=Activity.PARTY_REGISTRATION,
+    )
+)

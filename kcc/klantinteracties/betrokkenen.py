@@ -10,7 +10,15 @@ from sqlalchemy import Select, select
 from kcc.contacts.models import ContactMoment, Involvement, SubjectObject
 from kcc.db import db
 from kcc.klantinteracties.filters import betrokkene_filters
-from kcc.klantinteracties.http import Invalid, Listing, json_response, parse_param, ref, resolve, url
+from kcc.klantinteracties.http import (
+    Invalid,
+    Listing,
+    json_response,
+    parse_param,
+    ref,
+    resolve,
+    url,
+)
 from kcc.klantinteracties.mapping import ROLES, ROLES_BACK
 from kcc.klantinteracties.models import ContactAttachment
 from kcc.klantinteracties.partijen import full_name
@@ -22,12 +30,20 @@ ADDRESS_KEYS = ("bezoekadres", "correspondentieadres")
 
 def represent_involvement(involvement: Involvement, expand: set[str]) -> dict[str, Any]:
     details = involvement.details or {}
-    addresses = list(db.session().scalars(
-        select(DigitalAddress).where(DigitalAddress.involvement_id == involvement.id).order_by(DigitalAddress.id)))
+    addresses = list(
+        db.session().scalars(
+            select(DigitalAddress)
+            .where(DigitalAddress.involvement_id == involvement.id)
+            .order_by(DigitalAddress.id)
+        )
+    )
     contact = details.get("contactnaam")
     if contact:
-        parts = [contact.get("voornaam") or contact.get("voorletters"), contact.get("voorvoegselAchternaam"),
-                 contact.get("achternaam")]
+        parts = [
+            contact.get("voornaam") or contact.get("voorletters"),
+            contact.get("voorvoegselAchternaam"),
+            contact.get("achternaam"),
+        ]
         name = " ".join(p for p in parts if p)
     else:
         name = full_name(involvement.party)
@@ -50,8 +66,11 @@ def represent_involvement(involvement: Involvement, expand: set[str]) -> dict[st
         if "digitaleAdressen" in expand:
             found["digitaleAdressen"] = [represent("digitaleadressen", a) for a in addresses]
         if "hadKlantcontact" in expand:
-            found["hadKlantcontact"] = represent("klantcontacten", involvement.contact_moment,
-                                                 {e.split(".", 1)[1] for e in expand if e.startswith("hadKlantcontact.")})
+            found["hadKlantcontact"] = represent(
+                "klantcontacten",
+                involvement.contact_moment,
+                {e.split(".", 1)[1] for e in expand if e.startswith("hadKlantcontact.")},
+            )
         if "wasPartij" in expand:
             found["wasPartij"] = represent("partijen", involvement.party)
         data["_expand"] = found
@@ -62,8 +81,12 @@ def party_of(data: dict[str, Any]) -> Party:
     """The partij a betrokkene was; this register keeps betrokkenen only for known partijen."""
     party = resolve(Party, data.get("wasPartij"), "wasPartij")
     if party is None:
-        raise Invalid.param("wasPartij", "a betrokkene here is always a partij; register the person as a partij "
-                            "first (anonymous betrokkenen are not kept)", "required")
+        raise Invalid.param(
+            "wasPartij",
+            "a betrokkene here is always a partij; register the person as a partij "
+            "first (anonymous betrokkenen are not kept)",
+            "required",
+        )
     return party  # type: ignore[no-any-return]
 
 
@@ -77,14 +100,29 @@ def apply_extras(involvement: Involvement, data: dict[str, Any]) -> None:
 
 def save_involvement(data: dict[str, Any], involvement: Involvement | None = None) -> Involvement:
     party = party_of(data)
-    moment: ContactMoment = resolve(ContactMoment, data.get("hadKlantcontact"), "hadKlantcontact", required=True)
+    moment: ContactMoment = resolve(
+        ContactMoment, data.get("hadKlantcontact"), "hadKlantcontact", required=True
+    )
     role = ROLES[data["rol"]]
-    clash = db.session().scalar(select(Involvement.id).where(
-        Involvement.contact_moment_id == moment.id, Involvement.party_id == party.id, Involvement.role == role))
+    clash = db.session().scalar(
+        select(Involvement.id).where(
+            Involvement.contact_moment_id == moment.id,
+            Involvement.party_id == party.id,
+            Involvement.role == role,
+        )
+    )
     if clash is not None and (involvement is None or clash != involvement.id):
-        raise Invalid.param("wasPartij", "the partij is betrokkene in this rol at this klantcontact already", "unique")
+        raise Invalid.param(
+            "wasPartij",
+            "the partij is betrokkene in this rol at this klantcontact already",
+            "unique",
+        )
     involvement = involvement or Involvement()
-    involvement.contact_moment_id, involvement.party_id, involvement.role = moment.id, party.id, role
+    involvement.contact_moment_id, involvement.party_id, involvement.role = (
+        moment.id,
+        party.id,
+        role,
+    )
     involvement.occurred_at = moment.occurred_at
     apply_extras(involvement, data)
     db.session().add(involvement)
@@ -92,22 +130,37 @@ def save_involvement(data: dict[str, Any], involvement: Involvement | None = Non
     return involvement
 
 
-register(Resource(
-    path="betrokkenen", model=Involvement, schema="Betrokkene", represent=represent_involvement,
-    create=save_involvement, update=lambda row, data: save_involvement(data, row),
-    delete=lambda row: db.session().delete(row),
-    listing=Listing(filters=betrokkene_filters(), expand=("digitaleAdressen",)), item_expand=("digitaleAdressen",),
-    parties=lambda rows: [row.party.uuid for row in rows],
-))
+register(
+    Resource(
+        path="betrokkenen",
+        model=Involvement,
+        schema="Betrokkene",
+        represent=represent_involvement,
+        create=save_involvement,
+        update=lambda row, data: save_involvement(data, row),
+        delete=lambda row: db.session().delete(row),
+        listing=Listing(filters=betrokkene_filters(), expand=("digitaleAdressen",)),
+        item_expand=("digitaleAdressen",),
+        parties=lambda rows: [row.party.uuid for row in rows],
+    )
+)
 
 
 def _identificator(row: Any) -> dict[str, str]:
-    return {"objectId": row.object_id, "codeObjecttype": row.object_type, "codeRegister": row.register,
-            "codeSoortObjectId": row.id_kind}
+    return {
+        "objectId": row.object_id,
+        "codeObjecttype": row.object_type,
+        "codeRegister": row.register,
+        "codeSoortObjectId": row.id_kind,
+    }
 
 
 def represent_object(item: SubjectObject, _expand: set[str]) -> dict[str, Any]:
-    was = db.session().get(ContactMoment, item.was_contact_moment_id) if item.was_contact_moment_id else None
+    was = (
+        db.session().get(ContactMoment, item.was_contact_moment_id)
+        if item.was_contact_moment_id
+        else None
+    )
     return {
         "uuid": str(item.uuid),
         "url": url("onderwerpobjecten", item.uuid),
@@ -117,7 +170,9 @@ def represent_object(item: SubjectObject, _expand: set[str]) -> dict[str, Any]:
     }
 
 
-def apply_object(item: Any, data: dict[str, Any], key: str = "onderwerpobjectidentificator") -> None:
+def apply_object(
+    item: Any, data: dict[str, Any], key: str = "onderwerpobjectidentificator"
+) -> None:
     ident = data.get(key) or {}
     item.object_id = ident.get("objectId") or ""
     item.object_type = ident.get("codeObjecttype") or ""
@@ -128,7 +183,9 @@ def apply_object(item: Any, data: dict[str, Any], key: str = "onderwerpobjectide
 def save_object(data: dict[str, Any], item: SubjectObject | None = None) -> SubjectObject:
     moment = resolve(ContactMoment, data.get("klantcontact"), "klantcontact")
     if moment is None:
-        raise Invalid.param("klantcontact", "an onderwerpobject here belongs to a klantcontact", "required")
+        raise Invalid.param(
+            "klantcontact", "an onderwerpobject here belongs to a klantcontact", "required"
+        )
     was = resolve(ContactMoment, data.get("wasKlantcontact"), "wasKlantcontact")
     item = item or SubjectObject()
     item.contact_moment_id = moment.id
@@ -152,8 +209,9 @@ def _object_filter(column: Any) -> Any:
 
 
 def _moment_filter(link: Any) -> Any:
-    return lambda stmt, value: stmt.where(link == select(ContactMoment.id).where(
-        ContactMoment.uuid == value).scalar_subquery())
+    return lambda stmt, value: stmt.where(
+        link == select(ContactMoment.id).where(ContactMoment.uuid == value).scalar_subquery()
+    )
 
 
 OBJECT_FILTERS: dict[str, tuple[str, Any]] = {
@@ -162,7 +220,10 @@ OBJECT_FILTERS: dict[str, tuple[str, Any]] = {
     "wasKlantcontact__uuid": ("uuid", _moment_filter(SubjectObject.was_contact_moment_id)),
     "wasKlantcontact__url": ("url", _moment_filter(SubjectObject.was_contact_moment_id)),
     "onderwerpobjectidentificatorObjectId": ("str", _object_filter(SubjectObject.object_id)),
-    "onderwerpobjectidentificatorCodeObjecttype": ("str", _object_filter(SubjectObject.object_type)),
+    "onderwerpobjectidentificatorCodeObjecttype": (
+        "str",
+        _object_filter(SubjectObject.object_type),
+    ),
     "onderwerpobjectidentificatorCodeRegister": ("str", _object_filter(SubjectObject.register)),
     "onderwerpobjectidentificatorCodeSoortObjectId": ("str", _object_filter(SubjectObject.id_kind)),
 }
@@ -172,20 +233,33 @@ def _object_parties(rows: list[Any]) -> list[Any]:
     keys = [row.contact_moment_id for row in rows if row.contact_moment_id]
     if not keys:
         return []
-    stmt: Select[Any] = select(Party.uuid).join(Involvement, Involvement.party_id == Party.id).where(
-        Involvement.contact_moment_id.in_(keys))
+    stmt: Select[Any] = (
+        select(Party.uuid)
+        .join(Involvement, Involvement.party_id == Party.id)
+        .where(Involvement.contact_moment_id.in_(keys))
+    )
     return list(db.session().scalars(stmt))
 
 
-register(Resource(
-    path="onderwerpobjecten", model=SubjectObject, schema="Onderwerpobject", represent=represent_object,
-    create=save_object, update=lambda row, data: save_object(data, row), delete=delete_object,
-    listing=Listing(filters=OBJECT_FILTERS), parties=_object_parties,
-))
+register(
+    Resource(
+        path="onderwerpobjecten",
+        model=SubjectObject,
+        schema="Onderwerpobject",
+        represent=represent_object,
+        create=save_object,
+        update=lambda row, data: save_object(data, row),
+        delete=delete_object,
+        listing=Listing(filters=OBJECT_FILTERS),
+        parties=_object_parties,
+    )
+)
 
 
 def represent_attachment(item: ContactAttachment, _expand: set[str]) -> dict[str, Any]:
-    moment = db.session().get(ContactMoment, item.contact_moment_id) if item.contact_moment_id else None
+    moment = (
+        db.session().get(ContactMoment, item.contact_moment_id) if item.contact_moment_id else None
+    )
     return {
         "uuid": str(item.uuid),
         "url": url("bijlagen", item.uuid),
@@ -194,8 +268,12 @@ def represent_attachment(item: ContactAttachment, _expand: set[str]) -> dict[str
     }
 
 
-def save_attachment(data: dict[str, Any], item: ContactAttachment | None = None) -> ContactAttachment:
-    moment = resolve(ContactMoment, data.get("wasBijlageVanKlantcontact"), "wasBijlageVanKlantcontact")
+def save_attachment(
+    data: dict[str, Any], item: ContactAttachment | None = None
+) -> ContactAttachment:
+    moment = resolve(
+        ContactMoment, data.get("wasBijlageVanKlantcontact"), "wasBijlageVanKlantcontact"
+    )
     item = item or ContactAttachment()
     item.contact_moment_id = moment.id if moment else None
     apply_object(item, data, "bijlageidentificator")
@@ -204,16 +282,36 @@ def save_attachment(data: dict[str, Any], item: ContactAttachment | None = None)
     return item
 
 
-register(Resource(
-    path="bijlagen", model=ContactAttachment, schema="Bijlage", represent=represent_attachment,
-    create=save_attachment, update=lambda row, data: save_attachment(data, row),
-    delete=lambda row: db.session().delete(row),
-    listing=Listing(filters={
-        "klantcontact__uuid": ("uuid", _moment_filter(ContactAttachment.contact_moment_id)),
-        "bijlageidentificatorObjectId": ("str", _object_filter(ContactAttachment.object_id)),
-        "bijlageidentificatorCodeObjecttype": ("str", _object_filter(ContactAttachment.object_type)),
-        "bijlageidentificatorCodeRegister": ("str", _object_filter(ContactAttachment.register)),
-        "bijlageidentificatorCodeSoortObjectId": ("str", _object_filter(ContactAttachment.id_kind)),
-    }),
-    parties=_object_parties,
-))
+register(
+    Resource(
+        path="bijlagen",
+        model=ContactAttachment,
+        schema="Bijlage",
+        represent=represent_attachment,
+        create=save_attachment,
+        update=lambda row, data: save_attachment(data, row),
+        delete=lambda row: db.session().delete(row),
+        listing=Listing(
+            filters={
+                "klantcontact__uuid": ("uuid", _moment_filter(ContactAttachment.contact_moment_id)),
+                "bijlageidentificatorObjectId": (
+                    "str",
+                    _object_filter(ContactAttachment.object_id),
+                ),
+                "bijlageidentificatorCodeObjecttype": (
+                    "str",
+                    _object_filter(ContactAttachment.object_type),
+                ),
+                "bijlageidentificatorCodeRegister": (
+                    "str",
+                    _object_filter(ContactAttachment.register),
+                ),
+                "bijlageidentificatorCodeSoortObjectId": (
+                    "str",
+                    _object_filter(ContactAttachment.id_kind),
+                ),
+            }
+        ),
+        parties=_object_parties,
+    )
+)

@@ -15,4 +15,6 @@ def openapi_document(extension: str) -> Response:
     doc = served_document(base_url().removesuffix(PREFIX))
     if extension == "json":
         return Response(json.dumps(doc), mimetype="application/json")
-    return Response(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), mimetype="application/yaml")
+    return Response(
+        yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), mimetype="application/yaml"
+    )

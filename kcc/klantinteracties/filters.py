@@ -36,14 +36,21 @@ def _involved(condition: Any) -> Any:
 
 
 def _involved_identifier(field: str | None) -> Any:
-    return _involved(lambda v: exists().where(
-        PartyIdentifier.party_id == Involvement.party_id, identifier_condition(field, v)).correlate(Involvement))
+    return _involved(
+        lambda v: (
+            exists()
+            .where(PartyIdentifier.party_id == Involvement.party_id, identifier_condition(field, v))
+            .correlate(Involvement)
+        )
+    )
 
 
 def _object(column: str, was: bool = False) -> Any:
     def apply(stmt: Select[Any], value: Any) -> Select[Any]:
         link = SubjectObject.was_contact_moment_id if was else SubjectObject.contact_moment_id
-        return stmt.where(exists().where(link == ContactMoment.id, getattr(SubjectObject, column) == value))
+        return stmt.where(
+            exists().where(link == ContactMoment.id, getattr(SubjectObject, column) == value)
+        )
 
     return apply
 
@@ -65,21 +72,34 @@ def _tasks(stmt: Select[Any], value: bool) -> Select[Any]:
 
 
 def _address_contains(value: str) -> Any:
-    return exists().where(
-        DigitalAddress.involvement_id == Involvement.id,
-        func.lower(DigitalAddress.address).contains(value.lower(), autoescape=True),
-    ).correlate(Involvement)
+    return (
+        exists()
+        .where(
+            DigitalAddress.involvement_id == Involvement.id,
+            func.lower(DigitalAddress.address).contains(value.lower(), autoescape=True),
+        )
+        .correlate(Involvement)
+    )
 
 
 def klantcontact_filters() -> Filters:
     found: Filters = {
-        "hadBetrokkene__wasPartij__uuid": ("uuid", _involved(lambda v: Involvement.party_id == _party_key(v))),
-        "hadBetrokkene__wasPartij__url": ("url", _involved(lambda v: Involvement.party_id == _party_key(v))),
+        "hadBetrokkene__wasPartij__uuid": (
+            "uuid",
+            _involved(lambda v: Involvement.party_id == _party_key(v)),
+        ),
+        "hadBetrokkene__wasPartij__url": (
+            "url",
+            _involved(lambda v: Involvement.party_id == _party_key(v)),
+        ),
         "hadBetrokkene__wasPartij": ("bool", _had_party),
         "hadBetrokkene__uuid": ("uuid", _involved(lambda v: Involvement.uuid == v)),
         "hadBetrokkene__url": ("url", _involved(lambda v: Involvement.uuid == v)),
         "hadBetrokkene__digitaaladres__adres__icontains": ("str", _involved(_address_contains)),
-        "indicatieContactGelukt": ("bool", _where(lambda v: ContactMoment.contact_succeeded.is_(v))),
+        "indicatieContactGelukt": (
+            "bool",
+            _where(lambda v: ContactMoment.contact_succeeded.is_(v)),
+        ),
         "inhoud": ("str", _where(lambda v: ContactMoment.text == v)),
         "kanaal": ("str", _kanaal),
         "leiddeTotInterneTaken": ("bool", _tasks),
@@ -92,12 +112,18 @@ def klantcontact_filters() -> Filters:
     }
     for field in (None, "codeObjecttype", "codeRegister", "codeSoortObjectId"):
         found[f"hadBetrokkene__wasPartij__partijIdentificator__{field or 'objectId'}"] = (
-            "str", _involved_identifier(field))
+            "str",
+            _involved_identifier(field),
+        )
     for prefix, was in (("onderwerpobject", False), ("wasOnderwerpobject", True)):
         found[f"{prefix}__uuid"] = ("uuid", _object("uuid", was))
         found[f"{prefix}__url"] = ("url", _object("uuid", was))
-        for suffix, column in (("ObjectId", "object_id"), ("CodeObjecttype", "object_type"),
-                               ("CodeRegister", "register"), ("CodeSoortObjectId", "id_kind")):
+        for suffix, column in (
+            ("ObjectId", "object_id"),
+            ("CodeObjecttype", "object_type"),
+            ("CodeRegister", "register"),
+            ("CodeSoortObjectId", "id_kind"),
+        ):
             found[f"{prefix}__onderwerpobjectidentificator{suffix}"] = ("str", _object(column, was))
     return found
 
@@ -109,7 +135,9 @@ def _moment(condition: Any) -> Any:
 
 
 def _party(condition: Any) -> Any:
-    return lambda stmt, value: stmt.where(exists().where(Party.id == Involvement.party_id, condition(value)))
+    return lambda stmt, value: stmt.where(
+        exists().where(Party.id == Involvement.party_id, condition(value))
+    )
 
 
 def _name(key: str) -> Any:
@@ -128,20 +156,42 @@ def betrokkene_filters() -> Filters:
         "contactnaamVoorletters": ("str", _name("voorletters")),
         "contactnaamVoornaam": ("str", _name("voornaam")),
         "contactnaamVoorvoegselAchternaam": ("str", _name("voorvoegselAchternaam")),
-        "organisatienaam": ("str", _where(lambda v: Involvement.details["organisatienaam"].as_string() == v)),
+        "organisatienaam": (
+            "str",
+            _where(lambda v: Involvement.details["organisatienaam"].as_string() == v),
+        ),
         "hadKlantcontact__nummer": ("str", _moment(lambda v: ContactMoment.number == v)),
-        "hadKlantcontact__referentienummer": ("str", _moment(lambda v: ContactMoment.reference == v)),
+        "hadKlantcontact__referentienummer": (
+            "str",
+            _moment(lambda v: ContactMoment.reference == v),
+        ),
         "hadKlantcontact__uuid": ("uuid", _moment(lambda v: ContactMoment.uuid == v)),
         "hadKlantcontact__url": ("url", _moment(lambda v: ContactMoment.uuid == v)),
-        "verstrektedigitaalAdres__adres": ("str", _given_address(lambda v: DigitalAddress.address == v)),
-        "verstrektedigitaalAdres__uuid": ("uuid", _given_address(lambda v: DigitalAddress.uuid == v)),
+        "verstrektedigitaalAdres__adres": (
+            "str",
+            _given_address(lambda v: DigitalAddress.address == v),
+        ),
+        "verstrektedigitaalAdres__uuid": (
+            "uuid",
+            _given_address(lambda v: DigitalAddress.uuid == v),
+        ),
         "verstrektedigitaalAdres__url": ("url", _given_address(lambda v: DigitalAddress.uuid == v)),
         "wasPartij__nummer": ("str", _party(lambda v: Party.number == v)),
         "wasPartij__uuid": ("uuid", _where(lambda v: Involvement.party_id == _party_key(v))),
         "wasPartij__url": ("url", _where(lambda v: Involvement.party_id == _party_key(v))),
     }
     for field in (None, "codeObjecttype", "codeRegister", "codeSoortObjectId"):
-        found[f"wasPartij__partijIdentificator__{field or 'objectId'}"] = ("str", (
-            lambda f: lambda stmt, v: stmt.where(exists().where(
-                PartyIdentifier.party_id == Involvement.party_id, identifier_condition(f, v))))(field))
+        found[f"wasPartij__partijIdentificator__{field or 'objectId'}"] = (
+            "str",
+            (
+                lambda f: (
+                    lambda stmt, v: stmt.where(
+                        exists().where(
+                            PartyIdentifier.party_id == Involvement.party_id,
+                            identifier_condition(f, v),
+                        )
+                    )
+                )
+            )(field),
+        )
     return found

@@ -37,7 +37,9 @@ class Invalid(ValidationFailed):
 
     @classmethod
     def param(cls, name: str, reason: str, code: str = "invalid") -> Invalid:
-        return cls(f"{name}: {reason}", invalid_params=[{"name": name, "code": code, "reason": reason}])
+        return cls(
+            f"{name}: {reason}", invalid_params=[{"name": name, "code": code, "reason": reason}]
+        )
 
 
 class UnsupportedMedia(KccError):
@@ -76,7 +78,11 @@ def fout(status: int, detail: str, invalid: list[dict[str, str]] | None = None) 
     }
     if status == 400:
         body["invalidParams"] = [
-            {"name": p.get("name", ""), "code": p.get("code", "invalid"), "reason": p.get("reason", "")}
+            {
+                "name": p.get("name", ""),
+                "code": p.get("code", "invalid"),
+                "reason": p.get("reason", ""),
+            }
             for p in (invalid or [])
         ]
     response = Response(json.dumps(body), status=status, mimetype="application/problem+json")
@@ -90,13 +96,21 @@ def _kcc_error(error: KccError) -> Response:
     db.rollback()
     status = 400 if isinstance(error, (ValidationFailed, Conflict)) else error.status
     invalid = [
-        {"name": p.get("name", ""), "code": p.get("code", "unique" if isinstance(error, Conflict) else "invalid"),
-         "reason": p.get("reason", "")}
+        {
+            "name": p.get("name", ""),
+            "code": p.get("code", "unique" if isinstance(error, Conflict) else "invalid"),
+            "reason": p.get("reason", ""),
+        }
         for p in error.invalid_params
     ]
     if status == 400 and not invalid:
-        invalid = [{"name": "nonFieldErrors", "code": "unique" if isinstance(error, Conflict) else "invalid",
-                    "reason": error.detail}]
+        invalid = [
+            {
+                "name": "nonFieldErrors",
+                "code": "unique" if isinstance(error, Conflict) else "invalid",
+                "reason": error.detail,
+            }
+        ]
     return fout(status, error.detail, invalid)
 
 
@@ -119,8 +133,17 @@ def _http(error: HTTPException) -> Response:
     db.rollback()
     status = error.code or 500
     if status == 400:
-        return fout(400, "the body is not valid JSON", [{"name": "nonFieldErrors", "code": "parse_error",
-                                                          "reason": "the body is not valid JSON"}])
+        return fout(
+            400,
+            "the body is not valid JSON",
+            [
+                {
+                    "name": "nonFieldErrors",
+                    "code": "parse_error",
+                    "reason": "the body is not valid JSON",
+                }
+            ],
+        )
     return fout(status, error.description or error.name)
 
 
@@ -187,9 +210,11 @@ def get_or_404(model: Any, item_uuid: uuid.UUID, options: tuple[Any, ...] = ()) 
 
 
 def body(schema_name: str, merge_onto: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The JSON body checked against the document's schema; a PATCH is merged onto the current state."""
+    """The JSON body checked against the document; a PATCH is merged onto the current state."""
     if request.mimetype not in JSON_TYPES:
-        raise UnsupportedMedia(f"send the body as application/json, not {request.mimetype or 'no type'}")
+        raise UnsupportedMedia(
+            f"send the body as application/json, not {request.mimetype or 'no type'}"
+        )
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise Invalid.param("nonFieldErrors", "the body must be a JSON object", "parse_error")
@@ -200,7 +225,6 @@ def body(schema_name: str, merge_onto: dict[str, Any] | None = None) -> dict[str
         detail = "; ".join(f"{p['name']}: {p['reason']}" for p in problems[:5])
         raise Invalid(detail, invalid_params=problems)
     return data
-
 
 
 def parse_param(name: str, kind: str, raw: str) -> Any:
@@ -219,9 +243,8 @@ def parse_param(name: str, kind: str, raw: str) -> Any:
         if kind == "datetime":
             parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
             return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
-        if kind.startswith("enum:"):
-            if raw not in kind[5:].split(","):
-                raise ValueError(raw)
+        if kind.startswith("enum:") and raw not in kind[5:].split(","):
+            raise ValueError(raw)
         return raw
     except ValueError:
         raise Invalid.param(name, f"not a valid {kind.split(':')[0]}") from None
@@ -253,7 +276,9 @@ def expansions(allowed: tuple[str, ...]) -> set[str]:
     wanted = {name.strip() for name in raw.split(",") if name.strip()}
     unknown = sorted(wanted - set(allowed))
     if unknown:
-        raise Invalid.param("expand", f"cannot expand {', '.join(unknown)}; choose from {', '.join(allowed)}")
+        raise Invalid.param(
+            "expand", f"cannot expand {', '.join(unknown)}; choose from {', '.join(allowed)}"
+        )
     for name in list(wanted):
         while "." in name:
             name = name.rsplit(".", 1)[0]
@@ -270,7 +295,9 @@ def paginate(stmt: Select[Any], order: tuple[Any, ...]) -> tuple[list[Any], dict
     last_page = max(1, -(-count // size))
     if page > last_page:
         raise NotFound("Ongeldige pagina.")
-    rows = list(session.scalars(stmt.order_by(*order).offset((page - 1) * size).limit(size)).unique())
+    rows = list(
+        session.scalars(stmt.order_by(*order).offset((page - 1) * size).limit(size)).unique()
+    )
     return rows, {
         "count": count,
         "next": _page_url(page + 1) if page < last_page else None,
@@ -304,6 +331,8 @@ def guarded(activity: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]
 
 def renamed(error: ValidationFailed, names: dict[str, str]) -> Invalid:
     """A core validation error with its field names in the standard's words."""
-    params = [{**p, "name": names.get(p.get("name", ""), p.get("name", ""))} for p in error.invalid_params]
+    params = [
+        {**p, "name": names.get(p.get("name", ""), p.get("name", ""))} for p in error.invalid_params
+    ]
     detail = "; ".join(f"{p['name']}: {p['reason']}" for p in params) or error.detail
     return Invalid(detail, invalid_params=params)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
 from flask import current_app
@@ -30,7 +31,7 @@ OBJECT_ID = "partijIdentificator.objectId"
 
 
 def object_id(identifier: PartyIdentifier) -> str:
-    """The identifier's value; a BSN is decrypted, as the standard's clients look people up by it."""
+    """The identifier's value; a BSN is decrypted: the standard's clients look people up by it."""
     if identifier.kind == IdentifierKind.BSN and identifier.value_encrypted:
         return current_app.extensions["kcc.cipher"].decrypt(identifier.value_encrypted, BSN_CONTEXT)  # type: ignore[no-any-return]
     return identifier.lookup
@@ -51,24 +52,37 @@ def represent(identifier: PartyIdentifier, _expand: set[str] | None = None) -> d
             "objectId": object_id(identifier),
             "codeRegister": register_code,
         },
-        "subIdentificatorVan": ref("partij-identificatoren", parent.uuid) if parent is not None else None,
+        "subIdentificatorVan": ref("partij-identificatoren", parent.uuid)
+        if parent is not None
+        else None,
     }
 
 
-def _checked(party: Party, group: dict[str, Any], parent: PartyIdentifier | None) -> tuple[str, str, str, str]:
+def _checked(
+    party: Party, group: dict[str, Any], parent: PartyIdentifier | None
+) -> tuple[str, str, str, str]:
     """(kind, lookup, display, encrypted) for a valid identifier group on ``party``."""
     code = group["codeSoortObjectId"]
     kind, object_type, register_code = IDENTIFIER_CODES[code]
     if group["codeObjecttype"] != object_type:
-        raise Invalid.param("partijIdentificator.codeObjecttype", f"a {code} identifies a {object_type}")
+        raise Invalid.param(
+            "partijIdentificator.codeObjecttype", f"a {code} identifies a {object_type}"
+        )
     if group["codeRegister"] != register_code:
-        raise Invalid.param("partijIdentificator.codeRegister", f"a {code} comes from the register {register_code}")
+        raise Invalid.param(
+            "partijIdentificator.codeRegister", f"a {code} comes from the register {register_code}"
+        )
     persons = (PartyType.PERSON, PartyType.CONTACT_PERSON)
     if (kind == IdentifierKind.BSN) != (party.type in persons):
-        raise Invalid.param("partijIdentificator.codeSoortObjectId", f"a {party.type} cannot be identified by a {code}")
+        raise Invalid.param(
+            "partijIdentificator.codeSoortObjectId",
+            f"a {party.type} cannot be identified by a {code}",
+        )
     if kind == IdentifierKind.BRANCH_NUMBER:
         if parent is None or parent.kind != IdentifierKind.KVK:
-            raise Invalid.param("subIdentificatorVan", "a vestigingsnummer belongs to a kvk_nummer identificator")
+            raise Invalid.param(
+                "subIdentificatorVan", "a vestigingsnummer belongs to a kvk_nummer identificator"
+            )
     elif parent is not None:
         raise Invalid.param("subIdentificatorVan", "only a vestigingsnummer is a sub-identificator")
     try:
@@ -83,18 +97,28 @@ def _checked(party: Party, group: dict[str, Any], parent: PartyIdentifier | None
 
 def _ensure_free(kind: str, lookup: str, party: Party, own: PartyIdentifier | None) -> None:
     taken = db.session().scalar(
-        select(PartyIdentifier).where(PartyIdentifier.kind == kind, PartyIdentifier.lookup == lookup)
+        select(PartyIdentifier).where(
+            PartyIdentifier.kind == kind, PartyIdentifier.lookup == lookup
+        )
     )
     if taken is not None and taken is not own:
         raise Invalid.param(OBJECT_ID, "this identificator is registered already", "unique")
     same_kind = db.session().scalar(
-        select(PartyIdentifier.id).where(PartyIdentifier.party_id == party.id, PartyIdentifier.kind == kind)
+        select(PartyIdentifier.id).where(
+            PartyIdentifier.party_id == party.id, PartyIdentifier.kind == kind
+        )
     )
     if same_kind is not None and (own is None or same_kind != own.id):
-        raise Invalid.param("partijIdentificator.codeSoortObjectId", "the partij has an identificator of this kind", "unique")
+        raise Invalid.param(
+            "partijIdentificator.codeSoortObjectId",
+            "the partij has an identificator of this kind",
+            "unique",
+        )
 
 
-def save_identifier(party: Party, data: dict[str, Any], own: PartyIdentifier | None = None) -> PartyIdentifier:
+def save_identifier(
+    party: Party, data: dict[str, Any], own: PartyIdentifier | None = None
+) -> PartyIdentifier:
     """Add (or, with ``own``, replace) one identifier of ``party``."""
     parent = resolve(PartyIdentifier, data.get("subIdentificatorVan"), "subIdentificatorVan")
     kind, lookup, display, encrypted = _checked(party, data["partijIdentificator"], parent)
@@ -111,7 +135,9 @@ def save_identifier(party: Party, data: dict[str, Any], own: PartyIdentifier | N
 
 
 def _party(data: dict[str, Any]) -> Party:
-    party: Party = resolve(Party, data.get("identificeerdePartij"), "identificeerdePartij", required=True)
+    party: Party = resolve(
+        Party, data.get("identificeerdePartij"), "identificeerdePartij", required=True
+    )
     return party
 
 
@@ -124,9 +150,13 @@ def _update(identifier: PartyIdentifier, data: dict[str, Any]) -> PartyIdentifie
 
 
 def delete_identifier(identifier: PartyIdentifier) -> None:
-    children = db.session().scalar(select(PartyIdentifier.id).where(PartyIdentifier.parent_id == identifier.id))
+    children = db.session().scalar(
+        select(PartyIdentifier.id).where(PartyIdentifier.parent_id == identifier.id)
+    )
     if children is not None:
-        raise Invalid.param("subIdentificatorVan", "vestigingsnummers still belong to this kvk_nummer", "protected")
+        raise Invalid.param(
+            "subIdentificatorVan", "vestigingsnummers still belong to this kvk_nummer", "protected"
+        )
     db.session().execute(delete(PartyIdentifier).where(PartyIdentifier.id == identifier.id))
     record(PartyUpdated(party_id=str(identifier.party.uuid), fields=["identifiers"]))
 
@@ -138,19 +168,22 @@ def _delete(identifier: PartyIdentifier) -> None:
 def value_matches(value: str) -> ColumnElement[bool]:
     """Identifiers whose value is ``value``; a valid BSN is matched through its keyed hash."""
     conditions = [PartyIdentifier.lookup == value]
-    try:
+    with suppress(ValidationFailed):
         conditions.append(
-            (PartyIdentifier.kind == IdentifierKind.BSN) & (PartyIdentifier.lookup == bsn_lookup(ids.validate_bsn(value)))
+            (PartyIdentifier.kind == IdentifierKind.BSN)
+            & (PartyIdentifier.lookup == bsn_lookup(ids.validate_bsn(value)))
         )
-    except ValidationFailed:
-        pass
     return or_(*conditions)
 
 
 def kinds_for(field: str, value: str) -> list[str]:
-    """Our identifier kinds that carry a code (codeObjecttype / codeRegister / codeSoortObjectId)."""
+    """Our identifier kinds with this codeObjecttype, codeRegister or codeSoortObjectId."""
     position = {"codeSoortObjectId": 0, "codeObjecttype": 1, "codeRegister": 2}[field]
-    return [kind for code, (kind, obj, reg) in IDENTIFIER_CODES.items() if (code, obj, reg)[position] == value]
+    return [
+        kind
+        for code, (kind, obj, reg) in IDENTIFIER_CODES.items()
+        if (code, obj, reg)[position] == value
+    ]
 
 
 def _by(field: str) -> Any:

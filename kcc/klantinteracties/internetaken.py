@@ -19,8 +19,12 @@ from kcc.privacy.activities import Activity
 from kcc.tasks import services as tasks
 from kcc.tasks.models import Task
 
-CORE_NAMES = {"assigned_team": "toegewezenAanActoren", "assigned_user_id": "toegewezenAanActoren",
-              "contact_moment_id": "aanleidinggevendKlantcontact", "party_id": "aanleidinggevendKlantcontact"}
+CORE_NAMES = {
+    "assigned_team": "toegewezenAanActoren",
+    "assigned_user_id": "toegewezenAanActoren",
+    "contact_moment_id": "aanleidinggevendKlantcontact",
+    "party_id": "aanleidinggevendKlantcontact",
+}
 
 
 def _stamp(value: Any) -> str | None:
@@ -28,8 +32,12 @@ def _stamp(value: Any) -> str | None:
 
 
 def _actors(task: Task) -> list[Actor]:
-    return [link.actor for link in db.session().scalars(
-        select(TaskActor).where(TaskActor.task_id == task.id).order_by(TaskActor.id))]
+    return [
+        link.actor
+        for link in db.session().scalars(
+            select(TaskActor).where(TaskActor.task_id == task.id).order_by(TaskActor.id)
+        )
+    ]
 
 
 def represent_task(task: Task, _expand: set[str] | None = None) -> dict[str, Any]:
@@ -40,7 +48,9 @@ def represent_task(task: Task, _expand: set[str] | None = None) -> dict[str, Any
         "nummer": task.number,
         "referentienummer": task.reference,
         "gevraagdeHandeling": task.description,
-        "aanleidinggevendKlantcontact": ref("klantcontacten", task.contact_moment.uuid if task.contact_moment else None),
+        "aanleidinggevendKlantcontact": ref(
+            "klantcontacten", task.contact_moment.uuid if task.contact_moment else None
+        ),
         "toegewezenAanActoren": [ref("actoren", a.uuid) for a in actors],
         "toelichting": task.note or "",
         "status": task_status_out(task.status),
@@ -59,9 +69,13 @@ def _assignment(data: dict[str, Any]) -> tuple[list[Actor], Any, str | None]:
         refs = [data["toegewezenAanActor"]]
     actors = [resolve(Actor, item, f"toegewezenAanActoren.{i}") for i, item in enumerate(refs)]
     if not actors:
-        raise Invalid.param("toegewezenAanActoren", "assign the interne taak to at least one actor", "required")
+        raise Invalid.param(
+            "toegewezenAanActoren", "assign the interne taak to at least one actor", "required"
+        )
     user_id = next((a.user_id for a in actors if a.user_id), None)
-    user_uuid = db.session().scalar(select(User.uuid).where(User.id == user_id)) if user_id else None
+    user_uuid = (
+        db.session().scalar(select(User.uuid).where(User.id == user_id)) if user_id else None
+    )
     team = next((a.name for a in actors if a.kind == "organisatorische_eenheid"), actors[0].name)
     return actors, user_uuid, team
 
@@ -73,16 +87,26 @@ def _link_actors(task: Task, actors: list[Actor]) -> None:
 
 
 def create_task(data: dict[str, Any]) -> Task:
-    moment: ContactMoment = resolve(ContactMoment, data.get("aanleidinggevendKlantcontact"),
-                                    "aanleidinggevendKlantcontact", required=True)
+    moment: ContactMoment = resolve(
+        ContactMoment,
+        data.get("aanleidinggevendKlantcontact"),
+        "aanleidinggevendKlantcontact",
+        required=True,
+    )
     actors, user_uuid, team = _assignment(data)
     party = moment.involvements[0].party if moment.involvements else None
     try:
-        task = tasks.create_task(tasks.TaskInput(
-            kind=TaskKind.CALLBACK, party_id=party.uuid if party else None, contact_moment_id=moment.uuid,
-            assigned_user_id=user_uuid, assigned_team=team, description=data["gevraagdeHandeling"],
-            note=data.get("toelichting") or "",
-        ))
+        task = tasks.create_task(
+            tasks.TaskInput(
+                kind=TaskKind.CALLBACK,
+                party_id=party.uuid if party else None,
+                contact_moment_id=moment.uuid,
+                assigned_user_id=user_uuid,
+                assigned_team=team,
+                description=data["gevraagdeHandeling"],
+                note=data.get("toelichting") or "",
+            )
+        )
         if data["status"] == TASK_DONE:
             task = tasks.update_task(task.uuid, {"status": TaskStatus.DONE})
     except ValidationFailed as error:
@@ -93,11 +117,19 @@ def create_task(data: dict[str, Any]) -> Task:
 
 
 def update_task(task: Task, data: dict[str, Any]) -> Task:
-    moment: ContactMoment = resolve(ContactMoment, data.get("aanleidinggevendKlantcontact"),
-                                    "aanleidinggevendKlantcontact", required=True)
+    moment: ContactMoment = resolve(
+        ContactMoment,
+        data.get("aanleidinggevendKlantcontact"),
+        "aanleidinggevendKlantcontact",
+        required=True,
+    )
     actors, user_uuid, team = _assignment(data)
-    changes: dict[str, Any] = {"description": data["gevraagdeHandeling"], "note": data.get("toelichting") or "",
-                               "assigned_user_id": user_uuid, "assigned_team": team}
+    changes: dict[str, Any] = {
+        "description": data["gevraagdeHandeling"],
+        "note": data.get("toelichting") or "",
+        "assigned_user_id": user_uuid,
+        "assigned_team": team,
+    }
     if task_status_out(task.status) != data["status"]:
         changes["status"] = TaskStatus.DONE if data["status"] == TASK_DONE else TaskStatus.OPEN
     try:
@@ -111,12 +143,17 @@ def update_task(task: Task, data: dict[str, Any]) -> Task:
 
 
 def _moment(condition: Any) -> Any:
-    return lambda stmt, value: stmt.where(exists().where(ContactMoment.id == Task.contact_moment_id, condition(value)))
+    return lambda stmt, value: stmt.where(
+        exists().where(ContactMoment.id == Task.contact_moment_id, condition(value))
+    )
 
 
 def _actor(condition: Any) -> Any:
-    return lambda stmt, value: stmt.where(exists().where(
-        TaskActor.task_id == Task.id, TaskActor.actor_id == Actor.id, condition(value)))
+    return lambda stmt, value: stmt.where(
+        exists().where(
+            TaskActor.task_id == Task.id, TaskActor.actor_id == Actor.id, condition(value)
+        )
+    )
 
 
 def _status(stmt: Select[Any], value: str) -> Select[Any]:
@@ -124,23 +161,42 @@ def _status(stmt: Select[Any], value: str) -> Select[Any]:
     return stmt.where(closed if value == TASK_DONE else ~closed)
 
 
-register(Resource(
-    path="internetaken", model=Task, schema="InterneTaak", represent=represent_task,
-    create=create_task, update=update_task, delete=lambda row: db.session().delete(row),
-    listing=Listing(filters={
-        "aanleidinggevendKlantcontact__uuid": ("uuid", _moment(lambda v: ContactMoment.uuid == v)),
-        "aanleidinggevendKlantcontact__url": ("url", _moment(lambda v: ContactMoment.uuid == v)),
-        "klantcontact__uuid": ("uuid", _moment(lambda v: ContactMoment.uuid == v)),
-        "klantcontact__nummer": ("str", _moment(lambda v: ContactMoment.number == v)),
-        "klantcontact__referentienummer": ("str", _moment(lambda v: ContactMoment.reference == v)),
-        "actoren__naam": ("str", _actor(lambda v: Actor.name == v)),
-        "toegewezenAanActor__uuid": ("uuid", _actor(lambda v: Actor.uuid == v)),
-        "toegewezenAanActor__url": ("url", _actor(lambda v: Actor.uuid == v)),
-        "nummer": ("str", lambda stmt, v: stmt.where(Task.number == v)),
-        "referentienummer": ("str", lambda stmt, v: stmt.where(Task.reference == v)),
-        "status": ("enum:te_verwerken,verwerkt", _status),
-        "toegewezenOp": ("datetime", lambda stmt, v: stmt.where(Task.received_at == v)),
-    }),
-    parties=lambda rows: [row.party.uuid for row in rows if row.party is not None],
-    read_activity=Activity.TASK_HANDLING, write_activity=Activity.TASK_HANDLING,
-))
+register(
+    Resource(
+        path="internetaken",
+        model=Task,
+        schema="InterneTaak",
+        represent=represent_task,
+        create=create_task,
+        update=update_task,
+        delete=lambda row: db.session().delete(row),
+        listing=Listing(
+            filters={
+                "aanleidinggevendKlantcontact__uuid": (
+                    "uuid",
+                    _moment(lambda v: ContactMoment.uuid == v),
+                ),
+                "aanleidinggevendKlantcontact__url": (
+                    "url",
+                    _moment(lambda v: ContactMoment.uuid == v),
+                ),
+                "klantcontact__uuid": ("uuid", _moment(lambda v: ContactMoment.uuid == v)),
+                "klantcontact__nummer": ("str", _moment(lambda v: ContactMoment.number == v)),
+                "klantcontact__referentienummer": (
+                    "str",
+                    _moment(lambda v: ContactMoment.reference == v),
+                ),
+                "actoren__naam": ("str", _actor(lambda v: Actor.name == v)),
+                "toegewezenAanActor__uuid": ("uuid", _actor(lambda v: Actor.uuid == v)),
+                "toegewezenAanActor__url": ("url", _actor(lambda v: Actor.uuid == v)),
+                "nummer": ("str", lambda stmt, v: stmt.where(Task.number == v)),
+                "referentienummer": ("str", lambda stmt, v: stmt.where(Task.reference == v)),
+                "status": ("enum:te_verwerken,verwerkt", _status),
+                "toegewezenOp": ("datetime", lambda stmt, v: stmt.where(Task.received_at == v)),
+            }
+        ),
+        parties=lambda rows: [row.party.uuid for row in rows if row.party is not None],
+        read_activity=Activity.TASK_HANDLING,
+        write_activity=Activity.TASK_HANDLING,
+    )
+)

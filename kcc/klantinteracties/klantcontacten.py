@@ -18,17 +18,44 @@ from kcc.db import db
 from kcc.errors import ValidationFailed
 from kcc.klantinteracties import betrokkenen
 from kcc.klantinteracties.filters import klantcontact_filters
-from kcc.klantinteracties.http import Invalid, Listing, blp, body, guarded, json_response, ref, renamed, url
-from kcc.klantinteracties.mapping import CHANNELS, CHANNELS_BACK, ROLES, channel_in, language_in, language_out
+from kcc.klantinteracties.http import (
+    Invalid,
+    Listing,
+    blp,
+    body,
+    guarded,
+    json_response,
+    ref,
+    renamed,
+    url,
+)
+from kcc.klantinteracties.mapping import (
+    CHANNELS,
+    CHANNELS_BACK,
+    ROLES,
+    channel_in,
+    language_in,
+    language_out,
+)
 from kcc.klantinteracties.models import ActorContactMoment, ContactAttachment
 from kcc.klantinteracties.resources import Resource, register, represent, sub
 from kcc.privacy.activities import Activity
 from kcc.privacy.services import log_processing
 from kcc.tasks.models import Task
 
-EXPAND = ("gingOverOnderwerpobjecten", "hadBetrokkenen", "hadBetrokkenen.digitaleAdressen",
-          "hadBetrokkenen.wasPartij", "leiddeTotInterneTaken", "omvatteBijlagen")
-CORE_NAMES = {"occurred_at": "plaatsgevondenOp", "parties": "betrokkene.wasPartij", "agent": "hadBetrokkenActoren"}
+EXPAND = (
+    "gingOverOnderwerpobjecten",
+    "hadBetrokkenen",
+    "hadBetrokkenen.digitaleAdressen",
+    "hadBetrokkenen.wasPartij",
+    "leiddeTotInterneTaken",
+    "omvatteBijlagen",
+)
+CORE_NAMES = {
+    "occurred_at": "plaatsgevondenOp",
+    "parties": "betrokkene.wasPartij",
+    "agent": "hadBetrokkenActoren",
+}
 
 
 def _query() -> Select[Any]:
@@ -40,14 +67,26 @@ def _query() -> Select[Any]:
 def prefetch(rows: list[ContactMoment]) -> None:
     """Tasks, attachments and actors of a page of contact moments in three queries."""
     keys = [row.id for row in rows]
-    found: dict[str, Any] = {"keys": set(keys), "tasks": defaultdict(list), "attachments": defaultdict(list),
-                             "actors": defaultdict(list)}
+    found: dict[str, Any] = {
+        "keys": set(keys),
+        "tasks": defaultdict(list),
+        "attachments": defaultdict(list),
+        "actors": defaultdict(list),
+    }
     session = db.session()
-    for task in session.scalars(select(Task).where(Task.contact_moment_id.in_(keys)).order_by(Task.id)):
+    for task in session.scalars(
+        select(Task).where(Task.contact_moment_id.in_(keys)).order_by(Task.id)
+    ):
         found["tasks"][task.contact_moment_id or 0].append(task)
-    for item in session.scalars(select(ContactAttachment).where(ContactAttachment.contact_moment_id.in_(keys)).order_by(ContactAttachment.id)):
+    for item in session.scalars(
+        select(ContactAttachment)
+        .where(ContactAttachment.contact_moment_id.in_(keys))
+        .order_by(ContactAttachment.id)
+    ):
         found["attachments"][item.contact_moment_id or 0].append(item)
-    for link in session.scalars(select(ActorContactMoment).where(ActorContactMoment.contact_moment_id.in_(keys))):
+    for link in session.scalars(
+        select(ActorContactMoment).where(ActorContactMoment.contact_moment_id.in_(keys))
+    ):
         found["actors"][link.contact_moment_id].append(link.actor)
     g.ki_prefetch = found
 
@@ -58,11 +97,23 @@ def _related(moment: ContactMoment, name: str) -> list[Any]:
         return cached[name].get(moment.id, [])  # type: ignore[no-any-return]
     session = db.session()
     if name == "tasks":
-        return list(session.scalars(select(Task).where(Task.contact_moment_id == moment.id).order_by(Task.id)))
+        return list(
+            session.scalars(
+                select(Task).where(Task.contact_moment_id == moment.id).order_by(Task.id)
+            )
+        )
     if name == "attachments":
-        return list(session.scalars(select(ContactAttachment).where(ContactAttachment.contact_moment_id == moment.id)))
-    return [link.actor for link in session.scalars(
-        select(ActorContactMoment).where(ActorContactMoment.contact_moment_id == moment.id))]
+        return list(
+            session.scalars(
+                select(ContactAttachment).where(ContactAttachment.contact_moment_id == moment.id)
+            )
+        )
+    return [
+        link.actor
+        for link in session.scalars(
+            select(ActorContactMoment).where(ActorContactMoment.contact_moment_id == moment.id)
+        )
+    ]
 
 
 def actors_of(moment: ContactMoment) -> list[Any]:
@@ -78,7 +129,11 @@ def actors_of(moment: ContactMoment) -> list[Any]:
 
 def kanaal(moment: ContactMoment) -> str:
     given = (moment.details or {}).get("kanaal")
-    return given if isinstance(given, str) and given else CHANNELS_BACK.get(moment.channel, moment.channel)  # type: ignore[call-overload]
+    return (
+        given
+        if isinstance(given, str) and given
+        else CHANNELS_BACK.get(moment.channel, moment.channel)
+    )  # type: ignore[call-overload]
 
 
 def represent_contact(moment: ContactMoment, expand: set[str]) -> dict[str, Any]:
@@ -112,11 +167,15 @@ def represent_contact(moment: ContactMoment, expand: set[str]) -> dict[str, Any]
         found: dict[str, Any] = {}
         if "hadBetrokkenen" in expand:
             nested = sub(expand, "hadBetrokkenen")
-            found["hadBetrokkenen"] = [represent("betrokkenen", i, nested) for i in moment.involvements]
+            found["hadBetrokkenen"] = [
+                represent("betrokkenen", i, nested) for i in moment.involvements
+            ]
         if "leiddeTotInterneTaken" in expand:
             found["leiddeTotInterneTaken"] = [represent("internetaken", t) for t in tasks]
         if "gingOverOnderwerpobjecten" in expand:
-            found["gingOverOnderwerpobjecten"] = [represent("onderwerpobjecten", o) for o in moment.objects]
+            found["gingOverOnderwerpobjecten"] = [
+                represent("onderwerpobjecten", o) for o in moment.objects
+            ]
         if "omvatteBijlagen" in expand:
             found["omvatteBijlagen"] = [represent("bijlagen", a) for a in attachments]
         data["_expand"] = found
@@ -126,7 +185,9 @@ def represent_contact(moment: ContactMoment, expand: set[str]) -> dict[str, Any]
 def _channel(data: dict[str, Any]) -> str:
     channel = channel_in(data["kanaal"])
     if channel is None:
-        raise Invalid.param("kanaal", "unknown kanaal; use one of " + ", ".join(sorted(CHANNELS)), "invalid_choice")
+        raise Invalid.param(
+            "kanaal", "unknown kanaal; use one of " + ", ".join(sorted(CHANNELS)), "invalid_choice"
+        )
     return channel
 
 
@@ -156,26 +217,42 @@ def _extras(moment: ContactMoment, data: dict[str, Any]) -> None:
     moment.further_action = bool(data.get("verdereActieOndernomen", False))
 
 
-def record(data: dict[str, Any], betrokkene: dict[str, Any] | None = None,
-           onderwerp: dict[str, Any] | None = None) -> ContactMoment:
+def record(
+    data: dict[str, Any],
+    betrokkene: dict[str, Any] | None = None,
+    onderwerp: dict[str, Any] | None = None,
+) -> ContactMoment:
     """Record a klantcontact through the core, with its first betrokkene and onderwerpobject."""
     parties = []
     if betrokkene is not None:
         party = betrokkenen.party_of(betrokkene)
-        parties.append(contacts.InvolvementInput(party_id=party.uuid, role=ROLES[betrokkene["rol"]]))
+        parties.append(
+            contacts.InvolvementInput(party_id=party.uuid, role=ROLES[betrokkene["rol"]])
+        )
     objects = []
     if onderwerp is not None:
         ident = onderwerp.get("onderwerpobjectidentificator") or {}
-        objects.append(contacts.ObjectInput(type=ident.get("codeObjecttype") or "", id=ident.get("objectId") or "",
-                                            register=ident.get("codeRegister") or ""))
+        objects.append(
+            contacts.ObjectInput(
+                type=ident.get("codeObjecttype") or "",
+                id=ident.get("objectId") or "",
+                register=ident.get("codeRegister") or "",
+            )
+        )
     user = current_user()
     try:
         recorded = contacts.record_contact(
             contacts.ContactInput(
-                channel=_channel(data), subject=data["onderwerp"], text=data.get("inhoud") or "",
-                language=language_in(data["taal"]), confidential=bool(data["vertrouwelijk"]),
-                occurred_at=_occurred(data), parties=parties, objects=objects,
-                agent_id=user.uuid if user.role != "system" else None, details=_details(data),
+                channel=_channel(data),
+                subject=data["onderwerp"],
+                text=data.get("inhoud") or "",
+                language=language_in(data["taal"]),
+                confidential=bool(data["vertrouwelijk"]),
+                occurred_at=_occurred(data),
+                parties=parties,
+                objects=objects,
+                agent_id=user.uuid if user.role != "system" else None,
+                details=_details(data),
             ),
             recorded_by=user.id,
         )
@@ -216,10 +293,19 @@ def parties_of(rows: list[ContactMoment]) -> list[Any]:
 
 
 RESOURCE = Resource(
-    path="klantcontacten", model=ContactMoment, schema="Klantcontact", represent=represent_contact,
-    create=lambda data: record(data), update=update_contact, delete=delete_contact, query=_query,
-    listing=Listing(filters=klantcontact_filters(), expand=EXPAND), item_expand=EXPAND,
-    order=(ContactMoment.occurred_at.desc(), ContactMoment.id.desc()), prefetch=prefetch, parties=parties_of,
+    path="klantcontacten",
+    model=ContactMoment,
+    schema="Klantcontact",
+    represent=represent_contact,
+    create=lambda data: record(data),
+    update=update_contact,
+    delete=delete_contact,
+    query=_query,
+    listing=Listing(filters=klantcontact_filters(), expand=EXPAND),
+    item_expand=EXPAND,
+    order=(ContactMoment.occurred_at.desc(), ContactMoment.id.desc()),
+    prefetch=prefetch,
+    parties=parties_of,
 )
 register(RESOURCE)
 
@@ -238,4 +324,3 @@ def maak_klantcontact() -> Response:
         answer["onderwerpobject"] = represent("onderwerpobjecten", moment.objects[0])
     log_processing(parties_of([moment]), Action.CREATE)
     return json_response(answer, 201)
-

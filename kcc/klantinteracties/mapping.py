@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
-from kcc.constants import AddressKind, Channel, IdentifierKind, InvolvementRole, PartyType, TaskStatus
+from kcc.constants import (
+    AddressKind,
+    Channel,
+    IdentifierKind,
+    InvolvementRole,
+    PartyType,
+    TaskStatus,
+)
 
-PARTY_TYPES = {"persoon": PartyType.PERSON, "organisatie": PartyType.ORGANISATION,
-               "contactpersoon": PartyType.CONTACT_PERSON}
-PARTY_TYPES_BACK = {v: k for k, v in PARTY_TYPES.items()}
+PARTY_TYPES = {
+    "persoon": PartyType.PERSON,
+    "organisatie": PartyType.ORGANISATION,
+    "contactpersoon": PartyType.CONTACT_PERSON,
+}
+PARTY_TYPES_BACK: dict[str, str] = {v: k for k, v in PARTY_TYPES.items()}
 
-ADDRESS_KINDS = {"telefoonnummer": AddressKind.PHONE, "email": AddressKind.EMAIL, "overig": AddressKind.OTHER}
-ADDRESS_KINDS_BACK = {v: k for k, v in ADDRESS_KINDS.items()}
+ADDRESS_KINDS = {
+    "telefoonnummer": AddressKind.PHONE,
+    "email": AddressKind.EMAIL,
+    "overig": AddressKind.OTHER,
+}
+ADDRESS_KINDS_BACK: dict[str, str] = {v: k for k, v in ADDRESS_KINDS.items()}
 
 ROLES = {"klant": InvolvementRole.RESIDENT, "vertegenwoordiger": InvolvementRole.REPRESENTATIVE}
-ROLES_BACK = {v: k for k, v in ROLES.items()}
+ROLES_BACK: dict[str, str] = {v: k for k, v in ROLES.items()}
 
 # codeSoortObjectId -> (our kind, codeObjecttype, codeRegister)
 IDENTIFIER_CODES = {
@@ -21,28 +35,64 @@ IDENTIFIER_CODES = {
     "rsin": (IdentifierKind.RSIN, "niet_natuurlijk_persoon", "hr"),
     "vestigingsnummer": (IdentifierKind.BRANCH_NUMBER, "vestiging", "hr"),
 }
-IDENTIFIER_CODES_BACK = {kind: code for code, (kind, _, _) in IDENTIFIER_CODES.items()}
+IDENTIFIER_CODES_BACK: dict[str, str] = {
+    kind: code for code, (kind, _, _) in IDENTIFIER_CODES.items()
+}
 
 # Channel names residents' systems send (case-insensitive) and the name we answer with.
-CHANNELS = {
-    "balie": Channel.COUNTER, "counter": Channel.COUNTER, "loket": Channel.COUNTER,
-    "telefoon": Channel.PHONE, "telefonisch": Channel.PHONE, "phone": Channel.PHONE,
-    "website": Channel.WEB, "web": Channel.WEB, "contactformulier": Channel.WEB, "formulier": Channel.WEB,
+CHANNELS: dict[str, str] = {
+    "balie": Channel.COUNTER,
+    "counter": Channel.COUNTER,
+    "loket": Channel.COUNTER,
+    "telefoon": Channel.PHONE,
+    "telefonisch": Channel.PHONE,
+    "phone": Channel.PHONE,
+    "website": Channel.WEB,
+    "web": Channel.WEB,
+    "contactformulier": Channel.WEB,
+    "formulier": Channel.WEB,
     "internet": Channel.WEB,
-    "chat": Channel.CHAT, "livechat": Channel.CHAT, "whatsapp": Channel.CHAT,
+    "chat": Channel.CHAT,
+    "livechat": Channel.CHAT,
+    "whatsapp": Channel.CHAT,
     "sms": Channel.SMS,
-    "e-mail": Channel.EMAIL, "email": Channel.EMAIL, "mail": Channel.EMAIL,
+    "e-mail": Channel.EMAIL,
+    "email": Channel.EMAIL,
+    "mail": Channel.EMAIL,
 }
-CHANNELS_BACK = {
-    Channel.COUNTER: "balie", Channel.PHONE: "telefoon", Channel.WEB: "contactformulier",
-    Channel.CHAT: "chat", Channel.SMS: "sms", Channel.EMAIL: "e-mail",
+CHANNELS_BACK: dict[str, str] = {
+    Channel.COUNTER: "balie",
+    Channel.PHONE: "telefoon",
+    Channel.WEB: "contactformulier",
+    Channel.CHAT: "chat",
+    Channel.SMS: "sms",
+    Channel.EMAIL: "e-mail",
 }
 
 # ISO 639-2/B (the standard) and ISO 639-1 (ours).
-LANGUAGES = {"nld": "nl", "dut": "nl", "eng": "en", "ger": "de", "deu": "de", "fre": "fr", "fra": "fr",
-             "pol": "pl", "tur": "tr", "ara": "ar", "ukr": "uk"}
-LANGUAGES_BACK = {"nl": "nld", "en": "eng", "de": "ger", "fr": "fre", "pl": "pol", "tr": "tur", "ar": "ara",
-                  "uk": "ukr"}
+LANGUAGES = {
+    "nld": "nl",
+    "dut": "nl",
+    "eng": "en",
+    "ger": "de",
+    "deu": "de",
+    "fre": "fr",
+    "fra": "fr",
+    "pol": "pl",
+    "tur": "tr",
+    "ara": "ar",
+    "ukr": "uk",
+}
+LANGUAGES_BACK = {
+    "nl": "nld",
+    "en": "eng",
+    "de": "ger",
+    "fr": "fre",
+    "pl": "pol",
+    "tr": "tur",
+    "ar": "ara",
+    "uk": "ukr",
+}
 
 TASK_DONE = "verwerkt"
 TASK_OPEN = "te_verwerken"

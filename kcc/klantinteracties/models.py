@@ -21,10 +21,14 @@ class Actor(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=new_uuid)
-    kind: Mapped[str] = mapped_column(String(30), doc="medewerker, geautomatiseerde_actor, organisatorische_eenheid")
+    kind: Mapped[str] = mapped_column(
+        String(30), doc="medewerker, geautomatiseerde_actor, organisatorische_eenheid"
+    )
     name: Mapped[str] = mapped_column(String(200))
     is_active: Mapped[bool] = mapped_column(default=True)
-    id_object_id: Mapped[str] = mapped_column(String(200), default="", doc="Actoridentificator objectId.")
+    id_object_id: Mapped[str] = mapped_column(
+        String(200), default="", doc="Actoridentificator objectId."
+    )
     id_object_type: Mapped[str] = mapped_column(String(200), default="")
     id_register: Mapped[str] = mapped_column(String(200), default="")
     id_kind: Mapped[str] = mapped_column(String(200), default="")
@@ -32,7 +36,9 @@ class Actor(Base):
         JSONType, default=dict, doc="actorIdentificatie: function, e-mail, phone, description."
     )
     user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), unique=True, doc="The user this employee logs in as."
+        ForeignKey("users.id", ondelete="SET NULL"),
+        unique=True,
+        doc="The user this employee logs in as.",
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -45,7 +51,9 @@ class ActorContactMoment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=new_uuid)
     actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
-    contact_moment_id: Mapped[int] = mapped_column(ForeignKey("contact_moments.id", ondelete="CASCADE"), index=True)
+    contact_moment_id: Mapped[int] = mapped_column(
+        ForeignKey("contact_moments.id", ondelete="CASCADE"), index=True
+    )
 
     actor: Mapped[Actor] = relationship(lazy="joined", innerjoin=True)
 
@@ -90,8 +98,12 @@ class Representation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=new_uuid)
-    representative_id: Mapped[int] = mapped_column(ForeignKey("parties.id", ondelete="CASCADE"), index=True)
-    represented_id: Mapped[int] = mapped_column(ForeignKey("parties.id", ondelete="CASCADE"), index=True)
+    representative_id: Mapped[int] = mapped_column(
+        ForeignKey("parties.id", ondelete="CASCADE"), index=True
+    )
+    represented_id: Mapped[int] = mapped_column(
+        ForeignKey("parties.id", ondelete="CASCADE"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (UniqueConstraint("representative_id", "represented_id"),)
@@ -104,10 +116,14 @@ class BankAccount(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=new_uuid)
-    party_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id", ondelete="CASCADE"), index=True)
+    party_id: Mapped[int | None] = mapped_column(
+        ForeignKey("parties.id", ondelete="CASCADE"), index=True
+    )
     iban: Mapped[str] = mapped_column(String(34))
     bic: Mapped[str] = mapped_column(String(11), default="")
-    is_preferred: Mapped[bool] = mapped_column(default=False, doc="voorkeursRekeningnummer of the party.")
+    is_preferred: Mapped[bool] = mapped_column(
+        default=False, doc="voorkeursRekeningnummer of the party."
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -128,8 +144,12 @@ class CategoryRelation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=new_uuid)
-    party_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id", ondelete="CASCADE"), index=True)
-    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id", ondelete="CASCADE"), index=True)
+    party_id: Mapped[int | None] = mapped_column(
+        ForeignKey("parties.id", ondelete="CASCADE"), index=True
+    )
+    category_id: Mapped[int | None] = mapped_column(
+        ForeignKey("categories.id", ondelete="CASCADE"), index=True
+    )
     begin_date: Mapped[date | None] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
 

@@ -19,10 +19,24 @@ from kcc.parties import services
 from kcc.parties.models import DigitalAddress, Party, PartyIdentifier
 from kcc.privacy.activities import Activity
 
-NAME_PARTS = (("voorletters", "initials"), ("voornaam", "given_names"),
-              ("voorvoegselAchternaam", "surname_prefix"), ("achternaam", "surname"))
-ADDRESS_FIELDS = ("nummeraanduidingId", "straatnaam", "huisnummer", "huisnummertoevoeging", "postcode", "stad",
-                  "adresregel1", "adresregel2", "adresregel3", "land")
+NAME_PARTS = (
+    ("voorletters", "initials"),
+    ("voornaam", "given_names"),
+    ("voorvoegselAchternaam", "surname_prefix"),
+    ("achternaam", "surname"),
+)
+ADDRESS_FIELDS = (
+    "nummeraanduidingId",
+    "straatnaam",
+    "huisnummer",
+    "huisnummertoevoeging",
+    "postcode",
+    "stad",
+    "adresregel1",
+    "adresregel2",
+    "adresregel3",
+    "land",
+)
 
 
 def _query() -> Select[Any]:
@@ -46,8 +60,11 @@ def _identification(party: Party) -> dict[str, Any]:
     found: dict[str, Any] = {"contactnaam": _contact_name(party), "volledigeNaam": full_name(party)}
     if party.type == PartyType.CONTACT_PERSON:
         organisation = party.organisation
-        found = {"uuid": str(party.uuid), "werkteVoorPartij": ref("partijen", organisation.uuid if organisation else None),
-                 **found}
+        found = {
+            "uuid": str(party.uuid),
+            "werkteVoorPartij": ref("partijen", organisation.uuid if organisation else None),
+            **found,
+        }
     return found
 
 
@@ -57,11 +74,22 @@ def _address(value: dict[str, Any] | None) -> dict[str, Any] | None:
 
 def represent_party(party: Party, expand: set[str]) -> dict[str, Any]:
     session = db.session()
-    involvements = list(session.scalars(select(Involvement).where(Involvement.party_id == party.id).order_by(Involvement.id)))
-    relations = list(session.scalars(select(CategoryRelation).where(CategoryRelation.party_id == party.id)))
-    accounts = list(session.scalars(select(BankAccount).where(BankAccount.party_id == party.id).order_by(BankAccount.id)))
+    involvements = list(
+        session.scalars(
+            select(Involvement).where(Involvement.party_id == party.id).order_by(Involvement.id)
+        )
+    )
+    relations = list(
+        session.scalars(select(CategoryRelation).where(CategoryRelation.party_id == party.id))
+    )
+    accounts = list(
+        session.scalars(
+            select(BankAccount).where(BankAccount.party_id == party.id).order_by(BankAccount.id)
+        )
+    )
     represented = session.scalars(
-        select(Party.uuid).join(Representation, Representation.represented_id == Party.id)
+        select(Party.uuid)
+        .join(Representation, Representation.represented_id == Party.id)
         .where(Representation.representative_id == party.id)
     )
     preferred = next((a for a in party.addresses if a.is_preferred), None)
@@ -77,7 +105,9 @@ def represent_party(party: Party, expand: set[str]) -> dict[str, Any]:
         "voorkeursDigitaalAdres": ref("digitaleadressen", preferred.uuid) if preferred else None,
         "vertegenwoordigden": [ref("partijen", u) for u in represented],
         "rekeningnummers": [ref("rekeningnummers", a.uuid) for a in accounts],
-        "voorkeursRekeningnummer": ref("rekeningnummers", preferred_account.uuid) if preferred_account else None,
+        "voorkeursRekeningnummer": ref("rekeningnummers", preferred_account.uuid)
+        if preferred_account
+        else None,
         "partijIdentificatoren": [identificatoren.represent(i) for i in party.identifiers],
         "soortPartij": PARTY_TYPES_BACK.get(party.type, party.type),
         "indicatieGeheimhouding": party.confidential,
@@ -92,7 +122,9 @@ def represent_party(party: Party, expand: set[str]) -> dict[str, Any]:
         if "digitaleAdressen" in expand:
             found["digitaleAdressen"] = [represent("digitaleadressen", a) for a in party.addresses]
         if "betrokkenen" in expand:
-            found["betrokkenen"] = [represent("betrokkenen", i, sub(expand, "betrokkenen")) for i in involvements]
+            found["betrokkenen"] = [
+                represent("betrokkenen", i, sub(expand, "betrokkenen")) for i in involvements
+            ]
         if "categorieRelaties" in expand:
             found["categorieRelaties"] = [represent("categorie-relaties", r) for r in relations]
         data["_expand"] = found
@@ -131,9 +163,13 @@ def _organisation(data: dict[str, Any], party_type: str) -> Party | None:
     if party_type != PartyType.CONTACT_PERSON:
         return None
     werkte = (data.get("partijIdentificatie") or {}).get("werkteVoorPartij")
-    organisation: Party = resolve(Party, werkte, "partijIdentificatie.werkteVoorPartij", required=True)
+    organisation: Party = resolve(
+        Party, werkte, "partijIdentificatie.werkteVoorPartij", required=True
+    )
     if organisation.type != PartyType.ORGANISATION:
-        raise Invalid.param("partijIdentificatie.werkteVoorPartij", "a contactpersoon works for an organisatie")
+        raise Invalid.param(
+            "partijIdentificatie.werkteVoorPartij", "a contactpersoon works for an organisatie"
+        )
     return organisation
 
 
@@ -166,7 +202,11 @@ def update_party(party: Party, data: dict[str, Any]) -> Party:
     """Replace a partij's writable fields through the core's update."""
     if PARTY_TYPES[data["soortPartij"]] != party.type:
         raise Invalid.param("soortPartij", "the kind of partij cannot change")
-    wanted = {**_names(data, party.type), **_extras(data), "preferred_language": language_in(data.get("voorkeurstaal"))}
+    wanted = {
+        **_names(data, party.type),
+        **_extras(data),
+        "preferred_language": language_in(data.get("voorkeurstaal")),
+    }
     if party.type == PartyType.CONTACT_PERSON:
         organisation = _organisation(data, party.type)
         party.organisation_id = organisation.id if organisation else None
@@ -221,15 +261,29 @@ def delete_party(party: Party) -> None:
     from kcc.tasks.models import Task
 
     session = db.session()
-    if session.scalar(select(Involvement.id).where(Involvement.party_id == party.id).limit(1)) is not None:
-        raise Invalid.param("nonFieldErrors", "the partij is betrokkene at klantcontacten and is kept", "protected")
+    if (
+        session.scalar(select(Involvement.id).where(Involvement.party_id == party.id).limit(1))
+        is not None
+    ):
+        raise Invalid.param(
+            "nonFieldErrors", "the partij is betrokkene at klantcontacten and is kept", "protected"
+        )
     if session.scalar(select(Task.id).where(Task.party_id == party.id).limit(1)) is not None:
         raise Invalid.param("nonFieldErrors", "interne taken refer to the partij", "protected")
-    if session.scalar(select(Party.id).where(Party.organisation_id == party.id).limit(1)) is not None:
+    if (
+        session.scalar(select(Party.id).where(Party.organisation_id == party.id).limit(1))
+        is not None
+    ):
         raise Invalid.param("nonFieldErrors", "contactpersonen work for this partij", "protected")
     children = select(PartyIdentifier.id).where(PartyIdentifier.party_id == party.id)
-    if session.scalar(select(PartyIdentifier.id).where(PartyIdentifier.parent_id.in_(children)).limit(1)):
-        raise Invalid.param("nonFieldErrors", "vestigingen are registered under this partij's kvk_nummer", "protected")
+    if session.scalar(
+        select(PartyIdentifier.id).where(PartyIdentifier.parent_id.in_(children)).limit(1)
+    ):
+        raise Invalid.param(
+            "nonFieldErrors",
+            "vestigingen are registered under this partij's kvk_nummer",
+            "protected",
+        )
     session.delete(party)
 
 
@@ -252,7 +306,11 @@ def _has_parent(field: str | None) -> Any:
         else:
             condition = parent.kind.in_(identificatoren.kinds_for(field, value))
         return stmt.where(
-            exists().where(PartyIdentifier.party_id == Party.id, PartyIdentifier.parent_id == parent.id, condition)
+            exists().where(
+                PartyIdentifier.party_id == Party.id,
+                PartyIdentifier.parent_id == parent.id,
+                condition,
+            )
         )
 
     return apply
@@ -265,14 +323,20 @@ def _address_filter(column: Any, key: str) -> Any:
 def _represents(stmt: Select[Any], value: Any) -> Select[Any]:
     represented = select(Party.id).where(Party.uuid == value).scalar_subquery()
     return stmt.where(
-        exists().where(Representation.representative_id == Party.id, Representation.represented_id == represented)
+        exists().where(
+            Representation.representative_id == Party.id,
+            Representation.represented_id == represented,
+        )
     )
 
 
 def _category(stmt: Select[Any], value: str) -> Select[Any]:
     return stmt.where(
-        exists().where(CategoryRelation.party_id == Party.id, CategoryRelation.category_id == Category.id,
-                       Category.name == value)
+        exists().where(
+            CategoryRelation.party_id == Party.id,
+            CategoryRelation.category_id == Category.id,
+            Category.name == value,
+        )
     )
 
 
@@ -280,7 +344,10 @@ FILTERS: dict[str, tuple[str, Any]] = {
     "indicatieActief": ("bool", lambda stmt, v: stmt.where(Party.is_active.is_(v))),
     "indicatieGeheimhouding": ("bool", lambda stmt, v: stmt.where(Party.confidential.is_(v))),
     "nummer": ("str", lambda stmt, v: stmt.where(Party.number == v)),
-    "soortPartij": ("enum:contactpersoon,organisatie,persoon", lambda stmt, v: stmt.where(Party.type == PARTY_TYPES[v])),
+    "soortPartij": (
+        "enum:contactpersoon,organisatie,persoon",
+        lambda stmt, v: stmt.where(Party.type == PARTY_TYPES[v]),
+    ),
     "partijIdentificator__objectId": ("str", _has_identifier(None)),
     "partijIdentificator__codeObjecttype": ("str", _has_identifier("codeObjecttype")),
     "partijIdentificator__codeRegister": ("str", _has_identifier("codeRegister")),
@@ -293,9 +360,17 @@ FILTERS: dict[str, tuple[str, Any]] = {
     "vertegenwoordigdePartij__url": ("url", _represents),
     "categorierelatie__categorie__naam": ("str", _category),
 }
-for prefix, column in (("bezoekadres", Party.visiting_address), ("correspondentieadres", Party.postal_address)):
-    for suffix, key in (("Adresregel1", "adresregel1"), ("Adresregel2", "adresregel2"), ("Adresregel3", "adresregel3"),
-                        ("Land", "land"), ("NummeraanduidingId", "nummeraanduidingId")):
+for prefix, column in (
+    ("bezoekadres", Party.visiting_address),
+    ("correspondentieadres", Party.postal_address),
+):
+    for suffix, key in (
+        ("Adresregel1", "adresregel1"),
+        ("Adresregel2", "adresregel2"),
+        ("Adresregel3", "adresregel3"),
+        ("Land", "land"),
+        ("NummeraanduidingId", "nummeraanduidingId"),
+    ):
         FILTERS[prefix + suffix] = ("str", _address_filter(column, key))
 
 RESOURCE = Resource(
@@ -307,9 +382,21 @@ RESOURCE = Resource(
     update=update_party,
     delete=delete_party,
     query=_query,
-    listing=Listing(filters=FILTERS, expand=("betrokkenen", "betrokkenen.hadKlantcontact", "categorieRelaties",
-                                             "digitaleAdressen")),
-    item_expand=("betrokkenen", "betrokkenen.hadKlantcontact", "categorieRelaties", "digitaleAdressen"),
+    listing=Listing(
+        filters=FILTERS,
+        expand=(
+            "betrokkenen",
+            "betrokkenen.hadKlantcontact",
+            "categorieRelaties",
+            "digitaleAdressen",
+        ),
+    ),
+    item_expand=(
+        "betrokkenen",
+        "betrokkenen.hadKlantcontact",
+        "categorieRelaties",
+        "digitaleAdressen",
+    ),
     parties=lambda rows: [row.uuid for row in rows],
     write_activity=Activity.PARTY_REGISTRATION,
 )

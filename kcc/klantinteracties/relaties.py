@@ -29,14 +29,24 @@ def represent_representation(row: Representation, _expand: set[str]) -> dict[str
 
 
 def save_representation(data: dict[str, Any], row: Representation | None = None) -> Representation:
-    representative = resolve(Party, data.get("vertegenwoordigendePartij"), "vertegenwoordigendePartij", required=True)
-    represented = resolve(Party, data.get("vertegenwoordigdePartij"), "vertegenwoordigdePartij", required=True)
+    representative = resolve(
+        Party, data.get("vertegenwoordigendePartij"), "vertegenwoordigendePartij", required=True
+    )
+    represented = resolve(
+        Party, data.get("vertegenwoordigdePartij"), "vertegenwoordigdePartij", required=True
+    )
     if representative.id == represented.id:
         raise Invalid.param("vertegenwoordigdePartij", "a partij does not represent itself")
-    clash = db.session().scalar(select(Representation.id).where(
-        Representation.representative_id == representative.id, Representation.represented_id == represented.id))
+    clash = db.session().scalar(
+        select(Representation.id).where(
+            Representation.representative_id == representative.id,
+            Representation.represented_id == represented.id,
+        )
+    )
     if clash is not None and (row is None or clash != row.id):
-        raise Invalid.param("vertegenwoordigdePartij", "this vertegenwoordiging exists already", "unique")
+        raise Invalid.param(
+            "vertegenwoordigdePartij", "this vertegenwoordiging exists already", "unique"
+        )
     row = row or Representation()
     row.representative_id, row.represented_id = representative.id, represented.id
     db.session().add(row)
@@ -53,20 +63,39 @@ def _representation_parties(rows: list[Representation]) -> list[Any]:
     return list(db.session().scalars(select(Party.uuid).where(Party.id.in_(keys)))) if keys else []
 
 
-register(Resource(
-    path="vertegenwoordigingen", model=Representation, schema="Vertegenwoordigden",
-    represent=represent_representation, create=save_representation,
-    update=lambda row, data: save_representation(data, row), delete=lambda row: db.session().delete(row),
-    listing=Listing(filters={
-        "vertegenwoordigdePartij__uuid": ("uuid", lambda s, v: s.where(Representation.represented_id == _party_key(v))),
-        "vertegenwoordigdePartij__url": ("url", lambda s, v: s.where(Representation.represented_id == _party_key(v))),
-        "vertegenwoordigendePartij__uuid": ("uuid", lambda s, v: s.where(
-            Representation.representative_id == _party_key(v))),
-        "vertegenwoordigendePartij__url": ("url", lambda s, v: s.where(
-            Representation.representative_id == _party_key(v))),
-    }),
-    parties=_representation_parties, write_activity=Activity.PARTY_REGISTRATION,
-))
+register(
+    Resource(
+        path="vertegenwoordigingen",
+        model=Representation,
+        schema="Vertegenwoordigden",
+        represent=represent_representation,
+        create=save_representation,
+        update=lambda row, data: save_representation(data, row),
+        delete=lambda row: db.session().delete(row),
+        listing=Listing(
+            filters={
+                "vertegenwoordigdePartij__uuid": (
+                    "uuid",
+                    lambda s, v: s.where(Representation.represented_id == _party_key(v)),
+                ),
+                "vertegenwoordigdePartij__url": (
+                    "url",
+                    lambda s, v: s.where(Representation.represented_id == _party_key(v)),
+                ),
+                "vertegenwoordigendePartij__uuid": (
+                    "uuid",
+                    lambda s, v: s.where(Representation.representative_id == _party_key(v)),
+                ),
+                "vertegenwoordigendePartij__url": (
+                    "url",
+                    lambda s, v: s.where(Representation.representative_id == _party_key(v)),
+                ),
+            }
+        ),
+        parties=_representation_parties,
+        write_activity=Activity.PARTY_REGISTRATION,
+    )
+)
 
 
 def represent_category(row: Category, _expand: set[str]) -> dict[str, Any]:
@@ -81,11 +110,17 @@ def save_category(data: dict[str, Any], row: Category | None = None) -> Category
     return row
 
 
-register(Resource(
-    path="categorieen", model=Category, schema="Categorie", represent=represent_category,
-    create=save_category, update=lambda row, data: save_category(data, row),
-    delete=lambda row: db.session().delete(row),
-))
+register(
+    Resource(
+        path="categorieen",
+        model=Category,
+        schema="Categorie",
+        represent=represent_category,
+        create=save_category,
+        update=lambda row, data: save_category(data, row),
+        delete=lambda row: db.session().delete(row),
+    )
+)
 
 
 def _day(value: date | None) -> str | None:
@@ -98,7 +133,9 @@ def represent_relation(row: CategoryRelation, _expand: set[str]) -> dict[str, An
         "uuid": str(row.uuid),
         "url": url("categorie-relaties", row.uuid),
         "partij": ref("partijen", _party_uuid(row.party_id)),
-        "categorie": {**(ref("categorieen", category.uuid) or {}), "naam": category.name} if category else None,
+        "categorie": {**(ref("categorieen", category.uuid) or {}), "naam": category.name}
+        if category
+        else None,
         "beginDatum": _day(row.begin_date),
         "eindDatum": _day(row.end_date),
     }
@@ -124,22 +161,52 @@ def _category_key(value: Any) -> Any:
     return select(Category.id).where(Category.uuid == value).scalar_subquery()
 
 
-register(Resource(
-    path="categorie-relaties", model=CategoryRelation, schema="CategorieRelatie", represent=represent_relation,
-    create=save_relation, update=lambda row, data: save_relation(data, row),
-    delete=lambda row: db.session().delete(row),
-    listing=Listing(filters={
-        "beginDatum": ("date", lambda s, v: s.where(CategoryRelation.begin_date == v)),
-        "eindDatum": ("date", lambda s, v: s.where(CategoryRelation.end_date == v)),
-        "categorie__naam": ("str", lambda s, v: s.where(CategoryRelation.category_id.in_(
-            select(Category.id).where(Category.name == v)))),
-        "categorie__uuid": ("uuid", lambda s, v: s.where(CategoryRelation.category_id == _category_key(v))),
-        "categorie__url": ("url", lambda s, v: s.where(CategoryRelation.category_id == _category_key(v))),
-        "partij__nummer": ("str", lambda s, v: s.where(CategoryRelation.party_id.in_(
-            select(Party.id).where(Party.number == v)))),
-        "partij__uuid": ("uuid", lambda s, v: s.where(CategoryRelation.party_id == _party_key(v))),
-        "partij__url": ("url", lambda s, v: s.where(CategoryRelation.party_id == _party_key(v))),
-    }),
-    parties=lambda rows: [u for u in (_party_uuid(r.party_id) for r in rows) if u],
-    write_activity=Activity.PARTY_REGISTRATION,
-))
+register(
+    Resource(
+        path="categorie-relaties",
+        model=CategoryRelation,
+        schema="CategorieRelatie",
+        represent=represent_relation,
+        create=save_relation,
+        update=lambda row, data: save_relation(data, row),
+        delete=lambda row: db.session().delete(row),
+        listing=Listing(
+            filters={
+                "beginDatum": ("date", lambda s, v: s.where(CategoryRelation.begin_date == v)),
+                "eindDatum": ("date", lambda s, v: s.where(CategoryRelation.end_date == v)),
+                "categorie__naam": (
+                    "str",
+                    lambda s, v: s.where(
+                        CategoryRelation.category_id.in_(
+                            select(Category.id).where(Category.name == v)
+                        )
+                    ),
+                ),
+                "categorie__uuid": (
+                    "uuid",
+                    lambda s, v: s.where(CategoryRelation.category_id == _category_key(v)),
+                ),
+                "categorie__url": (
+                    "url",
+                    lambda s, v: s.where(CategoryRelation.category_id == _category_key(v)),
+                ),
+                "partij__nummer": (
+                    "str",
+                    lambda s, v: s.where(
+                        CategoryRelation.party_id.in_(select(Party.id).where(Party.number == v))
+                    ),
+                ),
+                "partij__uuid": (
+                    "uuid",
+                    lambda s, v: s.where(CategoryRelation.party_id == _party_key(v)),
+                ),
+                "partij__url": (
+                    "url",
+                    lambda s, v: s.where(CategoryRelation.party_id == _party_key(v)),
+                ),
+            }
+        ),
+        parties=lambda rows: [u for u in (_party_uuid(r.party_id) for r in rows) if u],
+        write_activity=Activity.PARTY_REGISTRATION,
+    )
+)

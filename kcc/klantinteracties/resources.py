@@ -38,7 +38,7 @@ def represent(path: str, row: Any, expand: set[str] | None = None) -> dict[str, 
 def sub(expand: set[str], name: str) -> set[str]:
     """The expansions below ``name``: ``{"a.b"}`` under ``a`` is ``{"b"}``."""
     prefix = name + "."
-    return {e[len(prefix):] for e in expand if e.startswith(prefix)}
+    return {e[len(prefix) :] for e in expand if e.startswith(prefix)}
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""The VNG Klantinteracties OpenAPI document: served as published, and used to check request bodies."""
+"""The VNG Klantinteracties OpenAPI document: served as published; it checks request bodies."""
 
 from __future__ import annotations
 
@@ -98,7 +98,8 @@ def _read_only(schema: Any) -> bool:
 @cache
 def _validator(schema_name: str) -> Draft7Validator:
     components = {
-        name: _to_json_schema(schema, request=True) for name, schema in document()["components"]["schemas"].items()
+        name: _to_json_schema(schema, request=True)
+        for name, schema in document()["components"]["schemas"].items()
     }
     root = {"$ref": SCHEMA_PREFIX + schema_name, "components": {"schemas": components}}
     return Draft7Validator(root, format_checker=_checker())
@@ -106,7 +107,9 @@ def _validator(schema_name: str) -> Draft7Validator:
 
 def _leaf(error: ValidationError) -> ValidationError:
     while error.context:
-        relevant = [e for e in error.context if not (e.validator == "type" and e.validator_value == "null")]
+        relevant = [
+            e for e in error.context if not (e.validator == "type" and e.validator_value == "null")
+        ]
         deeper = best_match(relevant) if relevant else None
         if deeper is None:
             break
@@ -122,7 +125,9 @@ def _reason(error: ValidationError) -> str:
         "minLength": f"at least {value} characters",
         "maximum": f"at most {value}",
         "minimum": f"at least {value}",
-        "enum": "must be one of: " + ", ".join(str(v) for v in value) if isinstance(value, list) else "",
+        "enum": "must be one of: " + ", ".join(str(v) for v in value)
+        if isinstance(value, list)
+        else "",
         "const": f"must be {value}",
         "pattern": f"must match the pattern {value}",
         "type": f"must be of type {value}",

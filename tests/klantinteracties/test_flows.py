@@ -1,4 +1,4 @@
-"""End to end through the Klantinteracties API: a resident, an address, a contact, a task, read back by BSN."""
+"""Through the Klantinteracties API: a resident, an address, a contact, a task, read by BSN."""
 
 from __future__ import annotations
 
@@ -25,14 +25,32 @@ def get(caller: Caller, path: str) -> Any:
 
 
 def person(caller: Caller, bsn: str = BSN, surname: str = "Jansen") -> dict[str, Any]:
-    response = post(caller, "/partijen", {
-        "soortPartij": "persoon",
-        "indicatieActief": True,
-        "voorkeurstaal": "nld",
-        "partijIdentificatie": {"contactnaam": {"voornaam": "Anna", "voorvoegselAchternaam": "", "achternaam": surname}},
-        "partijIdentificatoren": [{"partijIdentificator": {
-            "codeObjecttype": "natuurlijk_persoon", "codeSoortObjectId": "bsn", "objectId": bsn, "codeRegister": "brp"}}],
-    })
+    response = post(
+        caller,
+        "/partijen",
+        {
+            "soortPartij": "persoon",
+            "indicatieActief": True,
+            "voorkeurstaal": "nld",
+            "partijIdentificatie": {
+                "contactnaam": {
+                    "voornaam": "Anna",
+                    "voorvoegselAchternaam": "",
+                    "achternaam": surname,
+                }
+            },
+            "partijIdentificatoren": [
+                {
+                    "partijIdentificator": {
+                        "codeObjecttype": "natuurlijk_persoon",
+                        "codeSoortObjectId": "bsn",
+                        "objectId": bsn,
+                        "codeRegister": "brp",
+                    }
+                }
+            ],
+        },
+    )
     assert response.status_code == 201, response.get_json()
     return response.get_json()  # type: ignore[no-any-return]
 
@@ -43,43 +61,97 @@ def test_resident_flow_reads_back_by_bsn(system: Caller, agent: Caller) -> None:
     assert partij["url"] == f"http://kcc.test{BASE}/partijen/{partij['uuid']}"
     assert partij["partijIdentificatoren"][0]["partijIdentificator"]["objectId"] == BSN
 
-    adres = post(system, "/digitaleadressen", {
-        "verstrektDoorPartij": {"uuid": partij["uuid"]}, "adres": "06 12345678",
-        "soortDigitaalAdres": "telefoonnummer", "omschrijving": "mobiel"})
+    adres = post(
+        system,
+        "/digitaleadressen",
+        {
+            "verstrektDoorPartij": {"uuid": partij["uuid"]},
+            "adres": "06 12345678",
+            "soortDigitaalAdres": "telefoonnummer",
+            "omschrijving": "mobiel",
+        },
+    )
     assert adres.status_code == 201, adres.get_json()
     assert adres.get_json()["adres"] == "+31612345678"
 
-    made = post(system, "/maak-klantcontact", {
-        "klantcontact": {"kanaal": "telefoon", "onderwerp": "Afval", "inhoud": "Container niet geleegd",
-                         "taal": "nld", "vertrouwelijk": False, "plaatsgevondenOp": "2026-11-01T10:00:00Z"},
-        "betrokkene": {"wasPartij": {"uuid": partij["uuid"]}, "rol": "klant", "initiator": True},
-        "onderwerpobject": {"onderwerpobjectidentificator": {
-            "objectId": "Z-2026-001", "codeObjecttype": "zaak", "codeRegister": "openzaak", "codeSoortObjectId": "id"}},
-    })
+    made = post(
+        system,
+        "/maak-klantcontact",
+        {
+            "klantcontact": {
+                "kanaal": "telefoon",
+                "onderwerp": "Afval",
+                "inhoud": "Container niet geleegd",
+                "taal": "nld",
+                "vertrouwelijk": False,
+                "plaatsgevondenOp": "2026-11-01T10:00:00Z",
+            },
+            "betrokkene": {
+                "wasPartij": {"uuid": partij["uuid"]},
+                "rol": "klant",
+                "initiator": True,
+            },
+            "onderwerpobject": {
+                "onderwerpobjectidentificator": {
+                    "objectId": "Z-2026-001",
+                    "codeObjecttype": "zaak",
+                    "codeRegister": "openzaak",
+                    "codeSoortObjectId": "id",
+                }
+            },
+        },
+    )
     assert made.status_code == 201, made.get_json()
     contact = made.get_json()["klantcontact"]
     assert made.get_json()["betrokkene"]["wasPartij"]["uuid"] == partij["uuid"]
 
-    actor = post(system, "/actoren", {"naam": "Team Afval", "soortActor": "organisatorische_eenheid",
-                                      "indicatieActief": True, "actorIdentificatie": {"omschrijving": "Afval"}})
+    actor = post(
+        system,
+        "/actoren",
+        {
+            "naam": "Team Afval",
+            "soortActor": "organisatorische_eenheid",
+            "indicatieActief": True,
+            "actorIdentificatie": {"omschrijving": "Afval"},
+        },
+    )
     assert actor.status_code == 201, actor.get_json()
-    taak = post(system, "/internetaken", {
-        "gevraagdeHandeling": "Terugbellen", "aanleidinggevendKlantcontact": {"uuid": contact["uuid"]},
-        "toegewezenAanActoren": [{"uuid": actor.get_json()["uuid"]}], "status": "te_verwerken"})
+    taak = post(
+        system,
+        "/internetaken",
+        {
+            "gevraagdeHandeling": "Terugbellen",
+            "aanleidinggevendKlantcontact": {"uuid": contact["uuid"]},
+            "toegewezenAanActoren": [{"uuid": actor.get_json()["uuid"]}],
+            "status": "te_verwerken",
+        },
+    )
     assert taak.status_code == 201, taak.get_json()
 
-    found = get(system, f"/partijen?partijIdentificator__objectId={BSN}&expand=digitaleAdressen").get_json()
+    found = get(
+        system, f"/partijen?partijIdentificator__objectId={BSN}&expand=digitaleAdressen"
+    ).get_json()
     assert found["count"] == 1
     assert found["results"][0]["_expand"]["digitaleAdressen"][0]["adres"] == "+31612345678"
-    contacts = get(system, f"/klantcontacten?hadBetrokkene__wasPartij__partijIdentificator__objectId={BSN}"
-                           "&expand=hadBetrokkenen,leiddeTotInterneTaken,gingOverOnderwerpobjecten").get_json()
+    contacts = get(
+        system,
+        f"/klantcontacten?hadBetrokkene__wasPartij__partijIdentificator__objectId={BSN}"
+        "&expand=hadBetrokkenen,leiddeTotInterneTaken,gingOverOnderwerpobjecten",
+    ).get_json()
     assert contacts["count"] == 1
     expanded = contacts["results"][0]["_expand"]
     assert expanded["leiddeTotInterneTaken"][0]["gevraagdeHandeling"] == "Terugbellen"
-    assert expanded["gingOverOnderwerpobjecten"][0]["onderwerpobjectidentificator"]["objectId"] == "Z-2026-001"
-    by_object = get(system, "/klantcontacten?onderwerpobject__onderwerpobjectidentificatorObjectId=Z-2026-001")
+    assert (
+        expanded["gingOverOnderwerpobjecten"][0]["onderwerpobjectidentificator"]["objectId"]
+        == "Z-2026-001"
+    )
+    by_object = get(
+        system, "/klantcontacten?onderwerpobject__onderwerpobjectidentificatorObjectId=Z-2026-001"
+    )
     assert by_object.get_json()["count"] == 1
-    tasks = get(system, f"/internetaken?aanleidinggevendKlantcontact__uuid={contact['uuid']}").get_json()
+    tasks = get(
+        system, f"/internetaken?aanleidinggevendKlantcontact__uuid={contact['uuid']}"
+    ).get_json()
     assert tasks["count"] == 1 and tasks["results"][0]["status"] == "te_verwerken"
 
     view = agent.get(f"/api/v1/parties/{partij['uuid']}/view").get_json()
@@ -89,10 +161,20 @@ def test_resident_flow_reads_back_by_bsn(system: Caller, agent: Caller) -> None:
 
 def test_contact_moment_from_our_api_is_a_klantcontact(system: Caller) -> None:
     partij = person(system)
-    moment = system.post("/api/v1/contact-moments", json={
-        "channel": "sms", "subject": "Vraag", "text": "Wanneer?", "parties": [{"party_id": partij["uuid"]}]})
+    moment = system.post(
+        "/api/v1/contact-moments",
+        json={
+            "channel": "sms",
+            "subject": "Vraag",
+            "text": "Wanneer?",
+            "parties": [{"party_id": partij["uuid"]}],
+        },
+    )
     assert moment.status_code == 201, moment.get_json()
-    listed = get(system, f"/klantcontacten?hadBetrokkene__wasPartij__uuid={partij['uuid']}&expand=hadBetrokkenen")
+    listed = get(
+        system,
+        f"/klantcontacten?hadBetrokkene__wasPartij__uuid={partij['uuid']}&expand=hadBetrokkenen",
+    )
     result = listed.get_json()["results"][0]
     assert result["uuid"] == moment.get_json()["id"]
     assert result["kanaal"] == "sms"
@@ -100,28 +182,68 @@ def test_contact_moment_from_our_api_is_a_klantcontact(system: Caller) -> None:
 
 
 def test_validation_errors_use_the_standard_shape(system: Caller) -> None:
-    bad = post(system, "/partijen", {"soortPartij": "persoon", "indicatieActief": True, "partijIdentificatoren": [
-        {"partijIdentificator": {"codeObjecttype": "natuurlijk_persoon", "codeSoortObjectId": "bsn",
-                                 "objectId": "123456789", "codeRegister": "brp"}}]})
+    bad = post(
+        system,
+        "/partijen",
+        {
+            "soortPartij": "persoon",
+            "indicatieActief": True,
+            "partijIdentificatoren": [
+                {
+                    "partijIdentificator": {
+                        "codeObjecttype": "natuurlijk_persoon",
+                        "codeSoortObjectId": "bsn",
+                        "objectId": "123456789",
+                        "codeRegister": "brp",
+                    }
+                }
+            ],
+        },
+    )
     assert bad.status_code == 400
     body = bad.get_json()
     assert body["invalidParams"][0]["name"] == "partijIdentificator.objectId"
     assert "eleven-check" in body["invalidParams"][0]["reason"]
     assert "123456789" not in bad.get_data(as_text=True)
     assert bad.headers["API-Version"] == "0.9.0"
-    long = post(system, "/klantcontacten", {"kanaal": "telefoon", "onderwerp": "x" * 201, "taal": "nld",
-                                            "vertrouwelijk": False})
+    long = post(
+        system,
+        "/klantcontacten",
+        {"kanaal": "telefoon", "onderwerp": "x" * 201, "taal": "nld", "vertrouwelijk": False},
+    )
     assert long.status_code == 400 and long.get_json()["invalidParams"][0]["code"] == "max_length"
-    phone = post(system, "/digitaleadressen", {"verstrektDoorPartij": {"uuid": person(system, "123456782")["uuid"]},
-                                               "adres": "12", "soortDigitaalAdres": "telefoonnummer"})
+    phone = post(
+        system,
+        "/digitaleadressen",
+        {
+            "verstrektDoorPartij": {"uuid": person(system, "123456782")["uuid"]},
+            "adres": "12",
+            "soortDigitaalAdres": "telefoonnummer",
+        },
+    )
     assert phone.status_code == 400 and phone.get_json()["invalidParams"][0]["name"] == "adres"
 
 
 def test_duplicate_bsn_is_refused(system: Caller) -> None:
     person(system)
-    again = post(system, "/partijen", {"soortPartij": "persoon", "indicatieActief": True, "partijIdentificatoren": [
-        {"partijIdentificator": {"codeObjecttype": "natuurlijk_persoon", "codeSoortObjectId": "bsn",
-                                 "objectId": BSN, "codeRegister": "brp"}}]})
+    again = post(
+        system,
+        "/partijen",
+        {
+            "soortPartij": "persoon",
+            "indicatieActief": True,
+            "partijIdentificatoren": [
+                {
+                    "partijIdentificator": {
+                        "codeObjecttype": "natuurlijk_persoon",
+                        "codeSoortObjectId": "bsn",
+                        "objectId": BSN,
+                        "codeRegister": "brp",
+                    }
+                }
+            ],
+        },
+    )
     assert again.status_code == 400
     assert again.get_json()["invalidParams"][0]["code"] == "unique"
 
