@@ -110,17 +110,18 @@ def advance(instance_id: int, event: str, event_id: str, cause: Cause,
     another worker fired or cancelled it already, nothing happens.
     """
     session = db.session()
-    seen = exists().where(JourneyStep.instance_id == instance_id, JourneyStep.event_id == event_id)
     row = session.execute(
-        select(JourneyInstance, Party.uuid, JourneyVersion.checksum, seen)
+        select(JourneyInstance, Party.uuid, JourneyVersion.checksum)
         .join(Party, Party.id == JourneyInstance.party_id)
         .join(JourneyVersion, JourneyVersion.id == JourneyInstance.version_id)
         .where(JourneyInstance.id == instance_id)
         .with_for_update(of=JourneyInstance)
         .execution_options(populate_existing=True)
     ).one()
-    instance, party_uuid, digest, duplicate = row
-    if duplicate:
+    instance, party_uuid, digest = row
+    # A statement of its own, after the lock: its snapshot sees the step of whoever held the lock.
+    seen = session.scalar(select(exists().where(JourneyStep.instance_id == instance_id, JourneyStep.event_id == event_id)))
+    if seen:
         return StepResult(instance, duplicate=True)
     now = utcnow()
     if claim_timer is not None and not _claim(claim_timer, now):

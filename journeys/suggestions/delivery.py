@@ -77,7 +77,7 @@ def deliver(suggestion: Suggestion, party: Party) -> bool:
         )
         if message_id is None:
             continue
-        move(suggestion, "send")
+        move(suggestion, "deliver")
         suggestion.channel, suggestion.message_id = channel, message_id
         suggestion.consent_record_id, suggestion.sent_at = consent.id, utcnow()
         suggestion.explanation = {**suggestion.explanation, "consent": consent_dict(consent)}

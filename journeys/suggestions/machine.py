@@ -23,7 +23,7 @@ class SuggestionLife(StateMachine):
     withdrawn = State(final=True, value=S.WITHDRAWN.value)
 
     approve = proposed.to(approved)
-    send = proposed.to(sent) | approved.to(sent)
+    deliver = proposed.to(sent) | approved.to(sent)
     accept = proposed.to(accepted) | approved.to(accepted) | sent.to(accepted)
     decline = proposed.to(declined) | approved.to(declined) | sent.to(declined)
     expire = proposed.to(expired) | approved.to(expired) | sent.to(expired)
@@ -32,7 +32,7 @@ class SuggestionLife(StateMachine):
 
 PAST = {
     "approve": "approved",
-    "send": "sent",
+    "deliver": "sent",
     "accept": "accepted",
     "decline": "declined",
     "expire": "expired",
