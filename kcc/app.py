@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask, Response, request
 
-from kcc import consent, jobs, klantinteracties
+from kcc import consent, jobs, klantinteracties, web
 from kcc.config import Settings, load_settings
 from kcc.crypto import DataCipher
 from kcc.db import db
@@ -67,6 +67,7 @@ def create_app(settings: Settings | None = None, plugins: tuple[str, ...] | None
     for name in PLUGINS if plugins is None else plugins:
         module = importlib.import_module(name)
         module.init_app(app)
+    web.init_app(app)
     return app
 
 

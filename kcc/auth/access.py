@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from flask import g, request
 
+from kcc.auth import sessions
 from kcc.auth.models import User
 from kcc.auth.services import authenticate_token
 from kcc.constants import Role
@@ -51,12 +52,14 @@ def requires(*roles: Role, activity: str) -> Callable[[F], F]:
 
 
 def authorize(allowed: Collection[Role], activity: str) -> User:
+    """The caller by bearer token, else by signed-in session (unsafe methods need CSRF)."""
     token = bearer_token()
-    if token is None:
-        raise Unauthorized("missing bearer token: send 'Authorization: Bearer <token>'")
-    user = authenticate_token(token)
-    if user is None:
-        raise Unauthorized("the token is unknown, revoked, or its user is inactive")
+    if token is not None:
+        user = authenticate_token(token)
+        if user is None:
+            raise Unauthorized("the token is unknown, revoked, or its user is inactive")
+    else:
+        user = _session_user()
     if user.role not in allowed:
         raise Forbidden(f"the role '{user.role}' may not call {request.method} {request.path}")
     g.kcc_user = user
@@ -72,6 +75,17 @@ def authorize(allowed: Collection[Role], activity: str) -> User:
             user_id=user.id,
         )
     )
+    return user
+
+
+def _session_user() -> User:
+    user = sessions.signed_in_user()
+    if user is None:
+        raise Unauthorized("missing bearer token: send 'Authorization: Bearer <token>'")
+    if request.method not in sessions.SAFE_METHODS and not sessions.csrf_valid(
+        request.headers.get(sessions.CSRF_HEADER, "")
+    ):
+        raise Forbidden(f"a request with a session cookie needs the {sessions.CSRF_HEADER} header")
     return user
 
 

@@ -25,6 +25,8 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    failed_sign_ins: Mapped[int] = mapped_column(default=0, server_default="0", doc="Wrong passwords in a row.")
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, doc="Web sign-in refused until then.")
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
 

@@ -1,0 +1,39 @@
+/* Shared helpers for the pages: calls to the JSON API with the session and its CSRF token. */
+(function () {
+  "use strict";
+  function csrf() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") : "";
+  }
+  function api(method, path, body, headers) {
+    var options = { method: method, credentials: "same-origin", headers: Object.assign({ Accept: "application/json" }, headers || {}) };
+    if (method !== "GET") { options.headers["X-CSRF-Token"] = csrf(); }
+    if (body !== undefined) { options.headers["Content-Type"] = "application/json"; options.body = JSON.stringify(body); }
+    return fetch(path, options).then(function (response) {
+      var type = response.headers.get("Content-Type") || "";
+      var parsed = type.indexOf("json") >= 0 ? response.json() : Promise.resolve(null);
+      return parsed.then(function (data) { return { ok: response.ok, status: response.status, data: data }; });
+    });
+  }
+  function problemText(result) {
+    var data = result.data || {};
+    var parts = [data.detail || ("HTTP " + result.status)];
+    (data.invalid_params || []).forEach(function (p) { parts.push(p.name + ": " + p.reason); });
+    return parts.join(" — ");
+  }
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+  function texts() {
+    var t = document.getElementById("texts");
+    return t ? t.dataset : {};
+  }
+  function svgImage(svg, label) {
+    var img = el("img", { alt: label, src: "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svg), "class": "diagram__img" });
+    return img;
+  }
+  window.KCC = { api: api, problemText: problemText, el: el, texts: texts, svgImage: svgImage };
+})();

@@ -1,0 +1,76 @@
+"""Sign-in, sign-out and the start page that sends each role to its own home."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from kcc.auth.sessions import end_session, sign_in, signed_in_user
+from kcc.web.pages import home_endpoint, html_errors
+
+bp = html_errors(
+    Blueprint(
+        "web_auth",
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        static_url_path="/static/web",
+    )
+)
+
+MAX_NAME = 150
+MAX_PASSWORD = 1024
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site paths, so the sign-in form cannot send people elsewhere."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.get("/")
+def start() -> Response:
+    user = signed_in_user()
+    if user is None:
+        return redirect(url_for("web_auth.sign_in"))
+    return redirect(url_for(home_endpoint(user)))
+
+
+@bp.route("/sign-in", methods=["GET", "POST"], endpoint="sign_in")
+def sign_in_page() -> Response | tuple[str, int] | str:
+    error = None
+    status = 200
+    if request.method == "POST":
+        name = request.form.get("name", "").strip()[:MAX_NAME]
+        password = request.form.get("password", "")[:MAX_PASSWORD]
+        outcome = sign_in(name, password)
+        if outcome.user is not None:
+            return redirect(
+                _safe_next(request.form.get("next")) or url_for(home_endpoint(outcome.user))
+            )
+        status = 423 if outcome.locked else 401
+        error = (
+            _("Too many wrong attempts. This account is locked for 15 minutes.")
+            if outcome.locked
+            else _("The name or the password is not correct.")
+        )
+    expired = session.pop("expired", False)
+    return render_template(
+        "sign_in.html",
+        error=error,
+        expired=expired,
+        next=_safe_next(request.values.get("next")) or "",
+    ), status
+
+
+@bp.post("/sign-out")
+def sign_out() -> Response:
+    end_session()
+    return redirect(url_for("web_auth.sign_in", signed_out=1))

@@ -1,0 +1,1 @@
+"""Web pages through the Flask test client."""
