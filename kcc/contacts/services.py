@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from kcc.auth.models import User
 from kcc.constants import Action
@@ -101,7 +101,9 @@ def record_contact(data: ContactInput, recorded_by: int | None = None) -> Record
             raise ValidationFailed.field("parties", f"party {involvement.party_id} is listed twice as {involvement.role}")
         seen.add((involvement.party_id, involvement.role))
         moment.involvements.append(
-            Involvement(party_id=party_keys[involvement.party_id], role=involvement.role, occurred_at=occurred_at)
+            Involvement(
+                party=party_keys[involvement.party_id], role=involvement.role, occurred_at=occurred_at
+            )
         )
     moment.objects = [SubjectObject(object_type=o.type, object_id=o.id, register=o.register) for o in data.objects]
     session.add(moment)
@@ -136,11 +138,13 @@ def record_contact(data: ContactInput, recorded_by: int | None = None) -> Record
     return Recorded(moment, created=True)
 
 
-def _party_keys(party_uuids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+def _party_keys(party_uuids: list[uuid.UUID]) -> dict[uuid.UUID, Party]:
+    """The involved parties, loaded with only their keys: enough to link and to answer with."""
     if not party_uuids:
         return {}
-    rows = db.session().execute(select(Party.uuid, Party.id).where(Party.uuid.in_(set(party_uuids))))
-    found: dict[uuid.UUID, int] = {row[0]: row[1] for row in rows}
+    stmt = select(Party).options(load_only(Party.id, Party.uuid))
+    rows = db.session().scalars(stmt.where(Party.uuid.in_(set(party_uuids))))
+    found: dict[uuid.UUID, Party] = {party.uuid: party for party in rows}
     for party_uuid in party_uuids:
         if party_uuid not in found:
             raise ValidationFailed.field("parties", f"no party with id {party_uuid}")
@@ -150,7 +154,11 @@ def _party_keys(party_uuids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
 def _agent_key(agent_uuid: uuid.UUID | None) -> int | None:
     if agent_uuid is None:
         return None
-    found = db.session().scalar(select(User.id).where(User.uuid == agent_uuid))
+    session = db.session()
+    for loaded in session.identity_map.values():
+        if isinstance(loaded, User) and loaded.uuid == agent_uuid:
+            return loaded.id  # usually the caller, loaded by the token check
+    found = session.scalar(select(User.id).where(User.uuid == agent_uuid))
     if found is None:
         raise ValidationFailed.field("agent", f"no user with id {agent_uuid}")
     return found
