@@ -27,7 +27,9 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "bench" / "data"
-sys.path.insert(0, str(ROOT))
+# The code under test: a snapshot of a commit (run_core.sh exports one) or this checkout.
+SOURCE = Path(os.environ.get("KCC_BENCH_SOURCE") or ROOT)
+sys.path.insert(0, str(SOURCE))
 
 from kcc.demo.people import GIVEN, SURNAMES  # noqa: E402
 
@@ -79,9 +81,9 @@ def recreate(admin_url: str, name: str) -> None:
 
 
 def upgrade(url: str) -> None:
-    env = {**os.environ, "KCC_DATABASE_URL": url}
+    env = {**os.environ, "KCC_DATABASE_URL": url, "PYTHONPATH": str(SOURCE)}
     subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "kcc"), "db", "upgrade"], check=True, env=env, cwd=ROOT
+        [str(ROOT / ".venv" / "bin" / "kcc"), "db", "upgrade"], check=True, env=env, cwd=SOURCE
     )
 
 

@@ -28,6 +28,7 @@ from generate import BENCH_DATA_KEY, BENCH_SECRET_KEY
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "bench" / "data"
 WRK = ROOT / "bench" / "core" / "wrk"
+SOURCE = Path(os.environ.get("KCC_BENCH_SOURCE") or ROOT)
 PORT = 8765
 WORKLOADS = {
     "W1": "w1_record_contact.lua",
@@ -42,6 +43,21 @@ def children(pid: int) -> list[int]:
     for task in Path(f"/proc/{pid}/task").glob("*"):
         found += [int(c) for c in (task / "children").read_text().split()]
     return found
+
+
+def pss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def background_busy(seconds: float = 3.0) -> float:
+    """How busy the machine is without our load (others share it)."""
+    busy_before, total_before = machine_busy()
+    time.sleep(seconds)
+    busy_after, total_after = machine_busy()
+    return round((busy_after - busy_before) / max(1, total_after - total_before), 3)
 
 
 def rss_mb(pid: int) -> float:
@@ -69,6 +85,7 @@ class RssSampler(threading.Thread):
         super().__init__(daemon=True)
         self.master = master
         self.peak: dict[int, float] = {}
+        self.pss: dict[int, float] = {}
         self.stop = threading.Event()
 
     def run(self) -> None:
@@ -76,6 +93,7 @@ class RssSampler(threading.Thread):
             for pid in children(self.master):
                 with contextlib.suppress(OSError):
                     self.peak[pid] = max(self.peak.get(pid, 0.0), rss_mb(pid))
+                    self.pss[pid] = max(self.pss.get(pid, 0.0), pss_mb(pid))
             self.stop.wait(0.5)
 
 
@@ -83,11 +101,11 @@ def start_server(args: argparse.Namespace, env: dict[str, str]) -> subprocess.Po
     command = [
         str(ROOT / ".venv" / "bin" / "gunicorn"),
         "--config",
-        str(ROOT / "gunicorn.conf.py"),
+        str(SOURCE / "gunicorn.conf.py"),
         "--chdir",
         str(ROOT / "bench" / "core"),
         "--pythonpath",
-        str(ROOT),
+        str(SOURCE),
         "-b",
         f"127.0.0.1:{PORT}",
         "-w",
@@ -105,7 +123,7 @@ def start_server(args: argparse.Namespace, env: dict[str, str]) -> subprocess.Po
     server = subprocess.Popen(
         command,
         env=env,
-        cwd=ROOT,
+        cwd=SOURCE,
         stdout=subprocess.DEVNULL,
         stderr=open(DATA / "gunicorn.log", "ab"),  # noqa: SIM115  (kept open while it runs)
     )
@@ -173,6 +191,7 @@ def run_workload(name: str, args: argparse.Namespace, master: int) -> list[dict[
     wrk(script, args.warmup, args.connections, args.wrk_threads)
     results = []
     for n in range(args.runs):
+        idle = background_busy()
         sampler = RssSampler(master)
         sampler.start()
         workers = children(master)
@@ -184,6 +203,8 @@ def run_workload(name: str, args: argparse.Namespace, master: int) -> list[dict[
         sampler.stop.set()
         sampler.join()
         result["worker_rss_peak_mb"] = round(max(sampler.peak.values(), default=0.0), 1)
+        result["worker_pss_peak_mb"] = round(max(sampler.pss.values(), default=0.0), 1)
+        result["background_busy"] = idle
         result["workers_cpu_share"] = round((cpu_after - cpu_before) / result["seconds"] / 2, 3)
         result["machine_busy"] = round(
             (busy_after - busy_before) / max(1, total_after - total_before), 3
@@ -216,6 +237,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--worker-class", default="sync")
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--preload", action="store_true", help="gunicorn --preload (shared pages).")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=5)
@@ -238,7 +260,16 @@ def main() -> None:
         "KCC_DATA_KEY": os.environ.get("KCC_DATA_KEY", BENCH_DATA_KEY),
         "KCC_PUBLIC_BASE_URL": "http://127.0.0.1:8765",
         "KCC_BENCH_SUBSCRIBER": "1" if args.subscriber else "0",
+        "PYTHONPATH": str(SOURCE),
     }
+    subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "kcc"), "db", "upgrade"],
+        env=env,
+        cwd=SOURCE,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        timeout=300,
+    )
     server = start_server(args, env)
     try:
         preflight()

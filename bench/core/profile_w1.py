@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "bench" / "data"
 sys.path.insert(0, str(ROOT / "bench" / "core"))
+sys.path.insert(0, os.environ.get("KCC_BENCH_SOURCE") or str(ROOT))
 
 from generate import BENCH_DATA_KEY, BENCH_SECRET_KEY  # noqa: E402
 
