@@ -1,0 +1,97 @@
+"""Fixtures for the suggestion tests: the journeys' and channels' fixtures, and a resident with a phone."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from kcc.db import db, unit_of_work
+from tests.channels.conftest import fake_twilio, text_in  # noqa: F401  (fixtures)
+from tests.conftest import Caller, valid_bsn
+from tests.journeys.conftest import SMALL, cloud_event, load, small, small_doc, to_yaml  # noqa: F401
+
+_seeds = itertools.count(5000)
+_phones = itertools.count(10000000)
+
+
+@dataclass
+class Person:
+    uuid: uuid.UUID
+    id: int
+    bsn: str
+    phone: str
+
+
+@pytest.fixture()
+def make_person(app: Flask) -> Callable[..., Person]:
+    def make(language: str = "nl", channel: str | None = "sms") -> Person:
+        from kcc.parties.services import AddressInput, PartyInput, register_party
+
+        bsn = valid_bsn(next(_seeds))
+        phone = f"+316{next(_phones):08d}"
+        with app.app_context(), unit_of_work():
+            party = register_party(PartyInput(
+                type="person", given_names="Sanne", surname="de Vries", bsn=bsn, preferred_language=language,
+                preferred_channel=channel, digital_addresses=[AddressInput(kind="phone", address=phone, is_default=True)],
+            ))
+            found = Person(party.uuid, party.id, bsn, phone)
+        with app.app_context():
+            db.remove()
+        return found
+
+    return make
+
+
+def approve_doc() -> dict[str, Any]:
+    """The small journey whose suggestions need an agent's approval."""
+    doc = small_doc()
+    doc["states"]["waiting"]["suggestions"][0]["delivery"] = "approve"
+    return doc
+
+
+def start_small(system: Caller, person: Person, event_id: str | None = None) -> Any:
+    response = system.post("/api/v1/events", json=cloud_event("nl.test.started", person.bsn, event_id))
+    assert response.status_code in (200, 201, 202), response.get_json()
+    return response
+
+
+def grant(agent: Caller, person: Person, purpose: str = "proactive", channel: str = "sms") -> dict[str, Any]:
+    response = agent.post(f"/api/v1/parties/{person.uuid}/consents", json={"purpose": purpose, "channel": channel, "method": "counter"})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()  # type: ignore[no-any-return]
+
+
+@pytest.fixture()
+def builtins_moving(app: Flask) -> str:
+    from tests.journeys.conftest import DEFINITIONS
+
+    load(app, (DEFINITIONS / "moving.yaml").read_text(encoding="utf-8"))
+    return "moving"
+
+
+def offer_for_approval(app: Flask, person: Person, count: int) -> list[uuid.UUID]:
+    """``count`` suggestions needing an agent's approval, on the person's active small journey."""
+    from sqlalchemy import select
+
+    from journeys.models import JourneyInstance
+    from journeys.suggestions.services import offer
+
+    with app.app_context(), unit_of_work() as session:
+        instance = session.scalars(select(JourneyInstance).where(JourneyInstance.party_id == person.id)).one()
+        offers = [
+            {"service": "waste-pass", "text": {"nl": f"Afvalpas {i}", "en": f"Waste pass {i}"},
+             "consent_purpose": "proactive-test", "delivery": "approve"}
+            for i in range(count)
+        ]
+        made = offer(str(uuid.uuid4()), {"party_id": str(person.uuid), "instance_id": str(instance.uuid),
+                                         "journey": "small", "version": 1, "state": "waiting", "suggestions": offers})
+        ids = [s.uuid for s in made]
+    with app.app_context():
+        db.remove()
+    return ids

@@ -1,0 +1,126 @@
+"""Journeys offer suggestions only with consent, explain them, send them by SMS, and never decide."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from tests.conftest import Caller
+from tests.fakes.twilio_server import FakeTwilio
+from tests.suggestions.conftest import grant, start_small
+
+
+def _suggestions(agent: Caller, person) -> list:  # type: ignore[no-untyped-def]
+    response = agent.get(f"/api/v1/parties/{person.uuid}/suggestions")
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()["items"]  # type: ignore[no-any-return]
+
+
+def test_with_consent_sent_by_sms_with_explanation(
+    small: str, make_person, agent: Caller, system: Caller, fake_twilio: FakeTwilio, run_jobs
+) -> None:  # type: ignore[no-untyped-def]
+    person = make_person(language="en")
+    consent = grant(agent, person)
+    start_small(system, person)
+    run_jobs()
+    run_jobs()
+    items = _suggestions(agent, person)
+    assert len(items) == 1
+    item = items[0]
+    assert item["status"] == "sent" and item["channel"] == "sms" and item["service"] == "waste-pass"
+    explanation = item["explanation"]
+    assert explanation["journey"] == "small" and explanation["version"] == 1 and explanation["state"] == "waiting"
+    assert explanation["events"] and explanation["events"][0]["event"] == "start"
+    assert explanation["consent"]["id"] == consent["id"]
+    assert explanation["data_used"] == ["BSN"] and explanation["decides_nothing"] is True
+    assert "Waste pass" in explanation["rule_text"]["en"]
+    assert "Nothing is decided" in item["why"] and "journey 'Small'" in item["why"]
+    sent = fake_twilio.sent()
+    assert [m.to for m in sent] == [person.phone]
+    assert sent[0].body.startswith("Waste pass") and "YES" in sent[0].body
+    view = agent.get(f"/api/v1/parties/{person.uuid}/view").get_json()
+    assert view["suggestions"][0]["id"] == item["id"]
+
+
+def test_without_consent_nothing_sent_agent_asks(
+    small: str, make_person, agent: Caller, system: Caller, fake_twilio: FakeTwilio, run_jobs
+) -> None:  # type: ignore[no-untyped-def]
+    person = make_person()
+    start_small(system, person)
+    run_jobs()
+    run_jobs()
+    assert _suggestions(agent, person) == []
+    assert fake_twilio.sent() == []
+    view = agent.get(f"/api/v1/parties/{person.uuid}/view").get_json()
+    asks = [s for s in view["suggestions"] if s["type"] == "ask_for_consent"]
+    assert len(asks) == 1 and asks[0]["agent_only"] is True and asks[0]["services"] == ["waste-pass"]
+    # Consent given at the next contact: the offer is made now, since the journey is still there.
+    grant(agent, person)
+    run_jobs()
+    run_jobs()
+    items = _suggestions(agent, person)
+    assert [i["status"] for i in items] == ["sent"]
+    view = agent.get(f"/api/v1/parties/{person.uuid}/view").get_json()
+    assert not [s for s in view["suggestions"] if s["type"] == "ask_for_consent"]
+
+
+def test_journey_consent_for_another_journey_does_not_count(
+    small: str, builtins_moving, make_person, agent: Caller, system: Caller, fake_twilio: FakeTwilio, run_jobs
+) -> None:  # type: ignore[no-untyped-def]
+    person = make_person()
+    grant(agent, person, purpose="journey:moving")
+    start_small(system, person)
+    run_jobs()
+    run_jobs()
+    assert _suggestions(agent, person) == []
+    assert fake_twilio.sent() == []
+
+
+def test_stop_withdraws_pending_and_sent(
+    app: Flask, small: str, make_person, agent: Caller, system: Caller, fake_twilio: FakeTwilio, text_in, run_jobs
+) -> None:  # type: ignore[no-untyped-def]
+    person = make_person()
+    grant(agent, person)
+    start_small(system, person)
+    run_jobs()
+    run_jobs()
+    assert _suggestions(agent, person)[0]["status"] == "sent"
+    text_in(person.phone, "STOP")
+    for _ in range(4):
+        run_jobs()
+    items = _suggestions(agent, person)
+    assert items[0]["status"] == "withdrawn" and "withdrew consent" in items[0]["note"]
+    assert agent.get(f"/api/v1/parties/{person.uuid}/consents").get_json()["current"] == []
+
+
+def test_resident_answers_yes_by_sms(
+    small: str, make_person, agent: Caller, system: Caller, fake_twilio: FakeTwilio, text_in, run_jobs
+) -> None:  # type: ignore[no-untyped-def]
+    person = make_person()
+    grant(agent, person)
+    start_small(system, person)
+    run_jobs()
+    run_jobs()
+    text_in(person.phone, "Ja!")
+    for _ in range(4):
+        run_jobs()
+    item = _suggestions(agent, person)[0]
+    assert item["status"] == "accepted" and item["answered_by"] == "resident:sms"
+
+
+def test_agent_accepts_declines_and_bad_moves_are_409(
+    small: str, make_person, agent: Caller, system: Caller, fake_twilio: FakeTwilio, run_jobs
+) -> None:  # type: ignore[no-untyped-def]
+    person = make_person()
+    grant(agent, person)
+    start_small(system, person)
+    run_jobs()
+    run_jobs()
+    item = _suggestions(agent, person)[0]
+    declined = agent.post(f"/api/v1/suggestions/{item['id']}/decline")
+    assert declined.status_code == 200 and declined.get_json()["status"] == "declined"
+    again = agent.post(f"/api/v1/suggestions/{item['id']}/accept")
+    assert again.status_code == 409 and "declined suggestion cannot be accepted" in again.get_json()["detail"]
+    approve = agent.post(f"/api/v1/suggestions/{item['id']}/approve")
+    assert approve.status_code == 409
+    missing = agent.post("/api/v1/suggestions/00000000-0000-0000-0000-000000000000/accept")
+    assert missing.status_code == 404
