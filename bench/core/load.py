@@ -14,6 +14,7 @@ import contextlib
 import json
 import os
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -97,7 +98,14 @@ class RssSampler(threading.Thread):
             self.stop.wait(0.5)
 
 
+def port_free(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
 def start_server(args: argparse.Namespace, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    if not port_free(PORT):
+        raise SystemExit(f"127.0.0.1:{PORT} is taken (another run?); not measuring it")
     command = [
         str(ROOT / ".venv" / "bin" / "gunicorn"),
         "--config",
@@ -133,7 +141,7 @@ def start_server(args: argparse.Namespace, env: dict[str, str]) -> subprocess.Po
             with urllib.request.urlopen(
                 f"http://127.0.0.1:{PORT}/api/v1/health", timeout=2
             ) as response:
-                if response.status == 200:
+                if response.status == 200 and server.poll() is None:
                     return server
         except OSError:
             time.sleep(0.3)
