@@ -214,6 +214,9 @@ def run_workload(name: str, args: argparse.Namespace, master: int) -> list[dict[
         result["worker_pss_peak_mb"] = round(max(sampler.pss.values(), default=0.0), 1)
         result["background_busy"] = idle
         result["workers_cpu_share"] = round((cpu_after - cpu_before) / result["seconds"] / 2, 3)
+        result["worker_cpu_ms_per_request"] = round(
+            (cpu_after - cpu_before) * 1000 / max(1, result["requests"]), 2
+        )
         result["machine_busy"] = round(
             (busy_after - busy_before) / max(1, total_after - total_before), 3
         )
