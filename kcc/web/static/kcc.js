@@ -8,7 +8,7 @@
   function api(method, path, body, headers) {
     var options = { method: method, credentials: "same-origin", headers: Object.assign({ Accept: "application/json" }, headers || {}) };
     if (method !== "GET") { options.headers["X-CSRF-Token"] = csrf(); }
-    if (body !== undefined) { options.headers["Content-Type"] = "application/json"; options.body = JSON.stringify(body); }
+    if (body !== undefined && body !== null) { options.headers["Content-Type"] = "application/json"; options.body = JSON.stringify(body); }
     return fetch(path, options).then(function (response) {
       var type = response.headers.get("Content-Type") || "";
       var parsed = type.indexOf("json") >= 0 ? response.json() : Promise.resolve(null);

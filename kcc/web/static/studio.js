@@ -121,7 +121,7 @@
       if (m) { lines[m[1]] = p.reason; }
       list.appendChild(K.el("li", { "data-line": m ? m[1] : "" }, (m ? t.line + " " + m[1] + ": " : "") + p.name + ": " + p.reason));
     });
-    var listing = box.appendChild(K.el("ol", { "class": "listing code", "aria-label": t.problems }));
+    var listing = box.appendChild(K.el("ol", { "class": "listing code", "aria-label": t.problems, tabindex: "0" }));
     source.split("\n").forEach(function (text, i) {
       var li = K.el("li", lines[i + 1] ? { "class": "listing__error" } : {}, text || " ");
       if (lines[i + 1]) { li.appendChild(K.el("strong", { "class": "listing__message" }, " ← " + lines[i + 1])); }

@@ -1,0 +1,154 @@
+"""A live server on loopback, a headless Debian Chromium and axe-core for the page tests.
+
+The browser suite runs once, in the SQLite run: it is skipped when KCC_TEST_DATABASE_URL is
+set, and when Playwright or /usr/bin/chromium are missing (with the reason).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import os
+import shutil
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from kcc.auth.passwords import hash_password
+from kcc.auth.services import create_user
+from kcc.db import db
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-gpu",
+]
+PASSWORD = "demo-wachtwoord"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+BLOCKING = ("serious", "critical")
+
+
+def skip_reason() -> str | None:
+    """Why the browser suite cannot run here, or None."""
+    if os.environ.get("KCC_TEST_DATABASE_URL"):
+        return "the browser suite runs once, in the SQLite run"
+    for module in ("playwright.sync_api", "axe_playwright_python.sync_playwright"):
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            return f"{module} is not installed (pip install -e '.[dev]')"
+    if not shutil.which(CHROMIUM):
+        return f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    reason = skip_reason()
+    if reason is None:
+        return
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session")
+def live_server(app: Flask) -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def new_page(browser: Any, live_server: str) -> Iterator[Callable[[], Any]]:
+    contexts = []
+
+    def make(**options: Any) -> Any:
+        context = browser.new_context(base_url=live_server, locale="nl-NL", **options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture()
+def user(app: Flask) -> Callable[[str], str]:
+    def make(role: str) -> str:
+        name = f"{role}-{uuid.uuid4().hex[:6]}"
+        with app.app_context():
+            create_user(
+                name,
+                role,
+                display_name=f"Test {role}",
+                team="KCC",
+                password_hash=hash_password(PASSWORD),
+            )
+            db.commit()
+            db.remove()
+        return name
+
+    return make
+
+
+def sign_in(page: Any, name: str) -> None:
+    page.goto("/sign-in")
+    page.get_by_label("Gebruikersnaam").fill(name)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(lambda url: "/sign-in" not in url)
+
+
+def check_page(page: Any, name: str) -> None:
+    """Save a screenshot and fail on serious or critical axe-core violations."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    bad = [
+        (v["id"], v["impact"], len(v["nodes"]))
+        for v in results.response["violations"]
+        if v["impact"] in BLOCKING
+    ]
+    assert not bad, f"axe-core on {name}: {bad}"
+
+
+@pytest.fixture()
+def fake_twilio(app: Flask) -> Iterator[Any]:
+    from channels.config import EXTENSION
+    from tests.fakes.twilio_server import FakeTwilio
+
+    fake = FakeTwilio(hang_seconds=1.5).start()
+    settings, channels = app.config["KCC_SETTINGS"], app.extensions[EXTENSION]
+    app.config["KCC_SETTINGS"] = dataclasses.replace(settings, twilio_api_base_url=fake.base_url)
+    try:
+        yield fake
+    finally:
+        app.config["KCC_SETTINGS"] = settings
+        app.extensions[EXTENSION] = channels
+        fake.stop()
