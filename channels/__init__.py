@@ -22,8 +22,8 @@ def init_app(app: Flask) -> None:
     from channels.conversations.queries import conversations_section
     from channels.inbound.threading import on_message_stored
     from channels.inbound.webhooks import blp as signed_webhooks
-    from channels.outbound.smtp import SmtpSender
     from channels.outbound.senders import register_sender
+    from channels.outbound.smtp import SmtpSender
     from channels.registrations_api import blp as registrations
     from channels.twilio.sender import TwilioSmsSender
     from channels.twilio.webhooks import blp as twilio_webhooks
@@ -45,11 +45,13 @@ def init_app(app: Flask) -> None:
 
 
 def _register_privacy_and_messaging() -> None:
-    """Offer SMS to the core's messaging port and the messages to the subject access export."""
-    from channels.export import conversations_export
+    """Offer SMS to the core's messaging port, and the messages to subject access and erasure."""
+    from channels.export import conversations_export, erase_conversations
     from channels.outbound.to_party import send_sms_to_party
     from kcc.messaging import register_channel_sender
+    from kcc.privacy.erasure import register_erasure_section
     from kcc.privacy.export import register_export_section
 
     register_channel_sender(Channel.SMS, send_sms_to_party)
     register_export_section("conversations", conversations_export)
+    register_erasure_section("conversations", erase_conversations)

@@ -56,3 +56,13 @@ def conversations_export(parties: list[Party]) -> list[dict[str, Any]]:
         }
         for c in conversations
     ]
+
+
+def erase_conversations(parties: list[Party]) -> int:
+    """Erasure: the parties' conversations with every message, attachment and chat session."""
+    from sqlalchemy import delete
+
+    result = db.session().execute(
+        delete(Conversation).where(Conversation.party_id.in_([p.id for p in parties]))
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

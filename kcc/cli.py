@@ -114,6 +114,26 @@ def sweep() -> None:
     click.echo(f"re-dispatched {run_sweep(settings.sweep_grace_seconds)} event(s)")
 
 
+@main.group()
+def retention() -> None:
+    """Retention of personal data."""
+
+
+@retention.command("run")
+@click.option("--dry-run", is_flag=True, help="Only count what is past its retention period.")
+@click.option("--batch", default=500, type=int, help="Rows per transaction.")
+def retention_run(dry_run: bool, batch: int) -> None:
+    """Delete what is past its retention period, keeping aggregate counts (safe to rerun)."""
+    from kcc.privacy.retention import periods, run_retention
+
+    for name, days in periods().items():
+        click.echo(f"{name}: kept {days} days")
+    verb = "would remove" if dry_run else "removed"
+    result = run_retention(dry_run, batch, lambda name, n: click.echo(f"  {name}: {verb} {n} so far"))
+    for name, count in result.items():
+        click.echo(f"{name}: {verb} {count}")
+
+
 @main.command("demo-data")
 @click.option("--seed", default=14024, help="Random seed, for repeatable data.")
 def demo_data(seed: int) -> None:

@@ -17,6 +17,8 @@ def init_app(app: Flask) -> None:
     from journeys.suggestions.algorithm_register import blp as register_blp
     from journeys.suggestions.api import blp, party_blp
     from journeys.suggestions.sections import (
+        erase_journeys,
+        erase_suggestions,
         journeys_export,
         suggestions_export,
         suggestions_section,
@@ -24,6 +26,7 @@ def init_app(app: Flask) -> None:
     from kcc import jobs
     from kcc.consent.services import register_journey_lookup
     from kcc.events.base import subscribe
+    from kcc.privacy.erasure import register_erasure_section
     from kcc.privacy.export import register_export_section
     from kcc.view.services import register_section
 
@@ -39,6 +42,8 @@ def init_app(app: Flask) -> None:
     register_section("suggestions", suggestions_section)
     register_export_section("suggestions", suggestions_export)
     register_export_section("journeys", journeys_export)
+    register_erasure_section("suggestions", erase_suggestions)
+    register_erasure_section("journeys", erase_journeys)
     register_journey_lookup(lambda key: key in journey_keys())
     jobs.register_periodic(
         "suggestions-expire", "journeys.suggestions.handlers.expire_due_job", EXPIRE_SECONDS

@@ -138,3 +138,24 @@ def journeys_export(parties: list[Party]) -> list[dict[str, Any]]:
         }
         for i, number in rows
     ]
+
+
+def erase_suggestions(parties: list[Party]) -> int:
+    """Erasure: the parties' suggestions and 'ask for consent' items."""
+    from sqlalchemy import delete
+
+    ids = [p.id for p in parties]
+    session = db.session()
+    removed = session.execute(delete(Suggestion).where(Suggestion.party_id.in_(ids))).rowcount  # type: ignore[attr-defined]
+    session.execute(delete(ConsentRequest).where(ConsentRequest.party_id.in_(ids)))
+    return int(removed or 0)
+
+
+def erase_journeys(parties: list[Party]) -> int:
+    """Erasure: the parties' journey instances with their steps and timers."""
+    from sqlalchemy import delete
+
+    result = db.session().execute(
+        delete(JourneyInstance).where(JourneyInstance.party_id.in_([p.id for p in parties]))
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from flask import Flask
 
+RETENTION_SECONDS = 24 * 60 * 60
+
 
 def init_app(app: Flask) -> None:
-    """Register the consent routes, the customer-view section and the opt-out subscriber."""
+    """Register the consent routes, sections, the opt-out subscriber and the daily retention run."""
+    from kcc import jobs
     from kcc.consent import models  # noqa: F401  (registers the tables)
     from kcc.consent.api import blp
     from kcc.consent.sections import consents_export, consents_section, on_sms_opted_out
@@ -18,3 +21,4 @@ def init_app(app: Flask) -> None:
     register_section("consents", consents_section)
     register_export_section("consents", consents_export)
     subscribe("sms.opted_out", on_sms_opted_out, key="consent.sms_opted_out")
+    jobs.register_periodic("retention", "kcc.privacy.retention.retention_job", RETENTION_SECONDS)

@@ -1,4 +1,4 @@
-"""Route for the subject access export: GET /api/v1/parties/{id}/export (JSON or printable HTML)."""
+"""Routes for subject access (GET /api/v1/parties/{id}/export) and erasure (POST .../erasure)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import validate
 
-from kcc.auth.access import STAFF, requires
+from kcc.auth.access import STAFF, SUPERVISION, requires
 from kcc.http.schemas import StrictSchema
 from kcc.privacy.activities import Activity
+from kcc.privacy.erasure import erase_party
 from kcc.privacy.export import export_party
 from kcc.privacy.export_html import render_export
 
@@ -77,3 +78,18 @@ class SubjectAccessExport(MethodView):
         if _wants_html(args):
             return Response(render_export(document), mimetype="text/html")
         return jsonify(document)  # every registered section, not only the ones the schema names
+
+
+ErasureSchema = ma.Schema.from_dict(
+    {name: ma.fields.Raw() for name in ("party_id", "parties", "erased", "kept", "complete")},
+    name="ErasureSchema",
+)
+
+
+@blp.route("/<uuid:party_id>/erasure")
+class Erasure(MethodView):
+    @requires(*SUPERVISION, activity=Activity.SUBJECT_ACCESS)
+    @blp.response(200, ErasureSchema)
+    def post(self, party_id: uuid.UUID) -> dict[str, Any]:
+        """Erase a party's data on request, within legal holds; says what was kept and why"""
+        return erase_party(party_id)

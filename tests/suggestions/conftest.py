@@ -36,10 +36,17 @@ def make_person(app: Flask) -> Callable[..., Person]:
         bsn = valid_bsn(next(_seeds))
         phone = f"+316{next(_phones):08d}"
         with app.app_context(), unit_of_work():
-            party = register_party(PartyInput(
-                type="person", given_names="Sanne", surname="de Vries", bsn=bsn, preferred_language=language,
-                preferred_channel=channel, digital_addresses=[AddressInput(kind="phone", address=phone, is_default=True)],
-            ))
+            party = register_party(
+                PartyInput(
+                    type="person",
+                    given_names="Sanne",
+                    surname="de Vries",
+                    bsn=bsn,
+                    preferred_language=language,
+                    preferred_channel=channel,
+                    digital_addresses=[AddressInput(kind="phone", address=phone, is_default=True)],
+                )
+            )
             found = Person(party.uuid, party.id, bsn, phone)
         with app.app_context():
             db.remove()
@@ -56,13 +63,20 @@ def approve_doc() -> dict[str, Any]:
 
 
 def start_small(system: Caller, person: Person, event_id: str | None = None) -> Any:
-    response = system.post("/api/v1/events", json=cloud_event("nl.test.started", person.bsn, event_id))
+    response = system.post(
+        "/api/v1/events", json=cloud_event("nl.test.started", person.bsn, event_id)
+    )
     assert response.status_code in (200, 201, 202), response.get_json()
     return response
 
 
-def grant(agent: Caller, person: Person, purpose: str = "proactive", channel: str = "sms") -> dict[str, Any]:
-    response = agent.post(f"/api/v1/parties/{person.uuid}/consents", json={"purpose": purpose, "channel": channel, "method": "counter"})
+def grant(
+    agent: Caller, person: Person, purpose: str = "proactive", channel: str = "sms"
+) -> dict[str, Any]:
+    response = agent.post(
+        f"/api/v1/parties/{person.uuid}/consents",
+        json={"purpose": purpose, "channel": channel, "method": "counter"},
+    )
     assert response.status_code == 201, response.get_json()
     return response.get_json()  # type: ignore[no-any-return]
 
@@ -83,14 +97,29 @@ def offer_for_approval(app: Flask, person: Person, count: int) -> list[uuid.UUID
     from journeys.suggestions.services import offer
 
     with app.app_context(), unit_of_work() as session:
-        instance = session.scalars(select(JourneyInstance).where(JourneyInstance.party_id == person.id)).one()
+        instance = session.scalars(
+            select(JourneyInstance).where(JourneyInstance.party_id == person.id)
+        ).one()
         offers = [
-            {"service": "waste-pass", "text": {"nl": f"Afvalpas {i}", "en": f"Waste pass {i}"},
-             "consent_purpose": "proactive-test", "delivery": "approve"}
+            {
+                "service": "waste-pass",
+                "text": {"nl": f"Afvalpas {i}", "en": f"Waste pass {i}"},
+                "consent_purpose": "proactive-test",
+                "delivery": "approve",
+            }
             for i in range(count)
         ]
-        made = offer(str(uuid.uuid4()), {"party_id": str(person.uuid), "instance_id": str(instance.uuid),
-                                         "journey": "small", "version": 1, "state": "waiting", "suggestions": offers})
+        made = offer(
+            str(uuid.uuid4()),
+            {
+                "party_id": str(person.uuid),
+                "instance_id": str(instance.uuid),
+                "journey": "small",
+                "version": 1,
+                "state": "waiting",
+                "suggestions": offers,
+            },
+        )
         ids = [s.uuid for s in made]
     with app.app_context():
         db.remove()

@@ -21,7 +21,13 @@ from tests.suggestions.conftest import grant, offer_for_approval, start_small
 
 
 def test_approval_then_sent(
-    app: Flask, small: str, make_person, agent: Caller, system: Caller, fake_twilio: FakeTwilio, run_jobs
+    app: Flask,
+    small: str,
+    make_person,
+    agent: Caller,
+    system: Caller,
+    fake_twilio: FakeTwilio,
+    run_jobs,
 ) -> None:  # type: ignore[no-untyped-def]
     person = make_person()
     grant(agent, person)
@@ -29,8 +35,14 @@ def test_approval_then_sent(
     run_jobs()
     run_jobs()
     (waiting,) = offer_for_approval(app, person, 1)
-    item = next(i for i in agent.get(f"/api/v1/parties/{person.uuid}/suggestions").get_json()["items"] if i["id"] == str(waiting))
-    assert item["status"] == "proposed" and item["delivery"] == "approve" and item["sent_at"] is None
+    item = next(
+        i
+        for i in agent.get(f"/api/v1/parties/{person.uuid}/suggestions").get_json()["items"]
+        if i["id"] == str(waiting)
+    )
+    assert (
+        item["status"] == "proposed" and item["delivery"] == "approve" and item["sent_at"] is None
+    )
     approved = agent.post(f"/api/v1/suggestions/{waiting}/approve")
     assert approved.status_code == 200, approved.get_json()
     assert approved.get_json()["status"] == "sent" and approved.get_json()["approved_at"]
@@ -39,7 +51,13 @@ def test_approval_then_sent(
 
 
 def test_approval_after_withdrawal_sends_nothing(
-    app: Flask, small: str, make_person, agent: Caller, system: Caller, fake_twilio: FakeTwilio, run_jobs
+    app: Flask,
+    small: str,
+    make_person,
+    agent: Caller,
+    system: Caller,
+    fake_twilio: FakeTwilio,
+    run_jobs,
 ) -> None:  # type: ignore[no-untyped-def]
     person = make_person()
     consent = grant(agent, person)
@@ -48,7 +66,9 @@ def test_approval_after_withdrawal_sends_nothing(
     run_jobs()
     (waiting,) = offer_for_approval(app, person, 1)
     before = len(fake_twilio.sent())
-    agent.post(f"/api/v1/parties/{person.uuid}/consents/{consent['id']}/withdraw", json={"method": "phone"})
+    agent.post(
+        f"/api/v1/parties/{person.uuid}/consents/{consent['id']}/withdraw", json={"method": "phone"}
+    )
     response = agent.post(f"/api/v1/suggestions/{waiting}/approve")
     run_jobs()
     run_jobs()
@@ -59,9 +79,17 @@ def test_approval_after_withdrawal_sends_nothing(
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(not os.environ.get("KCC_TEST_DATABASE_URL"), reason="needs PostgreSQL (KCC_TEST_DATABASE_URL)")
+@pytest.mark.skipif(
+    not os.environ.get("KCC_TEST_DATABASE_URL"), reason="needs PostgreSQL (KCC_TEST_DATABASE_URL)"
+)
 def test_send_racing_withdrawal_withdrawal_wins(
-    app: Flask, small: str, make_person, agent: Caller, system: Caller, fake_twilio: FakeTwilio, run_jobs
+    app: Flask,
+    small: str,
+    make_person,
+    agent: Caller,
+    system: Caller,
+    fake_twilio: FakeTwilio,
+    run_jobs,
 ) -> None:  # type: ignore[no-untyped-def]
     person = make_person()
     consent = grant(agent, person)
@@ -109,19 +137,27 @@ def test_send_racing_withdrawal_withdrawal_wins(
         run_jobs()
     with app.app_context():
         session = db.session()
-        withdrawn_at = session.scalar(select(ConsentRecord.recorded_at).where(ConsentRecord.action == "withdrawn"))
+        withdrawn_at = session.scalar(
+            select(ConsentRecord.recorded_at).where(ConsentRecord.action == "withdrawn")
+        )
         rows = list(session.scalars(select(Suggestion).where(Suggestion.uuid.in_(waiting))))
         from sqlalchemy import text
 
-        messages = session.execute(text(
-            "SELECT created_at, details->>'reference' FROM channel_messages WHERE direction = 'outbound'"
-        )).all()
-        errors = session.execute(text("SELECT name, last_error, handled_at FROM outbox WHERE name like 'consent%'")).all()
+        messages = session.execute(
+            text(
+                "SELECT created_at, details->>'reference' FROM channel_messages WHERE direction = 'outbound'"
+            )
+        ).all()
+        errors = session.execute(
+            text("SELECT name, last_error, handled_at FROM outbox WHERE name like 'consent%'")
+        ).all()
         db.remove()
     assert len(outcomes) == len(waiting)
     sent = [s for s in rows if s.sent_at is not None]
     assert all(s.sent_at < withdrawn_at for s in sent), "a suggestion went out after the withdrawal"
     references = {ref for _, ref in messages}
-    assert all(created < withdrawn_at for created, _ in messages), "a message was queued after the withdrawal"
+    assert all(created < withdrawn_at for created, _ in messages), (
+        "a message was queued after the withdrawal"
+    )
     assert {f"suggestion:{s.uuid}" for s in sent} <= references
     assert all(s.status == "withdrawn" for s in rows), ({s.status for s in rows}, errors, outcomes)

@@ -28,7 +28,11 @@ def test_with_consent_sent_by_sms_with_explanation(
     item = items[0]
     assert item["status"] == "sent" and item["channel"] == "sms" and item["service"] == "waste-pass"
     explanation = item["explanation"]
-    assert explanation["journey"] == "small" and explanation["version"] == 1 and explanation["state"] == "waiting"
+    assert (
+        explanation["journey"] == "small"
+        and explanation["version"] == 1
+        and explanation["state"] == "waiting"
+    )
     assert explanation["events"] and explanation["events"][0]["event"] == "start"
     assert explanation["consent"]["id"] == consent["id"]
     assert explanation["data_used"] == ["BSN"] and explanation["decides_nothing"] is True
@@ -52,7 +56,9 @@ def test_without_consent_nothing_sent_agent_asks(
     assert fake_twilio.sent() == []
     view = agent.get(f"/api/v1/parties/{person.uuid}/view").get_json()
     asks = [s for s in view["suggestions"] if s["type"] == "ask_for_consent"]
-    assert len(asks) == 1 and asks[0]["agent_only"] is True and asks[0]["services"] == ["waste-pass"]
+    assert (
+        len(asks) == 1 and asks[0]["agent_only"] is True and asks[0]["services"] == ["waste-pass"]
+    )
     # Consent given at the next contact: the offer is made now, since the journey is still there.
     grant(agent, person)
     run_jobs()
@@ -64,7 +70,13 @@ def test_without_consent_nothing_sent_agent_asks(
 
 
 def test_journey_consent_for_another_journey_does_not_count(
-    small: str, builtins_moving, make_person, agent: Caller, system: Caller, fake_twilio: FakeTwilio, run_jobs
+    small: str,
+    builtins_moving,
+    make_person,
+    agent: Caller,
+    system: Caller,
+    fake_twilio: FakeTwilio,
+    run_jobs,
 ) -> None:  # type: ignore[no-untyped-def]
     person = make_person()
     grant(agent, person, purpose="journey:moving")
@@ -76,7 +88,14 @@ def test_journey_consent_for_another_journey_does_not_count(
 
 
 def test_stop_withdraws_pending_and_sent(
-    app: Flask, small: str, make_person, agent: Caller, system: Caller, fake_twilio: FakeTwilio, text_in, run_jobs
+    app: Flask,
+    small: str,
+    make_person,
+    agent: Caller,
+    system: Caller,
+    fake_twilio: FakeTwilio,
+    text_in,
+    run_jobs,
 ) -> None:  # type: ignore[no-untyped-def]
     person = make_person()
     grant(agent, person)
@@ -93,7 +112,13 @@ def test_stop_withdraws_pending_and_sent(
 
 
 def test_resident_answers_yes_by_sms(
-    small: str, make_person, agent: Caller, system: Caller, fake_twilio: FakeTwilio, text_in, run_jobs
+    small: str,
+    make_person,
+    agent: Caller,
+    system: Caller,
+    fake_twilio: FakeTwilio,
+    text_in,
+    run_jobs,
 ) -> None:  # type: ignore[no-untyped-def]
     person = make_person()
     grant(agent, person)
@@ -119,7 +144,10 @@ def test_agent_accepts_declines_and_bad_moves_are_409(
     declined = agent.post(f"/api/v1/suggestions/{item['id']}/decline")
     assert declined.status_code == 200 and declined.get_json()["status"] == "declined"
     again = agent.post(f"/api/v1/suggestions/{item['id']}/accept")
-    assert again.status_code == 409 and "declined suggestion cannot be accepted" in again.get_json()["detail"]
+    assert (
+        again.status_code == 409
+        and "declined suggestion cannot be accepted" in again.get_json()["detail"]
+    )
     approve = agent.post(f"/api/v1/suggestions/{item['id']}/approve")
     assert approve.status_code == 409
     missing = agent.post("/api/v1/suggestions/00000000-0000-0000-0000-000000000000/accept")
