@@ -19,7 +19,7 @@ from kcc.web.pages import STAFF_PAGES, html_errors, page
 
 bp = html_errors(Blueprint("web_customer", __name__, template_folder="../templates"))
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 
 
 def _filtered(moments: list[dict[str, Any]], channel: str, direction: str) -> list[dict[str, Any]]:
