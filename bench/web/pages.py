@@ -111,7 +111,8 @@ def weights() -> None:
         html, total = _weight(port, path, auth)
         flag = "ok" if total <= PAGE_LIMIT else "OVER 300 kB"
         print(
-            f"  {path.split('?')[0][:40]:<42} html {html / 1024:6.1f} kB  total {total / 1024:6.1f} kB  {flag}"
+            f"  {path.split('?')[0][:40]:<42} html {html / 1024:6.1f} kB"
+            f"  total {total / 1024:6.1f} kB  {flag}"
         )
     server.shutdown()  # type: ignore[attr-defined]
 
@@ -144,7 +145,8 @@ def main() -> None:
     times.sort()
     p95 = times[int(len(times) * 0.95) - 1]
     print(
-        f"customer view page, heavy residents (500 contact moments), {len(times)} sequential requests:"
+        "customer view page, heavy residents (500 contact moments),"
+        f" {len(times)} sequential requests:"
     )
     print(
         f"  TTFB median {statistics.median(times):.1f} ms, p95 {p95:.1f} ms, max {times[-1]:.1f} ms"
