@@ -279,9 +279,9 @@ def decide(records: Iterable[ConsentRecord], purposes: Collection[str]) -> Conse
         newest.setdefault(row.purpose, row)
     now = utcnow()
     for purpose in purposes:
-        row = newest.get(purpose)
-        if row is not None and is_active(row, now):
-            return row
+        found = newest.get(purpose)
+        if found is not None and is_active(found, now):
+            return found
     return None
 
 

@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import delete, func, select
 
 from kcc.consent.constants import ConsentAction
 from kcc.consent.models import ConsentRecord
@@ -47,8 +47,8 @@ class Category:
 
     name: str
     default_days: int
-    expired: Callable[[datetime], Select[Any]]
-    remove: Callable[[list[int]], None]
+    expired: Callable[[datetime], Any]
+    remove: Callable[[list[int]], object]
 
 
 CATEGORIES: dict[str, Category] = {}
@@ -58,11 +58,11 @@ def register_retention_category(category: Category) -> None:
     CATEGORIES[category.name] = category
 
 
-def _delete(model: Any) -> Callable[[list[int]], None]:
+def _delete(model: Any) -> Callable[[list[int]], object]:
     return lambda ids: db.session().execute(delete(model).where(model.id.in_(ids)))
 
 
-def _moments(cutoff: datetime) -> Select[Any]:
+def _moments(cutoff: datetime) -> Any:
     held = select(Task.contact_moment_id).where(
         Task.status.in_(OPEN_TASK_STATUSES), Task.contact_moment_id.is_not(None)
     )
@@ -71,7 +71,7 @@ def _moments(cutoff: datetime) -> Select[Any]:
     )
 
 
-def _tasks(cutoff: datetime) -> Select[Any]:
+def _tasks(cutoff: datetime) -> Any:
     return select(Task.id, Task.completed_at, Task.kind).where(
         Task.status.not_in(OPEN_TASK_STATUSES),
         Task.completed_at.is_not(None),
@@ -79,13 +79,13 @@ def _tasks(cutoff: datetime) -> Select[Any]:
     )
 
 
-def _log(cutoff: datetime) -> Select[Any]:
+def _log(cutoff: datetime) -> Any:
     return select(ProcessingRecord.id, ProcessingRecord.occurred_at, ProcessingRecord.action).where(
         ProcessingRecord.occurred_at < cutoff
     )
 
 
-def _consents(cutoff: datetime) -> Select[Any]:
+def _consents(cutoff: datetime) -> Any:
     ended = select(ConsentRecord.withdraws_id).where(
         ConsentRecord.recorded_at < cutoff, ConsentRecord.withdraws_id.is_not(None)
     )
@@ -201,9 +201,9 @@ def run_retention(
                 continue
             result[name] = run_category(category, cutoff, batch, report, max_batches)
         with unit_of_work() as session:
-            run = session.get(RetentionRun, run_id)
-            if run is not None:
-                run.removed, run.finished_at = result, utcnow()
+            finished = session.get(RetentionRun, run_id)
+            if finished is not None:
+                finished.removed, finished.finished_at = result, utcnow()
     return result
 
 
