@@ -55,8 +55,16 @@ def main() -> None:
     parser.add_argument("workloads", nargs="*", default=["W1", "W1-KI", "W2", "W2-KI"])
     args = parser.parse_args()
     if args.generate:
-        sys.argv = ["generate.py", "--database", args.database, "--recreate", "--parties", str(args.parties),
-                    "--moments", str(args.moments)]
+        sys.argv = [
+            "generate.py",
+            "--database",
+            args.database,
+            "--recreate",
+            "--parties",
+            str(args.parties),
+            "--moments",
+            str(args.moments),
+        ]
         generate.main()
     env = {
         **os.environ,

@@ -196,6 +196,7 @@ register(
             }
         ),
         parties=lambda rows: [row.party.uuid for row in rows if row.party is not None],
+        core_logs_writes=True,
         read_activity=Activity.TASK_HANDLING,
         write_activity=Activity.TASK_HANDLING,
     )

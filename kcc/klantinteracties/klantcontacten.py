@@ -11,7 +11,6 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from kcc.auth.access import current_user
-from kcc.constants import Action
 from kcc.contacts import services as contacts
 from kcc.contacts.models import ContactMoment
 from kcc.db import db
@@ -40,7 +39,6 @@ from kcc.klantinteracties.mapping import (
 from kcc.klantinteracties.models import ActorContactMoment, ContactAttachment
 from kcc.klantinteracties.resources import Resource, register, represent, sub
 from kcc.privacy.activities import Activity
-from kcc.privacy.services import log_processing
 from kcc.tasks.models import Task
 
 EXPAND = (
@@ -316,11 +314,9 @@ def maak_klantcontact() -> Response:
     """Record a klantcontact with its betrokkene and onderwerpobject in one call."""
     data = body("MaakKlantcontact")
     moment = record(data["klantcontact"], data.get("betrokkene"), data.get("onderwerpobject"))
-    moment = RESOURCE.reload(moment)
     answer: dict[str, Any] = {"klantcontact": represent_contact(moment, set())}
     if data.get("betrokkene") is not None:
         answer["betrokkene"] = represent("betrokkenen", moment.involvements[0])
     if data.get("onderwerpobject") is not None:
         answer["onderwerpobject"] = represent("onderwerpobjecten", moment.objects[0])
-    log_processing(parties_of([moment]), Action.CREATE)
     return json_response(answer, 201)

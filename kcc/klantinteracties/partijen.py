@@ -398,6 +398,7 @@ RESOURCE = Resource(
         "digitaleAdressen",
     ),
     parties=lambda rows: [row.uuid for row in rows],
+    core_logs_writes=True,
     write_activity=Activity.PARTY_REGISTRATION,
 )
 register(RESOURCE)

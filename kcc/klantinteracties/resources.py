@@ -58,6 +58,7 @@ class Resource:
     parties: Callable[[list[Any]], list[uuid.UUID]] = lambda rows: []
     order: tuple[Any, ...] = ()
     prefetch: Callable[[list[Any]], None] = lambda rows: None
+    core_logs_writes: bool = False  # the core service writes the processing log itself
     read_activity: str = Activity.CUSTOMER_CONTACT
     write_activity: str = Activity.CUSTOMER_CONTACT
 
@@ -94,7 +95,8 @@ def register(resource: Resource) -> None:
     def collection_post() -> Response:
         row = resource.create(body(resource.schema))
         row = resource.reload(row)
-        log_processing(resource.parties([row]), Action.CREATE)
+        if not resource.core_logs_writes:
+            log_processing(resource.parties([row]), Action.CREATE)
         return json_response(resource.represent(row, set()), 201)
 
     @guarded(resource.read_activity)
@@ -110,7 +112,8 @@ def register(resource: Resource) -> None:
         merge = resource.represent(row, set()) if request.method == "PATCH" else None
         data = body(resource.schema, merge_onto=merge)
         row = resource.reload(resource.update(row, data))
-        log_processing(resource.parties([row]), Action.UPDATE)
+        if not resource.core_logs_writes:
+            log_processing(resource.parties([row]), Action.UPDATE)
         return json_response(resource.represent(row, set()))
 
     @guarded(resource.write_activity)

@@ -142,7 +142,7 @@ def seeded(system: Caller) -> dict[str, str]:
 
 @schema.parametrize()
 @settings(
-    max_examples=4,
+    max_examples=3,
     deadline=None,
     derandomize=True,
     database=None,

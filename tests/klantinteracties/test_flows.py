@@ -266,3 +266,99 @@ def test_serves_the_vng_document(client: Any, extension: str) -> None:
     response = client.get(f"{BASE}/openapi.{extension}")
     assert response.status_code == 200
     assert "http://kcc.test/klantinteracties/api/v1" in response.get_data(as_text=True)
+
+
+def test_reads_by_bsn_are_in_the_processing_log(system: Caller, supervisor: Caller) -> None:
+    partij = person(system)
+    assert get(system, f"/partijen?partijIdentificator__objectId={BSN}").get_json()["count"] == 1
+    log = supervisor.get(f"/api/v1/processing-log?party={partij['uuid']}").get_json()["items"]
+    actions = {(r["action"], r["operation"].split()[0]) for r in log}
+    assert ("search", "GET") in actions and ("create", "POST") in actions
+    assert all(r["actor_id"] == str(system.user_id) for r in log)
+
+
+def patch(caller: Caller, path: str, data: dict[str, Any]) -> Any:
+    return caller.client.patch(BASE + path, json=data, headers=token(caller))
+
+
+def test_patch_changes_only_what_is_sent_and_closes_tasks(system: Caller) -> None:
+    partij = person(system)
+    changed = patch(
+        system,
+        f"/partijen/{partij['uuid']}",
+        {
+            "partijIdentificatie": {"contactnaam": {"voornaam": "Anna", "achternaam": "de Vries"}},
+            "interneNotitie": "belt liever 's middags",
+        },
+    )
+    assert changed.status_code == 200, changed.get_json()
+    body = changed.get_json()
+    assert body["partijIdentificatie"]["volledigeNaam"] == "Anna de Vries"
+    assert body["partijIdentificatoren"][0]["partijIdentificator"]["objectId"] == BSN
+    assert system.get(f"/api/v1/parties/{partij['uuid']}").get_json()["surname"] == "de Vries"
+    assert (
+        patch(system, f"/partijen/{partij['uuid']}", {"soortPartij": "organisatie"}).status_code
+        == 400
+    )
+
+    made = post(
+        system,
+        "/maak-klantcontact",
+        {
+            "klantcontact": {
+                "kanaal": "balie",
+                "onderwerp": "Paspoort",
+                "taal": "nld",
+                "vertrouwelijk": False,
+            },
+            "betrokkene": {
+                "wasPartij": {"uuid": partij["uuid"]},
+                "rol": "klant",
+                "initiator": True,
+            },
+        },
+    ).get_json()
+    actor = post(
+        system,
+        "/actoren",
+        {"naam": "Burgerzaken", "soortActor": "organisatorische_eenheid", "indicatieActief": True},
+    ).get_json()
+    taak = post(
+        system,
+        "/internetaken",
+        {
+            "gevraagdeHandeling": "Terugbellen",
+            "aanleidinggevendKlantcontact": {"uuid": made["klantcontact"]["uuid"]},
+            "toegewezenAanActoren": [{"uuid": actor["uuid"]}],
+            "status": "te_verwerken",
+        },
+    ).get_json()
+    done = patch(system, f"/internetaken/{taak['uuid']}", {"status": "verwerkt"})
+    assert done.status_code == 200, done.get_json()
+    assert done.get_json()["afgehandeldOp"] is not None
+    ours = system.get(f"/api/v1/tasks?party={partij['uuid']}").get_json()["items"]
+    assert [t["status"] for t in ours] == ["done"]
+    assert get(system, "/internetaken?status=verwerkt").get_json()["count"] == 1
+
+
+def test_anonymous_betrokkene_is_refused_clearly(system: Caller) -> None:
+    made = post(
+        system,
+        "/maak-klantcontact",
+        {
+            "klantcontact": {
+                "kanaal": "telefoon",
+                "onderwerp": "Vraag",
+                "taal": "nld",
+                "vertrouwelijk": False,
+            },
+            "betrokkene": {
+                "wasPartij": None,
+                "rol": "klant",
+                "initiator": True,
+                "contactnaam": {"achternaam": "Onbekend"},
+            },
+        },
+    )
+    assert made.status_code == 400
+    assert made.get_json()["invalidParams"][0]["name"] == "wasPartij"
