@@ -4,7 +4,7 @@ Reuses bench/core/load.py (gunicorn, wrk, medians) and bench/core/generate.py, o
 id files of its own (``kcc_bench_ki``, bench/klantinteracties/data/; 20,000 parties and 200,000
 contact moments by default, 100 heavy parties with 500 each).
 
-    .venv/bin/python bench/klantinteracties/load.py --generate --runs 2 --duration 15 W1 W1-KI W2 W2-KI
+    .venv/bin/python bench/klantinteracties/load.py --generate --runs 2 --duration 15
 """
 
 from __future__ import annotations
