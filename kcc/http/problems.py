@@ -100,7 +100,8 @@ class KccApi(Api):
 
     def _register_responses(self) -> None:
         """Every error response component is problem+json, as the errors really are."""
-        content_type, self.DEFAULT_RESPONSE_CONTENT_TYPE = self.DEFAULT_RESPONSE_CONTENT_TYPE, PROBLEM_MEDIA_TYPE
+        content_type: str = getattr(self, "DEFAULT_RESPONSE_CONTENT_TYPE", "application/json")
+        self.DEFAULT_RESPONSE_CONTENT_TYPE = PROBLEM_MEDIA_TYPE
         try:
             super()._register_responses()  # type: ignore[misc]
         finally:
