@@ -19,7 +19,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 
 from kcc.app import create_app
 from kcc.config import Settings
@@ -96,14 +96,32 @@ def app(settings: Settings) -> Iterator[Flask]:
     yield application
 
 
+_TABLES: dict[str, list[str]] = {}
+
+
+def _tables(engine: Engine) -> list[str]:
+    """The migrated tables in delete order (models without a migration yet are left out)."""
+    key = str(engine.url)
+    if key not in _TABLES:
+        existing = set(inspect(engine).get_table_names())
+        _TABLES[key] = [t.name for t in reversed(Base.metadata.sorted_tables) if t.name in existing]
+    return _TABLES[key]
+
+
 def _clean_database() -> None:
     engine = db.engine
     assert engine is not None
-    existing = set(inspect(engine).get_table_names())
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables) if t.name in existing]
+    tables = _tables(engine)
     if engine.dialect.name == "postgresql":
+        # Deleting the rows of the tables a test wrote to is much faster than TRUNCATE ... CASCADE
+        # over every table; the replica role skips foreign-key checks and the append-only trigger.
+        probe = " UNION ALL ".join(f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM \"{t}\")" for t in tables)
         with engine.begin() as conn:
-            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+            dirty = {row[0] for row in conn.execute(text(probe))}
+            if dirty:
+                conn.execute(text("SET LOCAL session_replication_role = replica"))
+                for table in (t for t in tables if t in dirty):
+                    conn.execute(text(f'DELETE FROM "{table}"'))
         return
     # RESTRICT references between rows of one table (contact person -> organisation) fire
     # at once in SQLite, so the cleanup switches foreign keys off for its own deletes.

@@ -25,7 +25,13 @@ def test_missing_token(client):
 
 
 def test_malformed_and_unknown_tokens(client, agent):
-    for header in ("Basic YWxhZGRpbjpvcGVuc2VzYW1l", "Bearer", "Bearer ", agent.token, "Bearer kcc_nope"):
+    for header in (
+        "Basic YWxhZGRpbjpvcGVuc2VzYW1l",
+        "Bearer",
+        "Bearer ",
+        agent.token,
+        "Bearer kcc_nope",
+    ):
         assert_unauthorized(client.get("/api/v1/me", headers={"Authorization": header}))
 
 
@@ -62,11 +68,15 @@ def test_inactive_user(app, agent):
 
 def test_tokens_are_stored_only_as_hmac(app, make_caller):
     admin = make_caller("admin")
-    created = admin.post("/api/v1/users", json={"name": "j.devries", "role": "agent", "display_name": "Jan de Vries"})
+    created = admin.post(
+        "/api/v1/users", json={"name": "j.devries", "role": "agent", "display_name": "Jan de Vries"}
+    )
     assert created.status_code == 201, created.json
     token = created.json["token"]
     assert created.json["user"]["role"] == "agent"
-    another = admin.post(f"/api/v1/users/{created.json['user']['id']}/tokens", json={"label": "laptop"})
+    another = admin.post(
+        f"/api/v1/users/{created.json['user']['id']}/tokens", json={"label": "laptop"}
+    )
     assert another.status_code == 201
     second = another.json["token"]
     assert second != token

@@ -110,7 +110,9 @@ def test_role_matrix(app, client, make_caller):
         for role in Role:
             caller = callers[role]
             if op.method == "DELETE" and op.rule.endswith("/tokens/current"):
-                caller = make_caller(role.value)  # revoking must not lock out the rest of the matrix
+                caller = make_caller(
+                    role.value
+                )  # revoking must not lock out the rest of the matrix
             kwargs: dict[str, Any] = {"json": {}} if op.method in ("POST", "PUT", "PATCH") else {}
             response = caller.client.open(
                 url, method=op.method, headers={"Authorization": f"Bearer {caller.token}"}, **kwargs
@@ -120,7 +122,9 @@ def test_role_matrix(app, client, make_caller):
             if status >= 500:
                 failures.append(f"{role} {op.method} {url}: {status}")
             elif role in allowed and status in (401, 403):
-                failures.append(f"{role} {op.method} {url}: allowed but got {status} {response.json}")
+                failures.append(
+                    f"{role} {op.method} {url}: allowed but got {status} {response.json}"
+                )
             elif role not in allowed and status != 403:
                 failures.append(f"{role} {op.method} {url}: not allowed but got {status}")
             if status in (401, 403):

@@ -44,7 +44,10 @@ def test_records_every_contract_field(agent):
         language="en",
         confidential=True,
         occurred_at=at.isoformat(),
-        parties=[{"party_id": resident, "role": "resident"}, {"party_id": representative, "role": "representative"}],
+        parties=[
+            {"party_id": resident, "role": "resident"},
+            {"party_id": representative, "role": "representative"},
+        ],
         objects=[{"type": "case", "id": "Z-2026-001", "register": "ZGW"}],
         details={"location": "Stadhuis"},
     )
@@ -81,7 +84,11 @@ def test_agent_defaults_to_the_caller_but_not_for_systems(agent, system, make_ca
 def test_occurred_at_defaults_to_now(agent):
     before = datetime.now(UTC)
     body = moment(agent).json
-    assert before - timedelta(seconds=1) <= datetime.fromisoformat(body["occurred_at"]) <= datetime.now(UTC)
+    assert (
+        before - timedelta(seconds=1)
+        <= datetime.fromisoformat(body["occurred_at"])
+        <= datetime.now(UTC)
+    )
 
 
 @pytest.mark.parametrize(
@@ -119,7 +126,9 @@ def test_channel_is_required(agent):
 
 def test_unknown_party_is_422_and_nothing_stored(app, agent):
     known = party(agent)
-    response = moment(agent, parties=[{"party_id": known}, {"party_id": MISSING, "role": "representative"}])
+    response = moment(
+        agent, parties=[{"party_id": known}, {"party_id": MISSING, "role": "representative"}]
+    )
     assert response.status_code == 422
     assert response.json["invalid_params"][0]["name"] == "parties"
     assert MISSING in response.json["detail"]
@@ -148,9 +157,13 @@ def test_future_occurred_at(app, agent):
 
 def test_channel_retry_returns_the_same_moment(app, agent):
     known = party(agent)
-    first = moment(agent, channel="sms", external_id="SM123", subject="Vraag", parties=[{"party_id": known}])
+    first = moment(
+        agent, channel="sms", external_id="SM123", subject="Vraag", parties=[{"party_id": known}]
+    )
     assert first.status_code == 201
-    retry = moment(agent, channel="sms", external_id="SM123", subject="Vraag", parties=[{"party_id": known}])
+    retry = moment(
+        agent, channel="sms", external_id="SM123", subject="Vraag", parties=[{"party_id": known}]
+    )
     assert retry.status_code in (200, 201)
     assert retry.json["id"] == first.json["id"]
     other_channel = moment(agent, channel="email", external_id="SM123")
@@ -170,7 +183,9 @@ def test_idempotency_key_replays_the_first_response(app, agent):
     assert replay.get_data() == first.get_data()
     assert replay.headers.get("Idempotent-Replayed") == "true"
     assert count(app, ContactMoment) == 1
-    changed = agent.post("/api/v1/contact-moments", json={**payload, "subject": "Anders"}, headers=headers)
+    changed = agent.post(
+        "/api/v1/contact-moments", json={**payload, "subject": "Anders"}, headers=headers
+    )
     assert changed.status_code == 422
     assert changed.json["invalid_params"][0]["name"] == "Idempotency-Key"
     assert count(app, ContactMoment) == 1
@@ -188,7 +203,11 @@ def test_idempotency_keys_belong_to_one_caller(app, agent, make_caller):
 
 def test_failed_request_with_key_is_not_replayed(app, agent):
     headers = {"Idempotency-Key": "try-again"}
-    bad = agent.post("/api/v1/contact-moments", json={"channel": "phone", "parties": [{"party_id": MISSING}]}, headers=headers)
+    bad = agent.post(
+        "/api/v1/contact-moments",
+        json={"channel": "phone", "parties": [{"party_id": MISSING}]},
+        headers=headers,
+    )
     assert bad.status_code == 422
     good = agent.post("/api/v1/contact-moments", json={"channel": "phone"}, headers=headers)
     assert good.status_code == 201
@@ -196,7 +215,9 @@ def test_failed_request_with_key_is_not_replayed(app, agent):
 
 
 def test_overlong_idempotency_key(agent):
-    response = agent.post("/api/v1/contact-moments", json={"channel": "phone"}, headers={"Idempotency-Key": "k" * 201})
+    response = agent.post(
+        "/api/v1/contact-moments", json={"channel": "phone"}, headers={"Idempotency-Key": "k" * 201}
+    )
     assert response.status_code == 422
 
 
@@ -251,11 +272,17 @@ def test_list_filters_and_pages(agent):
 def test_moments_at_the_same_instant_page_without_loss(agent):
     anna = party(agent)
     at = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
-    created = {moment(agent, occurred_at=at, parties=[{"party_id": anna}]).json["id"] for _ in range(5)}
+    created = {
+        moment(agent, occurred_at=at, parties=[{"party_id": anna}]).json["id"] for _ in range(5)
+    }
     seen: list[str] = []
     cursor = None
     while True:
-        query: dict[str, object] = {"party": anna, "limit": 2, **({"cursor": cursor} if cursor else {})}
+        query: dict[str, object] = {
+            "party": anna,
+            "limit": 2,
+            **({"cursor": cursor} if cursor else {}),
+        }
         page = agent.get("/api/v1/contact-moments", query_string=query).json
         seen.extend(m["id"] for m in page["items"])
         cursor = page["next_cursor"]

@@ -43,16 +43,24 @@ def test_body_over_one_mebibyte(agent):
 
 @pytest.mark.parametrize(
     ("data", "content_type"),
-    [("type=person", "application/x-www-form-urlencoded"), ("<party/>", "application/xml"), ("hello", "text/plain")],
+    [
+        ("type=person", "application/x-www-form-urlencoded"),
+        ("<party/>", "application/xml"),
+        ("hello", "text/plain"),
+    ],
 )
 def test_non_json_body(agent, data, content_type):
-    problem = assert_problem(agent.post("/api/v1/parties", data=data, content_type=content_type), 415)
+    problem = assert_problem(
+        agent.post("/api/v1/parties", data=data, content_type=content_type), 415
+    )
     assert "application/json" in problem["detail"]
 
 
 @pytest.mark.parametrize("body", ['{"type": "person",', "{'type': 'person'}", "[1, 2", "nul"])
 def test_malformed_json(agent, body):
-    problem = assert_problem(agent.post("/api/v1/parties", data=body, content_type="application/json"), 400)
+    problem = assert_problem(
+        agent.post("/api/v1/parties", data=body, content_type="application/json"), 400
+    )
     assert "JSON" in problem["detail"]
 
 
@@ -94,6 +102,14 @@ def test_wrong_types_are_422_not_500(agent):
 
 
 def test_query_argument_types(agent):
-    for query in ("limit=abc", "limit=-1", "cursor=%%%", "phone=%00", "email=@", "type=robot", "kvk=abc"):
+    for query in (
+        "limit=abc",
+        "limit=-1",
+        "cursor=%%%",
+        "phone=%00",
+        "email=@",
+        "type=robot",
+        "kvk=abc",
+    ):
         response = agent.get(f"/api/v1/parties?{query}")
         assert response.status_code == 422, (query, response.json)

@@ -6,7 +6,10 @@ import pytest
 
 
 def register(caller, surname: str, given: str = "Anna", **extra: object) -> dict[str, object]:
-    response = caller.post("/api/v1/parties", json={"type": "person", "given_names": given, "surname": surname, **extra})
+    response = caller.post(
+        "/api/v1/parties",
+        json={"type": "person", "given_names": given, "surname": surname, **extra},
+    )
     assert response.status_code == 201, response.json
     return response.json
 
@@ -35,7 +38,9 @@ def test_name_search_ignores_case_and_accents(agent, stored, query):
 
 def test_name_search_matches_given_names_prefix_and_organisations(agent):
     person = register(agent, "Berg", given="Zeynep", surname_prefix="van den")
-    org = agent.post("/api/v1/parties", json={"type": "organisation", "name": "Café De Blauwe Hand"}).json
+    org = agent.post(
+        "/api/v1/parties", json={"type": "organisation", "name": "Café De Blauwe Hand"}
+    ).json
     assert ids(agent.get("/api/v1/parties?q=zeynep")) == [person["id"]]
     assert ids(agent.get("/api/v1/parties?q=van den berg")) == [person["id"]]
     assert ids(agent.get("/api/v1/parties?q=cafe de blauwe")) == [org["id"]]
@@ -56,8 +61,18 @@ def test_too_short_search_is_422(agent):
 
 
 def test_search_combines_criteria(agent):
-    one = register(agent, "Jansen", bsn="111222333", digital_addresses=[{"kind": "phone", "address": "0612345678"}])
-    register(agent, "Jansen", bsn="123456782", digital_addresses=[{"kind": "phone", "address": "0687654321"}])
+    one = register(
+        agent,
+        "Jansen",
+        bsn="111222333",
+        digital_addresses=[{"kind": "phone", "address": "0612345678"}],
+    )
+    register(
+        agent,
+        "Jansen",
+        bsn="123456782",
+        digital_addresses=[{"kind": "phone", "address": "0687654321"}],
+    )
     assert ids(agent.get("/api/v1/parties?q=jansen&phone=0612345678")) == [one["id"]]
     assert ids(agent.get("/api/v1/parties?bsn=123456782&phone=0612345678")) == []
 

@@ -23,7 +23,10 @@ def log_of(caller, party: str) -> list[dict[str, str]]:
 def raw_rows(app) -> list[dict[str, object]]:
     with app.app_context():
         try:
-            return [dict(r) for r in db.session().execute(text("SELECT * FROM processing_log")).mappings()]
+            return [
+                dict(r)
+                for r in db.session().execute(text("SELECT * FROM processing_log")).mappings()
+            ]
         finally:
             db.remove()
 
@@ -38,11 +41,24 @@ def test_reads_and_writes_are_logged_with_actor_activity_and_trace(agent, superv
     agent.get(f"/api/v1/parties?bsn={BSN}")
     agent.patch(f"/api/v1/parties/{party}", json={"given_names": "Anna"})
     agent.get(f"/api/v1/parties/{party}/view")
-    agent.post("/api/v1/contact-moments", json={"channel": "phone", "parties": [{"party_id": party}]})
-    agent.post(f"/api/v1/parties/{party}/digital-addresses", json={"kind": "email", "address": "a@example.nl"})
+    agent.post(
+        "/api/v1/contact-moments", json={"channel": "phone", "parties": [{"party_id": party}]}
+    )
+    agent.post(
+        f"/api/v1/parties/{party}/digital-addresses",
+        json={"kind": "email", "address": "a@example.nl"},
+    )
 
     records = list(reversed(log_of(supervisor, party)))
-    assert [r["action"] for r in records] == ["create", "read", "search", "update", "read", "create", "update"]
+    assert [r["action"] for r in records] == [
+        "create",
+        "read",
+        "search",
+        "update",
+        "read",
+        "create",
+        "update",
+    ]
     first = records[0]
     assert first["trace_id"] == TRACE
     assert first["actor_type"] == "agent"
@@ -58,7 +74,9 @@ def test_reads_and_writes_are_logged_with_actor_activity_and_trace(agent, superv
 
 def test_a_malformed_traceparent_starts_a_new_trace(agent, supervisor):
     party = agent.post(
-        "/api/v1/parties", json={"type": "person", "surname": "Jansen"}, headers={"traceparent": "00-zz-yy-01"}
+        "/api/v1/parties",
+        json={"type": "person", "surname": "Jansen"},
+        headers={"traceparent": "00-zz-yy-01"},
     ).json["id"]
     [record] = log_of(supervisor, party)
     assert len(record["trace_id"]) == 32
@@ -66,7 +84,9 @@ def test_a_malformed_traceparent_starts_a_new_trace(agent, supervisor):
 
 
 def test_data_subject_is_stored_encrypted(app, agent):
-    party = agent.post("/api/v1/parties", json={"type": "person", "surname": "Jansen", "bsn": BSN}).json["id"]
+    party = agent.post(
+        "/api/v1/parties", json={"type": "person", "surname": "Jansen", "bsn": BSN}
+    ).json["id"]
     agent.get(f"/api/v1/parties/{party}")
     rows = raw_rows(app)
     assert len(rows) == 2
@@ -117,15 +137,21 @@ def test_log_pages_newest_first(agent, supervisor):
 def test_no_route_changes_or_deletes_records(supervisor):
     for method in ("PUT", "PATCH", "DELETE"):
         response = supervisor.client.open(
-            "/api/v1/processing-log", method=method, headers={"Authorization": f"Bearer {supervisor.token}"}
+            "/api/v1/processing-log",
+            method=method,
+            headers={"Authorization": f"Bearer {supervisor.token}"},
         )
         assert response.status_code == 405
         assert response.headers["Allow"]
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(not os.environ.get("KCC_TEST_DATABASE_URL"), reason="needs PostgreSQL (KCC_TEST_DATABASE_URL)")
-@pytest.mark.parametrize("statement", ["UPDATE processing_log SET action = 'delete'", "DELETE FROM processing_log"])
+@pytest.mark.skipif(
+    not os.environ.get("KCC_TEST_DATABASE_URL"), reason="needs PostgreSQL (KCC_TEST_DATABASE_URL)"
+)
+@pytest.mark.parametrize(
+    "statement", ["UPDATE processing_log SET action = 'delete'", "DELETE FROM processing_log"]
+)
 def test_database_refuses_update_and_delete(app, agent, statement):
     agent.post("/api/v1/parties", json={"type": "person", "surname": "Jansen"})
     with app.app_context():

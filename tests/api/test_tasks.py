@@ -25,7 +25,9 @@ def count(app) -> int:
 
 
 def task(caller, **fields: object):
-    return caller.post("/api/v1/tasks", json={"kind": "follow_up", "assigned_team": "KCC", **fields})
+    return caller.post(
+        "/api/v1/tasks", json={"kind": "follow_up", "assigned_team": "KCC", **fields}
+    )
 
 
 def at(value: str) -> datetime:
@@ -33,7 +35,12 @@ def at(value: str) -> datetime:
 
 
 def test_complaint_gets_its_statutory_deadline(agent):
-    response = task(agent, kind="complaint", received_at="2026-01-05T10:00:00+01:00", description="Klacht over afval")
+    response = task(
+        agent,
+        kind="complaint",
+        received_at="2026-01-05T10:00:00+01:00",
+        description="Klacht over afval",
+    )
     assert response.status_code == 201, response.json
     body = response.json
     assert body["status"] == "open"
@@ -45,7 +52,9 @@ def test_complaint_gets_its_statutory_deadline(agent):
 
 
 def test_objection_with_advisory_committee(agent):
-    body = task(agent, kind="objection", received_at="2026-01-05T10:00:00+01:00", advisory_committee=True).json
+    body = task(
+        agent, kind="objection", received_at="2026-01-05T10:00:00+01:00", advisory_committee=True
+    ).json
     assert at(body["due_at"]) == datetime(2026, 3, 30, 23, 59, 59, tzinfo=AMS)
     assert body["advisory_committee"] is True
 
@@ -70,7 +79,9 @@ def test_statutory_due_date_cannot_be_set_by_hand(app, agent):
     assert response.status_code == 422
     assert response.json["invalid_params"][0]["name"] == "due_at"
     body = task(agent, kind="complaint").json
-    patched = agent.patch(f"/api/v1/tasks/{body['id']}", json={"due_at": "2030-01-01T00:00:00+00:00"})
+    patched = agent.patch(
+        f"/api/v1/tasks/{body['id']}", json={"due_at": "2030-01-01T00:00:00+00:00"}
+    )
     assert patched.status_code == 422
     callback = task(agent, kind="callback").json
     assert agent.patch(f"/api/v1/tasks/{callback['id']}", json={"extend": True}).status_code == 422
@@ -109,10 +120,16 @@ def test_bad_task_input(app, agent, fields, name):
 
 def test_links_party_contact_moment_and_user(agent):
     party = agent.post("/api/v1/parties", json={"type": "person", "surname": "Jansen"}).json
-    moment = agent.post("/api/v1/contact-moments", json={"channel": "phone", "parties": [{"party_id": party["id"]}]}).json
+    moment = agent.post(
+        "/api/v1/contact-moments", json={"channel": "phone", "parties": [{"party_id": party["id"]}]}
+    ).json
     body = task(
-        agent, kind="callback", party_id=party["id"], contact_moment_id=moment["id"],
-        assigned_user_id=str(agent.user_id), assigned_team=None,
+        agent,
+        kind="callback",
+        party_id=party["id"],
+        contact_moment_id=moment["id"],
+        assigned_user_id=str(agent.user_id),
+        assigned_team=None,
     )
     assert body.status_code == 201, body.json
     assert body.json["party_id"] == party["id"]
@@ -143,7 +160,9 @@ def test_assignment_rules(agent, make_caller):
     colleague = make_caller("agent")
     body = task(agent).json
     path = f"/api/v1/tasks/{body['id']}"
-    moved = agent.patch(path, json={"assigned_user_id": str(colleague.user_id), "assigned_team": None})
+    moved = agent.patch(
+        path, json={"assigned_user_id": str(colleague.user_id), "assigned_team": None}
+    )
     assert moved.status_code == 200, moved.json
     assert moved.json["assigned_user_id"] == str(colleague.user_id)
     unassigned = agent.patch(path, json={"assigned_user_id": None})
@@ -159,12 +178,19 @@ def test_assignment_rules(agent, make_caller):
 def test_systems_create_but_do_not_change_tasks(system):
     body = task(system)
     assert body.status_code == 201
-    assert system.patch(f"/api/v1/tasks/{body.json['id']}", json={"status": "done"}).status_code == 403
+    assert (
+        system.patch(f"/api/v1/tasks/{body.json['id']}", json={"status": "done"}).status_code == 403
+    )
 
 
 def test_overdue_and_due_soon(agent):
     now = datetime.now(UTC)
-    overdue = task(agent, kind="complaint", received_at=(now - timedelta(weeks=8)).isoformat(), description="late").json
+    overdue = task(
+        agent,
+        kind="complaint",
+        received_at=(now - timedelta(weeks=8)).isoformat(),
+        description="late",
+    ).json
     soon = task(agent, due_at=(now + timedelta(days=1)).isoformat(), description="soon").json
     later = task(agent, due_at=(now + timedelta(days=20)).isoformat(), description="later").json
     task(agent, description="undated")
@@ -183,7 +209,9 @@ def test_overdue_and_due_soon(agent):
     assert listed("?status=done") == ["closed"]
     assert listed("?kind=complaint") == ["late"]
     assert listed("?assigned_team=KCC&due_within_days=30") == ["late", "soon", "later"]
-    assert {overdue["id"], soon["id"], later["id"]} <= {t["id"] for t in agent.get("/api/v1/tasks").json["items"]}
+    assert {overdue["id"], soon["id"], later["id"]} <= {
+        t["id"] for t in agent.get("/api/v1/tasks").json["items"]
+    }
     assert agent.get("/api/v1/tasks?due_within_days=-1").status_code == 422
 
 
@@ -209,7 +237,9 @@ def test_filter_by_party_and_user(agent):
     party = agent.post("/api/v1/parties", json={"type": "person", "surname": "Jansen"}).json
     task(agent, party_id=party["id"], description="for party")
     task(agent, assigned_user_id=str(agent.user_id), description="for me")
-    assert [t["description"] for t in agent.get(f"/api/v1/tasks?party={party['id']}").json["items"]] == ["for party"]
+    assert [
+        t["description"] for t in agent.get(f"/api/v1/tasks?party={party['id']}").json["items"]
+    ] == ["for party"]
     mine = agent.get(f"/api/v1/tasks?assigned_user={agent.user_id}").json["items"]
     assert [t["description"] for t in mine] == ["for me"]
 

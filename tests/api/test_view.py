@@ -20,14 +20,20 @@ CHANNELS = ["counter", "phone", "web", "chat", "sms", "email"]
 def register(caller, surname: str = "Jansen") -> str:
     response = caller.post(
         "/api/v1/parties",
-        json={"type": "person", "surname": surname, "preferred_channel": "sms",
-              "digital_addresses": [{"kind": "phone", "address": "0612345678"}]},
+        json={
+            "type": "person",
+            "surname": surname,
+            "preferred_channel": "sms",
+            "digital_addresses": [{"kind": "phone", "address": "0612345678"}],
+        },
     )
     assert response.status_code == 201, response.json
     return response.json["id"]
 
 
-def add_history(app, party_id: str, moments: int, open_tasks: int = 0, closed_tasks: int = 0) -> None:
+def add_history(
+    app, party_id: str, moments: int, open_tasks: int = 0, closed_tasks: int = 0
+) -> None:
     """Write history straight through the services, which is much faster than HTTP."""
     start = datetime.now(UTC) - timedelta(days=moments + 1)
     party = uuid.UUID(party_id)
@@ -47,7 +53,13 @@ def add_history(app, party_id: str, moments: int, open_tasks: int = 0, closed_ta
         for i in range(open_tasks + closed_tasks):
             about = recorded[-1 - i] if i < len(recorded) else None
             task = create_task(
-                TaskInput(kind="callback", party_id=party, contact_moment_id=about, assigned_team="KCC", description=f"t{i}")
+                TaskInput(
+                    kind="callback",
+                    party_id=party,
+                    contact_moment_id=about,
+                    assigned_team="KCC",
+                    description=f"t{i}",
+                )
             )
             if i >= open_tasks:
                 db.session().flush()
@@ -93,7 +105,9 @@ def test_newest_first_across_channels_and_paged(app, agent):
     cursor = None
     while True:
         query = {"limit": 5, **({"cursor": cursor} if cursor else {})}
-        page = agent.get(f"/api/v1/parties/{party}/view", query_string=query).json["contact_moments"]
+        page = agent.get(f"/api/v1/parties/{party}/view", query_string=query).json[
+            "contact_moments"
+        ]
         seen.extend(m["subject"] for m in page["items"])
         channels.update(m["channel"] for m in page["items"])
         cursor = page["next_cursor"]
@@ -107,13 +121,22 @@ def test_party_in_two_roles_is_listed_once(agent):
     party = register(agent)
     response = agent.post(
         "/api/v1/contact-moments",
-        json={"channel": "counter", "parties": [{"party_id": party, "role": "resident"},
-                                                {"party_id": party, "role": "representative"}]},
+        json={
+            "channel": "counter",
+            "parties": [
+                {"party_id": party, "role": "resident"},
+                {"party_id": party, "role": "representative"},
+            ],
+        },
     )
     assert response.status_code == 201, response.json
-    agent.post("/api/v1/contact-moments", json={"channel": "phone", "parties": [{"party_id": party}]})
+    agent.post(
+        "/api/v1/contact-moments", json={"channel": "phone", "parties": [{"party_id": party}]}
+    )
     first = agent.get(f"/api/v1/parties/{party}/view?limit=1").json["contact_moments"]
-    second = agent.get(f"/api/v1/parties/{party}/view", query_string={"limit": 1, "cursor": first["next_cursor"]}).json
+    second = agent.get(
+        f"/api/v1/parties/{party}/view", query_string={"limit": 1, "cursor": first["next_cursor"]}
+    ).json
     ids = [m["id"] for m in first["items"]] + [m["id"] for m in second["contact_moments"]["items"]]
     assert len(ids) == len(set(ids)) == 2
     assert second["contact_moments"]["next_cursor"] is None

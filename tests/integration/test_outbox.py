@@ -75,7 +75,9 @@ def test_event_is_delivered_after_commit_with_its_data(app, agent, recorder, run
 
 
 def test_failed_request_records_no_event(app, agent, recorder, run_jobs):
-    response = agent.post("/api/v1/parties", json={"type": "person", "surname": "Jansen", "bsn": "123456789"})
+    response = agent.post(
+        "/api/v1/parties", json={"type": "person", "surname": "Jansen", "bsn": "123456789"}
+    )
     assert response.status_code == 422
     run_jobs()
     assert outbox(app) == []

@@ -27,8 +27,12 @@ from kcc.worker import KccWorker
 
 pytestmark = [
     pytest.mark.redis,
-    pytest.mark.skipif(not os.environ.get("KCC_TEST_REDIS_URL"), reason="needs Redis (KCC_TEST_REDIS_URL)"),
-    pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs the redis-server binary"),
+    pytest.mark.skipif(
+        not os.environ.get("KCC_TEST_REDIS_URL"), reason="needs Redis (KCC_TEST_REDIS_URL)"
+    ),
+    pytest.mark.skipif(
+        shutil.which("redis-server") is None, reason="needs the redis-server binary"
+    ),
 ]
 
 
@@ -44,7 +48,17 @@ class PrivateRedis:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -95,7 +109,9 @@ def drain(app) -> None:
         worker.work(burst=True, with_scheduler=False)
 
 
-def test_event_committed_while_redis_is_down_is_delivered_exactly_once(app, agent, private_redis, seen):
+def test_event_committed_while_redis_is_down_is_delivered_exactly_once(
+    app, agent, private_redis, seen
+):
     response = agent.post("/api/v1/parties", json={"type": "person", "surname": "Jansen"})
     assert response.status_code == 201, response.json
     with app.app_context():

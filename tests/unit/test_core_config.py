@@ -26,7 +26,9 @@ def test_complete_production_configuration_starts():
     assert settings.inline_jobs
 
 
-@pytest.mark.parametrize("missing", ["KCC_SECRET_KEY", "KCC_DATA_KEY", "KCC_DATABASE_URL", "KCC_PUBLIC_BASE_URL"])
+@pytest.mark.parametrize(
+    "missing", ["KCC_SECRET_KEY", "KCC_DATA_KEY", "KCC_DATABASE_URL", "KCC_PUBLIC_BASE_URL"]
+)
 def test_production_refuses_a_missing_variable(missing):
     env = {k: v for k, v in PRODUCTION.items() if k != missing}
     with pytest.raises(ConfigurationError, match=missing):
@@ -65,7 +67,12 @@ def test_development_defaults():
 
 @pytest.mark.parametrize(
     "line",
-    ["GET /api/v1/parties?bsn=111222333 HTTP/1.1", "GET /api/v1/parties?bsn=1112.22.333", "bsn=12345672", "111 222 333"],
+    [
+        "GET /api/v1/parties?bsn=111222333 HTTP/1.1",
+        "GET /api/v1/parties?bsn=1112.22.333",
+        "bsn=12345672",
+        "111 222 333",
+    ],
 )
 def test_bsn_like_numbers_are_redacted(line):
     assert "[redacted]" in redact(line)
@@ -81,6 +88,8 @@ def test_filter_rewrites_server_records(caplog):
     logger = logging.getLogger("kcc.test.server")
     logger.addFilter(RedactBsnFilter())
     with caplog.at_level(logging.INFO, logger="kcc.test.server"):
-        logger.info('%s - - "%s" %s', "127.0.0.1", "GET /api/v1/parties?bsn=111222333 HTTP/1.1", 200)
+        logger.info(
+            '%s - - "%s" %s', "127.0.0.1", "GET /api/v1/parties?bsn=111222333 HTTP/1.1", 200
+        )
     assert "111222333" not in caplog.text
     assert "[redacted]" in caplog.text

@@ -71,7 +71,13 @@ def test_kings_day_moves_to_the_26th_when_the_27th_is_a_sunday():
 
 @pytest.mark.parametrize(
     ("year", "easter"),
-    [(2024, "2024-03-31"), (2025, "2025-04-20"), (2026, "2026-04-05"), (2027, "2027-03-28"), (2038, "2038-04-25")],
+    [
+        (2024, "2024-03-31"),
+        (2025, "2025-04-20"),
+        (2026, "2026-04-05"),
+        (2027, "2027-03-28"),
+        (2038, "2038-04-25"),
+    ],
 )
 def test_easter(year, easter):
     assert deadlines.easter_sunday(year) == date.fromisoformat(easter)
@@ -79,8 +85,16 @@ def test_easter(year, easter):
 
 def test_holidays_of_2026():
     expected = {
-        "2026-01-01", "2026-04-05", "2026-04-06", "2026-04-27", "2026-05-05", "2026-05-14",
-        "2026-05-24", "2026-05-25", "2026-12-25", "2026-12-26",
+        "2026-01-01",
+        "2026-04-05",
+        "2026-04-06",
+        "2026-04-27",
+        "2026-05-05",
+        "2026-05-14",
+        "2026-05-24",
+        "2026-05-25",
+        "2026-12-25",
+        "2026-12-26",
     }
     assert {d.isoformat() for d in deadlines.public_holidays(2026)} == expected
 
@@ -93,8 +107,12 @@ def test_deadline_is_the_end_of_the_day_in_amsterdam():
 
 
 def test_receipt_counts_in_amsterdams_calendar():
-    just_after_midnight = datetime(2026, 1, 4, 23, 30, tzinfo=UTC)  # 00:30 on 5 January in Amsterdam
-    assert deadlines.statutory_due("complaint", just_after_midnight, False, False) == end_of("2026-02-16")
+    just_after_midnight = datetime(
+        2026, 1, 4, 23, 30, tzinfo=UTC
+    )  # 00:30 on 5 January in Amsterdam
+    assert deadlines.statutory_due("complaint", just_after_midnight, False, False) == end_of(
+        "2026-02-16"
+    )
 
 
 @pytest.mark.parametrize(
