@@ -7,9 +7,6 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Select, exists, func, select
-from stdnum import bic as stdnum_bic
-from stdnum import iban as stdnum_iban
-from stdnum.exceptions import ValidationError as StdnumError
 
 from kcc.contacts.models import Involvement
 from kcc.db import db
@@ -18,7 +15,6 @@ from kcc.events.outbox import record
 from kcc.klantinteracties import identificatoren
 from kcc.klantinteracties.http import Invalid, Listing, ref, resolve, url
 from kcc.klantinteracties.mapping import ADDRESS_KINDS, ADDRESS_KINDS_BACK, PARTY_TYPES, ROLES
-from kcc.klantinteracties.models import BankAccount
 from kcc.klantinteracties.resources import Resource, register, represent, sub
 from kcc.parties import identifiers as ids
 from kcc.parties import services
@@ -263,66 +259,6 @@ register(
         listing=Listing(filters=ADDRESS_FILTERS, expand=ADDRESS_EXPAND),
         item_expand=ADDRESS_EXPAND,
         parties=lambda rows: [row.party.uuid for row in rows],
-        write_activity=Activity.PARTY_REGISTRATION,
-    )
-)
-
-
-def represent_account(account: BankAccount, _expand: set[str]) -> dict[str, Any]:
-    party = db.session().get(Party, account.party_id) if account.party_id else None
-    return {
-        "uuid": str(account.uuid),
-        "url": url("rekeningnummers", account.uuid),
-        "partij": ref("partijen", party.uuid) if party else None,
-        "iban": account.iban,
-        **({"bic": account.bic} if account.bic else {}),
-    }
-
-
-def save_account(data: dict[str, Any], account: BankAccount | None = None) -> BankAccount:
-    try:
-        iban = stdnum_iban.validate(data["iban"])
-    except StdnumError:
-        raise Invalid.param("iban", "not a valid IBAN") from None
-    bic = data.get("bic") or ""
-    if bic:
-        try:
-            bic = stdnum_bic.validate(bic)
-        except StdnumError:
-            raise Invalid.param("bic", "not a valid BIC") from None
-    party = resolve(Party, data.get("partij"), "partij")
-    account = account or BankAccount()
-    account.iban, account.bic, account.party_id = iban, bic, party.id if party else None
-    db.session().add(account)
-    db.session().flush()
-    return account
-
-
-def _account_party(rows: list[BankAccount]) -> list[Any]:
-    keys = [row.party_id for row in rows if row.party_id]
-    return list(db.session().scalars(select(Party.uuid).where(Party.id.in_(keys)))) if keys else []
-
-
-register(
-    Resource(
-        path="rekeningnummers",
-        model=BankAccount,
-        schema="Rekeningnummer",
-        represent=represent_account,
-        create=save_account,
-        update=lambda row, data: save_account(data, row),
-        delete=lambda row: db.session().delete(row),
-        listing=Listing(
-            filters={
-                "bic": ("str", lambda stmt, v: stmt.where(BankAccount.bic == v)),
-                "iban": (
-                    "str",
-                    lambda stmt, v: stmt.where(BankAccount.iban == v.replace(" ", "").upper()),
-                ),
-                "uuid": ("uuid", lambda stmt, v: stmt.where(BankAccount.uuid == v)),
-            }
-        ),
-        parties=_account_party,
         write_activity=Activity.PARTY_REGISTRATION,
     )
 )
