@@ -33,7 +33,9 @@ def init_app(app: Flask) -> None:
     for name, handler, key in SUBSCRIPTIONS:
         subscribe(name, handler, key=key)
     register_section("journeys", view_section)
-    jobs.register_periodic("journey-timers", "journeys.timers.fire_due_timers", TIMER_INTERVAL_SECONDS)
+    jobs.register_periodic(
+        "journey-timers", "journeys.timers.fire_due_timers", TIMER_INTERVAL_SECONDS
+    )
     extra = app.config.setdefault("KCC_EXTRA_BODY_TYPES", [])
     extra.extend(BODY_TYPES)
     app.cli.add_command(journeys_cli)

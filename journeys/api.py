@@ -36,13 +36,23 @@ UPLOAD_DOC = {
         "content": {
             "application/yaml": {"schema": {"type": "string"}},
             "text/yaml": {"schema": {"type": "string"}},
-            "application/json": {"schema": {"type": "object", "required": ["document"], "properties": {"document": {"type": "string"}}}},
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["document"],
+                    "properties": {"document": {"type": "string"}},
+                }
+            },
         },
     }
 }
 
-blp = Blueprint("journeys", __name__, url_prefix="/api/v1/journeys",
-                description="Life-event journeys: documents, versions, diagrams and simulation.")
+blp = Blueprint(
+    "journeys",
+    __name__,
+    url_prefix="/api/v1/journeys",
+    description="Life-event journeys: documents, versions, diagrams and simulation.",
+)
 
 
 def document_text() -> str:
@@ -54,10 +64,18 @@ def document_text() -> str:
         return text
     body = request.get_json(silent=True)
     if body is None:
-        raise ValidationFailed.field("body", "send YAML as application/yaml, or JSON {\"document\": \"...\"}")
-    errors = DocumentInSchema().validate(body) if isinstance(body, dict) else {"body": ["must be a JSON object"]}
+        raise ValidationFailed.field(
+            "body", 'send YAML as application/yaml, or JSON {"document": "..."}'
+        )
+    errors = (
+        DocumentInSchema().validate(body)
+        if isinstance(body, dict)
+        else {"body": ["must be a JSON object"]}
+    )
     if errors:
-        raise ValidationFailed.field(next(iter(errors)), "; ".join(str(m) for m in next(iter(errors.values()))))
+        raise ValidationFailed.field(
+            next(iter(errors)), "; ".join(str(m) for m in next(iter(errors.values())))
+        )
     return str(body["document"])
 
 
@@ -66,18 +84,28 @@ def journey_json(journey: Journey) -> dict[str, Any]:
     shown = published or (journey.versions[-1] if journey.versions else None)
     document = shown.document if shown is not None else {}
     return {
-        "key": journey.key, "title": document.get("title"), "description": document.get("description"),
-        "published_version": published.number if published else None, "versions": journey.versions,
+        "key": journey.key,
+        "title": document.get("title"),
+        "description": document.get("description"),
+        "published_version": published.number if published else None,
+        "versions": journey.versions,
         "created_at": journey.created_at,
     }
 
 
 def version_json(version: JourneyVersion, outcome: str | None = None) -> dict[str, Any]:
     return {
-        "journey": version.document.get("key"), "number": version.number, "status": version.status,
-        "checksum": version.checksum, "created_at": version.created_at, "created_by": version.created_by,
-        "published_at": version.published_at, "retired_at": version.retired_at, "source": version.source,
-        "document": version.document, "outcome": outcome,
+        "journey": version.document.get("key"),
+        "number": version.number,
+        "status": version.status,
+        "checksum": version.checksum,
+        "created_at": version.created_at,
+        "created_by": version.created_by,
+        "published_at": version.published_at,
+        "retired_at": version.retired_at,
+        "source": version.source,
+        "document": version.document,
+        "outcome": outcome,
     }
 
 
@@ -116,7 +144,9 @@ class JourneyVersions(MethodView):
         """Upload a version (a draft); 422 lists every problem with its path"""
         versions.get_journey(key)
         stored = versions.store_version(document_text(), str(current_user().uuid), expected_key=key)
-        return version_json(stored.version, stored.outcome), 200 if stored.outcome == "unchanged" else 201
+        return version_json(
+            stored.version, stored.outcome
+        ), 200 if stored.outcome == "unchanged" else 201
 
 
 @blp.route("/<string:key>/versions/<int:number>")
@@ -145,7 +175,11 @@ class VersionDiagram(MethodView):
         """The statechart as Mermaid (always) and SVG (when Graphviz is installed)"""
         version = versions.get_version(key, number)
         definition = versions.definition_for(version.id, version.checksum)
-        return {"mermaid": diagram.mermaid(definition), "svg": diagram.svg(definition), "dot": diagram.dot(definition)}
+        return {
+            "mermaid": diagram.mermaid(definition),
+            "svg": diagram.svg(definition),
+            "dot": diagram.dot(definition),
+        }
 
 
 @blp.route("/<string:key>/versions/<int:number>/simulate")

@@ -30,10 +30,18 @@ from kcc.privacy.activities import Activity
 
 CLOUDEVENT_TYPES = ("application/cloudevents+json",)
 
-blp = Blueprint("journey_instances", __name__, url_prefix="/api/v1/journey-instances",
-                description="Residents on their journeys: state, steps and timers.")
-events_blp = Blueprint("life_events", __name__, url_prefix="/api/v1/events",
-                       description="Life events from other systems (CloudEvents 1.0).")
+blp = Blueprint(
+    "journey_instances",
+    __name__,
+    url_prefix="/api/v1/journey-instances",
+    description="Residents on their journeys: state, steps and timers.",
+)
+events_blp = Blueprint(
+    "life_events",
+    __name__,
+    url_prefix="/api/v1/events",
+    description="Life events from other systems (CloudEvents 1.0).",
+)
 
 
 def _summary(instance: Any) -> dict[str, Any]:
@@ -49,7 +57,9 @@ class JourneyInstances(MethodView):
     @blp.response(200, InstancePageSchema)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """List journey instances, newest first (?party= for one party)"""
-        items, next_cursor = instances.list_instances(args["party"], args["status"], args["limit"], args["cursor"])
+        items, next_cursor = instances.list_instances(
+            args["party"], args["status"], args["limit"], args["cursor"]
+        )
         return {"items": items, "next_cursor": next_cursor}
 
     @requires(*STAFF, activity=Activity.PROACTIVE_SERVICE)
@@ -57,7 +67,9 @@ class JourneyInstances(MethodView):
     @blp.response(201, InstanceSchema)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Start a journey for a party (an agent's explicit start); 409 when one is active"""
-        instance = instances.start_by_agent(data["party_id"], data["journey"], current_user().uuid, data["reason"])
+        instance = instances.start_by_agent(
+            data["party_id"], data["journey"], current_user().uuid, data["reason"]
+        )
         return _summary(instance)
 
 
@@ -78,17 +90,28 @@ class JourneyInstanceEvents(MethodView):
     @blp.response(200, StepResultSchema)
     def post(self, data: dict[str, Any], instance_id: uuid.UUID) -> dict[str, Any]:
         """Send one of the journey's events to an instance (e.g. the resident opted out)"""
-        result = instances.send_by_agent(instance_id, data["event"], current_user().uuid, data["reason"], data["event_id"])
-        return {"instance": _summary(result.instance), "step": result.step, "duplicate": result.duplicate}
+        result = instances.send_by_agent(
+            instance_id, data["event"], current_user().uuid, data["reason"], data["event_id"]
+        )
+        return {
+            "instance": _summary(result.instance),
+            "step": result.step,
+            "duplicate": result.duplicate,
+        }
 
 
 @events_blp.route("")
 class LifeEvents(MethodView):
     @requires(Role.SYSTEM, activity=Activity.PROACTIVE_SERVICE)
-    @events_blp.doc(requestBody={"required": True, "content": {
-        "application/cloudevents+json": {"schema": {"type": "object"}},
-        "application/json": {"schema": {"type": "object"}},
-    }})
+    @events_blp.doc(
+        requestBody={
+            "required": True,
+            "content": {
+                "application/cloudevents+json": {"schema": {"type": "object"}},
+                "application/json": {"schema": {"type": "object"}},
+            },
+        }
+    )
     @events_blp.response(202, LifeEventReceiptSchema)
     def post(self) -> dict[str, Any]:
         """Receive a CloudEvents 1.0 event (e.g. nl.brp.address-changed with data.bsn)"""
@@ -96,5 +119,9 @@ class LifeEvents(MethodView):
         if body is None:
             raise ValidationFailed.field("body", "send one CloudEvent as JSON (structured mode)")
         receipt = lifeevents.receive(body)
-        return {"id": receipt.life_event.uuid, "status": receipt.life_event.status,
-                "duplicate": receipt.duplicate, "detail": receipt.detail}
+        return {
+            "id": receipt.life_event.uuid,
+            "status": receipt.life_event.status,
+            "duplicate": receipt.duplicate,
+            "detail": receipt.detail,
+        }

@@ -27,23 +27,34 @@ class ChartState:
     history: list[str] = field(default_factory=list)
 
 
-def flatten(states: dict[str, Any], parent: str | None = None,
-            path: tuple[Any, ...] = ("statechart", "states")) -> dict[str, ChartState]:
+def flatten(
+    states: dict[str, Any],
+    parent: str | None = None,
+    path: tuple[Any, ...] = ("statechart", "states"),
+) -> dict[str, ChartState]:
     """Every state of the chart (nested ones too) by id."""
     found: dict[str, ChartState] = {}
     for state_id, body in states.items():
         body = body or {}
-        state = ChartState(state_id, (*path, state_id), parent, parallel=bool(body.get("parallel")),
-                           final=bool(body.get("final")))
+        state = ChartState(
+            state_id,
+            (*path, state_id),
+            parent,
+            parallel=bool(body.get("parallel")),
+            final=bool(body.get("final")),
+        )
         for transition in body.get("transitions") or []:
             state.targets.extend((transition.get("target") or "").split())
         children = body.get("states") or {}
         state.children = list(children)
-        state.initial_child = next((c for c, b in children.items() if (b or {}).get("initial")), None) or (
-            state.children[0] if state.children else None)
+        state.initial_child = next(
+            (c for c, b in children.items() if (b or {}).get("initial")), None
+        ) or (state.children[0] if state.children else None)
         for history_id, history in (body.get("history") or {}).items():
             state.history.append(history_id)
-            found[history_id] = ChartState(history_id, (*path, state_id, "history", history_id), state_id)
+            found[history_id] = ChartState(
+                history_id, (*path, state_id, "history", history_id), state_id
+            )
             for transition in history.get("transitions") or []:
                 found[history_id].targets.extend((transition.get("target") or "").split())
         found[state_id] = state
@@ -116,14 +127,32 @@ def structure_problems(document: dict[str, Any], lines: Lines) -> list[Problem]:
     histories = _history_ids(chart)
     for state_id, state in chart.items():
         if state_id not in reachable and state_id not in histories:
-            problems.append(_problem(lines, state.path, f"state '{state_id}' can never be entered: no transition leads to it"))
+            problems.append(
+                _problem(
+                    lines,
+                    state.path,
+                    f"state '{state_id}' can never be entered: no transition leads to it",
+                )
+            )
     finals = {s for s in top if chart[s].final}
     if not finals:
-        problems.append(_problem(lines, ("statechart", "states"), "the statechart has no top-level final state, so no journey can ever end"))
+        problems.append(
+            _problem(
+                lines,
+                ("statechart", "states"),
+                "the statechart has no top-level final state, so no journey can ever end",
+            )
+        )
         return problems
     for leaf in _leaves(chart, list(chart)):
         if leaf in reachable and not chart[leaf].final and not _can_finish(chart, leaf, finals):
-            problems.append(_problem(lines, chart[leaf].path, f"state '{leaf}' is a trap: no final state can be reached from it"))
+            problems.append(
+                _problem(
+                    lines,
+                    chart[leaf].path,
+                    f"state '{leaf}' is a trap: no final state can be reached from it",
+                )
+            )
     return problems
 
 
@@ -154,19 +183,45 @@ def reference_problems(document: dict[str, Any], lines: Lines) -> list[Problem]:
     for index, trigger in enumerate(document.get("triggers") or []):
         event = trigger.get("event")
         if event and event not in events:
-            problems.append(_problem(lines, ("triggers", index, "event"), f"event '{event}' is not used by any transition of the statechart (known: {known})"))
+            problems.append(
+                _problem(
+                    lines,
+                    ("triggers", index, "event"),
+                    f"event '{event}' is not used by any transition of the statechart (known: {known})",
+                )
+            )
     for state_id, info in (document.get("states") or {}).items():
         if state_id not in chart:
-            problems.append(_problem(lines, ("states", state_id), f"the statechart has no state '{state_id}'"))
+            problems.append(
+                _problem(lines, ("states", state_id), f"the statechart has no state '{state_id}'")
+            )
         for index, timer in enumerate(info.get("timers") or []):
             if timer["event"] not in events:
-                problems.append(_problem(lines, ("states", state_id, "timers", index, "event"), f"event '{timer['event']}' is not used by any transition of the statechart (known: {known})"))
-            problems += _duration_problem(lines, ("states", state_id, "timers", index, "after"), timer["after"])
+                problems.append(
+                    _problem(
+                        lines,
+                        ("states", state_id, "timers", index, "event"),
+                        f"event '{timer['event']}' is not used by any transition of the statechart (known: {known})",
+                    )
+                )
+            problems += _duration_problem(
+                lines, ("states", state_id, "timers", index, "after"), timer["after"]
+            )
         for index, suggestion in enumerate(info.get("suggestions") or []):
             if catalogue.service(suggestion["service"]) is None:
-                problems.append(_problem(lines, ("states", state_id, "suggestions", index, "service"), f"service '{suggestion['service']}' is not in the service catalogue"))
+                problems.append(
+                    _problem(
+                        lines,
+                        ("states", state_id, "suggestions", index, "service"),
+                        f"service '{suggestion['service']}' is not in the service catalogue",
+                    )
+                )
             if "expires" in suggestion:
-                problems += _duration_problem(lines, ("states", state_id, "suggestions", index, "expires"), suggestion["expires"])
+                problems += _duration_problem(
+                    lines,
+                    ("states", state_id, "suggestions", index, "expires"),
+                    suggestion["expires"],
+                )
     return problems
 
 
@@ -186,18 +241,24 @@ def expression_problems(document: dict[str, Any], lines: Lines) -> list[Problem]
         try:
             (evaluator.compile_bool if is_guard else evaluator.compile_value)(expr)
         except (InvalidDefinition, SyntaxError, ValueError) as exc:
-            problems.append(_problem(lines, ("statechart", *path), f"expression not allowed: {exc}"))
+            problems.append(
+                _problem(lines, ("statechart", *path), f"expression not allowed: {exc}")
+            )
     return problems
 
 
-def _expressions(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str, bool]]:
+def _expressions(
+    node: Any, path: tuple[Any, ...] = ()
+) -> Iterator[tuple[tuple[Any, ...], str, bool]]:
     if isinstance(node, dict):
         for key, value in node.items():
             here = (*path, key)
             if key in ("cond", "unless") and isinstance(value, str):
                 yield here, value, True
             elif key in ("cond", "unless") and isinstance(value, list):
-                yield from ((( *here, i), v, True) for i, v in enumerate(value) if isinstance(v, str))
+                yield from (
+                    ((*here, i), v, True) for i, v in enumerate(value) if isinstance(v, str)
+                )
             elif key == "expr" and isinstance(value, str):
                 yield here, value, False
             elif key == "datamodel" and isinstance(value, dict):

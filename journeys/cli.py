@@ -27,7 +27,9 @@ def _files(path: Path) -> list[Path]:
 
 @journeys_cli.command("load")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
-@click.option("--publish", is_flag=True, help="Publish each loaded draft (the previous version retires).")
+@click.option(
+    "--publish", is_flag=True, help="Publish each loaded draft (the previous version retires)."
+)
 def load_command(path: Path, publish: bool) -> None:
     """Validate and store journey documents from PATH (a file or a directory)."""
     failures = 0
@@ -40,7 +42,9 @@ def load_command(path: Path, publish: bool) -> None:
             click.echo(f"{file}: invalid", err=True)
             for problem in exc.problems:
                 line = f" (line {problem['line']})" if problem.get("line") else ""
-                click.echo(f"  {problem['path'] or '(document)'}: {problem['message']}{line}", err=True)
+                click.echo(
+                    f"  {problem['path'] or '(document)'}: {problem['message']}{line}", err=True
+                )
             continue
         except (KccError, UnicodeDecodeError) as exc:
             failures += 1

@@ -28,7 +28,9 @@ def _norm(value: Any) -> Any:
     return value.strip().casefold() if isinstance(value, str) else value
 
 
-def matches(condition: Mapping[str, Any] | None, subject: Mapping[str, Any], depth: int = 0) -> bool:
+def matches(
+    condition: Mapping[str, Any] | None, subject: Mapping[str, Any], depth: int = 0
+) -> bool:
     """Whether ``subject`` satisfies ``condition`` (no condition: always)."""
     if condition is None:
         return True

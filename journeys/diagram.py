@@ -19,7 +19,10 @@ def mermaid(definition: Definition) -> str:
 
 def dot(definition: Definition) -> str:
     """A Graphviz description: compound states as clusters, timers as dashed edges' labels."""
-    lines = ["digraph journey {", '  rankdir=LR; node [shape=box, style=rounded, fontname="Helvetica"];']
+    lines = [
+        "digraph journey {",
+        '  rankdir=LR; node [shape=box, style=rounded, fontname="Helvetica"];',
+    ]
     edges: list[str] = []
 
     def walk(states: dict[str, Any], indent: str) -> None:
@@ -28,7 +31,9 @@ def dot(definition: Definition) -> str:
             label = definition.label(state_id).replace('"', "'")
             for transition in body.get("transitions") or []:
                 for target in (transition.get("target") or "").split():
-                    edges.append(f'  "{state_id}" -> "{target}" [label="{transition.get("event") or ""}"];')
+                    edges.append(
+                        f'  "{state_id}" -> "{target}" [label="{transition.get("event") or ""}"];'
+                    )
             if body.get("states"):
                 lines.append(f'{indent}subgraph "cluster_{state_id}" {{ label="{label}";')
                 lines.append(f'{indent}  "{state_id}" [shape=point];')
@@ -48,8 +53,13 @@ def svg(definition: Definition) -> str | None:
     if binary is None:
         return None
     try:
-        done = subprocess.run([binary, "-Tsvg"], input=dot(definition).encode(), capture_output=True,
-                              timeout=DOT_TIMEOUT, check=True)
+        done = subprocess.run(  # noqa: S603 - a fixed binary and arguments; the input is our DOT text
+            [binary, "-Tsvg"],
+            input=dot(definition).encode(),
+            capture_output=True,
+            timeout=DOT_TIMEOUT,
+            check=True,
+        )
     except (subprocess.SubprocessError, OSError):
         return None
     return done.stdout.decode("utf-8")

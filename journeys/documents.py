@@ -54,7 +54,11 @@ class JourneyLoader(yaml.SafeLoader):
 
 
 JourneyLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if not (tag == "tag:yaml.org,2002:bool" and first not in "tTfF")]
+    first: [
+        (tag, rx)
+        for tag, rx in resolvers
+        if not (tag == "tag:yaml.org,2002:bool" and first not in "tTfF")
+    ]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
@@ -94,7 +98,11 @@ class Lines:
                     break
                 found = (key or match).start_mark.line + 1
                 node = match
-            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            elif (
+                isinstance(node, yaml.SequenceNode)
+                and isinstance(part, int)
+                and part < len(node.value)
+            ):
                 node = node.value[part]
                 found = node.start_mark.line + 1
             else:
@@ -106,7 +114,11 @@ def parse(source: str | bytes) -> tuple[dict[str, Any] | None, Lines, list[Probl
     """Parse YAML (or JSON) text within the limits; returns the document, its lines and problems."""
     raw = source.encode("utf-8") if isinstance(source, str) else source
     if len(raw) > MAX_BYTES:
-        return None, Lines(None), [Problem("", f"the document is {len(raw)} bytes; at most {MAX_BYTES} are allowed")]
+        return (
+            None,
+            Lines(None),
+            [Problem("", f"the document is {len(raw)} bytes; at most {MAX_BYTES} are allowed")],
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -114,7 +126,11 @@ def parse(source: str | bytes) -> tuple[dict[str, Any] | None, Lines, list[Probl
     try:
         events = list(yaml.parse(text, Loader=JourneyLoader))
         if any(isinstance(e, yaml.AliasEvent) for e in events):
-            return None, Lines(None), [Problem("", "YAML anchors and aliases (*name) are not allowed")]
+            return (
+                None,
+                Lines(None),
+                [Problem("", "YAML anchors and aliases (*name) are not allowed")],
+            )
         node = yaml.compose(text, Loader=JourneyLoader)
         document = yaml.load(text, Loader=JourneyLoader)  # noqa: S506 - JourneyLoader is a SafeLoader
     except yaml.YAMLError as exc:
@@ -126,7 +142,11 @@ def parse(source: str | bytes) -> tuple[dict[str, Any] | None, Lines, list[Probl
     lines = Lines(node)
     if not isinstance(document, dict):
         kind = type(document).__name__ if document is not None else "empty"
-        return None, lines, [Problem("", f"a journey document is a mapping (key: value); this one is {kind}")]
+        return (
+            None,
+            lines,
+            [Problem("", f"a journey document is a mapping (key: value); this one is {kind}")],
+        )
     problems = list(_limits(document))
     problems += [Problem(format_path(p), m, lines.line(p)) for p, m in _forbidden(document, ())]
     return document, lines, problems
@@ -144,7 +164,9 @@ def _limits(document: dict[str, Any]) -> Iterator[Problem]:
         if nodes > MAX_NODES:
             yield Problem("", f"the document has more than {MAX_NODES} values")
             return
-        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+        children = (
+            value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+        )
         stack.extend((child, depth + 1) for child in children)
         if isinstance(value, dict) and any(not isinstance(k, str) for k in value):
             yield Problem("", "every key must be text")
@@ -166,7 +188,9 @@ def _forbidden(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, .
 def schema_problems(document: dict[str, Any], lines: Lines) -> list[Problem]:
     """Every place where the document breaks the JSON Schema."""
     found = []
-    for error in sorted(_validator().iter_errors(document), key=lambda e: list(map(str, e.absolute_path))):
+    for error in sorted(
+        _validator().iter_errors(document), key=lambda e: list(map(str, e.absolute_path))
+    ):
         parts = list(error.absolute_path)
         found.append(Problem(format_path(parts), _message(error), lines.line(parts)))
     return found

@@ -22,14 +22,28 @@ from kcc.privacy.services import log_processing
 VIEW_LIMIT = 20
 
 
-def get_instance(instance_uuid: uuid.UUID) -> tuple[JourneyInstance, list[JourneyStep], list[JourneyTimer]]:
+def get_instance(
+    instance_uuid: uuid.UUID,
+) -> tuple[JourneyInstance, list[JourneyStep], list[JourneyTimer]]:
     """One instance with its steps and its timers; the read is logged."""
     session = db.session()
     instance = session.scalar(select(JourneyInstance).where(JourneyInstance.uuid == instance_uuid))
     if instance is None:
         raise NotFound(f"no journey instance with id {instance_uuid}")
-    steps = list(session.scalars(select(JourneyStep).where(JourneyStep.instance_id == instance.id).order_by(JourneyStep.id)))
-    timers = list(session.scalars(select(JourneyTimer).where(JourneyTimer.instance_id == instance.id).order_by(JourneyTimer.id)))
+    steps = list(
+        session.scalars(
+            select(JourneyStep)
+            .where(JourneyStep.instance_id == instance.id)
+            .order_by(JourneyStep.id)
+        )
+    )
+    timers = list(
+        session.scalars(
+            select(JourneyTimer)
+            .where(JourneyTimer.instance_id == instance.id)
+            .order_by(JourneyTimer.id)
+        )
+    )
     log_processing([_party_uuid(instance.party_id)], Action.READ)
     return instance, steps, timers
 
@@ -40,14 +54,16 @@ def _party_uuid(party_id: int) -> uuid.UUID:
     return found
 
 
-def list_instances(party_uuid: uuid.UUID | None, status: str | None, limit: int,
-                   cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
+def list_instances(
+    party_uuid: uuid.UUID | None, status: str | None, limit: int, cursor: str | None
+) -> tuple[list[dict[str, Any]], str | None]:
     """Instances newest first, optionally of one party, keyset-paginated."""
     query = (
         select(JourneyInstance, JourneyVersion.number, Party.uuid)
         .join(JourneyVersion, JourneyVersion.id == JourneyInstance.version_id)
         .join(Party, Party.id == JourneyInstance.party_id)
-        .order_by(JourneyInstance.id.desc()).limit(limit + 1)
+        .order_by(JourneyInstance.id.desc())
+        .limit(limit + 1)
     )
     if party_uuid is not None:
         query = query.where(JourneyInstance.party_id == party_id_for(party_uuid, "party"))
@@ -65,34 +81,52 @@ def list_instances(party_uuid: uuid.UUID | None, status: str | None, limit: int,
 
 def summary(instance: JourneyInstance, number: int, party_uuid: uuid.UUID) -> dict[str, Any]:
     return {
-        "id": instance.uuid, "journey": instance.journey_key, "version": number, "party_id": party_uuid,
-        "status": instance.status, "states": instance.configuration, "datamodel": instance.datamodel,
-        "started_at": instance.started_at, "updated_at": instance.updated_at, "completed_at": instance.completed_at,
+        "id": instance.uuid,
+        "journey": instance.journey_key,
+        "version": number,
+        "party_id": party_uuid,
+        "status": instance.status,
+        "states": instance.configuration,
+        "datamodel": instance.datamodel,
+        "started_at": instance.started_at,
+        "updated_at": instance.updated_at,
+        "completed_at": instance.completed_at,
         "step_count": instance.step_count,
     }
 
 
-def start_by_agent(party_uuid: uuid.UUID, key: str, agent_uuid: uuid.UUID, reason: str) -> JourneyInstance:
+def start_by_agent(
+    party_uuid: uuid.UUID, key: str, agent_uuid: uuid.UUID, reason: str
+) -> JourneyInstance:
     """An agent starts a journey for a party from the customer view; 409 when one is active."""
     party_id = party_id_for(party_uuid)
     why = f"started by an agent: {reason}" if reason else "started by an agent"
-    instance, created = start(party_id, key, Cause(CauseType.AGENT, str(agent_uuid), why), f"agent:{uuid.uuid4()}")
+    instance, created = start(
+        party_id, key, Cause(CauseType.AGENT, str(agent_uuid), why), f"agent:{uuid.uuid4()}"
+    )
     if not created:
         raise Conflict(f"the party has an active '{key}' journey already ({instance.uuid})")
     return instance
 
 
-def send_by_agent(instance_uuid: uuid.UUID, event: str, agent_uuid: uuid.UUID, reason: str,
-                  event_id: str | None) -> StepResult:
+def send_by_agent(
+    instance_uuid: uuid.UUID, event: str, agent_uuid: uuid.UUID, reason: str, event_id: str | None
+) -> StepResult:
     """An agent moves an instance with one of its statechart's events (e.g. the resident opted out)."""
-    instance = db.session().scalar(select(JourneyInstance).where(JourneyInstance.uuid == instance_uuid))
+    instance = db.session().scalar(
+        select(JourneyInstance).where(JourneyInstance.uuid == instance_uuid)
+    )
     if instance is None:
         raise NotFound(f"no journey instance with id {instance_uuid}")
     if event not in definition_for(instance.version_id).compiled.events:
         raise ValidationFailed.field("event", f"the journey has no event '{event}'")
     if instance.status != InstanceStatus.ACTIVE:
         raise Conflict(f"the journey instance is {instance.status}")
-    cause = Cause(CauseType.AGENT, str(agent_uuid), f"sent by an agent: {reason}" if reason else "sent by an agent")
+    cause = Cause(
+        CauseType.AGENT,
+        str(agent_uuid),
+        f"sent by an agent: {reason}" if reason else "sent by an agent",
+    )
     return advance(instance.id, event, f"agent:{event_id or uuid.uuid4()}", cause)
 
 
@@ -100,13 +134,17 @@ def version_stats(key: str, number: int) -> dict[str, Any]:
     """Instances per state and status, and the completion rate, of one version."""
     version = get_version(key, number)
     session = db.session()
-    by_status = dict(session.execute(
-        select(JourneyInstance.status, func.count()).where(JourneyInstance.version_id == version.id)
-        .group_by(JourneyInstance.status)
-    ).all())
+    by_status = dict(
+        session.execute(
+            select(JourneyInstance.status, func.count())
+            .where(JourneyInstance.version_id == version.id)
+            .group_by(JourneyInstance.status)
+        ).all()
+    )
     per_state: dict[str, int] = {}
     rows = session.execute(
-        select(JourneyInstance.configuration, func.count()).where(JourneyInstance.version_id == version.id)
+        select(JourneyInstance.configuration, func.count())
+        .where(JourneyInstance.version_id == version.id)
         .group_by(JourneyInstance.configuration)
     ).all()
     for configuration, count in rows:
@@ -115,8 +153,13 @@ def version_stats(key: str, number: int) -> dict[str, Any]:
     total = sum(by_status.values())
     completed = by_status.get(InstanceStatus.COMPLETED, 0)
     return {
-        "journey": key, "version": number, "instances": total, "by_status": by_status, "by_state": per_state,
-        "completed": completed, "completion_rate": round(completed / total, 4) if total else None,
+        "journey": key,
+        "version": number,
+        "instances": total,
+        "by_status": by_status,
+        "by_state": per_state,
+        "completed": completed,
+        "completion_rate": round(completed / total, 4) if total else None,
     }
 
 
@@ -127,33 +170,67 @@ def view_section(party: Party) -> list[dict[str, Any]]:
         select(JourneyInstance, JourneyVersion.number, JourneyVersion.document["title"])
         .join(JourneyVersion, JourneyVersion.id == JourneyInstance.version_id)
         .where(JourneyInstance.party_id == party.id)
-        .order_by(JourneyInstance.id.desc()).limit(VIEW_LIMIT)
+        .order_by(JourneyInstance.id.desc())
+        .limit(VIEW_LIMIT)
     ).all()
     ids = [row[0].id for row in rows]
     if not ids:
         return []
-    last_ids = select(func.max(JourneyStep.id)).where(JourneyStep.instance_id.in_(ids)).group_by(JourneyStep.instance_id)
-    last = {s.instance_id: s for s in session.scalars(select(JourneyStep).where(JourneyStep.id.in_(last_ids)))}
+    last_ids = (
+        select(func.max(JourneyStep.id))
+        .where(JourneyStep.instance_id.in_(ids))
+        .group_by(JourneyStep.instance_id)
+    )
+    last = {
+        s.instance_id: s
+        for s in session.scalars(select(JourneyStep).where(JourneyStep.id.in_(last_ids)))
+    }
     timers: dict[int, JourneyTimer] = {}
     pending = session.scalars(
-        select(JourneyTimer).where(JourneyTimer.instance_id.in_(ids), JourneyTimer.fired_at.is_(None),
-                                   JourneyTimer.cancelled_at.is_(None)).order_by(JourneyTimer.due_at)
+        select(JourneyTimer)
+        .where(
+            JourneyTimer.instance_id.in_(ids),
+            JourneyTimer.fired_at.is_(None),
+            JourneyTimer.cancelled_at.is_(None),
+        )
+        .order_by(JourneyTimer.due_at)
     )
     for timer in pending:
         timers.setdefault(timer.instance_id, timer)
-    return [_view_item(instance, number, title, last.get(instance.id), timers.get(instance.id)) for instance, number, title in rows]
+    return [
+        _view_item(instance, number, title, last.get(instance.id), timers.get(instance.id))
+        for instance, number, title in rows
+    ]
 
 
-def _view_item(instance: JourneyInstance, number: int, title: Any, step: JourneyStep | None,
-               timer: JourneyTimer | None) -> dict[str, Any]:
+def _view_item(
+    instance: JourneyInstance,
+    number: int,
+    title: Any,
+    step: JourneyStep | None,
+    timer: JourneyTimer | None,
+) -> dict[str, Any]:
     return {
-        "id": str(instance.uuid), "journey": instance.journey_key, "title": title, "version": number,
-        "status": instance.status, "states": instance.configuration, "started_at": instance.started_at.isoformat(),
-        "last_step": None if step is None else {
-            "event": step.event, "from": step.from_states, "to": step.to_states, "cause": step.cause_type,
-            "why": step.why, "at": step.occurred_at.isoformat(),
+        "id": str(instance.uuid),
+        "journey": instance.journey_key,
+        "title": title,
+        "version": number,
+        "status": instance.status,
+        "states": instance.configuration,
+        "started_at": instance.started_at.isoformat(),
+        "last_step": None
+        if step is None
+        else {
+            "event": step.event,
+            "from": step.from_states,
+            "to": step.to_states,
+            "cause": step.cause_type,
+            "why": step.why,
+            "at": step.occurred_at.isoformat(),
         },
-        "next_timer": None if timer is None else {"event": timer.event, "state": timer.state, "due_at": timer.due_at.isoformat()},
+        "next_timer": None
+        if timer is None
+        else {"event": timer.event, "state": timer.state, "due_at": timer.due_at.isoformat()},
     }
 
 

@@ -58,13 +58,22 @@ def check(body: Any) -> dict[str, Any]:
     if "data" in body and body["data"] is not None and not isinstance(body["data"], dict):
         params.append({"name": "data", "reason": "must be a JSON object"})
     if "data_base64" in body:
-        params.append({"name": "data_base64", "reason": "binary data is not accepted; send data as a JSON object"})
+        params.append(
+            {
+                "name": "data_base64",
+                "reason": "binary data is not accepted; send data as a JSON object",
+            }
+        )
     content_type = body.get("datacontenttype")
     if content_type is not None and content_type != "application/json":
-        params.append({"name": "datacontenttype", "reason": "only application/json data is accepted"})
+        params.append(
+            {"name": "datacontenttype", "reason": "only application/json data is accepted"}
+        )
     if params:
         names = ", ".join(p["name"] for p in params)
-        raise ValidationFailed(f"not a valid CloudEvents 1.0 event ({names})", invalid_params=params)
+        raise ValidationFailed(
+            f"not a valid CloudEvents 1.0 event ({names})", invalid_params=params
+        )
     return body
 
 
@@ -84,9 +93,18 @@ def receive(body: Any) -> Receipt:
     session = db.session()
     existing = _existing(event["source"], event["id"])
     if existing is not None:
-        return Receipt(existing, True, f"event {event['id']} from {event['source']} was received before; nothing done")
+        return Receipt(
+            existing,
+            True,
+            f"event {event['id']} from {event['source']} was received before; nothing done",
+        )
     data = dict(event.get("data") or {})
-    stored = LifeEvent(source=event["source"], ce_id=event["id"], type=event["type"], occurred_at=_time(event.get("time")))
+    stored = LifeEvent(
+        source=event["source"],
+        ce_id=event["id"],
+        type=event["type"],
+        occurred_at=_time(event.get("time")),
+    )
     if event["type"] not in known_types():
         stored.status, stored.data = InboundStatus.IGNORED, {}
         detail = f"no journey listens to events of type {event['type']}; ignored"
@@ -95,7 +113,9 @@ def receive(body: Any) -> Receipt:
         if isinstance(bsn, int) and not isinstance(bsn, bool):
             bsn = f"{bsn:09d}"
         if not isinstance(bsn, str):
-            raise ValidationFailed.field("data.bsn", "the resident's BSN is required for this event type")
+            raise ValidationFailed.field(
+                "data.bsn", "the resident's BSN is required for this event type"
+            )
         bsn = validate_bsn(bsn, field="data.bsn")
         parties, _ = search_parties(PartyQuery(bsn=bsn), limit=1, cursor=None)
         stored.data = {k: v for k, v in data.items() if k not in BSN_FIELDS}
@@ -113,14 +133,25 @@ def receive(body: Any) -> Receipt:
         first = _existing(event["source"], event["id"])
         if first is None:
             raise
-        return Receipt(first, True, f"event {event['id']} from {event['source']} was received before; nothing done")
+        return Receipt(
+            first,
+            True,
+            f"event {event['id']} from {event['source']} was received before; nothing done",
+        )
     if stored.status == InboundStatus.MATCHED:
-        record(LifeEventReceived(
-            life_event_id=str(stored.uuid), party_id=str(parties[0].uuid), type=stored.type,
-            source=stored.source, data=stored.data,
-        ))
+        record(
+            LifeEventReceived(
+                life_event_id=str(stored.uuid),
+                party_id=str(parties[0].uuid),
+                type=stored.type,
+                source=stored.source,
+                data=stored.data,
+            )
+        )
     return Receipt(stored, False, detail)
 
 
 def _existing(source: str, ce_id: str) -> LifeEvent | None:
-    return db.session().scalar(select(LifeEvent).where(LifeEvent.source == source, LifeEvent.ce_id == ce_id))
+    return db.session().scalar(
+        select(LifeEvent).where(LifeEvent.source == source, LifeEvent.ce_id == ce_id)
+    )

@@ -129,8 +129,13 @@ def compile_chart(statechart: dict[str, Any], name: str) -> Compiled:
     return Compiled(cls, start, finals, events)
 
 
-def run(compiled: Compiled, configuration: list[str], datamodel: dict[str, Any], event: str,
-        data: dict[str, Any] | None = None) -> Outcome:
+def run(
+    compiled: Compiled,
+    configuration: list[str],
+    datamodel: dict[str, Any],
+    event: str,
+    data: dict[str, Any] | None = None,
+) -> Outcome:
     """Rebuild the machine at ``configuration`` and send ``event`` with ``data`` as payload."""
     variables = {k: v for k, v in datamodel.items() if k != HISTORY_KEY}
     model = JourneyModel(configuration, variables)
@@ -139,12 +144,20 @@ def run(compiled: Compiled, configuration: list[str], datamodel: dict[str, Any],
     history = datamodel.get(HISTORY_KEY)
     if history:
         states = machine.states_map
-        machine.history_values = {h: [states[s] for s in ids if s in states] for h, ids in history.items()}
-    payload = {k: v for k, v in (data or {}).items() if k.isidentifier() and k not in RESERVED and not k.startswith("_")}
+        machine.history_values = {
+            h: [states[s] for s in ids if s in states] for h, ids in history.items()
+        }
+    payload = {
+        k: v
+        for k, v in (data or {}).items()
+        if k.isidentifier() and k not in RESERVED and not k.startswith("_")
+    }
     machine.send(event, **payload)
     values = model._snapshot()
     if machine.history_values:
-        values[HISTORY_KEY] = {h: [s.id for s in found] for h, found in machine.history_values.items()}
+        values[HISTORY_KEY] = {
+            h: [s.id for s in found] for h, found in machine.history_values.items()
+        }
     return Outcome(
         before=list(configuration),
         after=[str(v) for v in machine.configuration_values],

@@ -71,7 +71,9 @@ class JourneyInstance(Base):
     journey_key: Mapped[str] = mapped_column(String(64))
     party_id: Mapped[int] = mapped_column(ForeignKey("parties.id", ondelete="CASCADE"))
     status: Mapped[str] = mapped_column(String(10), default="active")
-    exclusive: Mapped[bool] = mapped_column(default=True, doc="At most one active per party and key.")
+    exclusive: Mapped[bool] = mapped_column(
+        default=True, doc="At most one active per party and key."
+    )
     configuration: Mapped[list[str]] = mapped_column(JSONType, doc="Active state ids.")
     datamodel: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     step_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -158,4 +160,7 @@ class LifeEvent(Base):
     occurred_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    __table_args__ = (UniqueConstraint("source", "ce_id"), Index("ix_life_events_party", "party_id"))
+    __table_args__ = (
+        UniqueConstraint("source", "ce_id"),
+        Index("ix_life_events_party", "party_id"),
+    )

@@ -7,11 +7,19 @@ from marshmallow import validate
 
 from kcc.http.schemas import PageArgs, StrictSchema
 
-I18N = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(), metadata={"description": "Text in nl and en."})
+I18N = ma.fields.Dict(
+    keys=ma.fields.String(),
+    values=ma.fields.String(),
+    metadata={"description": "Text in nl and en."},
+)
 
 
 class DocumentInSchema(StrictSchema):
-    document = ma.fields.String(required=True, validate=validate.Length(min=1), metadata={"description": "The journey document as YAML (or JSON) text."})
+    document = ma.fields.String(
+        required=True,
+        validate=validate.Length(min=1),
+        metadata={"description": "The journey document as YAML (or JSON) text."},
+    )
 
 
 class VersionSchema(ma.Schema):
@@ -28,7 +36,9 @@ class VersionDetailSchema(VersionSchema):
     journey = ma.fields.String()
     source = ma.fields.String(metadata={"description": "The document as uploaded."})
     document = ma.fields.Dict()
-    outcome = ma.fields.String(metadata={"description": "created, replaced or unchanged (uploads)."})
+    outcome = ma.fields.String(
+        metadata={"description": "created, replaced or unchanged (uploads)."}
+    )
 
 
 class JourneySchema(ma.Schema):
@@ -46,13 +56,18 @@ class JourneyListSchema(ma.Schema):
 
 class DiagramSchema(ma.Schema):
     mermaid = ma.fields.String()
-    svg = ma.fields.String(allow_none=True, metadata={"description": "Only when Graphviz is installed."})
+    svg = ma.fields.String(
+        allow_none=True, metadata={"description": "Only when Graphviz is installed."}
+    )
     dot = ma.fields.String()
 
 
 class SimulationStepSchema(StrictSchema):
     event = ma.fields.String(validate=validate.Length(min=1, max=100))
-    timer = ma.fields.String(validate=validate.Length(min=1, max=100), metadata={"description": "Fire a timer set in the current state."})
+    timer = ma.fields.String(
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "Fire a timer set in the current state."},
+    )
     data = ma.fields.Dict(load_default=None)
 
     @ma.validates_schema
@@ -62,7 +77,9 @@ class SimulationStepSchema(StrictSchema):
 
 
 class SimulateInSchema(StrictSchema):
-    steps = ma.fields.List(ma.fields.Nested(SimulationStepSchema), required=True, validate=validate.Length(max=200))
+    steps = ma.fields.List(
+        ma.fields.Nested(SimulationStepSchema), required=True, validate=validate.Length(max=200)
+    )
     language = ma.fields.String(load_default="nl", validate=validate.OneOf(["nl", "en"]))
 
 
@@ -95,8 +112,12 @@ class StepSchema(ma.Schema):
     from_states = ma.fields.List(ma.fields.String(), data_key="from")
     to_states = ma.fields.List(ma.fields.String(), data_key="to")
     moved = ma.fields.Boolean()
-    cause_type = ma.fields.String(data_key="cause", metadata={"description": "event, contact_moment, agent, timer or system"})
-    cause_ref = ma.fields.String(allow_none=True, metadata={"description": "The event, contact moment, agent or timer id."})
+    cause_type = ma.fields.String(
+        data_key="cause", metadata={"description": "event, contact_moment, agent, timer or system"}
+    )
+    cause_ref = ma.fields.String(
+        allow_none=True, metadata={"description": "The event, contact moment, agent or timer id."}
+    )
     event_id = ma.fields.String()
     why = ma.fields.String()
     occurred_at = ma.fields.DateTime()
@@ -118,8 +139,12 @@ class InstanceDetailSchema(InstanceSchema):
 
 
 class InstanceArgs(PageArgs):
-    party = ma.fields.UUID(load_default=None, metadata={"description": "Only this party's instances."})
-    status = ma.fields.String(load_default=None, validate=validate.OneOf(["active", "completed", "cancelled"]))
+    party = ma.fields.UUID(
+        load_default=None, metadata={"description": "Only this party's instances."}
+    )
+    status = ma.fields.String(
+        load_default=None, validate=validate.OneOf(["active", "completed", "cancelled"])
+    )
 
 
 class InstancePageSchema(ma.Schema):
@@ -129,14 +154,22 @@ class InstancePageSchema(ma.Schema):
 
 class StartInSchema(StrictSchema):
     party_id = ma.fields.UUID(required=True)
-    journey = ma.fields.String(required=True, validate=validate.Length(min=1, max=64), metadata={"description": "The journey key."})
+    journey = ma.fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=64),
+        metadata={"description": "The journey key."},
+    )
     reason = ma.fields.String(load_default="", validate=validate.Length(max=500))
 
 
 class SendInSchema(StrictSchema):
     event = ma.fields.String(required=True, validate=validate.Length(min=1, max=100))
     reason = ma.fields.String(load_default="", validate=validate.Length(max=500))
-    event_id = ma.fields.String(load_default=None, validate=validate.Length(min=1, max=150), metadata={"description": "Makes a retry harmless."})
+    event_id = ma.fields.String(
+        load_default=None,
+        validate=validate.Length(min=1, max=150),
+        metadata={"description": "Makes a retry harmless."},
+    )
 
 
 class StepResultSchema(ma.Schema):

@@ -14,7 +14,9 @@ from kcc.errors import ValidationFailed
 MAX_STEPS = 200
 
 
-def simulate(definition: Definition, steps: list[dict[str, Any]], language: str = "nl") -> dict[str, Any]:
+def simulate(
+    definition: Definition, steps: list[dict[str, Any]], language: str = "nl"
+) -> dict[str, Any]:
     """Run ``steps`` (``{event, data}`` or ``{timer}``) from the start; report path, suggestions, timers.
 
     A ``timer`` step fires a timer that is set in the current state; time jumps to its due moment.
@@ -26,7 +28,22 @@ def simulate(definition: Definition, steps: list[dict[str, Any]], language: str 
     configuration, datamodel = list(begin.after), dict(begin.datamodel)
     timers: list[dict[str, Any]] = []
     suggestions: list[dict[str, Any]] = []
-    path = [_entry(definition, 0, "start", None, [], configuration, begin.entered, [], now, timers, suggestions, language)]
+    path = [
+        _entry(
+            definition,
+            0,
+            "start",
+            None,
+            [],
+            configuration,
+            begin.entered,
+            [],
+            now,
+            timers,
+            suggestions,
+            language,
+        )
+    ]
     completed = begin.terminated
     for index, step in enumerate(steps, start=1):
         if completed:
@@ -36,7 +53,13 @@ def simulate(definition: Definition, steps: list[dict[str, Any]], language: str 
             event = str(step["timer"])
             timer = next((t for t in timers if t["event"] == event and t["active"]), None)
             if timer is None:
-                path.append({"index": index, "timer": event, "error": f"no timer '{event}' is set in {', '.join(configuration)}"})
+                path.append(
+                    {
+                        "index": index,
+                        "timer": event,
+                        "error": f"no timer '{event}' is set in {', '.join(configuration)}",
+                    }
+                )
                 continue
             timer["active"], timer["fired"] = False, True
             now = max(now, datetime.fromisoformat(timer["due_at"]))
@@ -51,36 +74,84 @@ def simulate(definition: Definition, steps: list[dict[str, Any]], language: str 
         for timer in timers:
             if timer["active"] and timer["state"] in outcome.exited:
                 timer["active"], timer["cancelled"] = False, True
-        path.append(_entry(definition, index, event, kind, outcome.before, outcome.after, outcome.entered,
-                           outcome.exited, now, timers, suggestions, language))
+        path.append(
+            _entry(
+                definition,
+                index,
+                event,
+                kind,
+                outcome.before,
+                outcome.after,
+                outcome.entered,
+                outcome.exited,
+                now,
+                timers,
+                suggestions,
+                language,
+            )
+        )
         configuration, datamodel = outcome.after, outcome.datamodel
         completed = bool(set(configuration) & definition.compiled.final_states)
     return {
-        "journey": definition.key, "version": definition.number, "path": path, "final_configuration": configuration,
-        "completed": completed, "datamodel": datamodel, "suggestions": suggestions, "timers": timers,
+        "journey": definition.key,
+        "version": definition.number,
+        "path": path,
+        "final_configuration": configuration,
+        "completed": completed,
+        "datamodel": datamodel,
+        "suggestions": suggestions,
+        "timers": timers,
     }
 
 
-def _entry(definition: Definition, index: int, event: str, kind: str | None, before: list[str], after: list[str],
-           entered: list[str], exited: list[str], now: datetime, timers: list[dict[str, Any]],
-           suggestions: list[dict[str, Any]], language: str) -> dict[str, Any]:
+def _entry(
+    definition: Definition,
+    index: int,
+    event: str,
+    kind: str | None,
+    before: list[str],
+    after: list[str],
+    entered: list[str],
+    exited: list[str],
+    now: datetime,
+    timers: list[dict[str, Any]],
+    suggestions: list[dict[str, Any]],
+    language: str,
+) -> dict[str, Any]:
     offered, set_now = [], []
     final = bool(set(after) & definition.compiled.final_states)
     for state in entered:
         if final:
             break
         for timer in definition.timers(state):
-            found = {"state": state, "event": timer["event"], "after": timer["after"],
-                     "due_at": durations.add(now, timer["after"]).isoformat(), "active": True}
+            found = {
+                "state": state,
+                "event": timer["event"],
+                "after": timer["after"],
+                "due_at": durations.add(now, timer["after"]).isoformat(),
+                "active": True,
+            }
             timers.append(found)
             set_now.append(found)
         for suggestion in definition.suggestions(state):
-            offer = {"state": state, "service": suggestion["service"], "text": suggestion["text"].get(language) or suggestion["text"]["nl"],
-                     "consent_purpose": suggestion["consent_purpose"], "expires": suggestion.get("expires")}
+            offer = {
+                "state": state,
+                "service": suggestion["service"],
+                "text": suggestion["text"].get(language) or suggestion["text"]["nl"],
+                "consent_purpose": suggestion["consent_purpose"],
+                "expires": suggestion.get("expires"),
+            }
             suggestions.append(offer)
             offered.append(offer)
     return {
-        "index": index, "event": event, "kind": kind or "start", "from": before, "to": after,
-        "moved": bool(entered or exited), "entered": entered, "exited": exited,
-        "suggestions": offered, "timers_set": [{k: v for k, v in t.items() if k != "active"} for t in set_now],
+        "index": index,
+        "event": event,
+        "kind": kind or "start",
+        "from": before,
+        "to": after,
+        "moved": bool(entered or exited),
+        "entered": entered,
+        "exited": exited,
+        "suggestions": offered,
+        "timers_set": [{k: v for k, v in t.items() if k != "active"} for t in set_now],
     }

@@ -32,8 +32,11 @@ def fire_due_timers(limit: int = BATCH) -> int:
             with unit_of_work() as session:
                 query = (
                     select(JourneyTimer)
-                    .where(JourneyTimer.fired_at.is_(None), JourneyTimer.cancelled_at.is_(None),
-                           JourneyTimer.due_at <= utcnow())
+                    .where(
+                        JourneyTimer.fired_at.is_(None),
+                        JourneyTimer.cancelled_at.is_(None),
+                        JourneyTimer.due_at <= utcnow(),
+                    )
                     .order_by(JourneyTimer.due_at, JourneyTimer.id)
                     .limit(1)
                 )
@@ -42,8 +45,18 @@ def fire_due_timers(limit: int = BATCH) -> int:
                 timer = session.scalars(query).first()
                 if timer is None:
                     break
-                cause = Cause(CauseType.TIMER, str(timer.uuid), f"timer {timer.duration} of state '{timer.state}' is due")
-                result = advance(timer.instance_id, timer.event, f"timer:{timer.uuid}", cause, claim_timer=timer.id)
+                cause = Cause(
+                    CauseType.TIMER,
+                    str(timer.uuid),
+                    f"timer {timer.duration} of state '{timer.state}' is due",
+                )
+                result = advance(
+                    timer.instance_id,
+                    timer.event,
+                    f"timer:{timer.uuid}",
+                    cause,
+                    claim_timer=timer.id,
+                )
                 if result.duplicate:
                     skipped.add(timer.id)
                 else:

@@ -30,16 +30,29 @@ class Applied:
 
 def known_types() -> set[str]:
     """Every event type a published journey listens to."""
-    return {t["on"] for version_id, _, digest in published_versions() for t in definition_for(version_id, digest).triggers}
+    return {
+        t["on"]
+        for version_id, _, digest in published_versions()
+        for t in definition_for(version_id, digest).triggers
+    }
 
 
-def apply_triggers(party_id: int, on: str, subject: dict[str, Any], event_id: str, cause: Cause,
-                   data: dict[str, Any] | None = None) -> Applied:
+def apply_triggers(
+    party_id: int,
+    on: str,
+    subject: dict[str, Any],
+    event_id: str,
+    cause: Cause,
+    data: dict[str, Any] | None = None,
+) -> Applied:
     """Start or advance the party's journeys whose first matching trigger listens to ``on``."""
     applied = Applied([], [])
     for version_id, key, digest in published_versions():
         definition = definition_for(version_id, digest)
-        trigger = next((t for t in definition.triggers if t["on"] == on and matches(t.get("match"), subject)), None)
+        trigger = next(
+            (t for t in definition.triggers if t["on"] == on and matches(t.get("match"), subject)),
+            None,
+        )
         if trigger is None:
             continue
         event = trigger.get("event")
@@ -49,7 +62,9 @@ def apply_triggers(party_id: int, on: str, subject: dict[str, Any], event_id: st
             if created:
                 applied.started.append(instance)
             if event:
-                applied.steps.append(advance(instance.id, event, f"{event_id}#{event}", cause, data))
+                applied.steps.append(
+                    advance(instance.id, event, f"{event_id}#{event}", cause, data)
+                )
         elif event:
             for instance in active:
                 applied.steps.append(advance(instance.id, event, event_id, cause, data))
@@ -73,7 +88,14 @@ def on_life_event(envelope: EventEnvelope) -> None:
     cause = Cause(CauseType.EVENT, data["life_event_id"], f"{data['type']} from {data['source']}")
     subject = {"type": data["type"], "source": data["source"], "data": data.get("data") or {}}
     with system_processing("journeys.life-event", Activity.PROACTIVE_SERVICE):
-        apply_triggers(party_id, data["type"], subject, f"life:{data['life_event_id']}", cause, data.get("data"))
+        apply_triggers(
+            party_id,
+            data["type"],
+            subject,
+            f"life:{data['life_event_id']}",
+            cause,
+            data.get("data"),
+        )
 
 
 def on_contact_moment(envelope: EventEnvelope) -> None:
@@ -81,14 +103,24 @@ def on_contact_moment(envelope: EventEnvelope) -> None:
     data = envelope.data
     if not data.get("subject"):
         return
-    cause = Cause(CauseType.CONTACT_MOMENT, data["contact_moment_id"], f"contact moment about '{data['subject']}'")
+    cause = Cause(
+        CauseType.CONTACT_MOMENT,
+        data["contact_moment_id"],
+        f"contact moment about '{data['subject']}'",
+    )
     subject = {k: data.get(k) for k in ("subject", "channel", "direction", "objects")}
     with system_processing("journeys.contact-moment", Activity.PROACTIVE_SERVICE):
         for party_uuid in data.get("party_ids") or []:
             party_id = _party_key(party_uuid)
             if party_id is not None:
-                apply_triggers(party_id, CONTACT_MOMENT_RECORDED, subject, f"contact:{data['contact_moment_id']}", cause,
-                               {"subject": data["subject"]})
+                apply_triggers(
+                    party_id,
+                    CONTACT_MOMENT_RECORDED,
+                    subject,
+                    f"contact:{data['contact_moment_id']}",
+                    cause,
+                    {"subject": data["subject"]},
+                )
 
 
 SUBSCRIPTIONS = (

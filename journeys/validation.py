@@ -86,7 +86,15 @@ def validate(source: str | bytes) -> Validated:
     try:
         compiled = compile_document(document)
     except RunawayJourney as exc:
-        return Validated(document, [Problem("statechart", f"the statechart never settles after starting ({exc}); break the eventless loop")])
+        return Validated(
+            document,
+            [
+                Problem(
+                    "statechart",
+                    f"the statechart never settles after starting ({exc}); break the eventless loop",
+                )
+            ],
+        )
     except Exception as exc:
         return Validated(document, [Problem("statechart", f"the statechart does not load: {exc}")])
     return Validated(document, [], Definition(document, compiled))
@@ -94,4 +102,6 @@ def validate(source: str | bytes) -> Validated:
 
 def compile_document(document: dict[str, Any]) -> Compiled:
     """Compile the statechart of an already validated document."""
-    return compile_chart(document["statechart"], machine_name(document["key"], int(document["version"])))
+    return compile_chart(
+        document["statechart"], machine_name(document["key"], int(document["version"]))
+    )

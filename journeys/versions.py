@@ -50,19 +50,27 @@ def _validated(source: str) -> Definition:
 
 
 def get_journey(key: str) -> Journey:
-    journey = db.session().scalar(select(Journey).where(Journey.key == key).options(selectinload(Journey.versions)))
+    journey = db.session().scalar(
+        select(Journey).where(Journey.key == key).options(selectinload(Journey.versions))
+    )
     if journey is None:
         raise NotFound(f"no journey with key '{key}'")
     return journey
 
 
 def list_journeys() -> list[Journey]:
-    return list(db.session().scalars(select(Journey).order_by(Journey.key).options(selectinload(Journey.versions))))
+    return list(
+        db.session().scalars(
+            select(Journey).order_by(Journey.key).options(selectinload(Journey.versions))
+        )
+    )
 
 
 def get_version(key: str, number: int) -> JourneyVersion:
     version = db.session().scalar(
-        select(JourneyVersion).join(Journey).where(Journey.key == key, JourneyVersion.number == number)
+        select(JourneyVersion)
+        .join(Journey)
+        .where(Journey.key == key, JourneyVersion.number == number)
     )
     if version is None:
         raise NotFound(f"journey '{key}' has no version {number}")
@@ -79,7 +87,9 @@ def create_journey(source: str, author: str | None) -> JourneyVersion:
     """A new journey with its first draft version; the key comes from the document."""
     definition = _validated(source)
     if db.session().scalar(select(Journey.id).where(Journey.key == definition.key)) is not None:
-        raise Conflict(f"a journey with key '{definition.key}' exists; upload a new version to it instead")
+        raise Conflict(
+            f"a journey with key '{definition.key}' exists; upload a new version to it instead"
+        )
     return store_version(source, author, expected_key=None).version
 
 
@@ -87,7 +97,9 @@ def store_version(source: str, author: str | None, expected_key: str | None) -> 
     """Store a valid document as a draft. The same number again replaces a draft, never a published one."""
     definition = _validated(source)
     if expected_key is not None and definition.key != expected_key:
-        raise ValidationFailed.field("key", f"the document is for journey '{definition.key}', not '{expected_key}'")
+        raise ValidationFailed.field(
+            "key", f"the document is for journey '{definition.key}', not '{expected_key}'"
+        )
     session = db.session()
     journey = session.scalar(select(Journey).where(Journey.key == definition.key))
     if journey is None:
@@ -96,7 +108,9 @@ def store_version(source: str, author: str | None, expected_key: str | None) -> 
         session.flush()
     digest = checksum(source)
     version = session.scalar(
-        select(JourneyVersion).where(JourneyVersion.journey_id == journey.id, JourneyVersion.number == definition.number)
+        select(JourneyVersion).where(
+            JourneyVersion.journey_id == journey.id, JourneyVersion.number == definition.number
+        )
     )
     if version is not None:
         if version.checksum == digest:
@@ -111,8 +125,13 @@ def store_version(source: str, author: str | None, expected_key: str | None) -> 
         session.flush()
         return Stored(version, "replaced")
     version = JourneyVersion(
-        journey_id=journey.id, number=definition.number, status=VersionStatus.DRAFT, source=source,
-        document=definition.document, checksum=digest, created_by=author,
+        journey_id=journey.id,
+        number=definition.number,
+        status=VersionStatus.DRAFT,
+        source=source,
+        document=definition.document,
+        checksum=digest,
+        created_by=author,
     )
     session.add(version)
     session.flush()
@@ -125,12 +144,17 @@ def publish(key: str, number: int) -> JourneyVersion:
     if version.status == VersionStatus.PUBLISHED:
         raise Conflict(f"version {number} of '{key}' is published already")
     if version.status == VersionStatus.RETIRED:
-        raise Conflict(f"version {number} of '{key}' is retired; upload a new version to publish it again")
+        raise Conflict(
+            f"version {number} of '{key}' is retired; upload a new version to publish it again"
+        )
     _validated(version.source)
     now = utcnow()
     db.session().execute(
         update(JourneyVersion)
-        .where(JourneyVersion.journey_id == version.journey_id, JourneyVersion.status == VersionStatus.PUBLISHED)
+        .where(
+            JourneyVersion.journey_id == version.journey_id,
+            JourneyVersion.status == VersionStatus.PUBLISHED,
+        )
         .values(status=VersionStatus.RETIRED, retired_at=now)
     )
     version.status, version.published_at = VersionStatus.PUBLISHED, now
@@ -141,7 +165,9 @@ def publish(key: str, number: int) -> JourneyVersion:
 def definition_for(version_id: int, digest: str | None = None) -> Definition:
     """The compiled definition of a stored version (compiled once per version and content, then cached)."""
     if digest is None:
-        digest = db.session().scalar(select(JourneyVersion.checksum).where(JourneyVersion.id == version_id))
+        digest = db.session().scalar(
+            select(JourneyVersion.checksum).where(JourneyVersion.id == version_id)
+        )
         if digest is None:
             raise NotFound(f"no journey version {version_id}")
     found = _cache.get((version_id, digest))
@@ -158,7 +184,8 @@ def definition_for(version_id: int, digest: str | None = None) -> Definition:
 def published_versions() -> list[tuple[int, str, str]]:
     """(version id, journey key, checksum) of every published version."""
     rows = db.session().execute(
-        select(JourneyVersion.id, Journey.key, JourneyVersion.checksum).join(Journey)
+        select(JourneyVersion.id, Journey.key, JourneyVersion.checksum)
+        .join(Journey)
         .where(JourneyVersion.status == VersionStatus.PUBLISHED)
     )
     return [(row[0], row[1], row[2]) for row in rows]
@@ -166,9 +193,11 @@ def published_versions() -> list[tuple[int, str, str]]:
 
 def newest_published(key: str) -> JourneyVersion:
     version = db.session().scalar(
-        select(JourneyVersion).join(Journey)
+        select(JourneyVersion)
+        .join(Journey)
         .where(Journey.key == key, JourneyVersion.status == VersionStatus.PUBLISHED)
-        .order_by(JourneyVersion.number.desc()).limit(1)
+        .order_by(JourneyVersion.number.desc())
+        .limit(1)
     )
     if version is None:
         raise NotFound(f"journey '{key}' has no published version")

@@ -36,16 +36,33 @@ SMALL: dict[str, Any] = {
                 "initial": True,
                 "transitions": [
                     {"event": "progress", "target": "working"},
-                    {"event": "nudge", "target": "waiting", "on": [{"assign": {"location": "nudges", "expr": "nudges + 1"}}]},
+                    {
+                        "event": "nudge",
+                        "target": "waiting",
+                        "on": [{"assign": {"location": "nudges", "expr": "nudges + 1"}}],
+                    },
                 ],
             },
-            "working": {"transitions": [{"event": "finish", "target": "done"}, {"event": "reminder_due", "target": "done"}]},
+            "working": {
+                "transitions": [
+                    {"event": "finish", "target": "done"},
+                    {"event": "reminder_due", "target": "done"},
+                ]
+            },
             "done": {"final": True},
         },
     },
     "states": {
-        "waiting": {"suggestions": [{"service": "waste-pass", "text": {"nl": "Afvalpas", "en": "Waste pass"},
-                                     "consent_purpose": "proactive-test", "expires": "P30D"}]},
+        "waiting": {
+            "suggestions": [
+                {
+                    "service": "waste-pass",
+                    "text": {"nl": "Afvalpas", "en": "Waste pass"},
+                    "consent_purpose": "proactive-test",
+                    "expires": "P30D",
+                }
+            ]
+        },
         "working": {"timers": [{"after": "P14D", "event": "reminder_due"}]},
     },
     "algorithm_register": {
@@ -115,7 +132,9 @@ def make_resident(app: Flask) -> Callable[[], Resident]:
 
         bsn = valid_bsn(next(_seeds))
         with app.app_context(), unit_of_work():
-            party = register_party(PartyInput(type="person", given_names="Sanne", surname="de Vries", bsn=bsn))
+            party = register_party(
+                PartyInput(type="person", given_names="Sanne", surname="de Vries", bsn=bsn)
+            )
             found = Resident(party.uuid, party.id, bsn)
         with app.app_context():
             db.remove()
@@ -124,10 +143,16 @@ def make_resident(app: Flask) -> Callable[[], Resident]:
     return make
 
 
-def cloud_event(type_: str, bsn: str | None, event_id: str | None = None, **data: Any) -> dict[str, Any]:
+def cloud_event(
+    type_: str, bsn: str | None, event_id: str | None = None, **data: Any
+) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "specversion": "1.0", "id": event_id or str(uuid.uuid4()), "source": "urn:nl:brp:test",
-        "type": type_, "time": "2026-11-23T10:00:00Z", "datacontenttype": "application/json",
+        "specversion": "1.0",
+        "id": event_id or str(uuid.uuid4()),
+        "source": "urn:nl:brp:test",
+        "type": type_,
+        "time": "2026-11-23T10:00:00Z",
+        "datacontenttype": "application/json",
         "data": dict(data),
     }
     if bsn is not None:

@@ -30,12 +30,17 @@ def test_load_reports_invalid_files(app: Flask, tmp_path: Path) -> None:
     (tmp_path / "good.yaml").write_text(to_yaml(small_doc(key="good")), encoding="utf-8")
     result = app.test_cli_runner().invoke(args=["journeys", "load", str(tmp_path)])
     assert result.exit_code == 1
-    assert "states.waiting.suggestions[0].service: service 'nope' is not in the service catalogue" in result.output
+    assert (
+        "states.waiting.suggestions[0].service: service 'nope' is not in the service catalogue"
+        in result.output
+    )
     assert "good v1 created, draft" in result.output
 
 
 def test_validate_command(app: Flask) -> None:
-    result = app.test_cli_runner().invoke(args=["journeys", "validate", str(DEFINITIONS / "death.yaml")])
+    result = app.test_cli_runner().invoke(
+        args=["journeys", "validate", str(DEFINITIONS / "death.yaml")]
+    )
     assert result.exit_code == 0 and "valid" in result.output
 
 
@@ -51,8 +56,16 @@ def test_validate_command(app: Flask) -> None:
         ({"field": "data.x", "not_equals": "a"}, {"data": {}}, True),
         ({"field": "data.x", "exists": False}, {"data": {"x": None}}, True),
         ({"field": "subject", "contains": "starter"}, {"subject": "Vraag van een Starter"}, True),
-        ({"all": [{"field": "a", "equals": 1}, {"not": {"field": "b", "equals": 2}}]}, {"a": 1, "b": 3}, True),
-        ({"any": [{"field": "a", "equals": 2}, {"field": "b", "in": [3, 4]}]}, {"a": 1, "b": 5}, False),
+        (
+            {"all": [{"field": "a", "equals": 1}, {"not": {"field": "b", "equals": 2}}]},
+            {"a": 1, "b": 3},
+            True,
+        ),
+        (
+            {"any": [{"field": "a", "equals": 2}, {"field": "b", "in": [3, 4]}]},
+            {"a": 1, "b": 5},
+            False,
+        ),
     ],
 )
 def test_conditions(condition: dict | None, subject: dict, expected: bool) -> None:  # type: ignore[type-arg]

@@ -20,7 +20,10 @@ from tests.journeys.conftest import Resident
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.skipif(not os.environ.get("KCC_TEST_DATABASE_URL"), reason="needs PostgreSQL (KCC_TEST_DATABASE_URL)"),
+    pytest.mark.skipif(
+        not os.environ.get("KCC_TEST_DATABASE_URL"),
+        reason="needs PostgreSQL (KCC_TEST_DATABASE_URL)",
+    ),
 ]
 
 WORKERS = 8
@@ -52,7 +55,9 @@ def _start(app: Flask, resident: Resident) -> int:
         return instance.id
 
 
-def test_concurrent_events_on_one_instance_lose_nothing(app: Flask, small: str, make_resident: Callable[[], Resident]) -> None:
+def test_concurrent_events_on_one_instance_lose_nothing(
+    app: Flask, small: str, make_resident: Callable[[], Resident]
+) -> None:
     instance_id = _start(app, make_resident())
 
     def work(index: int) -> None:
@@ -67,13 +72,21 @@ def test_concurrent_events_on_one_instance_lose_nothing(app: Flask, small: str, 
     with app.app_context():
         instance = db.session().get(JourneyInstance, instance_id)
         assert instance is not None
-        count = len(list(db.session().scalars(select(JourneyStep.id).where(JourneyStep.instance_id == instance_id))))
+        count = len(
+            list(
+                db.session().scalars(
+                    select(JourneyStep.id).where(JourneyStep.instance_id == instance_id)
+                )
+            )
+        )
         assert instance.datamodel == {"nudges": WORKERS * NUDGES + NUDGES}
         assert instance.step_count == count == 1 + WORKERS * NUDGES + NUDGES
         db.remove()
 
 
-def test_concurrent_timer_sweeps_fire_each_timer_once(app: Flask, small: str, make_resident: Callable[[], Resident]) -> None:
+def test_concurrent_timer_sweeps_fire_each_timer_once(
+    app: Flask, small: str, make_resident: Callable[[], Resident]
+) -> None:
     ids = [_start(app, make_resident()) for _ in range(6)]
     for instance_id in ids:
         with app.app_context(), unit_of_work():
@@ -90,7 +103,9 @@ def test_concurrent_timer_sweeps_fire_each_timer_once(app: Flask, small: str, ma
     assert _run_threads(sweep, 4) == []
     assert sum(fired) == len(ids)
     with app.app_context():
-        timer_steps = list(db.session().scalars(select(JourneyStep).where(JourneyStep.cause_type == "timer")))
+        timer_steps = list(
+            db.session().scalars(select(JourneyStep).where(JourneyStep.cause_type == "timer"))
+        )
         assert sorted(s.instance_id for s in timer_steps) == sorted(ids)
         assert all(i.status == "completed" for i in db.session().scalars(select(JourneyInstance)))
         db.remove()

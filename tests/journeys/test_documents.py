@@ -66,19 +66,36 @@ def test_an_unreachable_state_is_reported() -> None:
     doc = small_doc()
     doc["statechart"]["states"]["island"] = {"transitions": [{"event": "finish", "target": "done"}]}
     found = problems(doc)
-    assert found == [{"path": "statechart.states.island", "message": "state 'island' can never be entered: no transition leads to it", "line": found[0]["line"]}]
+    assert found == [
+        {
+            "path": "statechart.states.island",
+            "message": "state 'island' can never be entered: no transition leads to it",
+            "line": found[0]["line"],
+        }
+    ]
 
 
 def test_a_trap_state_is_reported() -> None:
     doc = small_doc()
-    doc["statechart"]["states"]["working"]["transitions"].append({"event": "stuck", "target": "limbo"})
+    doc["statechart"]["states"]["working"]["transitions"].append(
+        {"event": "stuck", "target": "limbo"}
+    )
     doc["statechart"]["states"]["limbo"] = {"transitions": [{"event": "again", "target": "limbo"}]}
-    assert [p["message"] for p in problems(doc)] == ["state 'limbo' is a trap: no final state can be reached from it"]
+    assert [p["message"] for p in problems(doc)] == [
+        "state 'limbo' is a trap: no final state can be reached from it"
+    ]
 
 
 def test_a_chart_without_final_state_is_reported() -> None:
-    doc = small_doc(statechart=chart({"a": {"initial": True, "transitions": [{"event": "progress", "target": "b"}]},
-                                      "b": {"transitions": [{"event": "reminder_due", "target": "a"}]}}), states={})
+    doc = small_doc(
+        statechart=chart(
+            {
+                "a": {"initial": True, "transitions": [{"event": "progress", "target": "b"}]},
+                "b": {"transitions": [{"event": "reminder_due", "target": "a"}]},
+            }
+        ),
+        states={},
+    )
     assert any("no top-level final state" in p["message"] for p in problems(doc))
 
 
@@ -88,8 +105,13 @@ def test_unknown_service_and_unknown_events_are_reported() -> None:
     doc["states"]["working"]["timers"][0]["event"] = "never_used"
     doc["triggers"][1]["event"] = "no_such_event"
     found = {p["path"]: p["message"] for p in problems(doc)}
-    assert found["states.waiting.suggestions[0].service"] == "service 'flying-carpet' is not in the service catalogue"
-    assert found["states.working.timers[0].event"].startswith("event 'never_used' is not used by any transition")
+    assert (
+        found["states.waiting.suggestions[0].service"]
+        == "service 'flying-carpet' is not in the service catalogue"
+    )
+    assert found["states.working.timers[0].event"].startswith(
+        "event 'never_used' is not used by any transition"
+    )
     assert found["triggers[1].event"].startswith("event 'no_such_event' is not used")
 
 
@@ -112,7 +134,11 @@ def test_code_in_actions_is_rejected_never_run(node: dict[str, Any], word: str) 
     doc["statechart"]["states"]["waiting"]["enter"] = [node]
     found = problems(doc)
     assert found[0]["path"] == f"statechart.states.waiting.enter[0].{word}"
-    assert "not allowed" in found[0]["message"] or "does not" in found[0]["message"] or "never" in found[0]["message"]
+    assert (
+        "not allowed" in found[0]["message"]
+        or "does not" in found[0]["message"]
+        or "never" in found[0]["message"]
+    )
 
 
 def test_external_sources_and_invocations_are_rejected() -> None:
@@ -123,7 +149,10 @@ def test_external_sources_and_invocations_are_rejected() -> None:
     assert "invoke" in found[0]["message"]
 
 
-@pytest.mark.parametrize("expr", ["__import__('os').system('id')", "().__class__", "nudges.__dict__", "[x for x in 'ab']"])
+@pytest.mark.parametrize(
+    "expr",
+    ["__import__('os').system('id')", "().__class__", "nudges.__dict__", "[x for x in 'ab']"],
+)
 def test_expressions_outside_the_safe_evaluator_are_rejected(expr: str) -> None:
     doc = small_doc()
     doc["statechart"]["states"]["waiting"]["transitions"][0]["cond"] = expr

@@ -32,18 +32,34 @@ def _send(app: Flask, instance_id: int, event: str, event_id: str) -> bool:
         return advance(instance_id, event, event_id, EVENT).moved
 
 
-def _instance(app: Flask, instance_id: int) -> tuple[JourneyInstance, list[JourneyStep], list[JourneyTimer]]:
+def _instance(
+    app: Flask, instance_id: int
+) -> tuple[JourneyInstance, list[JourneyStep], list[JourneyTimer]]:
     with app.app_context():
         session = db.session()
         instance = session.get(JourneyInstance, instance_id)
-        steps = list(session.scalars(select(JourneyStep).where(JourneyStep.instance_id == instance_id).order_by(JourneyStep.id)))
-        timers = list(session.scalars(select(JourneyTimer).where(JourneyTimer.instance_id == instance_id).order_by(JourneyTimer.id)))
+        steps = list(
+            session.scalars(
+                select(JourneyStep)
+                .where(JourneyStep.instance_id == instance_id)
+                .order_by(JourneyStep.id)
+            )
+        )
+        timers = list(
+            session.scalars(
+                select(JourneyTimer)
+                .where(JourneyTimer.instance_id == instance_id)
+                .order_by(JourneyTimer.id)
+            )
+        )
         db.remove()
     assert instance is not None
     return instance, steps, timers
 
 
-def test_start_advance_and_complete(app: Flask, small: str, make_resident: Callable[[], Resident]) -> None:
+def test_start_advance_and_complete(
+    app: Flask, small: str, make_resident: Callable[[], Resident]
+) -> None:
     resident = make_resident()
     instance_id = _start(app, resident)
     assert _send(app, instance_id, "nudge", "n-1")
@@ -52,8 +68,10 @@ def test_start_advance_and_complete(app: Flask, small: str, make_resident: Calla
     assert instance.configuration == ["working"]
     assert instance.datamodel == {"nudges": 1}
     assert [(s.event, s.from_states, s.to_states, s.cause_type) for s in steps] == [
-        ("start", [], ["waiting"], "event"), ("nudge", ["waiting"], ["waiting"], "event"),
-        ("progress", ["waiting"], ["working"], "event")]
+        ("start", [], ["waiting"], "event"),
+        ("nudge", ["waiting"], ["waiting"], "event"),
+        ("progress", ["waiting"], ["working"], "event"),
+    ]
     assert [(t.state, t.event, t.duration) for t in timers] == [("working", "reminder_due", "P14D")]
     assert timedelta(days=13, hours=23) < timers[0].due_at - utcnow() <= timedelta(days=14)
     assert _send(app, instance_id, "finish", "f-1")
@@ -63,7 +81,9 @@ def test_start_advance_and_complete(app: Flask, small: str, make_resident: Calla
     assert not _send(app, instance_id, "progress", "p-2")
 
 
-def test_same_event_id_counts_once(app: Flask, small: str, make_resident: Callable[[], Resident]) -> None:
+def test_same_event_id_counts_once(
+    app: Flask, small: str, make_resident: Callable[[], Resident]
+) -> None:
     instance_id = _start(app, make_resident())
     for _ in range(3):
         _send(app, instance_id, "nudge", "same-id")
@@ -72,7 +92,9 @@ def test_same_event_id_counts_once(app: Flask, small: str, make_resident: Callab
     assert [s.event_id for s in steps] == ["start-1", "same-id"]
 
 
-def test_an_event_without_transition_is_recorded_not_moved(app: Flask, small: str, make_resident: Callable[[], Resident]) -> None:
+def test_an_event_without_transition_is_recorded_not_moved(
+    app: Flask, small: str, make_resident: Callable[[], Resident]
+) -> None:
     instance_id = _start(app, make_resident())
     assert not _send(app, instance_id, "finish", "x-1")
     _, steps, _ = _instance(app, instance_id)
@@ -80,7 +102,9 @@ def test_an_event_without_transition_is_recorded_not_moved(app: Flask, small: st
     assert "no transition for 'finish' in waiting" in steps[-1].why
 
 
-def test_one_active_instance_per_party_and_key(app: Flask, small: str, make_resident: Callable[[], Resident]) -> None:
+def test_one_active_instance_per_party_and_key(
+    app: Flask, small: str, make_resident: Callable[[], Resident]
+) -> None:
     resident = make_resident()
     first = _start(app, resident)
     with app.app_context(), unit_of_work():
@@ -88,11 +112,15 @@ def test_one_active_instance_per_party_and_key(app: Flask, small: str, make_resi
         assert (instance.id, created) == (first, False)
 
 
-def test_running_instances_keep_their_version(app: Flask, small: str, make_resident: Callable[[], Resident]) -> None:
+def test_running_instances_keep_their_version(
+    app: Flask, small: str, make_resident: Callable[[], Resident]
+) -> None:
     old = _start(app, make_resident())
     v2 = small_doc(version=2)
     v2["statechart"]["states"]["waiting"]["transitions"][0]["target"] = "done"
-    v2["statechart"]["states"]["waiting"]["transitions"].append({"event": "finish", "target": "working"})
+    v2["statechart"]["states"]["waiting"]["transitions"].append(
+        {"event": "finish", "target": "working"}
+    )
     load(app, to_yaml(v2))
     new = _start(app, make_resident())
     _send(app, old, "progress", "p-old")
@@ -104,11 +132,17 @@ def test_running_instances_keep_their_version(app: Flask, small: str, make_resid
     assert old_instance.version_id != new_instance.version_id
 
 
-def test_entering_a_state_with_suggestions_emits_an_event(app: Flask, small: str, make_resident: Callable[[], Resident]) -> None:
+def test_entering_a_state_with_suggestions_emits_an_event(
+    app: Flask, small: str, make_resident: Callable[[], Resident]
+) -> None:
     resident = make_resident()
     _start(app, resident)
     with app.app_context():
-        rows = list(db.session().scalars(select(OutboxEvent).where(OutboxEvent.name == "journey.state_entered")))
+        rows = list(
+            db.session().scalars(
+                select(OutboxEvent).where(OutboxEvent.name == "journey.state_entered")
+            )
+        )
         db.remove()
     assert len(rows) == 1
     payload = rows[0].payload
@@ -119,7 +153,9 @@ def test_entering_a_state_with_suggestions_emits_an_event(app: Flask, small: str
     assert "expires_at" in payload["suggestions"][0]
 
 
-def test_a_late_timer_fires_once_and_a_left_state_cancels_its_timer(app: Flask, small: str, make_resident: Callable[[], Resident]) -> None:
+def test_a_late_timer_fires_once_and_a_left_state_cancels_its_timer(
+    app: Flask, small: str, make_resident: Callable[[], Resident]
+) -> None:
     late, left = _start(app, make_resident()), _start(app, make_resident())
     _send(app, late, "progress", "p-1")
     _send(app, left, "progress", "p-2")
@@ -140,17 +176,57 @@ def test_a_late_timer_fires_once_and_a_left_state_cancels_its_timer(app: Flask, 
     assert all(s.cause_type != "timer" for s in steps)
 
 
-def test_a_runaway_on_an_event_is_stopped(app: Flask, make_resident: Callable[[], Resident]) -> None:
+def test_a_runaway_on_an_event_is_stopped(
+    app: Flask, make_resident: Callable[[], Resident]
+) -> None:
     doc = small_doc(states={})
     doc["statechart"]["datamodel"] = {"loops": "0"}
     states = doc["statechart"]["states"]
     states["working"]["transitions"].append({"event": "spin", "target": "spin_a"})
-    states["spin_a"] = {"transitions": [{"target": "spin_b"}, {"event": "finish", "target": "done"}]}
-    states["spin_b"] = {"transitions": [{"target": "spin_a", "on": [{"assign": {"location": "loops", "expr": "loops + 1"}}]}]}
+    states["spin_a"] = {
+        "transitions": [{"target": "spin_b"}, {"event": "finish", "target": "done"}]
+    }
+    states["spin_b"] = {
+        "transitions": [
+            {"target": "spin_a", "on": [{"assign": {"location": "loops", "expr": "loops + 1"}}]}
+        ]
+    }
     load(app, to_yaml(doc))
     instance_id = _start(app, make_resident())
     _send(app, instance_id, "progress", "p-1")
     _send(app, instance_id, "spin", "s-1")
     instance, steps, _ = _instance(app, instance_id)
     assert instance.configuration == ["working"]
-    assert steps[-1].moved is False and steps[-1].why.startswith("stopped: more than 50 transitions")
+    assert steps[-1].moved is False and steps[-1].why.startswith(
+        "stopped: more than 50 transitions"
+    )
+
+
+def test_a_batch_behaves_like_single_events(
+    app: Flask, small: str, make_resident: Callable[[], Resident]
+) -> None:
+    from journeys.engine import advance_batch
+
+    first, second = _start(app, make_resident()), _start(app, make_resident())
+    _send(app, second, "progress", "before")  # a stored timer the batch must cancel
+    items = [
+        (first, "nudge", "a"),
+        (first, "nudge", "a"),
+        (first, "progress", "b"),
+        (first, "finish", "c"),
+        (second, "finish", "d"),
+        (first, "nudge", "e"),
+    ]
+    with app.app_context(), unit_of_work():
+        results = advance_batch(items, EVENT)
+    assert [r.duplicate for r in results] == [False, True, False, False, False, False]
+    for instance_id in (first, second):
+        instance, steps, timers = _instance(app, instance_id)
+        assert instance.status == "completed"
+        assert timers and all(t.cancelled_at is not None and t.fired_at is None for t in timers)
+    instance, steps, _ = _instance(app, first)
+    assert instance.datamodel == {"nudges": 1}
+    assert [s.event_id for s in steps] == ["start-1", "a", "b", "c"]
+    with app.app_context(), unit_of_work():
+        again = advance_batch(items, EVENT)
+    assert all(r.duplicate for r in again[:1])

@@ -13,8 +13,11 @@ NIJMEGEN = "0268"
 def post_event(system: Caller, body: object, content_type: str = "application/cloudevents+json"):  # type: ignore[no-untyped-def]
     import json
 
-    return system.client.post("/api/v1/events", data=json.dumps(body),
-                              headers={**system._headers(None), "Content-Type": content_type})
+    return system.client.post(
+        "/api/v1/events",
+        data=json.dumps(body),
+        headers={**system._headers(None), "Content-Type": content_type},
+    )
 
 
 def instances_of(agent: Caller, resident: Resident) -> list[dict]:  # type: ignore[type-arg]
@@ -23,9 +26,13 @@ def instances_of(agent: Caller, resident: Resident) -> list[dict]:  # type: igno
     return response.get_json()["items"]  # type: ignore[no-any-return]
 
 
-def test_an_address_change_starts_the_moving_journey(builtins: list[str], system: Caller, agent: Caller,
-                                                     make_resident: Callable[[], Resident],
-                                                     run_jobs: Callable[[], int]) -> None:
+def test_an_address_change_starts_the_moving_journey(
+    builtins: list[str],
+    system: Caller,
+    agent: Caller,
+    make_resident: Callable[[], Resident],
+    run_jobs: Callable[[], int],
+) -> None:
     resident = make_resident()
     body = cloud_event("nl.brp.address-changed", resident.bsn, municipality_code=NIJMEGEN)
     response = post_event(system, body)
@@ -34,7 +41,8 @@ def test_an_address_change_starts_the_moving_journey(builtins: list[str], system
     run_jobs()
     items = instances_of(agent, resident)
     assert [(i["journey"], i["states"], i["status"], i["version"]) for i in items] == [
-        ("moving", ["active", "moved_in"], "active", 1)]
+        ("moving", ["active", "moved_in"], "active", 1)
+    ]
     detail = agent.get(f"/api/v1/journey-instances/{items[0]['id']}").get_json()
     assert detail["steps"][0]["cause"] == "event"
     assert "nl.brp.address-changed from urn:nl:brp:test" in detail["steps"][0]["why"]
@@ -47,42 +55,71 @@ def test_an_address_change_starts_the_moving_journey(builtins: list[str], system
 
 
 def test_a_later_event_moves_the_journey_and_a_non_matching_one_does_not(
-    builtins: list[str], system: Caller, agent: Caller, make_resident: Callable[[], Resident], run_jobs: Callable[[], int]
+    builtins: list[str],
+    system: Caller,
+    agent: Caller,
+    make_resident: Callable[[], Resident],
+    run_jobs: Callable[[], int],
 ) -> None:
     resident = make_resident()
-    elsewhere = post_event(system, cloud_event("nl.brp.address-changed", resident.bsn, municipality_code="0363"))
+    elsewhere = post_event(
+        system, cloud_event("nl.brp.address-changed", resident.bsn, municipality_code="0363")
+    )
     assert elsewhere.status_code == 202
     run_jobs()
     assert instances_of(agent, resident) == []
-    post_event(system, cloud_event("nl.brp.address-changed", resident.bsn, municipality_code=NIJMEGEN))
+    post_event(
+        system, cloud_event("nl.brp.address-changed", resident.bsn, municipality_code=NIJMEGEN)
+    )
     run_jobs()
-    post_event(system, cloud_event("nl.nijmegen.service-arranged", resident.bsn, service="Waste-Pass "))
+    post_event(
+        system, cloud_event("nl.nijmegen.service-arranged", resident.bsn, service="Waste-Pass ")
+    )
     run_jobs()
     assert instances_of(agent, resident)[0]["states"] == ["active", "check_allowances"]
 
 
-def test_malformed_cloud_events_are_422_listing_what_is_wrong(builtins: list[str], system: Caller) -> None:
+def test_malformed_cloud_events_are_422_listing_what_is_wrong(
+    builtins: list[str], system: Caller
+) -> None:
     response = post_event(system, {"specversion": "0.3", "data": "text", "time": "yesterday"})
     assert response.status_code == 422
     names = {p["name"]: p["reason"] for p in response.get_json()["invalid_params"]}
     assert {"id", "source", "type", "specversion", "data", "time"} <= set(names)
     assert names["id"] == "required CloudEvents attribute is missing"
     assert post_event(system, ["not", "an", "object"]).status_code == 422
-    response = system.client.post("/api/v1/events", data="{broken", headers={**system._headers(None), "Content-Type": "application/json"})
+    response = system.client.post(
+        "/api/v1/events",
+        data="{broken",
+        headers={**system._headers(None), "Content-Type": "application/json"},
+    )
     assert response.status_code == 422
-    no_bsn = post_event(system, cloud_event("nl.brp.address-changed", None, municipality_code=NIJMEGEN))
+    no_bsn = post_event(
+        system, cloud_event("nl.brp.address-changed", None, municipality_code=NIJMEGEN)
+    )
     assert no_bsn.status_code == 422
     assert no_bsn.get_json()["invalid_params"][0]["name"] == "data.bsn"
     bad_bsn = post_event(system, cloud_event("nl.brp.address-changed", "123456789"))
     assert bad_bsn.status_code == 422
 
 
-def test_unknown_types_and_unknown_residents_are_accepted_and_recorded(builtins: list[str], system: Caller,
-                                                                       run_jobs: Callable[[], int], app) -> None:  # type: ignore[no-untyped-def]
-    unknown = post_event(system, cloud_event("nl.example.weather-changed", None), "application/json")
+def test_unknown_types_and_unknown_residents_are_accepted_and_recorded(
+    builtins: list[str], system: Caller, run_jobs: Callable[[], int], app
+) -> None:  # type: ignore[no-untyped-def]
+    unknown = post_event(
+        system, cloud_event("nl.example.weather-changed", None), "application/json"
+    )
     assert unknown.status_code == 202
     assert unknown.get_json()["status"] == "ignored"
-    stranger = post_event(system, cloud_event("nl.brp.birth-registered", "111222333", municipality_code=NIJMEGEN, child={"born": "2026-11-20"}))
+    stranger = post_event(
+        system,
+        cloud_event(
+            "nl.brp.birth-registered",
+            "111222333",
+            municipality_code=NIJMEGEN,
+            child={"born": "2026-11-20"},
+        ),
+    )
     assert stranger.status_code == 202
     assert stranger.get_json()["status"] == "unmatched"
     assert "no party with this BSN" in stranger.get_json()["detail"]
@@ -92,7 +129,10 @@ def test_unknown_types_and_unknown_residents_are_accepted_and_recorded(builtins:
 
     with app.app_context():
         rows = {row.type: row for row in db.session().query(LifeEvent)}
-        assert rows["nl.brp.birth-registered"].data == {"municipality_code": NIJMEGEN, "child": {"born": "2026-11-20"}}
+        assert rows["nl.brp.birth-registered"].data == {
+            "municipality_code": NIJMEGEN,
+            "child": {"born": "2026-11-20"},
+        }
         assert "111222333" not in str(rows["nl.brp.birth-registered"].data)
         db.remove()
 
@@ -101,14 +141,22 @@ def test_only_the_system_role_posts_events(builtins: list[str], agent: Caller) -
     assert post_event(agent, cloud_event("nl.brp.address-changed", "111222333")).status_code == 403
 
 
-def test_a_contact_moment_about_moving_starts_the_journey(builtins: list[str], agent: Caller,
-                                                           make_resident: Callable[[], Resident],
-                                                           run_jobs: Callable[[], int]) -> None:
+def test_a_contact_moment_about_moving_starts_the_journey(
+    builtins: list[str],
+    agent: Caller,
+    make_resident: Callable[[], Resident],
+    run_jobs: Callable[[], int],
+) -> None:
     resident = make_resident()
-    response = agent.post("/api/v1/contact-moments", json={
-        "channel": "phone", "subject": "Verhuizing", "text": "Bewoner is verhuisd naar Lent",
-        "parties": [{"party_id": str(resident.uuid), "role": "resident"}],
-    })
+    response = agent.post(
+        "/api/v1/contact-moments",
+        json={
+            "channel": "phone",
+            "subject": "Verhuizing",
+            "text": "Bewoner is verhuisd naar Lent",
+            "parties": [{"party_id": str(resident.uuid), "role": "resident"}],
+        },
+    )
     assert response.status_code == 201, response.get_json()
     run_jobs()
     items = instances_of(agent, resident)
@@ -117,39 +165,73 @@ def test_a_contact_moment_about_moving_starts_the_journey(builtins: list[str], a
     assert step["cause"] == "contact_moment" and step["cause_ref"] == response.get_json()["id"]
 
 
-def test_an_agent_starts_and_moves_a_journey_and_the_view_shows_it(builtins: list[str], agent: Caller,
-                                                                     make_resident: Callable[[], Resident]) -> None:
+def test_an_agent_starts_and_moves_a_journey_and_the_view_shows_it(
+    builtins: list[str], agent: Caller, make_resident: Callable[[], Resident]
+) -> None:
     resident = make_resident()
-    started = agent.post("/api/v1/journey-instances", json={"party_id": str(resident.uuid), "journey": "turning-18", "reason": "asked at the counter"})
+    started = agent.post(
+        "/api/v1/journey-instances",
+        json={
+            "party_id": str(resident.uuid),
+            "journey": "turning-18",
+            "reason": "asked at the counter",
+        },
+    )
     assert started.status_code == 201, started.get_json()
     instance = started.get_json()
     assert instance["states"] == ["active", "insurance"]
-    twice = agent.post("/api/v1/journey-instances", json={"party_id": str(resident.uuid), "journey": "turning-18"})
+    twice = agent.post(
+        "/api/v1/journey-instances", json={"party_id": str(resident.uuid), "journey": "turning-18"}
+    )
     assert twice.status_code == 409
-    moved = agent.post(f"/api/v1/journey-instances/{instance['id']}/events", json={"event": "insurance_arranged", "event_id": "k1"})
+    moved = agent.post(
+        f"/api/v1/journey-instances/{instance['id']}/events",
+        json={"event": "insurance_arranged", "event_id": "k1"},
+    )
     assert moved.status_code == 200
     assert moved.get_json()["instance"]["states"] == ["active", "digital"]
-    repeat = agent.post(f"/api/v1/journey-instances/{instance['id']}/events", json={"event": "insurance_arranged", "event_id": "k1"})
+    repeat = agent.post(
+        f"/api/v1/journey-instances/{instance['id']}/events",
+        json={"event": "insurance_arranged", "event_id": "k1"},
+    )
     assert repeat.get_json()["duplicate"] is True
-    unknown = agent.post(f"/api/v1/journey-instances/{instance['id']}/events", json={"event": "fly"})
+    unknown = agent.post(
+        f"/api/v1/journey-instances/{instance['id']}/events", json={"event": "fly"}
+    )
     assert unknown.status_code == 422
     view = agent.get(f"/api/v1/parties/{resident.uuid}/view").get_json()
     section = view["journeys"]
     assert len(section) == 1
     item = section[0]
-    assert (item["journey"], item["version"], item["states"], item["status"]) == ("turning-18", 1, ["active", "digital"], "active")
+    assert (item["journey"], item["version"], item["states"], item["status"]) == (
+        "turning-18",
+        1,
+        ["active", "digital"],
+        "active",
+    )
     assert item["title"]["en"] == "Turning 18"
-    assert item["last_step"]["event"] == "insurance_arranged" and item["last_step"]["cause"] == "agent"
+    assert (
+        item["last_step"]["event"] == "insurance_arranged" and item["last_step"]["cause"] == "agent"
+    )
     assert item["next_timer"]["event"] == "money_due"
-    missing = agent.post("/api/v1/journey-instances", json={"party_id": str(resident.uuid), "journey": "nope"})
+    missing = agent.post(
+        "/api/v1/journey-instances", json={"party_id": str(resident.uuid), "journey": "nope"}
+    )
     assert missing.status_code == 404
 
 
-def test_stats_per_version(builtins: list[str], agent: Caller, make_caller, make_resident: Callable[[], Resident]) -> None:  # type: ignore[no-untyped-def]
+def test_stats_per_version(
+    builtins: list[str], agent: Caller, make_caller, make_resident: Callable[[], Resident]
+) -> None:  # type: ignore[no-untyped-def]
     ids = []
     for _ in range(3):
         resident = make_resident()
-        ids.append(agent.post("/api/v1/journey-instances", json={"party_id": str(resident.uuid), "journey": "birth"}).get_json()["id"])
+        ids.append(
+            agent.post(
+                "/api/v1/journey-instances",
+                json={"party_id": str(resident.uuid), "journey": "birth"},
+            ).get_json()["id"]
+        )
     agent.post(f"/api/v1/journey-instances/{ids[0]}/events", json={"event": "opted_out"})
     owner = make_caller("process_owner")
     stats = owner.get("/api/v1/journeys/birth/versions/1/stats").get_json()
