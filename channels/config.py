@@ -36,7 +36,9 @@ def load_channel_settings(environ: dict[str, str] | None = None) -> ChannelSetti
     env = dict(os.environ if environ is None else environ)
     defaults = ChannelSettings()
     return ChannelSettings(
-        quiet_period_minutes=int(env.get("KCC_CONVERSATION_QUIET_MINUTES", defaults.quiet_period_minutes)),
+        quiet_period_minutes=int(
+            env.get("KCC_CONVERSATION_QUIET_MINUTES", defaults.quiet_period_minutes)
+        ),
         webform_secret=env.get("KCC_WEBFORM_SECRET") or None,
         email_secret=env.get("KCC_EMAIL_SECRET") or None,
         smtp_host=env.get("KCC_SMTP_HOST") or None,

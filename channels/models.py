@@ -38,14 +38,17 @@ class Conversation(Base):
     uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=new_uuid)
     channel: Mapped[str] = mapped_column(String(10), doc="sms, chat or email")
     address: Mapped[str] = mapped_column(
-        String(254), doc="The resident's address on the channel: E.164, whatsapp:+..., e-mail, chat."
+        String(254),
+        doc="The resident's address on the channel: E.164, whatsapp:+..., e-mail, chat.",
     )
     party_id: Mapped[int | None] = mapped_column(
         ForeignKey("parties.id", ondelete="RESTRICT"), doc="Empty for an anonymous chat."
     )
     status: Mapped[str] = mapped_column(String(10), default="open", doc="open, pending or closed")
     priority: Mapped[str] = mapped_column(String(10), default="normal")
-    assigned_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    assigned_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
     assigned_team: Mapped[str | None] = mapped_column(String(100))
     subject: Mapped[str] = mapped_column(String(200), default="")
     language: Mapped[str] = mapped_column(String(5), default="nl")
@@ -63,7 +66,9 @@ class Conversation(Base):
     party: Mapped[Party | None] = relationship(lazy="joined")
     assigned_user: Mapped[User | None] = relationship(lazy="joined")
     contact_moment: Mapped[ContactMoment | None] = relationship()
-    messages: Mapped[list[ChannelMessage]] = relationship(order_by="ChannelMessage.id", viewonly=True)
+    messages: Mapped[list[ChannelMessage]] = relationship(
+        order_by="ChannelMessage.id", viewonly=True
+    )
 
     __table_args__ = (
         Index("ix_conversations_thread", "channel", "address", "status"),
@@ -79,7 +84,9 @@ class ConversationKey(Base):
     __tablename__ = "conversation_keys"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(30))
     key: Mapped[str] = mapped_column(String(500))
 
@@ -94,7 +101,8 @@ class ChannelMessage(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=new_uuid)
     conversation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("conversations.id", ondelete="CASCADE"), doc="Empty until an inbound message is threaded."
+        ForeignKey("conversations.id", ondelete="CASCADE"),
+        doc="Empty until an inbound message is threaded.",
     )
     channel: Mapped[str] = mapped_column(String(10))
     direction: Mapped[str] = mapped_column(String(10))
@@ -113,7 +121,9 @@ class ChannelMessage(Base):
     )
     details: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     attempts: Mapped[int] = mapped_column(default=0)
-    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, doc="A sender holds the row until then.")
+    lease_until: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, doc="A sender holds the row until then."
+    )
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempt_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -139,7 +149,9 @@ class MessageAttachment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=new_uuid)
-    message_id: Mapped[int] = mapped_column(ForeignKey("channel_messages.id", ondelete="CASCADE"), index=True)
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("channel_messages.id", ondelete="CASCADE"), index=True
+    )
     filename: Mapped[str] = mapped_column(String(255), default="")
     content_type: Mapped[str] = mapped_column(String(255))
     size: Mapped[int]
@@ -175,7 +187,9 @@ class ChatSession(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=new_uuid)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
     display_name: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -32,7 +32,9 @@ def _row(address: str, source: str) -> SmsOptOut:
     return row
 
 
-def opt_out(address: str, source: str, keyword: str | None, evidence: ChannelMessage | None) -> None:
+def opt_out(
+    address: str, source: str, keyword: str | None, evidence: ChannelMessage | None
+) -> None:
     """Withdraw SMS contact with ``address`` now, keeping the message that asked for it."""
     row = _row(address, source)
     if row.opted_out_at is not None:
@@ -44,7 +46,9 @@ def opt_out(address: str, source: str, keyword: str | None, evidence: ChannelMes
     db.session().flush()
     record(
         SmsOptedOut(
-            address=address, source=source, keyword=keyword,
+            address=address,
+            source=source,
+            keyword=keyword,
             evidence_message_id=str(evidence.uuid) if evidence is not None else None,
         )
     )
@@ -62,7 +66,8 @@ def opt_in(address: str, keyword: str | None, evidence: ChannelMessage | None) -
     db.session().flush()
     record(
         SmsOptedIn(
-            address=address, keyword=keyword,
+            address=address,
+            keyword=keyword,
             evidence_message_id=str(evidence.uuid) if evidence is not None else None,
         )
     )

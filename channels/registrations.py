@@ -61,9 +61,15 @@ def register_call(call: PhoneCall, recorded_by: int | None) -> ContactMoment:
     details = {"caller_number": number, "duration_seconds": call.duration_seconds}
     return record_contact(
         ContactInput(
-            channel=Channel.PHONE, direction=call.direction, subject=call.subject or "Telefoongesprek",
-            text=call.text, outcome=call.outcome, language=call.language, occurred_at=call.started_at,
-            parties=[InvolvementInput(party)] if party else [], agent_id=call.agent_id,
+            channel=Channel.PHONE,
+            direction=call.direction,
+            subject=call.subject or "Telefoongesprek",
+            text=call.text,
+            outcome=call.outcome,
+            language=call.language,
+            occurred_at=call.started_at,
+            parties=[InvolvementInput(party)] if party else [],
+            agent_id=call.agent_id,
             details={k: v for k, v in details.items() if v is not None},
         ),
         recorded_by=recorded_by,
@@ -79,9 +85,15 @@ def register_visit(visit: CounterVisit, recorded_by: int | None) -> ContactMomen
     }
     return record_contact(
         ContactInput(
-            channel=Channel.COUNTER, direction="inbound", subject=visit.subject or f"Bezoek {visit.location}",
-            text=visit.text, outcome=visit.outcome, language=visit.language, occurred_at=visit.visited_at,
-            parties=[InvolvementInput(visit.party_id)] if visit.party_id else [], agent_id=visit.agent_id,
+            channel=Channel.COUNTER,
+            direction="inbound",
+            subject=visit.subject or f"Bezoek {visit.location}",
+            text=visit.text,
+            outcome=visit.outcome,
+            language=visit.language,
+            occurred_at=visit.visited_at,
+            parties=[InvolvementInput(visit.party_id)] if visit.party_id else [],
+            agent_id=visit.agent_id,
             details={k: v for k, v in details.items() if v is not None},
         ),
         recorded_by=recorded_by,

@@ -18,36 +18,56 @@ from kcc.http.schemas import StrictSchema
 from kcc.privacy.activities import Activity
 
 blp = Blueprint(
-    "registrations", __name__, url_prefix="/api/v1",
+    "registrations",
+    __name__,
+    url_prefix="/api/v1",
     description="Phone calls and counter visits registered by agents.",
 )
 
 
 class _Common(StrictSchema):
     party_id = ma.fields.UUID(load_default=None, allow_none=True)
-    outcome = ma.fields.String(load_default=None, allow_none=True, validate=validate.OneOf([o.value for o in Outcome]))
+    outcome = ma.fields.String(
+        load_default=None, allow_none=True, validate=validate.OneOf([o.value for o in Outcome])
+    )
     subject = ma.fields.String(load_default="", validate=validate.Length(max=200))
     text = ma.fields.String(load_default="", validate=validate.Length(max=10_000))
-    language = ma.fields.String(load_default="nl", validate=validate.OneOf([lang.value for lang in Language]))
+    language = ma.fields.String(
+        load_default="nl", validate=validate.OneOf([lang.value for lang in Language])
+    )
 
 
 class PhoneCallSchema(_Common):
     caller_number = ma.fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(max=30),
-        metadata={"description": "Normalised to E.164; finds the party when party_id is not given."},
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=30),
+        metadata={
+            "description": "Normalised to E.164; finds the party when party_id is not given."
+        },
     )
-    direction = ma.fields.String(load_default="inbound", validate=validate.OneOf([d.value for d in Direction]))
+    direction = ma.fields.String(
+        load_default="inbound", validate=validate.OneOf([d.value for d in Direction])
+    )
     started_at = ma.fields.AwareDateTime(load_default=None, allow_none=True)
-    duration_seconds = ma.fields.Integer(load_default=None, allow_none=True, validate=validate.Range(0, 86_400))
+    duration_seconds = ma.fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(0, 86_400)
+    )
 
 
 class CounterVisitSchema(_Common):
     location = ma.fields.String(
-        required=True, validate=validate.Length(1, 100), metadata={"description": "e.g. Stadswinkel Centrum"}
+        required=True,
+        validate=validate.Length(1, 100),
+        metadata={"description": "e.g. Stadswinkel Centrum"},
     )
-    appointment_reference = ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    appointment_reference = ma.fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=100)
+    )
     visited_at = ma.fields.AwareDateTime(load_default=None, allow_none=True)
-    duration_minutes = ma.fields.Integer(load_default=None, allow_none=True, validate=validate.Range(0, 1440))
+    duration_minutes = ma.fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(0, 1440)
+    )
 
 
 def _agent() -> Any:

@@ -44,7 +44,10 @@ def check_text(body: str) -> str:
         raise ValidationFailed.field("body", "a message may not be empty")
     if len(body) > limit:
         raise ValidationFailed.field("body", f"a chat message has at most {limit} characters")
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") and ch not in ALLOWED_CONTROLS for ch in body):
+    if any(
+        unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") and ch not in ALLOWED_CONTROLS
+        for ch in body
+    ):
         raise ValidationFailed.field("body", "control characters are not allowed")
     return body
 
@@ -88,15 +91,23 @@ def post_chat_message(chat: ChatSession, body: str) -> ChannelMessage:
     if conversation.status == ConversationStatus.CLOSED:
         raise Conflict("this chat was closed by the municipality; start a new chat")
     message = ChannelMessage(
-        channel=Channel.CHAT, direction=Direction.INBOUND, body=body, sender=conversation.address,
-        recipient="kcc", status=MessageStatus.RECEIVED, media=[], details={},
+        channel=Channel.CHAT,
+        direction=Direction.INBOUND,
+        body=body,
+        sender=conversation.address,
+        recipient="kcc",
+        status=MessageStatus.RECEIVED,
+        media=[],
+        details={},
     )
     db.session().add(message)
     add_message(conversation, message)
     return message
 
 
-def fetch_chat_messages(chat: ChatSession, after: uuid.UUID | None, wait: int) -> list[ChannelMessage]:
+def fetch_chat_messages(
+    chat: ChatSession, after: uuid.UUID | None, wait: int
+) -> list[ChannelMessage]:
     """Messages after ``after``; waits up to ``wait`` seconds (at most 25) for a new one."""
     after_id = 0
     if after is not None:
@@ -114,7 +125,10 @@ def fetch_chat_messages(chat: ChatSession, after: uuid.UUID | None, wait: int) -
             ids = list(
                 session.scalars(
                     select(ChannelMessage.id)
-                    .where(ChannelMessage.conversation_id == chat.conversation_id, ChannelMessage.id > after_id)
+                    .where(
+                        ChannelMessage.conversation_id == chat.conversation_id,
+                        ChannelMessage.id > after_id,
+                    )
                     .order_by(ChannelMessage.id)
                     .limit(100)
                 )
@@ -122,7 +136,11 @@ def fetch_chat_messages(chat: ChatSession, after: uuid.UUID | None, wait: int) -
         if ids or time.monotonic() >= deadline:
             break
         time.sleep(POLL_INTERVAL_SECONDS)
-    messages = list(db.session().scalars(select(ChannelMessage).where(ChannelMessage.id.in_(ids)).order_by(ChannelMessage.id)))
+    messages = list(
+        db.session().scalars(
+            select(ChannelMessage).where(ChannelMessage.id.in_(ids)).order_by(ChannelMessage.id)
+        )
+    )
     for message in messages:
         if message.direction == Direction.OUTBOUND and advance(message, MessageStatus.DELIVERED):
             message.status_updated_at = utcnow()

@@ -25,7 +25,9 @@ from kcc.http.schemas import page_of
 from kcc.privacy.activities import Activity
 
 blp = Blueprint(
-    "conversations", __name__, url_prefix="/api/v1/conversations",
+    "conversations",
+    __name__,
+    url_prefix="/api/v1/conversations",
     description="SMS, chat and e-mail conversations with residents.",
 )
 
@@ -38,8 +40,11 @@ class Conversations(MethodView):
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """List conversations, newest activity first (open and pending by default)"""
         query = queries.ConversationQuery(
-            assigned=args["assigned"], user_id=current_user().id, channel=args["channel"],
-            status=args["status"], team=args["team"],
+            assigned=args["assigned"],
+            user_id=current_user().id,
+            channel=args["channel"],
+            status=args["status"],
+            team=args["team"],
         )
         items, next_cursor = queries.list_conversations(query, args["limit"], args["cursor"])
         return {"items": items, "next_cursor": next_cursor}
@@ -61,7 +66,11 @@ class ConversationItem(MethodView):
         if data["party_id"] is not None:
             services.link_party(conversation_id, data["party_id"])
         return services.assign_conversation(
-            conversation_id, data["assigned_user_id"], data["assigned_team"], data["priority"], data["status"]
+            conversation_id,
+            data["assigned_user_id"],
+            data["assigned_team"],
+            data["priority"],
+            data["status"],
         )
 
 

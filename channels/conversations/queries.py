@@ -53,7 +53,9 @@ def list_conversations(
             (Conversation.last_message_at < at)
             | ((Conversation.last_message_at == at) & (Conversation.id < int(after["id"])))
         )
-    stmt = stmt.order_by(Conversation.last_message_at.desc(), Conversation.id.desc()).limit(limit + 1)
+    stmt = stmt.order_by(Conversation.last_message_at.desc(), Conversation.id.desc()).limit(
+        limit + 1
+    )
     rows = list(db.session().scalars(stmt).unique())
     next_cursor = None
     if len(rows) > limit:
@@ -102,7 +104,9 @@ def conversations_section(party: Party) -> list[dict[str, Any]]:
         .limit(VIEW_CONVERSATIONS * VIEW_MESSAGES)
     )
     messages = list(
-        session.scalars(select(ChannelMessage).where(ChannelMessage.id.in_(ranked)).order_by(ChannelMessage.id))
+        session.scalars(
+            select(ChannelMessage).where(ChannelMessage.id.in_(ranked)).order_by(ChannelMessage.id)
+        )
     )
     by_conversation: dict[int, list[ChannelMessage]] = {}
     for message in messages:

@@ -19,7 +19,9 @@ def _uuid_of(name: str) -> ma.fields.Function:
         related = getattr(obj, name)
         return str(related.uuid) if related is not None else None
 
-    return ma.fields.Function(get, metadata={"description": f"UUID of the {name.replace('_', ' ')}."})
+    return ma.fields.Function(
+        get, metadata={"description": f"UUID of the {name.replace('_', ' ')}."}
+    )
 
 
 class MessageSchema(ma.Schema):
@@ -29,11 +31,17 @@ class MessageSchema(ma.Schema):
     sender = ma.fields.String()
     recipient = ma.fields.String()
     status = ma.fields.String(
-        metadata={"description": "received; or queued, sending, sent, delivered, undelivered, failed, read"}
+        metadata={
+            "description": "received; or queued, sending, sent, delivered, undelivered, failed, read"
+        }
     )
-    error_code = ma.fields.String(allow_none=True, metadata={"description": "The provider's error code."})
+    error_code = ma.fields.String(
+        allow_none=True, metadata={"description": "The provider's error code."}
+    )
     error_message = ma.fields.String(allow_none=True)
-    media = ma.fields.List(ma.fields.Dict(), metadata={"description": "References with content type."})
+    media = ma.fields.List(
+        ma.fields.Dict(), metadata={"description": "References with content type."}
+    )
     author_id = _uuid_of("author")
     created_at = ma.fields.AwareDateTime()
     sent_at = ma.fields.AwareDateTime(allow_none=True)
@@ -42,9 +50,13 @@ class MessageSchema(ma.Schema):
 class ConversationSchema(ma.Schema):
     id = ma.fields.UUID(attribute="uuid")
     channel = ma.fields.String()
-    address = ma.fields.String(metadata={"description": "The resident's phone number, e-mail address or chat."})
+    address = ma.fields.String(
+        metadata={"description": "The resident's phone number, e-mail address or chat."}
+    )
     party_id = _uuid_of("party")
-    status = ma.fields.String(metadata={"description": "open, pending (waiting for the resident) or closed"})
+    status = ma.fields.String(
+        metadata={"description": "open, pending (waiting for the resident) or closed"}
+    )
     priority = ma.fields.String()
     assigned_user_id = _uuid_of("assigned_user")
     assigned_team = ma.fields.String(allow_none=True)
@@ -63,12 +75,16 @@ class ConversationDetailSchema(ConversationSchema):
 
 class ConversationListArgs(PageArgs):
     assigned = ma.fields.String(
-        load_default=None, validate=validate.OneOf(["unassigned", "mine"]),
+        load_default=None,
+        validate=validate.OneOf(["unassigned", "mine"]),
         metadata={"description": "unassigned, or mine (assigned to the caller)"},
     )
-    channel = ma.fields.String(load_default=None, validate=validate.OneOf([Channel.SMS, Channel.CHAT, Channel.EMAIL]))
+    channel = ma.fields.String(
+        load_default=None, validate=validate.OneOf([Channel.SMS, Channel.CHAT, Channel.EMAIL])
+    )
     status = ma.fields.String(
-        load_default=None, validate=_choice(ConversationStatus),
+        load_default=None,
+        validate=_choice(ConversationStatus),
         metadata={"description": "Default: open and pending."},
     )
     team = ma.fields.String(load_default=None, validate=validate.Length(max=100))
@@ -84,9 +100,12 @@ class CloseSchema(StrictSchema):
 
 class AssignSchema(StrictSchema):
     assigned_user_id = ma.fields.UUID(load_default=None, allow_none=True)
-    assigned_team = ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    assigned_team = ma.fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=100)
+    )
     priority = ma.fields.String(load_default=None, validate=_choice(Priority))
     status = ma.fields.String(load_default=None, validate=validate.OneOf(["open", "pending"]))
     party_id = ma.fields.UUID(
-        load_default=None, metadata={"description": "Link the conversation (e.g. an anonymous chat) to a party."}
+        load_default=None,
+        metadata={"description": "Link the conversation (e.g. an anonymous chat) to a party."},
     )

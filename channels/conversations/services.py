@@ -28,7 +28,8 @@ def lock_thread(channel: str, address: str) -> None:
     """Serialise threading of one outside address (PostgreSQL), so one thread is created once."""
     if db.dialect == "postgresql":
         db.session().execute(
-            text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"thread:{channel}:{address}"}
+            text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+            {"key": f"thread:{channel}:{address}"},
         )
 
 
@@ -104,7 +105,9 @@ def _grow_contact_moment(conversation: Conversation, message: ChannelMessage) ->
         "last_message_at": conversation.last_message_at.isoformat(),
     }
     if conversation.contact_moment_id is None:
-        parties = [InvolvementInput(conversation.party.uuid)] if conversation.party is not None else []
+        parties = (
+            [InvolvementInput(conversation.party.uuid)] if conversation.party is not None else []
+        )
         recorded = record_contact(
             ContactInput(
                 channel=conversation.channel,
@@ -160,7 +163,11 @@ def close_conversation(conversation_uuid: uuid.UUID, outcome: str | None = None)
             moment.details = {**moment.details, "status": ConversationStatus.CLOSED}
     db.session().flush()
     party_uuid = conversation.party.uuid if conversation.party is not None else None
-    record(ConversationClosed(conversation_id=str(conversation.uuid), party_id=str(party_uuid) if party_uuid else None))
+    record(
+        ConversationClosed(
+            conversation_id=str(conversation.uuid), party_id=str(party_uuid) if party_uuid else None
+        )
+    )
     if party_uuid is not None:
         log_processing([party_uuid], Action.UPDATE)
     return conversation
@@ -209,7 +216,9 @@ def link_party(conversation_uuid: uuid.UUID, party_uuid: uuid.UUID) -> Conversat
                 moment.involvements.remove(involvement)
             db.session().flush()
             moment.involvements.append(
-                Involvement(party_id=party.id, role=InvolvementRole.RESIDENT, occurred_at=moment.occurred_at)
+                Involvement(
+                    party_id=party.id, role=InvolvementRole.RESIDENT, occurred_at=moment.occurred_at
+                )
             )
     db.session().flush()
     log_processing([party.uuid], Action.UPDATE)

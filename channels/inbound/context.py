@@ -12,4 +12,8 @@ def as_provider(provider: str) -> None:
     """Record the provider as the actor of this request's processing."""
     trace_id, span_id = new_trace(request.headers.get("traceparent"))
     operation = f"{request.method} {request.path}"
-    set_current(ProcessingContext("provider", provider, Activity.CUSTOMER_CONTACT, operation, trace_id, span_id))
+    set_current(
+        ProcessingContext(
+            "provider", provider, Activity.CUSTOMER_CONTACT, operation, trace_id, span_id
+        )
+    )

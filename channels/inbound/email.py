@@ -31,7 +31,9 @@ def parse_email(raw: bytes) -> EmailMessage:
     assert isinstance(message, EmailMessage)
     header_defects = [d for d in message.defects if "Header" in type(d).__name__]
     if header_defects or not message.keys():
-        raise ValidationFailed.field("body", "not an RFC 5322 message: the header section is malformed")
+        raise ValidationFailed.field(
+            "body", "not an RFC 5322 message: the header section is malformed"
+        )
     for name in ("From", "Date"):
         if not message.get(name):
             raise ValidationFailed.field(name, f"an RFC 5322 message has a {name} header")
@@ -41,7 +43,11 @@ def parse_email(raw: bytes) -> EmailMessage:
 
 
 def _ids(value: str | None) -> list[str]:
-    return [part.strip() for part in (value or "").replace("\n", " ").split() if part.strip().startswith("<")]
+    return [
+        part.strip()
+        for part in (value or "").replace("\n", " ").split()
+        if part.strip().startswith("<")
+    ]
 
 
 def _text(message: EmailMessage) -> str:
@@ -58,21 +64,33 @@ def receive_email(raw: bytes) -> tuple[ChannelMessage, bool]:
     """Store one e-mail with its attachments as referenced blobs; a repeat of its Message-ID is a no-op."""
     message = parse_email(raw)
     sender = normalise_email(parseaddr(str(message["From"]))[1], field="From")
-    message_id = str(message.get("Message-ID") or "").strip() or f"<{hashlib.sha256(raw).hexdigest()}@kcc.invalid>"
+    message_id = (
+        str(message.get("Message-ID") or "").strip()
+        or f"<{hashlib.sha256(raw).hexdigest()}@kcc.invalid>"
+    )
     session = db.session()
     existing = session.scalar(
-        select(ChannelMessage).where(ChannelMessage.channel == Channel.EMAIL, ChannelMessage.provider_sid == message_id)
+        select(ChannelMessage).where(
+            ChannelMessage.channel == Channel.EMAIL, ChannelMessage.provider_sid == message_id
+        )
     )
     if existing is not None:
         return existing, False
-    recipients = [address for _, address in getaddresses([str(v) for v in message.get_all("To", [])])]
+    recipients = [
+        address for _, address in getaddresses([str(v) for v in message.get_all("To", [])])
+    ]
     stored = ChannelMessage(
-        channel=Channel.EMAIL, direction=Direction.INBOUND, body=_text(message), sender=sender,
-        recipient=", ".join(recipients)[:254], provider_sid=message_id[:200], status=MessageStatus.RECEIVED,
+        channel=Channel.EMAIL,
+        direction=Direction.INBOUND,
+        body=_text(message),
+        sender=sender,
+        recipient=", ".join(recipients)[:254],
+        provider_sid=message_id[:200],
+        status=MessageStatus.RECEIVED,
         media=[],
         details={
             "subject": str(message.get("Subject") or "")[:200],
-            "in_reply_to": (_ids(str(message.get("In-Reply-To") or "")) or [None])[0],
+            "in_reply_to": next(iter(_ids(str(message.get("In-Reply-To") or ""))), None),
             "references": _ids(str(message.get("References") or "")),
         },
     )
@@ -81,8 +99,11 @@ def receive_email(raw: bytes) -> tuple[ChannelMessage, bool]:
         assert isinstance(content, bytes)
         stored.attachments.append(
             MessageAttachment(
-                filename=(part.get_filename() or "")[:255], content_type=part.get_content_type(),
-                size=len(content), sha256=hashlib.sha256(content).hexdigest(), content=content,
+                filename=(part.get_filename() or "")[:255],
+                content_type=part.get_content_type(),
+                size=len(content),
+                sha256=hashlib.sha256(content).hexdigest(),
+                content=content,
             )
         )
     try:
@@ -91,11 +112,18 @@ def receive_email(raw: bytes) -> tuple[ChannelMessage, bool]:
             session.flush()
     except IntegrityError:
         found = session.scalars(
-            select(ChannelMessage).where(ChannelMessage.channel == Channel.EMAIL, ChannelMessage.provider_sid == message_id)
+            select(ChannelMessage).where(
+                ChannelMessage.channel == Channel.EMAIL, ChannelMessage.provider_sid == message_id
+            )
         ).one()
         return found, False
     stored.media = [
-        {"attachment_id": str(a.uuid), "filename": a.filename, "content_type": a.content_type, "size": a.size}
+        {
+            "attachment_id": str(a.uuid),
+            "filename": a.filename,
+            "content_type": a.content_type,
+            "size": a.size,
+        }
         for a in stored.attachments
     ]
     record(InboundMessageStored(message_id=str(stored.uuid), channel=Channel.EMAIL))

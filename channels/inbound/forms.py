@@ -10,7 +10,13 @@ from channels.inbound.threading import party_for_address
 from kcc.constants import AddressKind, Channel, Direction, PartyType
 from kcc.contacts.services import ContactInput, InvolvementInput, record_contact
 from kcc.parties.models import Party
-from kcc.parties.services import AddressInput, PartyInput, PartyQuery, register_party, search_parties
+from kcc.parties.services import (
+    AddressInput,
+    PartyInput,
+    PartyQuery,
+    register_party,
+    search_parties,
+)
 from kcc.tasks.services import TaskInput, create_task
 
 
@@ -46,8 +52,11 @@ def _submitter_party(submitter: dict[str, str]) -> Party | None:
             ]
             return register_party(
                 PartyInput(
-                    type=PartyType.PERSON, bsn=bsn, given_names=submitter.get("given_names"),
-                    surname_prefix=submitter.get("surname_prefix"), surname=submitter["surname"],
+                    type=PartyType.PERSON,
+                    bsn=bsn,
+                    given_names=submitter.get("given_names"),
+                    surname_prefix=submitter.get("surname_prefix"),
+                    surname=submitter["surname"],
                     digital_addresses=addresses,
                 )
             )
@@ -73,7 +82,11 @@ def submit_form(data: FormSubmission) -> FormResult:
             language=data.language,
             parties=[InvolvementInput(party.uuid)] if party is not None else [],
             external_id=f"form:{data.form_id}:{data.submission_id}",
-            details={"form_id": data.form_id, "submission_id": data.submission_id, "fields": data.fields},
+            details={
+                "form_id": data.form_id,
+                "submission_id": data.submission_id,
+                "fields": data.fields,
+            },
         )
     )
     moment = recorded.contact_moment

@@ -42,7 +42,9 @@ def verify_signed_request(source: str, secret: str | None) -> bytes:
     session = db.session()
     try:
         with session.begin_nested():
-            session.add(SignedRequestReceipt(source=source, digest=signature.removeprefix("sha256=")[:64]))
+            session.add(
+                SignedRequestReceipt(source=source, digest=signature.removeprefix("sha256=")[:64])
+            )
             session.flush()
     except IntegrityError:
         raise Conflict("this signed request was delivered already (replay refused)") from None

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from channels.constants import MessageStatus, OptOutKind
 from channels.events import InboundMessageStored
@@ -14,7 +15,7 @@ from channels.models import ChannelMessage
 from channels.optouts import opt_in, opt_out
 from channels.twilio.keywords import classify
 from kcc.constants import Channel, Direction
-from kcc.db import db
+from kcc.db import db, utcnow
 from kcc.events.outbox import record
 
 MAX_MEDIA = 10
@@ -35,7 +36,11 @@ class InboundSms:
 
 def parse_twilio_form(form: Any) -> InboundSms:
     """Turn Twilio's form fields into an ``InboundSms``; media stay references with their type."""
-    count = min(int(form.get("NumMedia") or 0), MAX_MEDIA) if (form.get("NumMedia") or "0").isdigit() else 0
+    count = (
+        min(int(form.get("NumMedia") or 0), MAX_MEDIA)
+        if (form.get("NumMedia") or "0").isdigit()
+        else 0
+    )
     media = [
         {"url": form.get(f"MediaUrl{i}", ""), "content_type": form.get(f"MediaContentType{i}", "")}
         for i in range(count)
@@ -59,8 +64,17 @@ def parse_twilio_form(form: Any) -> InboundSms:
     )
 
 
-def _same(sid: str) -> tuple[ColumnElement[bool], ...]:
-    return (ChannelMessage.channel == Channel.SMS, ChannelMessage.provider_sid == sid)
+def _insert_once(values: dict[str, Any]) -> int | None:
+    """One INSERT ... ON CONFLICT DO NOTHING: the id of the new row, or None for a repeat."""
+    dialect = db.dialect
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = (
+        insert(ChannelMessage)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["channel", "provider_sid"])
+        .returning(ChannelMessage.id)
+    )
+    return db.session().scalar(stmt)
 
 
 def receive_sms(data: InboundSms) -> bool:
@@ -69,32 +83,37 @@ def receive_sms(data: InboundSms) -> bool:
     Opt-out and opt-in keywords take effect in the same transaction; threading into a
     conversation happens after the response, from the outbox.
     """
-    session = db.session()
-    message = ChannelMessage(
-        channel=Channel.SMS,
-        direction=Direction.INBOUND,
-        body=data.body,
-        sender=data.sender,
-        recipient=data.recipient,
-        provider_sid=data.sid,
-        status=MessageStatus.RECEIVED,
-        media=data.media,
-        details={**data.details, **({"opt_out_type": data.opt_out_type} if data.opt_out_type else {})},
+    message_uuid = uuid.uuid4()
+    new_id = _insert_once(
+        {
+            "uuid": message_uuid,
+            "channel": Channel.SMS.value,
+            "direction": Direction.INBOUND.value,
+            "body": data.body,
+            "sender": data.sender,
+            "recipient": data.recipient,
+            "provider_sid": data.sid,
+            "status": MessageStatus.RECEIVED.value,
+            "media": data.media,
+            "details": {
+                **data.details,
+                **({"opt_out_type": data.opt_out_type} if data.opt_out_type else {}),
+            },
+            "attempts": 0,
+            "created_at": utcnow(),
+        }
     )
-    if session.scalar(select(ChannelMessage.id).where(*_same(data.sid))) is not None:
-        return False
-    try:
-        with session.begin_nested():
-            session.add(message)
-            session.flush()
-    except IntegrityError:
+    if new_id is None:
         return False
     kind = classify(data.body, data.opt_out_type)
-    keyword = data.body.strip().upper()[:20] or None
-    if kind == OptOutKind.STOP:
-        source = "opt_out_type" if data.opt_out_type else "keyword"
-        opt_out(data.sender, source, keyword, message)
-    elif kind == OptOutKind.START:
-        opt_in(data.sender, keyword, message)
-    record(InboundMessageStored(message_id=str(message.uuid), channel=Channel.SMS))
+    if kind is not None and kind != OptOutKind.HELP:
+        message = db.session().get(ChannelMessage, new_id)
+        keyword = data.body.strip().upper()[:20] or None
+        if kind == OptOutKind.STOP:
+            opt_out(
+                data.sender, "opt_out_type" if data.opt_out_type else "keyword", keyword, message
+            )
+        else:
+            opt_in(data.sender, keyword, message)
+    record(InboundMessageStored(message_id=str(message_uuid), channel=Channel.SMS))
     return True

@@ -8,7 +8,12 @@ from sqlalchemy import select
 
 from channels.config import channel_settings
 from channels.constants import ConversationStatus, OptOutKind, ThreadKeyKind
-from channels.conversations.services import add_message, find_open_thread, lock_thread, open_conversation
+from channels.conversations.services import (
+    add_message,
+    find_open_thread,
+    lock_thread,
+    open_conversation,
+)
 from channels.models import ChannelMessage, Conversation, ConversationKey
 from channels.optouts import is_opted_out
 from channels.outbound.service import queue_message
@@ -60,13 +65,18 @@ def _sms_thread(message: ChannelMessage) -> Conversation:
 
 def _email_thread(message: ChannelMessage) -> Conversation:
     session = db.session()
-    keys = [k for k in [message.details.get("in_reply_to"), *message.details.get("references", [])] if k]
+    keys = [
+        k for k in [message.details.get("in_reply_to"), *message.details.get("references", [])] if k
+    ]
     conversation = None
     if keys:
         conversation = session.scalar(
             select(Conversation)
             .join(ConversationKey, ConversationKey.conversation_id == Conversation.id)
-            .where(ConversationKey.kind == ThreadKeyKind.EMAIL_MESSAGE_ID, ConversationKey.key.in_(keys))
+            .where(
+                ConversationKey.kind == ThreadKeyKind.EMAIL_MESSAGE_ID,
+                ConversationKey.key.in_(keys),
+            )
             .order_by(Conversation.id.desc())
             .limit(1)
         )
@@ -77,7 +87,9 @@ def _email_thread(message: ChannelMessage) -> Conversation:
     if message.provider_sid:
         session.add(
             ConversationKey(
-                conversation_id=conversation.id, kind=ThreadKeyKind.EMAIL_MESSAGE_ID, key=message.provider_sid
+                conversation_id=conversation.id,
+                kind=ThreadKeyKind.EMAIL_MESSAGE_ID,
+                key=message.provider_sid,
             )
         )
     return conversation

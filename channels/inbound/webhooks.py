@@ -43,9 +43,15 @@ class FormSchema(StrictSchema):
     form_id = ma.fields.String(required=True, validate=validate.Length(1, 100))
     submission_id = ma.fields.String(required=True, validate=validate.Length(1, 100))
     subject = ma.fields.String(load_default="", validate=validate.Length(max=200))
-    language = ma.fields.String(load_default="nl", validate=validate.OneOf([lang.value for lang in Language]))
+    language = ma.fields.String(
+        load_default="nl", validate=validate.OneOf([lang.value for lang in Language])
+    )
     submitter = ma.fields.Nested(SubmitterSchema, load_default=dict)
-    fields = ma.fields.Dict(keys=ma.fields.String(validate=validate.Length(1, 100)), load_default=dict)
+    answers = ma.fields.Dict(
+        data_key="fields",
+        keys=ma.fields.String(validate=validate.Length(1, 100)),
+        load_default=dict,
+    )
     task = ma.fields.Nested(FormTaskSchema, load_default=None, allow_none=True)
 
 
@@ -60,7 +66,9 @@ def _load_form(body: bytes) -> dict[str, Any]:
         return FormSchema().load(payload)  # type: ignore[no-any-return]
     except ma.ValidationError as exc:
         invalid = flatten_messages(exc.messages)
-        raise ValidationFailed("; ".join(f"{p['name']}: {p['reason']}" for p in invalid[:5]), invalid) from None
+        raise ValidationFailed(
+            "; ".join(f"{p['name']}: {p['reason']}" for p in invalid[:5]), invalid
+        ) from None
 
 
 @blp.post("/web/forms")
@@ -69,7 +77,9 @@ def web_form() -> tuple[Response, int]:
     """A form submission from the website (JSON, signed with KCC_WEBFORM_SECRET)."""
     body = verify_signed_request(SignedSource.WEB_FORM, channel_settings().webform_secret)
     as_provider("website")
-    result = submit_form(FormSubmission(**_load_form(body)))
+    data = _load_form(body)
+    data["fields"] = data.pop("answers")
+    result = submit_form(FormSubmission(**data))
     payload = {
         "contact_moment_id": str(result.contact_moment_id),
         "task_id": str(result.task_id) if result.task_id else None,

@@ -32,7 +32,9 @@ def apply_status(
     if message_uuid is not None:
         query = query.where(ChannelMessage.uuid == message_uuid)
     else:
-        query = query.where(ChannelMessage.channel == Channel.SMS, ChannelMessage.provider_sid == provider_sid)
+        query = query.where(
+            ChannelMessage.channel == Channel.SMS, ChannelMessage.provider_sid == provider_sid
+        )
     if db.dialect == "postgresql":
         query = query.with_for_update(of=ChannelMessage)
     row = db.session().scalar(query)

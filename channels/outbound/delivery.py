@@ -70,16 +70,27 @@ def _claim(message_uuid: uuid.UUID) -> Outgoing | None:
         )
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             return None
-        row = session.scalars(select(ChannelMessage).where(ChannelMessage.uuid == message_uuid)).one()
+        row = session.scalars(
+            select(ChannelMessage).where(ChannelMessage.uuid == message_uuid)
+        ).one()
         if row.channel == Channel.SMS and is_opted_out(row.recipient):
             _fail(row, "opted_out", "the recipient withdrew SMS contact (STOP)")
             return None
         if row.attempts >= channel_settings().max_send_attempts:
-            _fail(row, row.error_code or "attempts", row.error_message or "gave up after repeated failures")
+            _fail(
+                row,
+                row.error_code or "attempts",
+                row.error_message or "gave up after repeated failures",
+            )
             return None
         return Outgoing(
-            uuid=row.uuid, channel=row.channel, sender=row.sender, recipient=row.recipient, body=row.body,
-            first_attempt_at=row.attempt_started_at, reconcile=row.attempt_started_at is not None,
+            uuid=row.uuid,
+            channel=row.channel,
+            sender=row.sender,
+            recipient=row.recipient,
+            body=row.body,
+            first_attempt_at=row.attempt_started_at,
+            reconcile=row.attempt_started_at is not None,
             details=dict(row.details or {}),
         )
 
@@ -87,7 +98,9 @@ def _claim(message_uuid: uuid.UUID) -> Outgoing | None:
 def _start_attempt(message_uuid: uuid.UUID) -> None:
     """Committed before the provider is called: a crash after this point leaves the evidence."""
     with unit_of_work() as session:
-        row = session.scalars(select(ChannelMessage).where(ChannelMessage.uuid == message_uuid)).one()
+        row = session.scalars(
+            select(ChannelMessage).where(ChannelMessage.uuid == message_uuid)
+        ).one()
         row.attempts += 1
         row.attempt_started_at = row.attempt_started_at or utcnow()
         advance(row, MessageStatus.SENDING)
@@ -110,7 +123,9 @@ def _taken_sids(channel: str) -> set[str]:
 def _record_sent(message_uuid: uuid.UUID, result: SendResult) -> None:
     with unit_of_work() as session:
         row = session.scalars(
-            select(ChannelMessage).where(ChannelMessage.uuid == message_uuid).with_for_update(of=ChannelMessage)
+            select(ChannelMessage)
+            .where(ChannelMessage.uuid == message_uuid)
+            .with_for_update(of=ChannelMessage)
         ).one()
         if row.provider_sid is None:
             row.provider_sid = result.provider_sid
@@ -126,7 +141,9 @@ def _record_sent(message_uuid: uuid.UUID, result: SendResult) -> None:
 
 def _record_failure(outgoing: Outgoing, failure: SendFailed) -> str:
     with unit_of_work() as session:
-        row = session.scalars(select(ChannelMessage).where(ChannelMessage.uuid == outgoing.uuid)).one()
+        row = session.scalars(
+            select(ChannelMessage).where(ChannelMessage.uuid == outgoing.uuid)
+        ).one()
         row.error_code = failure.code[:20]
         row.error_message = failure.message[:500]
         if failure.code == OPTED_OUT_CODE and row.channel == Channel.SMS:
@@ -161,7 +178,11 @@ def _schedule(message_id: str, attempt: int, delay: timedelta) -> None:
     try:
         jobs.enqueue(DELIVER_JOB, message_id, job_id=f"send-{message_id}-{attempt}", delay=delay)
     except Exception as exc:  # the periodic sweep retries when the queue is unreachable
-        log.warning("retry of %s not scheduled (%s); the sweep will pick it up", message_id, type(exc).__name__)
+        log.warning(
+            "retry of %s not scheduled (%s); the sweep will pick it up",
+            message_id,
+            type(exc).__name__,
+        )
 
 
 def enqueue_delivery(message_id: str) -> None:
@@ -169,7 +190,9 @@ def enqueue_delivery(message_id: str) -> None:
     try:
         jobs.enqueue(DELIVER_JOB, message_id, job_id=f"send-{message_id}")
     except Exception as exc:
-        log.warning("send of %s not queued (%s); the sweep will pick it up", message_id, type(exc).__name__)
+        log.warning(
+            "send of %s not queued (%s); the sweep will pick it up", message_id, type(exc).__name__
+        )
 
 
 def sweep_due(now: datetime | None = None, limit: int = 200) -> int:
@@ -187,7 +210,8 @@ def sweep_due(now: datetime | None = None, limit: int = 200) -> int:
                     or_(ChannelMessage.lease_until.is_(None), ChannelMessage.lease_until < now),
                     or_(
                         ChannelMessage.next_attempt_at <= now,
-                        (ChannelMessage.next_attempt_at.is_(None)) & (ChannelMessage.created_at < grace),
+                        (ChannelMessage.next_attempt_at.is_(None))
+                        & (ChannelMessage.created_at < grace),
                     ),
                 )
                 .order_by(ChannelMessage.id)

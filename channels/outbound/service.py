@@ -9,12 +9,12 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
+from channels.config import channel_settings
 from channels.constants import ConversationStatus, MessageStatus, ThreadKeyKind
 from channels.conversations.services import add_message, get_conversation
 from channels.models import ChannelMessage, Conversation, ConversationKey
 from channels.optouts import is_opted_out
 from channels.outbound.delivery import enqueue_delivery
-from channels.config import channel_settings
 from kcc.constants import Channel, Direction
 from kcc.db import db, utcnow
 from kcc.errors import Conflict, ValidationFailed
@@ -29,9 +29,13 @@ def reply(conversation_uuid: uuid.UUID, body: str, author_id: int | None) -> Cha
         raise Conflict("this conversation is closed; a reply needs an open conversation")
     if conversation.channel == Channel.SMS:
         if len(body) > SMS_MAX_CHARS:
-            raise ValidationFailed.field("body", f"an SMS reply has at most {SMS_MAX_CHARS} characters")
+            raise ValidationFailed.field(
+                "body", f"an SMS reply has at most {SMS_MAX_CHARS} characters"
+            )
         if is_opted_out(conversation.address):
-            raise Conflict(f"{conversation.address} withdrew SMS contact (STOP); no SMS may be sent")
+            raise Conflict(
+                f"{conversation.address} withdrew SMS contact (STOP); no SMS may be sent"
+            )
     message = queue_message(conversation, body, author_id)
     if conversation.status == ConversationStatus.OPEN:
         conversation.status = ConversationStatus.PENDING
@@ -53,19 +57,30 @@ def _email_headers(conversation: Conversation) -> dict[str, Any]:
     message_id = make_msgid(domain=domain)
     last = db.session().scalar(
         select(ChannelMessage)
-        .where(ChannelMessage.conversation_id == conversation.id, ChannelMessage.direction == Direction.INBOUND)
+        .where(
+            ChannelMessage.conversation_id == conversation.id,
+            ChannelMessage.direction == Direction.INBOUND,
+        )
         .order_by(ChannelMessage.id.desc())
         .limit(1)
     )
     in_reply_to = last.provider_sid if last is not None else None
     references = [*(last.details.get("references") or []), in_reply_to] if last is not None else []
     db.session().add(
-        ConversationKey(conversation_id=conversation.id, kind=ThreadKeyKind.EMAIL_MESSAGE_ID, key=message_id)
+        ConversationKey(
+            conversation_id=conversation.id, kind=ThreadKeyKind.EMAIL_MESSAGE_ID, key=message_id
+        )
     )
-    subject = conversation.subject if conversation.subject.lower().startswith("re:") else f"Re: {conversation.subject}"
+    subject = (
+        conversation.subject
+        if conversation.subject.lower().startswith("re:")
+        else f"Re: {conversation.subject}"
+    )
     return {
-        "message_id": message_id, "in_reply_to": in_reply_to,
-        "references": [r for r in references if r], "subject": subject,
+        "message_id": message_id,
+        "in_reply_to": in_reply_to,
+        "references": [r for r in references if r],
+        "subject": subject,
     }
 
 

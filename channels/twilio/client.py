@@ -25,7 +25,9 @@ def twilio_client() -> Client:
         cached = current_app.extensions.get(EXTENSION)
         if cached is not None and cached[0] == key:
             return cached[1]  # type: ignore[no-any-return]
-        http = TwilioHttpClient(timeout=channel_settings().twilio_timeout_seconds, pool_connections=True)
+        http = TwilioHttpClient(
+            timeout=channel_settings().twilio_timeout_seconds, pool_connections=True
+        )
         client = Client(settings.twilio_account_sid, settings.twilio_auth_token, http_client=http)
         if settings.twilio_api_base_url:
             client.api.base_url = settings.twilio_api_base_url.rstrip("/")

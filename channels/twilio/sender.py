@@ -33,7 +33,9 @@ class TwilioSmsSender:
         try:
             created = twilio_client().messages.create(**options)
         except TwilioRestException as exc:
-            raise SendFailed(str(exc.code or exc.status), exc.msg or "Twilio error", exc.status >= 500) from exc
+            raise SendFailed(
+                str(exc.code or exc.status), exc.msg or "Twilio error", exc.status >= 500
+            ) from exc
         except requests.RequestException as exc:
             raise SendFailed("network", f"Twilio not reached: {type(exc).__name__}", True) from exc
         return SendResult(created.sid, TWILIO_STATUS.get(str(created.status), "sending"))
@@ -56,4 +58,3 @@ class TwilioSmsSender:
                 continue
             return SendResult(item.sid, TWILIO_STATUS.get(str(item.status), "sending"))
         return None
-

@@ -40,7 +40,9 @@ def status_callback() -> Response:
     sid = request.form.get("MessageSid") or request.form.get("SmsSid") or ""
     status = request.form.get("MessageStatus") or request.form.get("SmsStatus") or ""
     if not sid or not status:
-        raise ValidationFailed.field("MessageStatus", "a status callback has a MessageSid and a MessageStatus")
+        raise ValidationFailed.field(
+            "MessageStatus", "a status callback has a MessageSid and a MessageStatus"
+        )
     message_uuid = None
     if request.args.get("m"):
         try:
@@ -48,6 +50,10 @@ def status_callback() -> Response:
         except ValueError:
             raise ValidationFailed.field("m", "not a message id") from None
     apply_status(
-        message_uuid, sid, status, request.form.get("ErrorCode") or None, request.form.get("ErrorMessage") or None
+        message_uuid,
+        sid,
+        status,
+        request.form.get("ErrorCode") or None,
+        request.form.get("ErrorMessage") or None,
     )
     return Response(status=204)

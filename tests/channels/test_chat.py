@@ -27,7 +27,9 @@ def _start(client, **body):
 
 def _say(client, chat, body):
     return client.post(
-        f"/api/v1/chat/sessions/{chat['id']}/messages", json={"body": body}, headers={"X-Chat-Token": chat["token"]}
+        f"/api/v1/chat/sessions/{chat['id']}/messages",
+        json={"body": body},
+        headers={"X-Chat-Token": chat["token"]},
     )
 
 
@@ -52,7 +54,9 @@ def test_chat_round_trip_with_long_poll(app, client, agent):
     poller = threading.Thread(target=poll)
     poller.start()
     time.sleep(0.6)
-    reply = agent.post(f"/api/v1/conversations/{conversation['id']}/messages", json={"body": "Via Mijn Gemeente."})
+    reply = agent.post(
+        f"/api/v1/conversations/{conversation['id']}/messages", json={"body": "Via Mijn Gemeente."}
+    )
     assert reply.status_code == 201
     poller.join(timeout=15)
     response = result["response"]
@@ -66,19 +70,29 @@ def test_chat_round_trip_with_long_poll(app, client, agent):
 def test_long_poll_wait_is_bounded_and_empty(client):
     chat = _start(client)
     started = time.monotonic()
-    response = client.get(f"/api/v1/chat/sessions/{chat['id']}/messages?wait=1", headers={"X-Chat-Token": chat["token"]})
+    response = client.get(
+        f"/api/v1/chat/sessions/{chat['id']}/messages?wait=1",
+        headers={"X-Chat-Token": chat["token"]},
+    )
     assert response.status_code == 200 and response.json["items"] == []
     assert 0.9 < time.monotonic() - started < 5
-    too_long = client.get(f"/api/v1/chat/sessions/{chat['id']}/messages?wait=60", headers={"X-Chat-Token": chat["token"]})
+    too_long = client.get(
+        f"/api/v1/chat/sessions/{chat['id']}/messages?wait=60",
+        headers={"X-Chat-Token": chat["token"]},
+    )
     assert too_long.status_code == 422
 
 
 def test_agent_links_anonymous_chat_to_party(client, agent):
     chat = _start(client)
     _say(client, chat, "Ik ben Piet de Vries")
-    party = agent.post("/api/v1/parties", json={"type": "person", "surname": "Vries", "surname_prefix": "de"}).json
+    party = agent.post(
+        "/api/v1/parties", json={"type": "person", "surname": "Vries", "surname_prefix": "de"}
+    ).json
     conversation = agent.get("/api/v1/conversations?channel=chat").json["items"][0]
-    linked = agent.patch(f"/api/v1/conversations/{conversation['id']}", json={"party_id": party["id"]})
+    linked = agent.patch(
+        f"/api/v1/conversations/{conversation['id']}", json={"party_id": party["id"]}
+    )
     assert linked.status_code == 200 and linked.json["party_id"] == party["id"]
     view = agent.get(f"/api/v1/parties/{party['id']}/view").json
     assert view["conversations"][0]["id"] == conversation["id"]
@@ -92,14 +106,26 @@ def test_bad_chat_input_changes_nothing(app, client):
     empty = _say(client, chat, "   ")
     no_token = client.post(f"/api/v1/chat/sessions/{chat['id']}/messages", json={"body": "hoi"})
     wrong = client.post(
-        f"/api/v1/chat/sessions/{chat['id']}/messages", json={"body": "hoi"}, headers={"X-Chat-Token": "nope"}
+        f"/api/v1/chat/sessions/{chat['id']}/messages",
+        json={"body": "hoi"},
+        headers={"X-Chat-Token": "nope"},
     )
     unknown = client.post(
-        "/api/v1/chat/sessions/7d5f3b1e-0000-4000-8000-000000000000/messages", json={"body": "hoi"},
+        "/api/v1/chat/sessions/7d5f3b1e-0000-4000-8000-000000000000/messages",
+        json={"body": "hoi"},
         headers={"X-Chat-Token": chat["token"]},
     )
-    assert [r.status_code for r in (too_long, control, empty, no_token, wrong, unknown)] == [422, 422, 422, 401, 401, 404]
-    assert all(r.mimetype == "application/problem+json" for r in (too_long, control, no_token, unknown))
+    assert [r.status_code for r in (too_long, control, empty, no_token, wrong, unknown)] == [
+        422,
+        422,
+        422,
+        401,
+        401,
+        404,
+    ]
+    assert all(
+        r.mimetype == "application/problem+json" for r in (too_long, control, no_token, unknown)
+    )
     assert count(app, ChannelMessage) == 0
 
 
@@ -117,4 +143,8 @@ def test_rate_limited_per_session(app, client, channel_settings):
 
 def test_rate_limited_per_address(client, channel_settings):
     channel_settings(chat_address_limit="2/minute")
-    assert [client.post("/api/v1/chat/sessions", json={}).status_code for _ in range(3)] == [201, 201, 429]
+    assert [client.post("/api/v1/chat/sessions", json={}).status_code for _ in range(3)] == [
+        201,
+        201,
+        429,
+    ]

@@ -46,7 +46,9 @@ def test_same_message_five_times_concurrently_is_stored_once(app, fake_twilio, r
     form = fake_twilio.inbound_form("+31612345678", "Vijf keer tegelijk")
     with live_server(app) as base:
         post = http_poster(base)
-        responses = _concurrently(5, lambda _: deliver_signed(fake_twilio, post, PUBLIC, SMS_PATH, form))
+        responses = _concurrently(
+            5, lambda _: deliver_signed(fake_twilio, post, PUBLIC, SMS_PATH, form)
+        )
     assert [r.status_code for r in responses] == [200] * 5
     assert len({r.content for r in responses}) == 1
     run_jobs()
@@ -57,11 +59,15 @@ def test_same_message_five_times_concurrently_is_stored_once(app, fake_twilio, r
 
 @pytest.mark.postgres
 @needs_postgres
-def test_concurrent_messages_from_a_new_number_share_one_party_and_thread(app, fake_twilio, run_jobs):
+def test_concurrent_messages_from_a_new_number_share_one_party_and_thread(
+    app, fake_twilio, run_jobs
+):
     forms = [fake_twilio.inbound_form("+31612345679", f"Bericht {i}") for i in range(5)]
     with live_server(app) as base:
         post = http_poster(base)
-        responses = _concurrently(5, lambda i: deliver_signed(fake_twilio, post, PUBLIC, SMS_PATH, forms[i]))
+        responses = _concurrently(
+            5, lambda i: deliver_signed(fake_twilio, post, PUBLIC, SMS_PATH, forms[i])
+        )
     assert [r.status_code for r in responses] == [200] * 5
     run_jobs()
     assert count(app, ChannelMessage) == 5
@@ -78,8 +84,19 @@ def _free_port() -> int:
 
 def _start_redis(port: int) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     client = Redis(port=port, socket_connect_timeout=0.2)
     for _ in range(100):
@@ -94,7 +111,9 @@ def _start_redis(port: int) -> subprocess.Popen[bytes]:
 
 @pytest.mark.redis
 @needs_redis
-def test_messages_arriving_while_redis_is_down_are_handled_once_it_is_back(app, client, fake_twilio):
+def test_messages_arriving_while_redis_is_down_are_handled_once_it_is_back(
+    app, client, fake_twilio
+):
     import dataclasses
 
     from rq.serializers import JSONSerializer

@@ -24,9 +24,20 @@ def secrets_set(channel_settings):
     channel_settings(webform_secret=FORM_SECRET, email_secret=MAIL_SECRET)
 
 
-def _post(client, path, body: bytes, secret, timestamp=None, content_type="application/json", signature=None):
+def _post(
+    client,
+    path,
+    body: bytes,
+    secret,
+    timestamp=None,
+    content_type="application/json",
+    signature=None,
+):
     timestamp = str(int(time.time()) if timestamp is None else timestamp)
-    headers = {"X-KCC-Timestamp": timestamp, "X-KCC-Signature": signature or sign(secret, timestamp, body)}
+    headers = {
+        "X-KCC-Timestamp": timestamp,
+        "X-KCC-Signature": signature or sign(secret, timestamp, body),
+    }
     return client.post(path, data=body, headers=headers, content_type=content_type)
 
 
@@ -35,7 +46,12 @@ def _form(**extra):
         "form_id": "melding-openbare-ruimte",
         "submission_id": "sub-1",
         "subject": "Losliggende stoeptegel",
-        "submitter": {"bsn": "111222333", "given_names": "Anna", "surname": "Jansen", "email": "anna@example.nl"},
+        "submitter": {
+            "bsn": "111222333",
+            "given_names": "Anna",
+            "surname": "Jansen",
+            "email": "anna@example.nl",
+        },
         "fields": {"locatie": "Dorpsstraat 1", "omschrijving": "Tegel ligt los"},
     }
     body.update(extra)
@@ -60,13 +76,25 @@ def test_form_replay_stale_and_forged_are_refused(app, client):
     first = _post(client, "/channels/web/forms", body, FORM_SECRET, timestamp=int(time.time()))
     assert first.status_code == 201
     replay = client.post(
-        "/channels/web/forms", data=body, content_type="application/json",
-        headers={"X-KCC-Timestamp": first.request.headers["X-KCC-Timestamp"],
-                 "X-KCC-Signature": first.request.headers["X-KCC-Signature"]},
+        "/channels/web/forms",
+        data=body,
+        content_type="application/json",
+        headers={
+            "X-KCC-Timestamp": first.request.headers["X-KCC-Timestamp"],
+            "X-KCC-Signature": first.request.headers["X-KCC-Signature"],
+        },
     )
-    stale = _post(client, "/channels/web/forms", _form(submission_id="sub-2"), FORM_SECRET, timestamp=int(time.time()) - 600)
+    stale = _post(
+        client,
+        "/channels/web/forms",
+        _form(submission_id="sub-2"),
+        FORM_SECRET,
+        timestamp=int(time.time()) - 600,
+    )
     forged = _post(client, "/channels/web/forms", _form(submission_id="sub-3"), "wrong-secret")
-    missing = client.post("/channels/web/forms", data=_form(submission_id="sub-4"), content_type="application/json")
+    missing = client.post(
+        "/channels/web/forms", data=_form(submission_id="sub-4"), content_type="application/json"
+    )
     assert replay.status_code == 409
     assert [r.status_code for r in (stale, forged, missing)] == [403, 403, 403]
     assert all(r.mimetype == "application/problem+json" for r in (replay, stale, forged, missing))
@@ -76,15 +104,29 @@ def test_form_replay_stale_and_forged_are_refused(app, client):
 def test_malformed_form_bodies_are_422(app, client):
     not_json = _post(client, "/channels/web/forms", b"form_id=x", FORM_SECRET)
     unknown_field = _post(client, "/channels/web/forms", _form(colour="blue"), FORM_SECRET)
-    missing = _post(client, "/channels/web/forms", json.dumps({"form_id": "x"}).encode(), FORM_SECRET)
-    bad_bsn = _post(client, "/channels/web/forms", _form(submitter={"bsn": "123456789", "surname": "X"}), FORM_SECRET)
-    assert [r.status_code for r in (not_json, unknown_field, missing, bad_bsn)] == [422, 422, 422, 422]
+    missing = _post(
+        client, "/channels/web/forms", json.dumps({"form_id": "x"}).encode(), FORM_SECRET
+    )
+    bad_bsn = _post(
+        client,
+        "/channels/web/forms",
+        _form(submitter={"bsn": "123456789", "surname": "X"}),
+        FORM_SECRET,
+    )
+    assert [r.status_code for r in (not_json, unknown_field, missing, bad_bsn)] == [
+        422,
+        422,
+        422,
+        422,
+    ]
     assert missing.json["invalid_params"][0]["name"] == "submission_id"
     assert count(app, ContactMoment) == 0
     assert count(app, Task) == 0
 
 
-def _mail(subject="Vraag over afvalpas", message_id="<m1@example.nl>", in_reply_to=None, attach=False) -> bytes:
+def _mail(
+    subject="Vraag over afvalpas", message_id="<m1@example.nl>", in_reply_to=None, attach=False
+) -> bytes:
     mail = EmailMessage()
     mail["From"] = "Piet Bakker <Piet.Bakker@Example.nl>"
     mail["To"] = "kcc@gemeente.example.nl"
@@ -96,12 +138,22 @@ def _mail(subject="Vraag over afvalpas", message_id="<m1@example.nl>", in_reply_
         mail["References"] = in_reply_to
     mail.set_content("Ik ben mijn afvalpas kwijt.")
     if attach:
-        mail.add_attachment(b"%PDF-1.4 fake", maintype="application", subtype="pdf", filename="pas.pdf")
+        mail.add_attachment(
+            b"%PDF-1.4 fake", maintype="application", subtype="pdf", filename="pas.pdf"
+        )
     return mail.as_bytes()
 
 
-def test_email_threads_and_agent_reply_goes_out_by_smtp(app, client, agent, run_jobs, channel_settings):
-    first = _post(client, "/channels/email/inbound", _mail(attach=True), MAIL_SECRET, content_type="message/rfc822")
+def test_email_threads_and_agent_reply_goes_out_by_smtp(
+    app, client, agent, run_jobs, channel_settings
+):
+    first = _post(
+        client,
+        "/channels/email/inbound",
+        _mail(attach=True),
+        MAIL_SECRET,
+        content_type="message/rfc822",
+    )
     assert first.status_code == 202, first.json
     run_jobs()
     conversation = agent.get("/api/v1/conversations?channel=email").json["items"][0]
@@ -112,7 +164,10 @@ def test_email_threads_and_agent_reply_goes_out_by_smtp(app, client, agent, run_
 
     with LocalSmtpServer() as smtp:
         channel_settings(smtp_host="127.0.0.1", smtp_port=smtp.port)
-        reply = agent.post(f"/api/v1/conversations/{conversation['id']}/messages", json={"body": "U krijgt een nieuwe pas."})
+        reply = agent.post(
+            f"/api/v1/conversations/{conversation['id']}/messages",
+            json={"body": "U krijgt een nieuwe pas."},
+        )
         assert reply.status_code == 201
         run_jobs()
         assert len(smtp.messages) == 1
@@ -122,8 +177,17 @@ def test_email_threads_and_agent_reply_goes_out_by_smtp(app, client, agent, run_
     assert sent["Subject"] == "Re: Vraag over afvalpas"
     assert "nieuwe pas" in sent.get_content()
 
-    answer = _mail(subject="Re: Re: Vraag over afvalpas", message_id="<m2@example.nl>", in_reply_to=sent["Message-ID"])
-    assert _post(client, "/channels/email/inbound", answer, MAIL_SECRET, content_type="message/rfc822").status_code == 202
+    answer = _mail(
+        subject="Re: Re: Vraag over afvalpas",
+        message_id="<m2@example.nl>",
+        in_reply_to=sent["Message-ID"],
+    )
+    assert (
+        _post(
+            client, "/channels/email/inbound", answer, MAIL_SECRET, content_type="message/rfc822"
+        ).status_code
+        == 202
+    )
     run_jobs()
     assert count(app, Conversation) == 1
     assert count(app, ChannelMessage) == 3
@@ -133,6 +197,8 @@ def test_email_threads_and_agent_reply_goes_out_by_smtp(app, client, agent, run_
 
 def test_not_rfc5322_is_422_and_stores_nothing(app, client):
     for raw in (b"just some text without headers", b"", b"Subject: no sender\r\n\r\nbody"):
-        response = _post(client, "/channels/email/inbound", raw, MAIL_SECRET, content_type="message/rfc822")
+        response = _post(
+            client, "/channels/email/inbound", raw, MAIL_SECRET, content_type="message/rfc822"
+        )
         assert response.status_code == 422, raw
     assert count(app, ChannelMessage) == 0

@@ -32,7 +32,9 @@ def test_killed_worker_mid_send_is_reconciled(app, agent, text_in, fake_twilio, 
     run_jobs()
     conversation = agent.get("/api/v1/conversations").json["items"][0]
     fake_twilio.fail_next("500")
-    reply = agent.post(f"/api/v1/conversations/{conversation['id']}/messages", json={"body": "Antwoord"}).json
+    reply = agent.post(
+        f"/api/v1/conversations/{conversation['id']}/messages", json={"body": "Antwoord"}
+    ).json
     run_jobs()
     assert fake_twilio.sent() == []
 
@@ -51,14 +53,19 @@ def test_killed_worker_mid_send_is_reconciled(app, agent, text_in, fake_twilio, 
         "TWILIO_API_BASE_URL": fake_twilio.base_url,
     }
     worker = subprocess.Popen(
-        [sys.executable, "-c", SEND_ONE, reply["id"]], cwd=ROOT, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [sys.executable, "-c", SEND_ONE, reply["id"]],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     try:
         deadline = time.monotonic() + 60
         while len(fake_twilio.sent()) < 1 and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert len(fake_twilio.sent()) == 1, worker.stderr.read() if worker.poll() is not None else "no send"
+        assert len(fake_twilio.sent()) == 1, (
+            worker.stderr.read() if worker.poll() is not None else "no send"
+        )
     finally:
         if worker.poll() is None:
             os.kill(worker.pid, signal.SIGKILL)
@@ -67,7 +74,9 @@ def test_killed_worker_mid_send_is_reconciled(app, agent, text_in, fake_twilio, 
 
     with app.app_context():
         # The killed worker's lease runs out.
-        db.session().execute(update(ChannelMessage).values(lease_until=utcnow() - timedelta(seconds=1)))
+        db.session().execute(
+            update(ChannelMessage).values(lease_until=utcnow() - timedelta(seconds=1))
+        )
         db.commit()
         assert sweep_due(utcnow() + timedelta(minutes=10)) == 1
         assert sweep_due(utcnow() + timedelta(minutes=20)) == 0

@@ -21,7 +21,9 @@ def conversation(agent, text_in, run_jobs):
 
 
 def _reply(agent, conversation, body="Ja, u kunt het ophalen.", run_jobs=None):
-    response = agent.post(f"/api/v1/conversations/{conversation['id']}/messages", json={"body": body})
+    response = agent.post(
+        f"/api/v1/conversations/{conversation['id']}/messages", json={"body": body}
+    )
     assert response.status_code == 201, response.json
     if run_jobs is not None:
         run_jobs()
@@ -45,7 +47,9 @@ def _callback(client, fake, message, status, error_code=None):
     return deliver_signed(fake, flask_poster(client), PUBLIC, callback_path(message, PUBLIC), form)
 
 
-def test_reply_is_sent_once_and_delivery_status_moves_forward(app, client, agent, conversation, fake_twilio, run_jobs):
+def test_reply_is_sent_once_and_delivery_status_moves_forward(
+    app, client, agent, conversation, fake_twilio, run_jobs
+):
     reply = _reply(agent, conversation, run_jobs=run_jobs)
     assert reply["status"] == "queued"
     sent = fake_twilio.sent()
@@ -63,7 +67,9 @@ def test_reply_is_sent_once_and_delivery_status_moves_forward(app, client, agent
     assert listed["status"] == "pending"
 
 
-def test_callbacks_out_of_order_never_move_backwards(app, client, agent, conversation, fake_twilio, run_jobs):
+def test_callbacks_out_of_order_never_move_backwards(
+    app, client, agent, conversation, fake_twilio, run_jobs
+):
     reply = _reply(agent, conversation, run_jobs=run_jobs)
     message = fake_twilio.sent()[0]
     for status in ("delivered", "sent", "queued", "sending", "delivered", "sent"):
@@ -74,7 +80,9 @@ def test_callbacks_out_of_order_never_move_backwards(app, client, agent, convers
     assert _message(agent, conversation, reply["id"])["status"] == "read"
 
 
-def test_undelivered_error_is_visible_in_customer_view(app, client, agent, conversation, fake_twilio, run_jobs):
+def test_undelivered_error_is_visible_in_customer_view(
+    app, client, agent, conversation, fake_twilio, run_jobs
+):
     _reply(agent, conversation, run_jobs=run_jobs)
     _callback(client, fake_twilio, fake_twilio.sent()[0], "undelivered", error_code="30005")
     view = agent.get(f"/api/v1/parties/{conversation['party_id']}/view").json
@@ -84,18 +92,24 @@ def test_undelivered_error_is_visible_in_customer_view(app, client, agent, conve
     assert outbound[0]["error_message"]
 
 
-def test_status_callback_needs_a_valid_signature(app, client, agent, conversation, fake_twilio, run_jobs):
+def test_status_callback_needs_a_valid_signature(
+    app, client, agent, conversation, fake_twilio, run_jobs
+):
     reply = _reply(agent, conversation, run_jobs=run_jobs)
     message = fake_twilio.sent()[0]
     form = fake_twilio.status_form(message, "delivered")
     path = callback_path(message, PUBLIC)
-    forged = client.post(path, data=form, headers={"X-Twilio-Signature": fake_twilio.sign(PUBLIC + "/x", form)})
+    forged = client.post(
+        path, data=form, headers={"X-Twilio-Signature": fake_twilio.sign(PUBLIC + "/x", form)}
+    )
     assert forged.status_code == 403
     assert _message(agent, conversation, reply["id"])["status"] == "sending"
 
 
 @pytest.mark.parametrize("fault", ["timeout", "500"])
-def test_timeout_or_500_is_retried_and_sends_one_sms(app, agent, conversation, fake_twilio, run_jobs, fault):
+def test_timeout_or_500_is_retried_and_sends_one_sms(
+    app, agent, conversation, fake_twilio, run_jobs, fault
+):
     fake_twilio.fail_next(fault)
     reply = _reply(agent, conversation, run_jobs=run_jobs)
     assert fake_twilio.sent() == []
@@ -109,7 +123,9 @@ def test_timeout_or_500_is_retried_and_sends_one_sms(app, agent, conversation, f
     assert len(fake_twilio.sent()) == 1
 
 
-def test_timeout_after_twilio_accepted_is_reconciled_not_resent(app, agent, conversation, fake_twilio, run_jobs):
+def test_timeout_after_twilio_accepted_is_reconciled_not_resent(
+    app, agent, conversation, fake_twilio, run_jobs
+):
     fake_twilio.fail_next("timeout_after_create")
     reply = _reply(agent, conversation, run_jobs=run_jobs)
     assert len(fake_twilio.sent()) == 1
@@ -130,7 +146,9 @@ def test_error_21610_marks_the_number_opted_out(app, agent, conversation, fake_t
     assert message["status"] == "failed"
     assert message["error_code"] == "21610"
     assert count(app, SmsOptOut, SmsOptOut.opted_out_at.is_not(None)) == 1
-    again = agent.post(f"/api/v1/conversations/{conversation['id']}/messages", json={"body": "Nog een keer"})
+    again = agent.post(
+        f"/api/v1/conversations/{conversation['id']}/messages", json={"body": "Nog een keer"}
+    )
     assert again.status_code == 409
     assert _sweep_later(app) == 0
     assert fake_twilio.sent() == []
@@ -139,10 +157,14 @@ def test_error_21610_marks_the_number_opted_out(app, agent, conversation, fake_t
 def test_reply_on_closed_or_unknown_conversation(app, agent, conversation, fake_twilio):
     closed = agent.post(f"/api/v1/conversations/{conversation['id']}/close", json={})
     assert closed.status_code == 200 and closed.json["status"] == "closed"
-    refused = agent.post(f"/api/v1/conversations/{conversation['id']}/messages", json={"body": "Nog iets"})
+    refused = agent.post(
+        f"/api/v1/conversations/{conversation['id']}/messages", json={"body": "Nog iets"}
+    )
     assert refused.status_code == 409
     assert refused.mimetype == "application/problem+json"
-    unknown = agent.post("/api/v1/conversations/7d5f3b1e-0000-4000-8000-000000000000/messages", json={"body": "x"})
+    unknown = agent.post(
+        "/api/v1/conversations/7d5f3b1e-0000-4000-8000-000000000000/messages", json={"body": "x"}
+    )
     assert unknown.status_code == 404
     assert count(app, ChannelMessage) == 1
     assert fake_twilio.sent() == []

@@ -17,7 +17,9 @@ class CollectingHandler:
     messages: list[EmailMessage] = field(default_factory=list)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        parsed = BytesParser(policy=policy.default).parsebytes(envelope.original_content or envelope.content)
+        parsed = BytesParser(policy=policy.default).parsebytes(
+            envelope.original_content or envelope.content
+        )
         self.messages.append(parsed)  # type: ignore[arg-type]
         return "250 Message accepted for delivery"
 

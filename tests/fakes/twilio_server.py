@@ -127,7 +127,9 @@ class FakeTwilio:
 
     def create_calls(self) -> list[Recorded]:
         with self._lock:
-            return [r for r in self.requests if r.method == "POST" and r.path.endswith("/Messages.json")]
+            return [
+                r for r in self.requests if r.method == "POST" and r.path.endswith("/Messages.json")
+            ]
 
     # -- the API ---------------------------------------------------------------
     def _authorized(self, handler: BaseHTTPRequestHandler) -> bool:
@@ -145,7 +147,9 @@ class FakeTwilio:
             self.requests.append(Recorded(method, parts.path, query, form, authorized))
         collection = f"/2010-04-01/Accounts/{self.account_sid}/Messages.json"
         if not authorized:
-            return self._reply(handler, 401, {"code": 20003, "message": "Authenticate", "status": 401})
+            return self._reply(
+                handler, 401, {"code": 20003, "message": "Authenticate", "status": 401}
+            )
         if parts.path != collection:
             return self._reply(handler, 404, {"code": 20404, "message": "Not found", "status": 404})
         if method == "GET":
@@ -168,17 +172,33 @@ class FakeTwilio:
             time.sleep(self.hang_seconds)
             return self._reply(handler, 504, {"code": 20500, "message": "late", "status": 504})
         if fault == "500":
-            return self._reply(handler, 500, {"code": 20500, "message": "Internal Server Error", "status": 500})
+            return self._reply(
+                handler, 500, {"code": 20500, "message": "Internal Server Error", "status": 500}
+            )
         if fault == "21610":
             return self._reply(
-                handler, 400,
-                {"code": 21610, "message": "Attempt to send to unsubscribed recipient", "status": 400},
+                handler,
+                400,
+                {
+                    "code": 21610,
+                    "message": "Attempt to send to unsubscribed recipient",
+                    "status": 400,
+                },
             )
         if not form.get("To") or not form.get("From") or "Body" not in form:
-            return self._reply(handler, 400, {"code": 21604, "message": "A 'To' phone number is required.", "status": 400})
+            return self._reply(
+                handler,
+                400,
+                {"code": 21604, "message": "A 'To' phone number is required.", "status": 400},
+            )
         message = FakeMessage(
-            sid="SM" + secrets.token_hex(16), to=form["To"], from_=form["From"], body=form["Body"],
-            status="queued", status_callback=form.get("StatusCallback"), date_created=datetime.now(UTC),
+            sid="SM" + secrets.token_hex(16),
+            to=form["To"],
+            from_=form["From"],
+            body=form["Body"],
+            status="queued",
+            status_callback=form.get("StatusCallback"),
+            date_created=datetime.now(UTC),
         )
         with self._lock:
             self.messages.append(message)
@@ -189,15 +209,24 @@ class FakeTwilio:
     def _list(self, handler: BaseHTTPRequestHandler, query: dict[str, str]) -> None:
         with self._lock:
             found = [
-                m for m in self.messages
-                if (not query.get("To") or m.to == query["To"]) and (not query.get("From") or m.from_ == query["From"])
+                m
+                for m in self.messages
+                if (not query.get("To") or m.to == query["To"])
+                and (not query.get("From") or m.from_ == query["From"])
             ]
         size = int(query.get("PageSize") or 50)
         page = [m.as_json() for m in reversed(found)][:size]
         uri = f"/2010-04-01/Accounts/{self.account_sid}/Messages.json"
         body = {
-            "messages": page, "page": 0, "page_size": size, "first_page_uri": uri, "uri": uri,
-            "next_page_uri": None, "previous_page_uri": None, "start": 0, "end": len(page),
+            "messages": page,
+            "page": 0,
+            "page_size": size,
+            "first_page_uri": uri,
+            "uri": uri,
+            "next_page_uri": None,
+            "previous_page_uri": None,
+            "start": 0,
+            "end": len(page),
         }
         return self._reply(handler, 200, body)
 
@@ -217,20 +246,38 @@ class FakeTwilio:
     def sign(self, url: str, params: dict[str, str]) -> str:
         return RequestValidator(self.auth_token).compute_signature(url, params)
 
-    def inbound_form(self, sender: str, body: str, sid: str | None = None, to: str = "+3197010000001",
-                     **extra: str) -> dict[str, str]:
+    def inbound_form(
+        self,
+        sender: str,
+        body: str,
+        sid: str | None = None,
+        to: str = "+3197010000001",
+        **extra: str,
+    ) -> dict[str, str]:
         form = {
-            "MessageSid": sid or "SM" + secrets.token_hex(16), "SmsSid": "", "AccountSid": self.account_sid,
-            "From": sender, "To": to, "Body": body, "NumMedia": "0",
+            "MessageSid": sid or "SM" + secrets.token_hex(16),
+            "SmsSid": "",
+            "AccountSid": self.account_sid,
+            "From": sender,
+            "To": to,
+            "Body": body,
+            "NumMedia": "0",
         }
         form["SmsSid"] = form["MessageSid"]
         form.update(extra)
         return form
 
-    def status_form(self, message: FakeMessage, status: str, error_code: str | None = None) -> dict[str, str]:
+    def status_form(
+        self, message: FakeMessage, status: str, error_code: str | None = None
+    ) -> dict[str, str]:
         form = {
-            "MessageSid": message.sid, "SmsSid": message.sid, "AccountSid": self.account_sid,
-            "MessageStatus": status, "SmsStatus": status, "To": message.to, "From": message.from_,
+            "MessageSid": message.sid,
+            "SmsSid": message.sid,
+            "AccountSid": self.account_sid,
+            "MessageStatus": status,
+            "SmsStatus": status,
+            "To": message.to,
+            "From": message.from_,
         }
         if error_code:
             form["ErrorCode"] = error_code
@@ -259,7 +306,9 @@ def http_poster(base_url: str) -> Post:
     return post
 
 
-def deliver_signed(fake: FakeTwilio, post: Post, public_base: str, path: str, form: dict[str, str]) -> Any:
+def deliver_signed(
+    fake: FakeTwilio, post: Post, public_base: str, path: str, form: dict[str, str]
+) -> Any:
     """Sign ``form`` for ``public_base + path`` as Twilio does and post it to ``path``."""
     signature = fake.sign(public_base + path, form)
     return post(path, form, {"X-Twilio-Signature": signature})
@@ -267,7 +316,7 @@ def deliver_signed(fake: FakeTwilio, post: Post, public_base: str, path: str, fo
 
 def callback_path(message: FakeMessage, public_base: str) -> str:
     assert message.status_callback and message.status_callback.startswith(public_base)
-    return message.status_callback[len(public_base):]
+    return message.status_callback[len(public_base) :]
 
 
 def encode(form: dict[str, str]) -> str:

@@ -1,0 +1,95 @@
+"""Shared set-up for the channel benchmarks: a fresh PostgreSQL database and a private Redis."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+ROOT = Path(__file__).resolve().parents[2]
+VENV = ROOT / ".venv" / "bin"
+PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1/postgres"
+AUTH_TOKEN = "bench-twilio-auth-token"
+ACCOUNT_SID = "AC" + "0" * 32
+PUBLIC = "http://kcc.bench"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def fresh_database(name: str) -> Iterator[str]:
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = f"postgresql://postgres@127.0.0.1/{name}"
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextmanager
+def private_redis() -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def app_env(database_url: str, redis_url: str | None, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KCC_", "TWILIO_"))}
+    env.update(
+        KCC_DATABASE_URL=database_url,
+        KCC_PUBLIC_BASE_URL=PUBLIC,
+        KCC_DATA_KEY="bench-data-key-0123456789abcdef0123456789",
+        KCC_SECRET_KEY="bench-secret-key-0123456789abcdef0123456789",
+        TWILIO_ACCOUNT_SID=ACCOUNT_SID,
+        TWILIO_AUTH_TOKEN=AUTH_TOKEN,
+        TWILIO_FROM_NUMBER="+3197010000001",
+        PYTHONPATH=str(ROOT),
+    )
+    if redis_url:
+        env["KCC_REDIS_URL"] = redis_url
+    env.update(extra)
+    return env
+
+
+def migrate(env: dict[str, str]) -> None:
+    subprocess.run(
+        [str(VENV / "kcc"), "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True
+    )
