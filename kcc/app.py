@@ -56,7 +56,9 @@ def create_app(settings: Settings | None = None, plugins: tuple[str, ...] | None
     db.configure(settings.database_url)
     app.extensions["kcc.cipher"] = DataCipher(settings.data_key)
     jobs.init_app(app)
-    jobs.register_periodic("outbox-sweep", "kcc.events.outbox.sweep_now", settings.sweep_interval_seconds)
+    jobs.register_periodic(
+        "outbox-sweep", "kcc.events.outbox.sweep_now", settings.sweep_interval_seconds
+    )
     api = KccApi(app, spec_kwargs={"extra_plugins": [ErrorResponsesPlugin(app)]})
     app.extensions["kcc.api"] = api
     register_error_handlers(app)
@@ -82,7 +84,9 @@ def _configure(app: Flask, settings: Settings) -> None:
         OPENAPI_URL_PREFIX="/api/v1",
         OPENAPI_JSON_PATH="openapi.json",
         API_SPEC_OPTIONS={
-            "info": {"description": "Parties, contact moments, tasks and the customer view of the KCC."},
+            "info": {
+                "description": "Parties, contact moments, tasks and the customer view of the KCC."
+            },
             "components": {
                 "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             },
@@ -108,14 +112,25 @@ def _register_core(api: KccApi) -> None:
     from kcc.tasks.api import blp as tasks
     from kcc.view.api import blp as view
 
-    for blueprint in (health, users, parties, view, contacts, tasks, processing_log, identity, subject_access):
+    for blueprint in (
+        health,
+        users,
+        parties,
+        view,
+        contacts,
+        tasks,
+        processing_log,
+        identity,
+        subject_access,
+    ):
         api.register_blueprint(blueprint)
 
 
 def _extra_body_type(app: Flask, path: str, mimetype: str) -> bool:
     """Whether a package registered ``mimetype`` for bodies under ``path`` (KCC_EXTRA_BODY_TYPES)."""
     return any(
-        path.startswith(prefix) and mimetype in types for prefix, types in app.config.get("KCC_EXTRA_BODY_TYPES", ())
+        path.startswith(prefix) and mimetype in types
+        for prefix, types in app.config.get("KCC_EXTRA_BODY_TYPES", ())
     )
 
 
@@ -123,16 +138,23 @@ def _register_hooks(app: Flask) -> None:
     @app.before_request
     def _limit_url() -> None:
         if len(request.full_path.encode()) > MAX_URL_BYTES:
-            raise UriTooLong(f"the URL is longer than {MAX_URL_BYTES} bytes; send fewer or shorter parameters")
+            raise UriTooLong(
+                f"the URL is longer than {MAX_URL_BYTES} bytes; send fewer or shorter parameters"
+            )
 
     @app.before_request
     def _require_json() -> None:
-        if request.method in ("POST", "PUT", "PATCH") and request.path.startswith("/api/"):
-            if request.content_length or request.headers.get("Transfer-Encoding"):
-                if request.mimetype not in JSON_TYPES and not _extra_body_type(app, request.path, request.mimetype):
-                    raise UnsupportedMediaType(
-                        f"send the body as application/json, not {request.mimetype or 'no type'}"
-                    )
+        has_body = bool(request.content_length or request.headers.get("Transfer-Encoding"))
+        if (
+            request.method in ("POST", "PUT", "PATCH")
+            and request.path.startswith("/api/")
+            and has_body
+            and request.mimetype not in JSON_TYPES
+            and not _extra_body_type(app, request.path, request.mimetype)
+        ):
+            raise UnsupportedMediaType(
+                f"send the body as application/json, not {request.mimetype or 'no type'}"
+            )
 
     @app.after_request
     def _headers(response: Response) -> Response:

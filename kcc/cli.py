@@ -54,7 +54,11 @@ def users() -> None:
 
 @users.command("create")
 @click.argument("name")
-@click.option("--role", required=True, type=click.Choice(["agent", "supervisor", "process_owner", "admin", "system"]))
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["agent", "supervisor", "process_owner", "admin", "system"]),
+)
 @click.option("--team", default=None, help="Team the user works in.")
 @click.option("--password", is_flag=True, help="Also set a password for the web pages (asked for).")
 def users_create(name: str, role: str, team: str | None, password: bool) -> None:
@@ -67,7 +71,9 @@ def users_create(name: str, role: str, team: str | None, password: bool) -> None
     if password:
         from kcc.auth.passwords import hash_password
 
-        password_hash = hash_password(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+        password_hash = hash_password(
+            click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        )
     try:
         user, token = create_user(name, role, team=team, password_hash=password_hash)
         database.commit()
@@ -129,7 +135,9 @@ def retention_run(dry_run: bool, batch: int) -> None:
     for name, days in periods().items():
         click.echo(f"{name}: kept {days} days")
     verb = "would remove" if dry_run else "removed"
-    result = run_retention(dry_run, batch, lambda name, n: click.echo(f"  {name}: {verb} {n} so far"))
+    result = run_retention(
+        dry_run, batch, lambda name, n: click.echo(f"  {name}: {verb} {n} so far")
+    )
     for name, count in result.items():
         click.echo(f"{name}: {verb} {count}")
 
@@ -156,7 +164,9 @@ def serve(host: str, port: int) -> None:
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     start_periodic(app, threading.Event())
-    click.echo(f"KCC serving on http://{host}:{port}/  (API: /api/v1, OpenAPI: /api/v1/openapi.json)")
+    click.echo(
+        f"KCC serving on http://{host}:{port}/  (API: /api/v1, OpenAPI: /api/v1/openapi.json)"
+    )
     app.run(host=host, port=port, threaded=True, use_reloader=False)
 
 

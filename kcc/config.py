@@ -45,7 +45,9 @@ def default_database_url(instance_path: str | Path) -> str:
     return f"sqlite:///{path}"
 
 
-def load_settings(environ: dict[str, str] | None = None, instance_path: str = "instance") -> Settings:
+def load_settings(
+    environ: dict[str, str] | None = None, instance_path: str = "instance"
+) -> Settings:
     """Read settings from the environment and refuse unsafe production configurations."""
     env = dict(os.environ if environ is None else environ)
     settings = Settings(
@@ -77,7 +79,10 @@ def _check_production(settings: Settings, env: dict[str, str]) -> None:
         raise ConfigurationError(
             "production mode (KCC_ENV=production) needs these variables: " + ", ".join(missing)
         )
-    for name, value in (("KCC_SECRET_KEY", settings.secret_key), ("KCC_DATA_KEY", settings.data_key)):
+    for name, value in (
+        ("KCC_SECRET_KEY", settings.secret_key),
+        ("KCC_DATA_KEY", settings.data_key),
+    ):
         if len(value) < 32:
             raise ConfigurationError(f"{name} must be at least 32 characters in production")
     if settings.database_url.startswith("sqlite"):

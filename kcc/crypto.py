@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-TOKEN_PREFIX = "kcc_"
+TOKEN_PREFIX = "kcc_"  # noqa: S105  (a prefix, not a secret)
 
 
 @lru_cache(maxsize=32)
@@ -50,4 +50,6 @@ def new_api_token() -> str:
 
 def hash_api_token(secret_key: str, token: str) -> str:
     """HMAC-SHA256 of a random token: fast and safe, since the token has 256 bits of entropy."""
-    return hmac.new(_derive(secret_key, "kcc/api-token"), token.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(
+        _derive(secret_key, "kcc/api-token"), token.encode(), hashlib.sha256
+    ).hexdigest()

@@ -121,7 +121,9 @@ class Database:
 
     def after_commit(self, callback: Callable[[], None], key: str | None = None) -> None:
         """Run ``callback`` once the current session's transaction has committed."""
-        callbacks: dict[str, Callable[[], None]] = self.session().info.setdefault("after_commit", {})
+        callbacks: dict[str, Callable[[], None]] = self.session().info.setdefault(
+            "after_commit", {}
+        )
         callbacks[key or repr(callback)] = callback
 
     def commit(self) -> None:

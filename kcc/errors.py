@@ -12,7 +12,9 @@ class KccError(Exception):
     title = "Bad request"
     type_slug = "bad-request"
 
-    def __init__(self, detail: str, invalid_params: list[dict[str, str]] | None = None, **extra: Any):
+    def __init__(
+        self, detail: str, invalid_params: list[dict[str, str]] | None = None, **extra: Any
+    ):
         super().__init__(detail)
         self.detail = detail
         self.invalid_params = invalid_params or []

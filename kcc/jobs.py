@@ -38,7 +38,10 @@ class JobRunner:
         with self._lock:
             if self._redis is None:
                 self._redis = Redis.from_url(
-                    self.redis_url, socket_connect_timeout=1, socket_timeout=2, health_check_interval=30
+                    self.redis_url,
+                    socket_connect_timeout=1,
+                    socket_timeout=2,
+                    health_check_interval=30,
                 )
         return self._redis
 

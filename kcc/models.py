@@ -5,8 +5,8 @@ from kcc.consent.models import ConsentRecord
 from kcc.contacts.models import ContactMoment, IdempotencyRecord, Involvement, SubjectObject
 from kcc.db import Base
 from kcc.events.models import EventDelivery, OutboxEvent
-from kcc.klantinteracties import models as _klantinteracties  # noqa: F401  (Klantinteracties tables)
 from kcc.identity.models import MergeMove, MergeRecord  # noqa: F401  (merge records)
+from kcc.klantinteracties import models as _klantinteracties  # noqa: F401  (Klantinteracties tables)
 from kcc.parties.models import DigitalAddress, Party, PartyIdentifier
 from kcc.privacy.models import ProcessingRecord
 from kcc.privacy.retention_models import RetentionCount, RetentionRun
@@ -14,8 +14,8 @@ from kcc.tasks.models import Task
 
 __all__ = [
     "ApiToken",
-    "ConsentRecord",
     "Base",
+    "ConsentRecord",
     "ContactMoment",
     "DigitalAddress",
     "EventDelivery",

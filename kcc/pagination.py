@@ -16,14 +16,18 @@ def encode_cursor(values: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(values, separators=(",", ":")).encode()).decode()
 
 
-def decode_cursor(cursor: str | None, fields: Mapping[str, type] | tuple[str, ...]) -> dict[str, Any] | None:
+def decode_cursor(
+    cursor: str | None, fields: Mapping[str, type] | tuple[str, ...]
+) -> dict[str, Any] | None:
     """The values a cursor carries, checked against ``fields`` (name -> ``int`` or ``datetime``).
 
     A cursor this list did not hand out (tampered, truncated, from another list) is a 422.
     """
     if not cursor:
         return None
-    kinds: Mapping[str, type | None] = fields if isinstance(fields, Mapping) else dict.fromkeys(fields)
+    kinds: Mapping[str, type | None] = (
+        fields if isinstance(fields, Mapping) else dict.fromkeys(fields)
+    )
     try:
         values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
         if not isinstance(values, dict) or set(values) != set(kinds):

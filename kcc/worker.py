@@ -29,7 +29,9 @@ def run_worker(burst: bool = False) -> None:
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     runner = jobs.runner()
     if runner.inline:
-        raise SystemExit("KCC_REDIS_URL is not set: jobs run inline, there is nothing for a worker to do")
+        raise SystemExit(
+            "KCC_REDIS_URL is not set: jobs run inline, there is nothing for a worker to do"
+        )
     stop = threading.Event()
     if not burst:
         start_periodic(app, stop)
@@ -42,7 +44,9 @@ def run_worker(burst: bool = False) -> None:
 
 def start_periodic(app: Flask, stop: threading.Event) -> threading.Thread:
     """Run the registered periodic jobs in a daemon thread until ``stop`` is set."""
-    thread = threading.Thread(target=_periodic_loop, args=(app, stop), daemon=True, name="kcc-periodic")
+    thread = threading.Thread(
+        target=_periodic_loop, args=(app, stop), daemon=True, name="kcc-periodic"
+    )
     thread.start()
     return thread
 

@@ -7,7 +7,7 @@ import os
 from alembic import context
 
 import channels.models  # noqa: F401  (registers the channel tables)
-import journeys.models  # noqa: F401  (registers the journey tables)
+import journeys.models
 import journeys.suggestions.models  # noqa: F401  (registers the suggestion tables)
 import kcc.models  # noqa: F401  (registers the core tables)
 from kcc.db import Base, build_engine
@@ -26,7 +26,9 @@ def _url() -> str:
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=_url(), target_metadata=target_metadata, literal_binds=True, render_as_batch=True)
+    context.configure(
+        url=_url(), target_metadata=target_metadata, literal_binds=True, render_as_batch=True
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -47,7 +47,11 @@ def _fresh_postgres(base_url: str) -> str:
 def _redis_url(base_url: str) -> str:
     """A Redis database of its own for each test process."""
     index = int("".join(ch for ch in _worker_id() if ch.isdigit()) or 0) + 1
-    return base_url.rsplit("/", 1)[0] + f"/{index}" if base_url.count("/") > 2 else f"{base_url}/{index}"
+    return (
+        base_url.rsplit("/", 1)[0] + f"/{index}"
+        if base_url.count("/") > 2
+        else f"{base_url}/{index}"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -115,13 +119,16 @@ def _clean_database() -> None:
     if engine.dialect.name == "postgresql":
         # Deleting the rows of the tables a test wrote to is much faster than TRUNCATE ... CASCADE
         # over every table; the replica role skips foreign-key checks and the append-only trigger.
-        probe = " UNION ALL ".join(f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM \"{t}\")" for t in tables)
+        probe = " UNION ALL ".join(
+            f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM \"{t}\")"
+            for t in tables  # noqa: S608  (table names from our own metadata)
+        )
         with engine.begin() as conn:
             dirty = {row[0] for row in conn.execute(text(probe))}
             if dirty:
                 conn.execute(text("SET LOCAL session_replication_role = replica"))
                 for table in (t for t in tables if t in dirty):
-                    conn.execute(text(f'DELETE FROM "{table}"'))
+                    conn.execute(text(f'DELETE FROM "{table}"'))  # noqa: S608  (table names from our own metadata)
         return
     # RESTRICT references between rows of one table (contact person -> organisation) fire
     # at once in SQLite, so the cleanup switches foreign keys off for its own deletes.
@@ -130,7 +137,7 @@ def _clean_database() -> None:
         conn.commit()
         try:
             for table in tables:
-                conn.execute(text(f'DELETE FROM "{table}"'))
+                conn.execute(text(f'DELETE FROM "{table}"'))  # noqa: S608  (table names from our own metadata)
             conn.commit()
         finally:
             conn.exec_driver_sql("PRAGMA foreign_keys=ON")
@@ -170,10 +177,14 @@ class Caller:
         return self.client.get(path, headers=self._headers(kw.pop("headers", None)), **kw)
 
     def post(self, path: str, json: Any = None, **kw: Any) -> Any:
-        return self.client.post(path, json=json, headers=self._headers(kw.pop("headers", None)), **kw)
+        return self.client.post(
+            path, json=json, headers=self._headers(kw.pop("headers", None)), **kw
+        )
 
     def patch(self, path: str, json: Any = None, **kw: Any) -> Any:
-        return self.client.patch(path, json=json, headers=self._headers(kw.pop("headers", None)), **kw)
+        return self.client.patch(
+            path, json=json, headers=self._headers(kw.pop("headers", None)), **kw
+        )
 
     def delete(self, path: str, **kw: Any) -> Any:
         return self.client.delete(path, headers=self._headers(kw.pop("headers", None)), **kw)

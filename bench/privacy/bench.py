@@ -39,8 +39,8 @@ def fresh(url: str) -> str:
 
 
 def fill(app) -> uuid.UUID:  # type: ignore[no-untyped-def]
-    from journeys.engine import Cause, advance, start
     from journeys.constants import CauseType
+    from journeys.engine import Cause, advance, start
     from journeys.versions import load_source
     from kcc.consent.services import ConsentInput, grant_consent
     from kcc.contacts.models import ContactMoment, Involvement
@@ -52,25 +52,73 @@ def fill(app) -> uuid.UUID:  # type: ignore[no-untyped-def]
             for path in sorted((ROOT / "journeys" / "definitions").glob("*.yaml")):
                 load_source(path.read_text(encoding="utf-8"), "bench", True)
         with unit_of_work():
-            party = register_party(PartyInput(type="person", given_names="Zware", surname="Partij", bsn="111222333",
-                                              digital_addresses=[AddressInput(kind="phone", address="+31612340000", is_default=True)]))
+            party = register_party(
+                PartyInput(
+                    type="person",
+                    given_names="Zware",
+                    surname="Partij",
+                    bsn="111222333",
+                    digital_addresses=[
+                        AddressInput(kind="phone", address="+31612340000", is_default=True)
+                    ],
+                )
+            )
             party_uuid, party_id = party.uuid, party.id
-            grant_consent(party_uuid, ConsentInput(purpose="proactive", channel="sms", method="counter"))
+            grant_consent(
+                party_uuid, ConsentInput(purpose="proactive", channel="sms", method="counter")
+            )
         with unit_of_work() as session:
             base = datetime(2025, 1, 1, tzinfo=UTC)
-            moments = [{"uuid": uuid.uuid4(), "channel": "phone", "direction": "inbound", "subject": "vraag",
-                        "text": f"Vraag nummer {i} over afval en parkeren", "language": "nl", "confidential": False,
-                        "occurred_at": base + timedelta(hours=i), "details": {}, "response": "", "main_subject_type": "",
-                        "further_action": False, "created_at": base} for i in range(500)]
-            ids = session.execute(insert(ContactMoment).returning(ContactMoment.id), moments).scalars().all()
-            session.execute(insert(Involvement), [{"uuid": uuid.uuid4(), "contact_moment_id": mid, "party_id": party_id,
-                                                   "role": "resident", "occurred_at": base, "initiator": True, "details": {}}
-                                                  for mid in ids])
+            moments = [
+                {
+                    "uuid": uuid.uuid4(),
+                    "channel": "phone",
+                    "direction": "inbound",
+                    "subject": "vraag",
+                    "text": f"Vraag nummer {i} over afval en parkeren",
+                    "language": "nl",
+                    "confidential": False,
+                    "occurred_at": base + timedelta(hours=i),
+                    "details": {},
+                    "response": "",
+                    "main_subject_type": "",
+                    "further_action": False,
+                    "created_at": base,
+                }
+                for i in range(500)
+            ]
+            ids = (
+                session.execute(insert(ContactMoment).returning(ContactMoment.id), moments)
+                .scalars()
+                .all()
+            )
+            session.execute(
+                insert(Involvement),
+                [
+                    {
+                        "uuid": uuid.uuid4(),
+                        "contact_moment_id": mid,
+                        "party_id": party_id,
+                        "role": "resident",
+                        "occurred_at": base,
+                        "initiator": True,
+                        "details": {},
+                    }
+                    for mid in ids
+                ],
+            )
         for key in ("moving", "birth", "turning-18"):
             with unit_of_work():
-                instance, _ = start(party_id, key, Cause(CauseType.EVENT, None, "bench"), f"bench-{key}")
+                instance, _ = start(
+                    party_id, key, Cause(CauseType.EVENT, None, "bench"), f"bench-{key}"
+                )
                 for n in range(5):
-                    advance(instance.id, "reminder_due", f"bench-{key}-{n}", Cause(CauseType.TIMER, None, "bench"))
+                    advance(
+                        instance.id,
+                        "reminder_due",
+                        f"bench-{key}-{n}",
+                        Cause(CauseType.TIMER, None, "bench"),
+                    )
         for _ in range(20):
             with unit_of_work():
                 log_processing([party_uuid] * 1, "read")
@@ -95,7 +143,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
     url = fresh(args.database)
-    app = create_app(Settings(env="bench", database_url=url, data_key="bench-data-key-0123456789abcdef0123"))
+    app = create_app(
+        Settings(env="bench", database_url=url, data_key="bench-data-key-0123456789abcdef0123")
+    )
     with app.app_context():
         from alembic import command
 
@@ -122,8 +172,13 @@ def main() -> None:
         _, token = create_user("bench-agent", "agent", team="KCC")
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token}"}
-    http = timed(lambda: client.get(f"/api/v1/parties/{party_uuid}/export", headers=headers), args.runs)
-    html = timed(lambda: client.get(f"/api/v1/parties/{party_uuid}/export?format=html", headers=headers), args.runs)
+    http = timed(
+        lambda: client.get(f"/api/v1/parties/{party_uuid}/export", headers=headers), args.runs
+    )
+    html = timed(
+        lambda: client.get(f"/api/v1/parties/{party_uuid}/export?format=html", headers=headers),
+        args.runs,
+    )
 
     from sqlalchemy import select
 
@@ -137,7 +192,9 @@ def main() -> None:
     costs = []
     with app.app_context(), unit_of_work() as session:
         party = session.scalar(select(Party).where(Party.uuid == party_uuid))
-        instance = session.scalars(select(JourneyInstance).where(JourneyInstance.journey_key == "moving")).one()
+        instance = session.scalars(
+            select(JourneyInstance).where(JourneyInstance.journey_key == "moving")
+        ).one()
         definition = definition_for(instance.version_id)
         offer = definition.suggestions("moved_in")[0]
         for _ in range(args.runs * 20):
@@ -148,11 +205,19 @@ def main() -> None:
             explain(definition, instance, "moved_in", offer, steps, "bench", consent)
             costs.append((time.perf_counter() - began) * 1e6)
     print(f"sections: {sizes}")
-    for name, values in (("export_party (service)", service), ("GET export JSON", http), ("GET export HTML", html)):
+    for name, values in (
+        ("export_party (service)", service),
+        ("GET export JSON", http),
+        ("GET export HTML", html),
+    ):
         q = statistics.quantiles(values, n=20)
-        print(f"{name}: median {statistics.median(values):.1f} ms, p95 {q[18]:.1f} ms, max {max(values):.1f} ms ({len(values)} runs)")
+        print(
+            f"{name}: median {statistics.median(values):.1f} ms, p95 {q[18]:.1f} ms, max {max(values):.1f} ms ({len(values)} runs)"
+        )
     q = statistics.quantiles(costs, n=20)
-    print(f"consent check + explanation per journey event: median {statistics.median(costs):.0f} µs, p95 {q[18]:.0f} µs ({len(costs)} runs)")
+    print(
+        f"consent check + explanation per journey event: median {statistics.median(costs):.0f} µs, p95 {q[18]:.0f} µs ({len(costs)} runs)"
+    )
 
 
 if __name__ == "__main__":

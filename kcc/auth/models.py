@@ -20,13 +20,19 @@ class User(Base):
     uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=new_uuid)
     name: Mapped[str] = mapped_column(String(150), unique=True, doc="Login name.")
     display_name: Mapped[str] = mapped_column(String(200), default="")
-    role: Mapped[str] = mapped_column(String(20), doc="agent, supervisor, process_owner, admin, system")
+    role: Mapped[str] = mapped_column(
+        String(20), doc="agent, supervisor, process_owner, admin, system"
+    )
     team: Mapped[str | None] = mapped_column(String(100), doc="Team the user works in.")
     password_hash: Mapped[str | None] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    failed_sign_ins: Mapped[int] = mapped_column(default=0, server_default="0", doc="Wrong passwords in a row.")
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, doc="Web sign-in refused until then.")
+    failed_sign_ins: Mapped[int] = mapped_column(
+        default=0, server_default="0", doc="Wrong passwords in a row."
+    )
+    locked_until: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, doc="Web sign-in refused until then."
+    )
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
 

@@ -19,7 +19,11 @@ def _token_hash(token: str) -> str:
 
 
 def create_user(
-    name: str, role: str, display_name: str = "", team: str | None = None, password_hash: str | None = None
+    name: str,
+    role: str,
+    display_name: str = "",
+    team: str | None = None,
+    password_hash: str | None = None,
 ) -> tuple[User, str]:
     """Create a user and a first API token. The token is returned once and never stored."""
     if role not in Role.__members__.values():
@@ -27,7 +31,13 @@ def create_user(
     session = db.session()
     if session.scalar(select(User.id).where(User.name == name)) is not None:
         raise Conflict(f"a user named {name!r} exists already")
-    user = User(name=name, role=role, display_name=display_name or name, team=team, password_hash=password_hash)
+    user = User(
+        name=name,
+        role=role,
+        display_name=display_name or name,
+        team=team,
+        password_hash=password_hash,
+    )
     session.add(user)
     session.flush()
     return user, issue_token(user, label="initial")

@@ -18,7 +18,9 @@ from kcc.http.schemas import page_of
 from kcc.privacy.activities import Activity
 
 blp = Blueprint(
-    "contact_moments", __name__, url_prefix="/api/v1/contact-moments",
+    "contact_moments",
+    __name__,
+    url_prefix="/api/v1/contact-moments",
     description="Every interaction on every channel.",
 )
 
@@ -31,8 +33,10 @@ class ContactMoments(MethodView):
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """List contact moments, newest first"""
         query = services.ContactQuery(
-            party_id=args.get("party"), channel=args.get("channel"),
-            object_type=args.get("object_type"), object_id=args.get("object_id"),
+            party_id=args.get("party"),
+            channel=args.get("channel"),
+            object_type=args.get("object_type"),
+            object_id=args.get("object_id"),
         )
         items, next_cursor = services.list_contacts(query, args["limit"], args["cursor"])
         return {"items": items, "next_cursor": next_cursor}
@@ -49,7 +53,9 @@ class ContactMoments(MethodView):
             agent = user.uuid
         data["parties"] = [services.InvolvementInput(**p) for p in data["parties"]]
         data["objects"] = [services.ObjectInput(**o) for o in data["objects"]]
-        result = services.record_contact(services.ContactInput(**data, agent_id=agent), recorded_by=user.id)
+        result = services.record_contact(
+            services.ContactInput(**data, agent_id=agent), recorded_by=user.id
+        )
         return result.contact_moment
 
 

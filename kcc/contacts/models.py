@@ -42,7 +42,9 @@ class ContactMoment(Base):
     reference: Mapped[str | None] = mapped_column(String(10), doc="Referentienummer.")
     response: Mapped[str] = mapped_column(Text, default="", doc="The answer given (reactie).")
     contact_succeeded: Mapped[bool | None] = mapped_column(doc="Indicatie contact gelukt.")
-    main_subject_type: Mapped[str] = mapped_column(String(200), default="", doc="Hoofdonderwerptype (URI).")
+    main_subject_type: Mapped[str] = mapped_column(
+        String(200), default="", doc="Hoofdonderwerptype (URI)."
+    )
     further_action: Mapped[bool] = mapped_column(default=False, doc="Verdere actie ondernomen.")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -52,7 +54,9 @@ class ContactMoment(Base):
         back_populates="contact_moment", cascade="all, delete-orphan", order_by="Involvement.id"
     )
     objects: Mapped[list[SubjectObject]] = relationship(
-        back_populates="contact_moment", cascade="all, delete-orphan", order_by="SubjectObject.id",
+        back_populates="contact_moment",
+        cascade="all, delete-orphan",
+        order_by="SubjectObject.id",
         foreign_keys="SubjectObject.contact_moment_id",
     )
 
@@ -75,7 +79,9 @@ class Involvement(Base):
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     initiator: Mapped[bool] = mapped_column(default=False, doc="The party started the contact.")
     details: Mapped[dict[str, Any]] = mapped_column(
-        JSONType, default=dict, doc="Name and addresses as given during the contact (contactnaam, adressen)."
+        JSONType,
+        default=dict,
+        doc="Name and addresses as given during the contact (contactnaam, adressen).",
     )
 
     contact_moment: Mapped[ContactMoment] = relationship(back_populates="involvements")
@@ -106,7 +112,9 @@ class SubjectObject(Base):
         doc="The object is itself this contact moment (wasKlantcontact).",
     )
 
-    contact_moment: Mapped[ContactMoment] = relationship(back_populates="objects", foreign_keys=[contact_moment_id])
+    contact_moment: Mapped[ContactMoment] = relationship(
+        back_populates="objects", foreign_keys=[contact_moment_id]
+    )
 
     __table_args__ = (Index("ix_subject_objects_object", "object_type", "object_id"),)
 

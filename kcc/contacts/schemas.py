@@ -21,8 +21,12 @@ class InvolvementInSchema(StrictSchema):
 
 
 class ObjectInSchema(StrictSchema):
-    type = ma.fields.String(required=True, validate=validate.Length(1, 50), metadata={"description": "e.g. case"})
-    id = ma.fields.String(required=True, validate=validate.Length(1, 100), metadata={"description": "e.g. Z-2026-001"})
+    type = ma.fields.String(
+        required=True, validate=validate.Length(1, 50), metadata={"description": "e.g. case"}
+    )
+    id = ma.fields.String(
+        required=True, validate=validate.Length(1, 100), metadata={"description": "e.g. Z-2026-001"}
+    )
     register = ma.fields.String(load_default="", validate=validate.Length(max=50))
 
 
@@ -34,12 +38,35 @@ class ContactMomentInSchema(StrictSchema):
     outcome = ma.fields.String(load_default=None, allow_none=True, validate=_choice(Outcome))
     language = ma.fields.String(load_default="nl", validate=_choice(Language))
     confidential = ma.fields.Boolean(load_default=False)
-    occurred_at = ma.fields.AwareDateTime(load_default=None, allow_none=True, metadata={"description": "Defaults to now; at most 5 minutes ahead."})
-    parties = ma.fields.List(ma.fields.Nested(InvolvementInSchema), load_default=list, validate=validate.Length(max=20))
-    objects = ma.fields.List(ma.fields.Nested(ObjectInSchema), load_default=list, validate=validate.Length(max=20))
-    agent = ma.fields.UUID(load_default=None, allow_none=True, metadata={"description": "The user who handled it; defaults to the caller for staff."})
-    external_id = ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 200), metadata={"description": "The channel's own id; unique per channel."})
-    details = ma.fields.Dict(keys=ma.fields.String(validate=validate.Length(max=50)), load_default=dict, metadata={"description": "Channel-specific fields, e.g. caller_number, duration_seconds, location."})
+    occurred_at = ma.fields.AwareDateTime(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Defaults to now; at most 5 minutes ahead."},
+    )
+    parties = ma.fields.List(
+        ma.fields.Nested(InvolvementInSchema), load_default=list, validate=validate.Length(max=20)
+    )
+    objects = ma.fields.List(
+        ma.fields.Nested(ObjectInSchema), load_default=list, validate=validate.Length(max=20)
+    )
+    agent = ma.fields.UUID(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "The user who handled it; defaults to the caller for staff."},
+    )
+    external_id = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(1, 200),
+        metadata={"description": "The channel's own id; unique per channel."},
+    )
+    details = ma.fields.Dict(
+        keys=ma.fields.String(validate=validate.Length(max=50)),
+        load_default=dict,
+        metadata={
+            "description": "Channel-specific fields, e.g. caller_number, duration_seconds, location."
+        },
+    )
 
     @ma.validates("details")
     def _small_details(self, value: dict[str, object], **_: object) -> None:
@@ -77,7 +104,9 @@ class ContactMomentSchema(ma.Schema):
 
 
 class ContactSearchArgs(StrictSchema):
-    party = ma.fields.UUID(metadata={"description": "Only contact moments this party was involved in."})
+    party = ma.fields.UUID(
+        metadata={"description": "Only contact moments this party was involved in."}
+    )
     channel = ma.fields.String(validate=_choice(Channel))
     object_type = ma.fields.String(validate=validate.Length(max=50))
     object_id = ma.fields.String(validate=validate.Length(max=100))

@@ -98,14 +98,20 @@ def record_contact(data: ContactInput, recorded_by: int | None = None) -> Record
     seen: set[tuple[uuid.UUID, str]] = set()
     for involvement in data.parties:
         if (involvement.party_id, involvement.role) in seen:
-            raise ValidationFailed.field("parties", f"party {involvement.party_id} is listed twice as {involvement.role}")
+            raise ValidationFailed.field(
+                "parties", f"party {involvement.party_id} is listed twice as {involvement.role}"
+            )
         seen.add((involvement.party_id, involvement.role))
         moment.involvements.append(
             Involvement(
-                party=party_keys[involvement.party_id], role=involvement.role, occurred_at=occurred_at
+                party=party_keys[involvement.party_id],
+                role=involvement.role,
+                occurred_at=occurred_at,
             )
         )
-    moment.objects = [SubjectObject(object_type=o.type, object_id=o.id, register=o.register) for o in data.objects]
+    moment.objects = [
+        SubjectObject(object_type=o.type, object_id=o.id, register=o.register) for o in data.objects
+    ]
     session.add(moment)
     if data.external_id:
         try:
@@ -115,7 +121,8 @@ def record_contact(data: ContactInput, recorded_by: int | None = None) -> Record
             # A concurrent delivery of the same channel message won the race.
             existing = session.scalar(
                 _with_children(select(ContactMoment)).where(
-                    ContactMoment.channel == data.channel, ContactMoment.external_id == data.external_id
+                    ContactMoment.channel == data.channel,
+                    ContactMoment.external_id == data.external_id,
                 )
             )
             if existing is None:
@@ -171,7 +178,9 @@ def _with_children(stmt: Select[ContactMoment]) -> Select[ContactMoment]:
 
 
 def get_contact(moment_uuid: uuid.UUID) -> ContactMoment:
-    moment = db.session().scalar(_with_children(select(ContactMoment)).where(ContactMoment.uuid == moment_uuid))
+    moment = db.session().scalar(
+        _with_children(select(ContactMoment)).where(ContactMoment.uuid == moment_uuid)
+    )
     if moment is None:
         raise NotFound(f"no contact moment with id {moment_uuid}")
     log_processing([i.party.uuid for i in moment.involvements], Action.READ)
@@ -186,7 +195,9 @@ class ContactQuery:
     object_id: str | None = None
 
 
-def list_contacts(query: ContactQuery, limit: int, cursor: str | None) -> tuple[list[ContactMoment], str | None]:
+def list_contacts(
+    query: ContactQuery, limit: int, cursor: str | None
+) -> tuple[list[ContactMoment], str | None]:
     """Newest first by ``occurred_at``, keyset-paginated."""
     stmt = _with_children(select(ContactMoment))
     if query.party_id is not None:
@@ -208,7 +219,8 @@ def list_contacts(query: ContactQuery, limit: int, cursor: str | None) -> tuple[
     if after is not None:
         at = after["at"]
         stmt = stmt.where(
-            (ContactMoment.occurred_at < at) | ((ContactMoment.occurred_at == at) & (ContactMoment.id < after["id"]))
+            (ContactMoment.occurred_at < at)
+            | ((ContactMoment.occurred_at == at) & (ContactMoment.id < after["id"]))
         )
     stmt = stmt.order_by(ContactMoment.occurred_at.desc(), ContactMoment.id.desc()).limit(limit + 1)
     rows = list(db.session().scalars(stmt).unique())

@@ -28,9 +28,23 @@ STAFF = (
 )
 
 SUBJECTS = {
-    Channel.COUNTER: ["Paspoort aanvragen", "Rijbewijs ophalen", "Uittreksel BRP", "Verhuizing doorgeven"],
-    Channel.PHONE: ["Vraag over afvalpas", "Parkeervergunning", "Melding openbare ruimte", "WOZ-beschikking"],
-    Channel.WEB: ["Melding losliggende tegel", "Aanvraag bijzondere bijstand", "Verhuizing doorgeven"],
+    Channel.COUNTER: [
+        "Paspoort aanvragen",
+        "Rijbewijs ophalen",
+        "Uittreksel BRP",
+        "Verhuizing doorgeven",
+    ],
+    Channel.PHONE: [
+        "Vraag over afvalpas",
+        "Parkeervergunning",
+        "Melding openbare ruimte",
+        "WOZ-beschikking",
+    ],
+    Channel.WEB: [
+        "Melding losliggende tegel",
+        "Aanvraag bijzondere bijstand",
+        "Verhuizing doorgeven",
+    ],
     Channel.CHAT: ["Openingstijden Stadswinkel", "Vraag over afvalkalender", "Afspraak maken"],
     Channel.SMS: ["Herinnering afspraak", "Vraag over grofvuil", "Bevestiging melding"],
     Channel.EMAIL: ["Bezwaar parkeerboete", "Vraag over kwijtschelding", "Klacht behandeling"],
@@ -53,7 +67,9 @@ def load_demo(seed: int = 14024) -> None:
         _contacts(rng, residents + businesses, agent)
         _tasks(rng, residents, agent)
     db.commit()
-    click.echo("Demo data loaded: 60 residents, 6 businesses, contact moments on every channel, tasks.")
+    click.echo(
+        "Demo data loaded: 60 residents, 6 businesses, contact moments on every channel, tasks."
+    )
     click.echo(f"Web sign-in for every demo user: password '{DEMO_PASSWORD}'.")
     for name, token in tokens.items():
         click.echo(f"  {name:<20} API token: {token}")
@@ -70,7 +86,9 @@ def _fresh_tokens() -> None:
 
 
 def _user(name: str, role: str, display: str, team: str | None) -> str:
-    _, token = create_user(name, role, display_name=display, team=team, password_hash=hash_password(DEMO_PASSWORD))
+    _, token = create_user(
+        name, role, display_name=display, team=team, password_hash=hash_password(DEMO_PASSWORD)
+    )
     return token
 
 
@@ -86,13 +104,21 @@ def _contacts(rng: random.Random, parties: list, agent: User) -> None:  # type: 
             involved.append(InvolvementInput(rng.choice(parties).uuid, "representative"))
         if len({i.party_id for i in involved}) < len(involved):
             involved = involved[:1]
-        objects = [ObjectInput("case", f"Z-2026-{rng.randint(1, 999):03d}", "ZGW")] if rng.random() < 0.2 else []
+        objects = (
+            [ObjectInput("case", f"Z-2026-{rng.randint(1, 999):03d}", "ZGW")]
+            if rng.random() < 0.2
+            else []
+        )
         record_contact(
             ContactInput(
                 channel=channel,
-                direction="outbound" if channel == Channel.SMS and rng.random() < 0.4 else "inbound",
+                direction="outbound"
+                if channel == Channel.SMS and rng.random() < 0.4
+                else "inbound",
                 subject=rng.choice(SUBJECTS[channel]),
-                text="Inwoner geholpen; zie notitie." if channel in (Channel.COUNTER, Channel.PHONE) else "",
+                text="Inwoner geholpen; zie notitie."
+                if channel in (Channel.COUNTER, Channel.PHONE)
+                else "",
                 outcome=rng.choice(OUTCOMES),
                 occurred_at=occurred,
                 parties=involved,
@@ -106,7 +132,10 @@ def _contacts(rng: random.Random, parties: list, agent: User) -> None:  # type: 
 
 def _details(rng: random.Random, channel: str) -> dict[str, object]:
     if channel == Channel.PHONE:
-        return {"caller_number": f"+316{rng.randint(1, 5)}{rng.randint(1000000, 9999999)}", "duration_seconds": rng.randint(40, 900)}
+        return {
+            "caller_number": f"+316{rng.randint(1, 5)}{rng.randint(1000000, 9999999)}",
+            "duration_seconds": rng.randint(40, 900),
+        }
     if channel == Channel.COUNTER:
         return {"location": rng.choice(["Stadswinkel Nijmegen", "Stadswinkel Dukenburg"])}
     return {}
@@ -144,7 +173,12 @@ def _tasks(rng: random.Random, residents: list, agent: User) -> None:  # type: i
         )
     )
     done = create_task(
-        TaskInput(kind="follow_up", party_id=residents[22].uuid, assigned_team="KCC", description="Nabellen melding.")
+        TaskInput(
+            kind="follow_up",
+            party_id=residents[22].uuid,
+            assigned_team="KCC",
+            description="Nabellen melding.",
+        )
     )
     update_task(done.uuid, {"status": "done"})
     del near

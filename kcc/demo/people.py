@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (Turkish names keep their dotless i)
 """Generators for Dutch demo people and businesses with valid identifiers."""
 
 from __future__ import annotations
@@ -8,16 +9,70 @@ from kcc.parties.services import AddressInput, PartyInput
 
 DEMO_PASSWORD = "demo-wachtwoord"  # noqa: S105  (printed by make demo; demo data only)
 
-GIVEN = ["Sanne", "Daan", "Emma", "Lucas", "Fleur", "Mohamed", "Noor", "Sem", "Julia", "Bram",
-         "Fatima", "Jesse", "Anouk", "Thijs", "Zeynep", "Ruben", "Lotte", "Youssef", "Iris", "Kees",
-         "Ayşe", "Joris", "Maud", "Stijn", "Eline", "Björn", "Chloé", "Wim", "Hanneke", "Özlem"]
-SURNAMES = [(None, "Jansen"), ("de", "Vries"), ("van den", "Berg"), ("van", "Dijk"), (None, "Bakker"),
-            (None, "Janssen"), ("de", "Boer"), (None, "Mulder"), ("de", "Groot"), (None, "Bos"),
-            ("van der", "Linden"), (None, "Yılmaz"), (None, "El Amrani"), (None, "Müller"),
-            ("van 't", "Hof"), (None, "Çelik"), ("ter", "Horst"), (None, "Hendriks"), ("in 't", "Veld"),
-            (None, "Peeters"), ("van", "Beek"), (None, "Kuipers")]
-BUSINESSES = ["Bakkerij Het Waalbrood", "Fietsenmaker De Spaak", "Café De Blauwe Hand",
-              "Kapsalon Knip & Zo", "Nijmeegse Boekhandel", "Schildersbedrijf Van Gelder"]
+GIVEN = [
+    "Sanne",
+    "Daan",
+    "Emma",
+    "Lucas",
+    "Fleur",
+    "Mohamed",
+    "Noor",
+    "Sem",
+    "Julia",
+    "Bram",
+    "Fatima",
+    "Jesse",
+    "Anouk",
+    "Thijs",
+    "Zeynep",
+    "Ruben",
+    "Lotte",
+    "Youssef",
+    "Iris",
+    "Kees",
+    "Ayşe",
+    "Joris",
+    "Maud",
+    "Stijn",
+    "Eline",
+    "Björn",
+    "Chloé",
+    "Wim",
+    "Hanneke",
+    "Özlem",
+]
+SURNAMES = [
+    (None, "Jansen"),
+    ("de", "Vries"),
+    ("van den", "Berg"),
+    ("van", "Dijk"),
+    (None, "Bakker"),
+    (None, "Janssen"),
+    ("de", "Boer"),
+    (None, "Mulder"),
+    ("de", "Groot"),
+    (None, "Bos"),
+    ("van der", "Linden"),
+    (None, "Yılmaz"),
+    (None, "El Amrani"),
+    (None, "Müller"),
+    ("van 't", "Hof"),
+    (None, "Çelik"),
+    ("ter", "Horst"),
+    (None, "Hendriks"),
+    ("in 't", "Veld"),
+    (None, "Peeters"),
+    ("van", "Beek"),
+    (None, "Kuipers"),
+]
+BUSINESSES = [
+    "Bakkerij Het Waalbrood",
+    "Fietsenmaker De Spaak",
+    "Café De Blauwe Hand",
+    "Kapsalon Knip & Zo",
+    "Nijmeegse Boekhandel",
+    "Schildersbedrijf Van Gelder",
+]
 LANGUAGES = ["nl"] * 8 + ["en", "tr", "ar", "pl"]
 
 
@@ -42,7 +97,13 @@ def resident(rng: random.Random, index: int) -> PartyInput:
     addresses = [AddressInput(kind="phone", address=f"{mobile[:2]} {mobile[2:]}")]
     if rng.random() < 0.7:
         email = f"{given.lower()}.{surname.lower()}{index}@example.nl"
-        email = email.replace("ş", "s").replace("ö", "o").replace("é", "e").replace("ı", "i").replace("ç", "c")
+        email = (
+            email.replace("ş", "s")
+            .replace("ö", "o")
+            .replace("é", "e")
+            .replace("ı", "i")
+            .replace("ç", "c")
+        )
         email = email.replace("ü", "u").replace("ø", "o").replace(" ", "")
         addresses.append(AddressInput(kind="email", address=email))
     return PartyInput(
@@ -64,6 +125,8 @@ def business(rng: random.Random, index: int) -> PartyInput:
         name=name,
         kvk=f"{rng.randint(10000000, 99999999)}",
         rsin=valid_rsin(rng),
-        digital_addresses=[AddressInput(kind="phone", address=f"024 {rng.randint(3000000, 3999999)}")],
+        digital_addresses=[
+            AddressInput(kind="phone", address=f"024 {rng.randint(3000000, 3999999)}")
+        ],
         preferred_channel="email",
     )

@@ -52,7 +52,7 @@ _SUBSCRIBERS: dict[str, dict[str, Handler]] = {}
 
 def event_type(cls: type[E]) -> type[E]:
     """Class decorator: registers a domain event class under its ``name``."""
-    if not cls.name or cls.name in EVENT_TYPES and EVENT_TYPES[cls.name] is not cls:
+    if not cls.name or (cls.name in EVENT_TYPES and EVENT_TYPES[cls.name] is not cls):
         raise ValueError(f"event name missing or taken: {cls.name!r}")
     EVENT_TYPES[cls.name] = cls
     return cls

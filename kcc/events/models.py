@@ -22,7 +22,9 @@ class OutboxEvent(Base):
     name: Mapped[str] = mapped_column(String(100))
     payload: Mapped[dict[str, Any]] = mapped_column(JSONType)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime, doc="Last hand-over to the queue.")
+    dispatched_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, doc="Last hand-over to the queue."
+    )
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, doc="Every subscriber done.")
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -25,7 +25,9 @@ def record(event: DomainEvent) -> uuid.UUID:
     session = db.session()
     event_id = uuid.uuid4()
     now = utcnow()
-    row = OutboxEvent(event_id=event_id, name=event.name, payload=event.to_payload(), occurred_at=now)
+    row = OutboxEvent(
+        event_id=event_id, name=event.name, payload=event.to_payload(), occurred_at=now
+    )
     if not subscribers_for(event.name):
         row.handled_at = now
     session.add(row)
@@ -48,7 +50,9 @@ def dispatch(event_id: uuid.UUID) -> None:
     try:
         jobs.enqueue(DELIVER_JOB, str(event_id), job_id=f"event-{event_id}")
     except Exception as exc:  # the queue being down must never fail the caller's request
-        log.warning("event %s not dispatched (%s); the sweep will retry", event_id, type(exc).__name__)
+        log.warning(
+            "event %s not dispatched (%s); the sweep will retry", event_id, type(exc).__name__
+        )
 
 
 def deliver_event(event_id: str) -> int:
@@ -100,7 +104,9 @@ def _finish(event_id: uuid.UUID, failures: list[str]) -> None:
             values["last_error"] = "\n".join(failures)
         else:
             values["handled_at"] = utcnow()
-        session.execute(update(OutboxEvent).where(OutboxEvent.event_id == event_id).values(**values))
+        session.execute(
+            update(OutboxEvent).where(OutboxEvent.event_id == event_id).values(**values)
+        )
 
 
 def sweep_now() -> int:

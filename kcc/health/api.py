@@ -15,7 +15,9 @@ from kcc.auth.access import public
 from kcc.db import db
 from kcc.errors import KccError
 
-blp = Blueprint("health", __name__, url_prefix="/api/v1/health", description="Liveness and readiness.")
+blp = Blueprint(
+    "health", __name__, url_prefix="/api/v1/health", description="Liveness and readiness."
+)
 
 
 class Unavailable(KccError):

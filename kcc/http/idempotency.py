@@ -36,7 +36,9 @@ def idempotent(view: F) -> F:
         ).hexdigest()
         session = db.session()
         stored = session.scalar(
-            select(IdempotencyRecord).where(IdempotencyRecord.user_id == user.id, IdempotencyRecord.key == key)
+            select(IdempotencyRecord).where(
+                IdempotencyRecord.user_id == user.id, IdempotencyRecord.key == key
+            )
         )
         if stored is not None:
             if stored.request_hash != fingerprint:
@@ -59,7 +61,9 @@ def idempotent(view: F) -> F:
             with session.begin_nested():
                 session.flush()
         except IntegrityError:
-            raise Conflict("a request with this Idempotency-Key is being processed; retry shortly") from None
+            raise Conflict(
+                "a request with this Idempotency-Key is being processed; retry shortly"
+            ) from None
         return response
 
     return wrapper  # type: ignore[return-value]

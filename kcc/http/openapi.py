@@ -29,7 +29,9 @@ class ErrorResponsesPlugin(BasePlugin):
     def __init__(self, app: Flask) -> None:
         self.app = app
 
-    def operation_helper(self, path: str | None = None, operations: dict[str, Any] | None = None, **kwargs: Any) -> None:
+    def operation_helper(
+        self, path: str | None = None, operations: dict[str, Any] | None = None, **kwargs: Any
+    ) -> None:
         rule = kwargs.get("rule")
         if rule is None or not operations:
             return

@@ -37,7 +37,11 @@ class ProblemSchema(ma.Schema):
 
 
 def problem(
-    status: int, title: str, detail: str, slug: str, invalid_params: list[dict[str, str]] | None = None,
+    status: int,
+    title: str,
+    detail: str,
+    slug: str,
+    invalid_params: list[dict[str, str]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> Response:
     body: dict[str, Any] = {
@@ -79,10 +83,19 @@ def flatten_messages(messages: Any, prefix: str = "") -> list[dict[str, str]]:
 
 
 SLUGS = {
-    400: "bad-request", 401: "unauthorized", 403: "forbidden", 404: "not-found",
-    405: "method-not-allowed", 406: "not-acceptable", 409: "conflict", 413: "payload-too-large",
-    415: "unsupported-media-type", 422: "validation", 429: "too-many-requests",
-    500: "internal", 503: "unavailable",
+    400: "bad-request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    406: "not-acceptable",
+    409: "conflict",
+    413: "payload-too-large",
+    415: "unsupported-media-type",
+    422: "validation",
+    429: "too-many-requests",
+    500: "internal",
+    503: "unavailable",
 }
 
 DETAILS = {
@@ -131,10 +144,7 @@ def http_problem(error: HTTPException) -> Response:
     headers = dict(data.get("headers") or {})
     if status == 405 and hasattr(error, "valid_methods") and error.valid_methods:
         headers["Allow"] = ", ".join(sorted(error.valid_methods))
-    if status == 422 and invalid:
-        title = "Validation failed"
-    else:
-        title = error.name
+    title = "Validation failed" if status == 422 and invalid else error.name
     return problem(status, title, detail, SLUGS.get(status, "error"), invalid, headers)
 
 
@@ -143,19 +153,34 @@ def register_error_handlers(app: Flask) -> None:
     def _kcc_error(error: KccError) -> Response:
         db.rollback()
         headers = {"WWW-Authenticate": 'Bearer realm="kcc"'} if error.status == 401 else None
-        return problem(error.status, error.title, error.detail, error.type_slug, error.invalid_params, headers)
+        return problem(
+            error.status, error.title, error.detail, error.type_slug, error.invalid_params, headers
+        )
 
     @app.errorhandler(IntegrityError)
     def _integrity(error: IntegrityError) -> Response:
         db.rollback()
-        log.info("integrity error on %s %s: %s", request.method, request.path, type(error.orig).__name__)
-        return problem(409, "Conflict", "the change conflicts with stored data (a duplicate or a missing reference)", "conflict")
+        log.info(
+            "integrity error on %s %s: %s", request.method, request.path, type(error.orig).__name__
+        )
+        return problem(
+            409,
+            "Conflict",
+            "the change conflicts with stored data (a duplicate or a missing reference)",
+            "conflict",
+        )
 
     @app.errorhandler(OperationalError)
     def _operational(error: OperationalError) -> Response:
         db.rollback()
         log.error("database unavailable on %s %s", request.method, request.path, exc_info=error)
-        return problem(503, "Service unavailable", "the database is not reachable; try again shortly", "unavailable", headers={"Retry-After": "5"})
+        return problem(
+            503,
+            "Service unavailable",
+            "the database is not reachable; try again shortly",
+            "unavailable",
+            headers={"Retry-After": "5"},
+        )
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Response:

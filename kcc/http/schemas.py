@@ -17,10 +17,13 @@ class StrictSchema(ma.Schema):
 
 class PageArgs(StrictSchema):
     limit = ma.fields.Integer(
-        load_default=20, validate=validate.Range(1, 100), metadata={"description": "Items per page (1-100)."}
+        load_default=20,
+        validate=validate.Range(1, 100),
+        metadata={"description": "Items per page (1-100)."},
     )
     cursor = ma.fields.String(
-        load_default=None, validate=validate.Length(max=500),
+        load_default=None,
+        validate=validate.Length(max=500),
         metadata={"description": "The next_cursor of the previous page."},
     )
 
@@ -33,7 +36,9 @@ def page_of(item: type[ma.Schema]) -> type[ma.Schema]:
         {
             "items": ma.fields.List(ma.fields.Nested(item), required=True),
             "next_cursor": ma.fields.String(
-                allow_none=True, required=True, metadata={"description": "Pass as ?cursor= for the next page; null at the end."}
+                allow_none=True,
+                required=True,
+                metadata={"description": "Pass as ?cursor= for the next page; null at the end."},
             ),
         },
         name=name,

@@ -23,7 +23,12 @@ from kcc.parties.schemas import (
 )
 from kcc.privacy.activities import Activity
 
-blp = Blueprint("parties", __name__, url_prefix="/api/v1/parties", description="Residents, businesses and contact persons.")
+blp = Blueprint(
+    "parties",
+    __name__,
+    url_prefix="/api/v1/parties",
+    description="Residents, businesses and contact persons.",
+)
 
 
 @blp.route("")

@@ -16,7 +16,9 @@ def elfproef(digits: str) -> bool:
     """The eleven-check shared by BSN and RSIN (weights 9..2 and -1)."""
     if len(digits) != 9 or not digits.isdigit():
         return False
-    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True)) - int(digits[8])
+    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True)) - int(
+        digits[8]
+    )
     return total % 11 == 0 and digits != "000000000"
 
 
@@ -107,5 +109,16 @@ def search_key(*parts: str | None) -> str:
 
 # Letters that carry no combining mark in Unicode but that residents type without it.
 _UNDECOMPOSED = str.maketrans(
-    {"\u0131": "i", "ß": "ss", "ø": "o", "ł": "l", "đ": "d", "ħ": "h", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d"}
+    {
+        "\u0131": "i",
+        "ß": "ss",
+        "ø": "o",
+        "ł": "l",
+        "đ": "d",
+        "ħ": "h",
+        "æ": "ae",
+        "œ": "oe",
+        "þ": "th",
+        "ð": "d",
+    }
 )

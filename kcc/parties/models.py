@@ -21,14 +21,17 @@ class Party(Base):
     uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=new_uuid)
     type: Mapped[str] = mapped_column(String(20), doc="person, organisation or contact_person")
     given_names: Mapped[str | None] = mapped_column(String(200), doc="Voornamen (persons).")
-    surname_prefix: Mapped[str | None] = mapped_column(String(20), doc="Voorvoegsel, e.g. 'van der'.")
+    surname_prefix: Mapped[str | None] = mapped_column(
+        String(20), doc="Voorvoegsel, e.g. 'van der'."
+    )
     surname: Mapped[str | None] = mapped_column(String(200), doc="Achternaam (persons).")
     name: Mapped[str | None] = mapped_column(String(500), doc="Statutory name (organisations).")
     search_name: Mapped[str] = mapped_column(
         String(1000), default="", doc="Lower-case, accent-free full name for searching."
     )
     organisation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("parties.id", ondelete="RESTRICT"), index=True,
+        ForeignKey("parties.id", ondelete="RESTRICT"),
+        index=True,
         doc="For contact persons: the organisation they work for.",
     )
     preferred_language: Mapped[str] = mapped_column(String(5), default="nl")
@@ -38,24 +41,34 @@ class Party(Base):
         ForeignKey("parties.id", ondelete="SET NULL"),
         doc="Set when this party was merged into another (the survivor); it is then inactive.",
     )
-    number: Mapped[str | None] = mapped_column(String(10), index=True, doc="Partijnummer (Klantinteracties nummer).")
+    number: Mapped[str | None] = mapped_column(
+        String(10), index=True, doc="Partijnummer (Klantinteracties nummer)."
+    )
     initials: Mapped[str | None] = mapped_column(String(10), doc="Voorletters (persons).")
     internal_note: Mapped[str] = mapped_column(String(1000), default="", doc="Interne notitie.")
     confidential: Mapped[bool | None] = mapped_column(doc="Indicatie geheimhouding.")
     visiting_address: Mapped[dict[str, Any] | None] = mapped_column(JSONType, doc="Bezoekadres.")
-    postal_address: Mapped[dict[str, Any] | None] = mapped_column(JSONType, doc="Correspondentieadres.")
+    postal_address: Mapped[dict[str, Any] | None] = mapped_column(
+        JSONType, doc="Correspondentieadres."
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     identifiers: Mapped[list[PartyIdentifier]] = relationship(
-        back_populates="party", cascade="all, delete-orphan", order_by="PartyIdentifier.id",
+        back_populates="party",
+        cascade="all, delete-orphan",
+        order_by="PartyIdentifier.id",
         foreign_keys="PartyIdentifier.party_id",
     )
     addresses: Mapped[list[DigitalAddress]] = relationship(
         back_populates="party", cascade="all, delete-orphan", order_by="DigitalAddress.id"
     )
-    organisation: Mapped[Party | None] = relationship(remote_side=[id], foreign_keys=[organisation_id])
-    merged_into: Mapped[Party | None] = relationship(remote_side=[id], foreign_keys=[merged_into_id])
+    organisation: Mapped[Party | None] = relationship(
+        remote_side=[id], foreign_keys=[organisation_id]
+    )
+    merged_into: Mapped[Party | None] = relationship(
+        remote_side=[id], foreign_keys=[merged_into_id]
+    )
 
     __table_args__ = (Index("ix_parties_search_name", "search_name"),)
 
@@ -113,7 +126,8 @@ class DigitalAddress(Base):
         default=False, doc="The party's preferred address of any kind (voorkeursDigitaalAdres)."
     )
     involvement_id: Mapped[int | None] = mapped_column(
-        ForeignKey("involvements.id", ondelete="SET NULL"), index=True,
+        ForeignKey("involvements.id", ondelete="SET NULL"),
+        index=True,
         doc="The contact moment involvement in which the address was given (verstrektDoorBetrokkene).",
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

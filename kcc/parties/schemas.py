@@ -17,10 +17,20 @@ def _choice(enum: Any) -> validate.OneOf:
 
 
 class DigitalAddressInSchema(StrictSchema):
-    kind = ma.fields.String(required=True, validate=_choice(AddressKind), metadata={"description": "phone, email or other"})
-    address = ma.fields.String(required=True, validate=validate.Length(1, 254), metadata={"description": "Phone numbers in any Dutch notation; stored as E.164."})
+    kind = ma.fields.String(
+        required=True,
+        validate=_choice(AddressKind),
+        metadata={"description": "phone, email or other"},
+    )
+    address = ma.fields.String(
+        required=True,
+        validate=validate.Length(1, 254),
+        metadata={"description": "Phone numbers in any Dutch notation; stored as E.164."},
+    )
     label = ma.fields.String(load_default="", validate=validate.Length(max=80))
-    is_default = ma.fields.Boolean(load_default=False, metadata={"description": "The default address of its kind."})
+    is_default = ma.fields.Boolean(
+        load_default=False, metadata={"description": "The default address of its kind."}
+    )
     verified_at = ma.fields.AwareDateTime(load_default=None, allow_none=True)
 
 
@@ -38,18 +48,39 @@ NAME = validate.Length(max=200)
 
 class PartyInSchema(StrictSchema):
     type = ma.fields.String(required=True, validate=_choice(PartyType))
-    bsn = ma.fields.String(load_only=True, validate=validate.Length(max=20), metadata={"description": "Persons only; write-only, read back as bsn_masked."})
+    bsn = ma.fields.String(
+        load_only=True,
+        validate=validate.Length(max=20),
+        metadata={"description": "Persons only; write-only, read back as bsn_masked."},
+    )
     given_names = ma.fields.String(validate=NAME, allow_none=True)
-    surname_prefix = ma.fields.String(validate=validate.Length(max=20), allow_none=True, metadata={"description": "Tussenvoegsel, e.g. 'van der'."})
+    surname_prefix = ma.fields.String(
+        validate=validate.Length(max=20),
+        allow_none=True,
+        metadata={"description": "Tussenvoegsel, e.g. 'van der'."},
+    )
     surname = ma.fields.String(validate=NAME, allow_none=True)
-    name = ma.fields.String(validate=validate.Length(max=500), allow_none=True, metadata={"description": "Organisations: the statutory name."})
+    name = ma.fields.String(
+        validate=validate.Length(max=500),
+        allow_none=True,
+        metadata={"description": "Organisations: the statutory name."},
+    )
     kvk = ma.fields.String(validate=validate.Length(max=20), allow_none=True)
     rsin = ma.fields.String(validate=validate.Length(max=20), allow_none=True)
     branch_number = ma.fields.String(validate=validate.Length(max=20), allow_none=True)
-    organisation_id = ma.fields.UUID(allow_none=True, metadata={"description": "Contact persons: the organisation they work for."})
+    organisation_id = ma.fields.UUID(
+        allow_none=True,
+        metadata={"description": "Contact persons: the organisation they work for."},
+    )
     preferred_language = ma.fields.String(load_default="nl", validate=_choice(Language))
-    preferred_channel = ma.fields.String(allow_none=True, load_default=None, validate=_choice(Channel))
-    digital_addresses = ma.fields.List(ma.fields.Nested(DigitalAddressInSchema), load_default=list, validate=validate.Length(max=20))
+    preferred_channel = ma.fields.String(
+        allow_none=True, load_default=None, validate=_choice(Channel)
+    )
+    digital_addresses = ma.fields.List(
+        ma.fields.Nested(DigitalAddressInSchema),
+        load_default=list,
+        validate=validate.Length(max=20),
+    )
 
 
 class PartyPatchSchema(StrictSchema):
@@ -65,7 +96,9 @@ class PartySchema(ma.Schema):
     id = ma.fields.UUID(attribute="uuid")
     type = ma.fields.String()
     display_name = ma.fields.String()
-    bsn_masked = ma.fields.Method("_bsn_masked", allow_none=True, metadata={"description": "e.g. *****6789"})
+    bsn_masked = ma.fields.Method(
+        "_bsn_masked", allow_none=True, metadata={"description": "e.g. *****6789"}
+    )
     given_names = ma.fields.String(allow_none=True)
     surname_prefix = ma.fields.String(allow_none=True)
     surname = ma.fields.String(allow_none=True)
@@ -76,9 +109,17 @@ class PartySchema(ma.Schema):
     organisation_id = ma.fields.Method("_organisation", allow_none=True)
     preferred_language = ma.fields.String()
     preferred_channel = ma.fields.String(allow_none=True)
-    digital_addresses = ma.fields.List(ma.fields.Nested(DigitalAddressSchema), attribute="addresses")
-    is_active = ma.fields.Boolean(metadata={"description": "False once the party was merged into another."})
-    merged_into = ma.fields.Method("_merged_into", allow_none=True, metadata={"description": "The surviving party this one was merged into; follow it."})
+    digital_addresses = ma.fields.List(
+        ma.fields.Nested(DigitalAddressSchema), attribute="addresses"
+    )
+    is_active = ma.fields.Boolean(
+        metadata={"description": "False once the party was merged into another."}
+    )
+    merged_into = ma.fields.Method(
+        "_merged_into",
+        allow_none=True,
+        metadata={"description": "The surviving party this one was merged into; follow it."},
+    )
     created_at = ma.fields.AwareDateTime()
     updated_at = ma.fields.AwareDateTime()
 
@@ -93,7 +134,9 @@ class PartySchema(ma.Schema):
         own = self._identifier(party, IdentifierKind.KVK)
         if own is not None:
             return own
-        branch = next((i for i in party.identifiers if i.kind == IdentifierKind.BRANCH_NUMBER), None)
+        branch = next(
+            (i for i in party.identifiers if i.kind == IdentifierKind.BRANCH_NUMBER), None
+        )
         return branch.parent.display if branch is not None and branch.parent is not None else None
 
     def _rsin(self, party: Party) -> str | None:
@@ -106,7 +149,9 @@ class PartySchema(ma.Schema):
         return str(party.merged_into.uuid) if party.merged_into_id and party.merged_into else None
 
     def _organisation(self, party: Party) -> str | None:
-        return str(party.organisation.uuid) if party.organisation_id and party.organisation else None
+        return (
+            str(party.organisation.uuid) if party.organisation_id and party.organisation else None
+        )
 
 
 class PartySearchArgs(StrictSchema):
@@ -114,7 +159,10 @@ class PartySearchArgs(StrictSchema):
     phone = ma.fields.String(validate=validate.Length(max=40))
     email = ma.fields.String(validate=validate.Length(max=254))
     kvk = ma.fields.String(validate=validate.Length(max=20))
-    q = ma.fields.String(validate=validate.Length(max=200), metadata={"description": "Part of a name; ignores case and accents."})
+    q = ma.fields.String(
+        validate=validate.Length(max=200),
+        metadata={"description": "Part of a name; ignores case and accents."},
+    )
     type = ma.fields.String(validate=_choice(PartyType))
     limit = ma.fields.Integer(load_default=20, validate=validate.Range(1, 100))
     cursor = ma.fields.String(load_default=None, validate=validate.Length(max=500))

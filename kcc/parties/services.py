@@ -51,7 +51,9 @@ class PartyInput:
     preferred_language: str = "nl"
     preferred_channel: str | None = None
     digital_addresses: list[AddressInput] = field(default_factory=list)
-    names_required: bool = True  # the Klantinteracties standard registers parties by identifier alone
+    names_required: bool = (
+        True  # the Klantinteracties standard registers parties by identifier alone
+    )
 
 
 def _cipher() -> DataCipher:
@@ -94,7 +96,9 @@ def _check_type_fields(data: PartyInput) -> None:
             raise ValidationFailed.field("name", "an organisation needs its name")
         for name in (*PERSON_FIELDS, "bsn"):
             if getattr(data, name):
-                raise ValidationFailed.field(name, "only persons and contact persons have this field")
+                raise ValidationFailed.field(
+                    name, "only persons and contact persons have this field"
+                )
     else:
         if not data.surname and data.names_required:
             raise ValidationFailed.field("surname", "a person needs a surname")
@@ -102,11 +106,17 @@ def _check_type_fields(data: PartyInput) -> None:
             if getattr(data, name):
                 raise ValidationFailed.field(name, "only organisations have this field")
     if data.type == PartyType.CONTACT_PERSON and data.organisation_id is None:
-        raise ValidationFailed.field("organisation_id", "a contact person works for an organisation")
+        raise ValidationFailed.field(
+            "organisation_id", "a contact person works for an organisation"
+        )
     if data.type != PartyType.CONTACT_PERSON and data.organisation_id is not None:
-        raise ValidationFailed.field("organisation_id", "only contact persons work for an organisation")
+        raise ValidationFailed.field(
+            "organisation_id", "only contact persons work for an organisation"
+        )
     if data.branch_number and not data.kvk:
-        raise ValidationFailed.field("branch_number", "a branch number needs the KvK number it belongs to")
+        raise ValidationFailed.field(
+            "branch_number", "a branch number needs the KvK number it belongs to"
+        )
 
 
 def _organisation(party_uuid: uuid.UUID) -> Party:
@@ -151,21 +161,31 @@ def _build_identifiers(data: PartyInput) -> list[PartyIdentifier]:
         found.append(PartyIdentifier(kind=IdentifierKind.RSIN, lookup=value, display=value))
     if data.branch_number:
         value = ids.validate_branch_number(data.branch_number)
-        _ensure_free(IdentifierKind.BRANCH_NUMBER, value, "a party with this branch number exists already")
+        _ensure_free(
+            IdentifierKind.BRANCH_NUMBER, value, "a party with this branch number exists already"
+        )
         # Branches of one business are parties of their own under the business's KvK number.
-        found.append(PartyIdentifier(kind=IdentifierKind.BRANCH_NUMBER, lookup=value, display=value, parent=kvk))
+        found.append(
+            PartyIdentifier(
+                kind=IdentifierKind.BRANCH_NUMBER, lookup=value, display=value, parent=kvk
+            )
+        )
     return found
 
 
 def _registered(kind: str, lookup: str) -> PartyIdentifier | None:
     return db.session().scalar(
-        select(PartyIdentifier).where(PartyIdentifier.kind == kind, PartyIdentifier.lookup == lookup)
+        select(PartyIdentifier).where(
+            PartyIdentifier.kind == kind, PartyIdentifier.lookup == lookup
+        )
     )
 
 
 def _ensure_free(kind: str, lookup: str, message: str) -> None:
     taken = db.session().scalar(
-        select(PartyIdentifier.id).where(PartyIdentifier.kind == kind, PartyIdentifier.lookup == lookup)
+        select(PartyIdentifier.id).where(
+            PartyIdentifier.kind == kind, PartyIdentifier.lookup == lookup
+        )
     )
     if taken is not None:
         raise Conflict(message)
@@ -222,9 +242,24 @@ def party_id_for(party_uuid: uuid.UUID, field_name: str = "party_id") -> int:
     return found
 
 
-UPDATABLE = {"given_names", "surname_prefix", "surname", "name", "preferred_language", "preferred_channel"}
+UPDATABLE = {
+    "given_names",
+    "surname_prefix",
+    "surname",
+    "name",
+    "preferred_language",
+    "preferred_channel",
+}
 # Kept for the Klantinteracties standard (partij); our own API does not offer them.
-UPDATABLE |= {"number", "initials", "internal_note", "confidential", "visiting_address", "postal_address", "is_active"}
+UPDATABLE |= {
+    "number",
+    "initials",
+    "internal_note",
+    "confidential",
+    "visiting_address",
+    "postal_address",
+    "is_active",
+}
 
 
 def update_party(party_uuid: uuid.UUID, changes: dict[str, Any]) -> Party:
@@ -283,14 +318,18 @@ class PartyQuery:
     type: str | None = None
 
 
-def search_parties(query: PartyQuery, limit: int, cursor: str | None) -> tuple[list[Party], str | None]:
+def search_parties(
+    query: PartyQuery, limit: int, cursor: str | None
+) -> tuple[list[Party], str | None]:
     """Find parties by one identifier, address or name, newest key first, keyset-paginated."""
     stmt = _search_statement(query)
     after = decode_cursor(cursor, {"id": int})
     if after is not None:
         stmt = stmt.where(Party.id < after["id"])
-    stmt = stmt.order_by(Party.id.desc()).limit(limit + 1).options(
-        selectinload(Party.identifiers), selectinload(Party.addresses)
+    stmt = (
+        stmt.order_by(Party.id.desc())
+        .limit(limit + 1)
+        .options(selectinload(Party.identifiers), selectinload(Party.addresses))
     )
     rows = list(db.session().scalars(stmt))
     next_cursor = encode_cursor({"id": rows[limit - 1].id}) if len(rows) > limit else None
@@ -302,13 +341,21 @@ def search_parties(query: PartyQuery, limit: int, cursor: str | None) -> tuple[l
 def _search_statement(query: PartyQuery) -> Select[Party]:
     stmt = select(Party)
     if query.bsn:
-        stmt = stmt.where(Party.id.in_(_identifier_owner(IdentifierKind.BSN, bsn_lookup(ids.validate_bsn(query.bsn)))))
+        stmt = stmt.where(
+            Party.id.in_(
+                _identifier_owner(IdentifierKind.BSN, bsn_lookup(ids.validate_bsn(query.bsn)))
+            )
+        )
     if query.kvk:
         stmt = stmt.where(Party.id.in_(_kvk_owners(ids.validate_kvk(query.kvk))))
     if query.phone:
-        stmt = stmt.where(Party.id.in_(_address_owner(AddressKind.PHONE, ids.normalise_phone(query.phone))))
+        stmt = stmt.where(
+            Party.id.in_(_address_owner(AddressKind.PHONE, ids.normalise_phone(query.phone)))
+        )
     if query.email:
-        stmt = stmt.where(Party.id.in_(_address_owner(AddressKind.EMAIL, ids.normalise_email(query.email))))
+        stmt = stmt.where(
+            Party.id.in_(_address_owner(AddressKind.EMAIL, ids.normalise_email(query.email)))
+        )
     if query.q:
         key = ids.search_key(query.q)
         if len(key) < 2:
@@ -321,7 +368,9 @@ def _search_statement(query: PartyQuery) -> Select[Party]:
 
 
 def _identifier_owner(kind: str, lookup: str) -> Select[int]:
-    return select(PartyIdentifier.party_id).where(PartyIdentifier.kind == kind, PartyIdentifier.lookup == lookup)
+    return select(PartyIdentifier.party_id).where(
+        PartyIdentifier.kind == kind, PartyIdentifier.lookup == lookup
+    )
 
 
 def _kvk_owners(kvk: str) -> Select[int]:
@@ -336,7 +385,9 @@ def _kvk_owners(kvk: str) -> Select[int]:
 
 
 def _address_owner(kind: str, address: str) -> Select[int]:
-    return select(DigitalAddress.party_id).where(DigitalAddress.kind == kind, DigitalAddress.address == address)
+    return select(DigitalAddress.party_id).where(
+        DigitalAddress.kind == kind, DigitalAddress.address == address
+    )
 
 
 def reveal_bsn(party: Party) -> str | None:

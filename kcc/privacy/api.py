@@ -14,7 +14,12 @@ from kcc.http.schemas import StrictSchema, page_of
 from kcc.privacy.activities import Activity
 from kcc.privacy.services import list_processing
 
-blp = Blueprint("processing_log", __name__, url_prefix="/api/v1/processing-log", description="Who processed whose personal data, when and why.")
+blp = Blueprint(
+    "processing_log",
+    __name__,
+    url_prefix="/api/v1/processing-log",
+    description="Who processed whose personal data, when and why.",
+)
 
 
 class ProcessingArgs(StrictSchema):
@@ -30,12 +35,16 @@ class ProcessingRecordSchema(ma.Schema):
     trace_id = ma.fields.String()
     span_id = ma.fields.String()
     operation = ma.fields.String()
-    action = ma.fields.String(metadata={"description": "create, read, update, delete, search, export"})
+    action = ma.fields.String(
+        metadata={"description": "create, read, update, delete, search, export"}
+    )
     activity = ma.fields.String(metadata={"description": "The processing activity served."})
     status = ma.fields.String()
     actor_type = ma.fields.String()
     actor_id = ma.fields.String()
-    party_id = ma.fields.String(metadata={"description": "The data subject (decrypted for the supervisor)."})
+    party_id = ma.fields.String(
+        metadata={"description": "The data subject (decrypted for the supervisor)."}
+    )
 
 
 @blp.route("")
@@ -45,5 +54,7 @@ class ProcessingLog(MethodView):
     @blp.response(200, page_of(ProcessingRecordSchema))
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """Read the processing log, newest first"""
-        items, next_cursor = list_processing(args.get("party"), args["limit"], args["cursor"], args.get("since"))
+        items, next_cursor = list_processing(
+            args.get("party"), args["limit"], args["cursor"], args.get("since")
+        )
         return {"items": items, "next_cursor": next_cursor}

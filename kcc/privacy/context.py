@@ -63,5 +63,7 @@ def processing(ctx: ProcessingContext) -> Iterator[ProcessingContext]:
 def system_processing(operation: str, activity: str) -> Iterator[ProcessingContext]:
     """A job or command processing data on its own account."""
     trace_id, span_id = new_trace()
-    with processing(ProcessingContext("system", operation, activity, operation, trace_id, span_id)) as c:
+    with processing(
+        ProcessingContext("system", operation, activity, operation, trace_id, span_id)
+    ) as c:
         yield c

@@ -26,8 +26,12 @@ class ProcessingRecord(Base):
     trace_id: Mapped[str] = mapped_column(String(32), doc="W3C trace id of the request or job.")
     span_id: Mapped[str] = mapped_column(String(16))
     operation: Mapped[str] = mapped_column(String(100), doc="The endpoint or job that processed.")
-    action: Mapped[str] = mapped_column(String(10), doc="create, read, update, delete, search, export")
-    activity: Mapped[str] = mapped_column(String(100), doc="Processing activity in the GDPR register.")
+    action: Mapped[str] = mapped_column(
+        String(10), doc="create, read, update, delete, search, export"
+    )
+    activity: Mapped[str] = mapped_column(
+        String(100), doc="Processing activity in the GDPR register."
+    )
     status: Mapped[str] = mapped_column(String(10), default="ok")
     actor_type: Mapped[str] = mapped_column(String(20), doc="user role or 'system'")
     actor_id: Mapped[str] = mapped_column(String(64), doc="User uuid, or the job name.")

@@ -16,7 +16,12 @@ from kcc.privacy.activities import Activity
 from kcc.tasks import services
 from kcc.tasks.schemas import TaskInSchema, TaskPatchSchema, TaskSchema, TaskSearchArgs
 
-blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="Callbacks, follow-ups, complaints and objections.")
+blp = Blueprint(
+    "tasks",
+    __name__,
+    url_prefix="/api/v1/tasks",
+    description="Callbacks, follow-ups, complaints and objections.",
+)
 
 
 @blp.route("")
@@ -27,9 +32,13 @@ class Tasks(MethodView):
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """List tasks by due date, soonest first (filters for overdue and due soon)"""
         query = services.TaskQuery(
-            status=args.get("status"), open_only=args["open"], kind=args.get("kind"),
-            party_id=args.get("party"), assigned_user_id=args.get("assigned_user"),
-            assigned_team=args.get("assigned_team"), overdue=args["overdue"],
+            status=args.get("status"),
+            open_only=args["open"],
+            kind=args.get("kind"),
+            party_id=args.get("party"),
+            assigned_user_id=args.get("assigned_user"),
+            assigned_team=args.get("assigned_team"),
+            overdue=args["overdue"],
             due_within_days=args.get("due_within_days"),
         )
         items, next_cursor = services.list_tasks(query, args["limit"], args["cursor"])

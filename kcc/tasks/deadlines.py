@@ -74,7 +74,9 @@ def local_date(moment: datetime) -> date:
     return moment.astimezone(AMSTERDAM).date()
 
 
-def statutory_due(kind: str, received_at: datetime, advisory_committee: bool, extended: bool) -> datetime:
+def statutory_due(
+    kind: str, received_at: datetime, advisory_committee: bool, extended: bool
+) -> datetime:
     """When a complaint or objection must be decided, counted from the date of receipt."""
     term, committee_term, extension = STATUTORY_WEEKS[TaskKind(kind)]
     weeks = (committee_term if advisory_committee else term) + (extension if extended else 0)
@@ -88,7 +90,9 @@ def add_working_days(start: datetime, days: int) -> datetime:
     return end_of_day(day)
 
 
-def default_due(kind: str, received_at: datetime, advisory_committee: bool = False) -> datetime | None:
+def default_due(
+    kind: str, received_at: datetime, advisory_committee: bool = False
+) -> datetime | None:
     if kind in STATUTORY_WEEKS:
         return statutory_due(kind, received_at, advisory_committee, extended=False)
     if kind == TaskKind.CALLBACK:
@@ -98,6 +102,8 @@ def default_due(kind: str, received_at: datetime, advisory_committee: bool = Fal
 
 def check_extension(kind: str, already_extended: bool) -> None:
     if kind not in STATUTORY_WEEKS:
-        raise ValidationFailed.field("extend", "only complaints and objections have a statutory term")
+        raise ValidationFailed.field(
+            "extend", "only complaints and objections have a statutory term"
+        )
     if already_extended:
         raise Conflict("the statutory term may be extended only once and already was")

@@ -33,13 +33,19 @@ class Task(Base):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     assigned_team: Mapped[str | None] = mapped_column(String(100))
-    description: Mapped[str] = mapped_column(Text, default="", doc="What is asked (gevraagde handeling).")
+    description: Mapped[str] = mapped_column(
+        Text, default="", doc="What is asked (gevraagde handeling)."
+    )
     note: Mapped[str] = mapped_column(Text, default="", doc="Explanation (toelichting).")
     status: Mapped[str] = mapped_column(String(20), default="open")
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime, doc="Date of receipt; starts statutory terms.")
+    received_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, doc="Date of receipt; starts statutory terms."
+    )
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     advisory_committee: Mapped[bool] = mapped_column(default=False)
-    extended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, doc="When the term was extended.")
+    extended_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, doc="When the term was extended."
+    )
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     number: Mapped[str | None] = mapped_column(String(10), doc="Interne taak nummer.")
     reference: Mapped[str | None] = mapped_column(String(10), doc="Referentienummer.")

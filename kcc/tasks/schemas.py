@@ -17,12 +17,33 @@ class TaskInSchema(StrictSchema):
     party_id = ma.fields.UUID(load_default=None, allow_none=True)
     contact_moment_id = ma.fields.UUID(load_default=None, allow_none=True)
     assigned_user_id = ma.fields.UUID(load_default=None, allow_none=True)
-    assigned_team = ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 100))
-    description = ma.fields.String(load_default="", validate=validate.Length(max=4000), metadata={"description": "What is asked."})
+    assigned_team = ma.fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(1, 100)
+    )
+    description = ma.fields.String(
+        load_default="",
+        validate=validate.Length(max=4000),
+        metadata={"description": "What is asked."},
+    )
     note = ma.fields.String(load_default="", validate=validate.Length(max=4000))
-    received_at = ma.fields.AwareDateTime(load_default=None, allow_none=True, metadata={"description": "Date of receipt; defaults to now."})
-    due_at = ma.fields.AwareDateTime(load_default=None, allow_none=True, metadata={"description": "Not for complaints and objections: computed from the statutory term."})
-    advisory_committee = ma.fields.Boolean(load_default=False, metadata={"description": "Complaints/objections heard by an advisory committee get the longer term."})
+    received_at = ma.fields.AwareDateTime(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Date of receipt; defaults to now."},
+    )
+    due_at = ma.fields.AwareDateTime(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "Not for complaints and objections: computed from the statutory term."
+        },
+    )
+    advisory_committee = ma.fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Complaints/objections heard by an advisory committee get the longer term."
+        },
+    )
 
 
 class TaskPatchSchema(StrictSchema):
@@ -32,7 +53,11 @@ class TaskPatchSchema(StrictSchema):
     description = ma.fields.String(validate=validate.Length(max=4000))
     note = ma.fields.String(validate=validate.Length(max=4000))
     due_at = ma.fields.AwareDateTime(allow_none=True)
-    extend = ma.fields.Boolean(metadata={"description": "Extend the statutory term once (complaint +4 weeks, objection +6 weeks)."})
+    extend = ma.fields.Boolean(
+        metadata={
+            "description": "Extend the statutory term once (complaint +4 weeks, objection +6 weeks)."
+        }
+    )
 
 
 class TaskSchema(ma.Schema):
@@ -40,8 +65,12 @@ class TaskSchema(ma.Schema):
     kind = ma.fields.String()
     status = ma.fields.String()
     party_id = ma.fields.UUID(attribute="party.uuid", allow_none=True, dump_default=None)
-    contact_moment_id = ma.fields.UUID(attribute="contact_moment.uuid", allow_none=True, dump_default=None)
-    assigned_user_id = ma.fields.UUID(attribute="assigned_user.uuid", allow_none=True, dump_default=None)
+    contact_moment_id = ma.fields.UUID(
+        attribute="contact_moment.uuid", allow_none=True, dump_default=None
+    )
+    assigned_user_id = ma.fields.UUID(
+        attribute="assigned_user.uuid", allow_none=True, dump_default=None
+    )
     assigned_team = ma.fields.String(allow_none=True)
     description = ma.fields.String()
     note = ma.fields.String()
@@ -55,12 +84,19 @@ class TaskSchema(ma.Schema):
 
 class TaskSearchArgs(StrictSchema):
     status = ma.fields.String(validate=STATUSES)
-    open = ma.fields.Boolean(load_default=False, metadata={"description": "Only open and in-progress tasks."})
+    open = ma.fields.Boolean(
+        load_default=False, metadata={"description": "Only open and in-progress tasks."}
+    )
     kind = ma.fields.String(validate=KINDS)
     party = ma.fields.UUID()
     assigned_user = ma.fields.UUID()
     assigned_team = ma.fields.String(validate=validate.Length(max=100))
-    overdue = ma.fields.Boolean(load_default=False, metadata={"description": "Open tasks past their due date."})
-    due_within_days = ma.fields.Integer(validate=validate.Range(0, 365), metadata={"description": "Open tasks due within this many days (overdue included)."})
+    overdue = ma.fields.Boolean(
+        load_default=False, metadata={"description": "Open tasks past their due date."}
+    )
+    due_within_days = ma.fields.Integer(
+        validate=validate.Range(0, 365),
+        metadata={"description": "Open tasks due within this many days (overdue included)."},
+    )
     limit = ma.fields.Integer(load_default=20, validate=validate.Range(1, 100))
     cursor = ma.fields.String(load_default=None, validate=validate.Length(max=500))

@@ -56,7 +56,9 @@ def create_task(data: TaskInput) -> Task:
     if data.kind in STATUTORY and data.due_at is not None:
         raise ValidationFailed.field("due_at", "is computed from the statutory term for this kind")
     if data.kind not in (TaskKind.COMPLAINT, TaskKind.OBJECTION) and data.advisory_committee:
-        raise ValidationFailed.field("advisory_committee", "applies to complaints and objections only")
+        raise ValidationFailed.field(
+            "advisory_committee", "applies to complaints and objections only"
+        )
     if data.assigned_user_id is None and not data.assigned_team:
         raise ValidationFailed.field("assigned_team", "assign the task to a user or a team")
     task = Task(
@@ -68,7 +70,9 @@ def create_task(data: TaskInput) -> Task:
         assigned_team=data.assigned_team,
         status=TaskStatus.OPEN,
     )
-    task.due_at = data.due_at or deadlines.default_due(data.kind, received_at, data.advisory_committee)
+    task.due_at = data.due_at or deadlines.default_due(
+        data.kind, received_at, data.advisory_committee
+    )
     if data.party_id is not None:
         task.party = _party(data.party_id)
     if data.contact_moment_id is not None:
@@ -100,7 +104,9 @@ def _party(party_uuid: uuid.UUID) -> Party:
 def _contact(moment_uuid: uuid.UUID) -> ContactMoment:
     moment = db.session().scalar(select(ContactMoment).where(ContactMoment.uuid == moment_uuid))
     if moment is None:
-        raise ValidationFailed.field("contact_moment_id", f"no contact moment with id {moment_uuid}")
+        raise ValidationFailed.field(
+            "contact_moment_id", f"no contact moment with id {moment_uuid}"
+        )
     return moment
 
 
@@ -130,7 +136,9 @@ def update_task(task_uuid: uuid.UUID, changes: dict[str, Any]) -> Task:
     if "status" in changes:
         _set_status(task, changes["status"])
     if "assigned_user_id" in changes:
-        task.assigned_user = _user(changes["assigned_user_id"]) if changes["assigned_user_id"] else None
+        task.assigned_user = (
+            _user(changes["assigned_user_id"]) if changes["assigned_user_id"] else None
+        )
     if "assigned_team" in changes:
         task.assigned_team = changes["assigned_team"]
     if task.assigned_user is None and not task.assigned_team:
@@ -140,12 +148,16 @@ def update_task(task_uuid: uuid.UUID, changes: dict[str, Any]) -> Task:
             setattr(task, name, changes[name])
     if "due_at" in changes:
         if task.kind in STATUTORY:
-            raise ValidationFailed.field("due_at", "is computed from the statutory term; use extend")
+            raise ValidationFailed.field(
+                "due_at", "is computed from the statutory term; use extend"
+            )
         task.due_at = changes["due_at"]
     if changes.get("extend"):
         deadlines.check_extension(task.kind, task.extended_at is not None)
         task.extended_at = utcnow()
-        task.due_at = deadlines.statutory_due(task.kind, task.received_at, task.advisory_committee, True)
+        task.due_at = deadlines.statutory_due(
+            task.kind, task.received_at, task.advisory_committee, True
+        )
     db.session().flush()
     record(TaskChanged(task_id=str(task.uuid), status=task.status, fields=sorted(changes)))
     if task.party is not None:
@@ -204,7 +216,9 @@ def list_tasks(query: TaskQuery, limit: int, cursor: str | None) -> tuple[list[T
     next_cursor = None
     if len(rows) > limit:
         last = rows[limit - 1]
-        next_cursor = encode_cursor({"due": (last.due_at or NO_DUE_DATE).isoformat(), "id": last.id})
+        next_cursor = encode_cursor(
+            {"due": (last.due_at or NO_DUE_DATE).isoformat(), "id": last.id}
+        )
     rows = rows[:limit]
     log_processing([t.party.uuid for t in rows if t.party is not None], Action.READ)
     return rows, next_cursor

@@ -18,11 +18,20 @@ from kcc.privacy.activities import Activity
 from kcc.tasks.schemas import TaskSchema
 from kcc.view import services
 
-blp = Blueprint("customer_view", __name__, url_prefix="/api/v1/parties", description="Everything about one party in one call.")
+blp = Blueprint(
+    "customer_view",
+    __name__,
+    url_prefix="/api/v1/parties",
+    description="Everything about one party in one call.",
+)
 
 
 class ViewArgs(StrictSchema):
-    limit = ma.fields.Integer(load_default=20, validate=validate.Range(1, 100), metadata={"description": "Contact moments per page."})
+    limit = ma.fields.Integer(
+        load_default=20,
+        validate=validate.Range(1, 100),
+        metadata={"description": "Contact moments per page."},
+    )
     cursor = ma.fields.String(load_default=None, validate=validate.Length(max=500))
 
 
@@ -31,7 +40,10 @@ class ContactPageSchema(ma.Schema):
     next_cursor = ma.fields.String(allow_none=True)
 
 
-SECTION = ma.fields.List(ma.fields.Dict(), metadata={"description": "Filled by the channels, journeys and consent modules."})
+SECTION = ma.fields.List(
+    ma.fields.Dict(),
+    metadata={"description": "Filled by the channels, journeys and consent modules."},
+)
 
 
 class CustomerViewSchema(ma.Schema):

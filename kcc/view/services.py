@@ -45,7 +45,9 @@ class CustomerView:
     sections: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
-def customer_view(party_uuid: uuid.UUID, limit: int = 20, cursor: str | None = None) -> CustomerView:
+def customer_view(
+    party_uuid: uuid.UUID, limit: int = 20, cursor: str | None = None
+) -> CustomerView:
     """The party, its newest contact moments (keyset page), open tasks and every section."""
     party = get_party(party_uuid, log=False)
     moments, next_cursor = timeline(party, limit, cursor)
@@ -63,7 +65,9 @@ def customer_view(party_uuid: uuid.UUID, limit: int = 20, cursor: str | None = N
     return CustomerView(party, moments, next_cursor, tasks, sections)
 
 
-def timeline(party: Party, limit: int, cursor: str | None) -> tuple[list[ContactMoment], str | None]:
+def timeline(
+    party: Party, limit: int, cursor: str | None
+) -> tuple[list[ContactMoment], str | None]:
     """Newest contact moments of one party across all channels, by the involvement index."""
     stmt = (
         select(ContactMoment, Involvement.occurred_at, Involvement.contact_moment_id)

@@ -44,9 +44,16 @@ def upgrade() -> None:
         sa.Column("created_by", sa.String(length=64), nullable=True),
         sa.Column("published_at", kcc.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("retired_at", kcc.db.UTCDateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(["journey_id"], ["journeys.id"], name=op.f("fk_journey_versions_journey_id_journeys"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["journey_id"],
+            ["journeys.id"],
+            name=op.f("fk_journey_versions_journey_id_journeys"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_journey_versions")),
-        sa.UniqueConstraint("journey_id", "number", name=op.f("uq_journey_versions_journey_id_number")),
+        sa.UniqueConstraint(
+            "journey_id", "number", name=op.f("uq_journey_versions_journey_id_number")
+        ),
     )
     op.create_table(
         "journey_instances",
@@ -63,16 +70,30 @@ def upgrade() -> None:
         sa.Column("started_at", kcc.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", kcc.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("completed_at", kcc.db.UTCDateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(["party_id"], ["parties.id"], name=op.f("fk_journey_instances_party_id_parties"), ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["version_id"], ["journey_versions.id"], name=op.f("fk_journey_instances_version_id_journey_versions"), ondelete="RESTRICT"),
+        sa.ForeignKeyConstraint(
+            ["party_id"],
+            ["parties.id"],
+            name=op.f("fk_journey_instances_party_id_parties"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["version_id"],
+            ["journey_versions.id"],
+            name=op.f("fk_journey_instances_version_id_journey_versions"),
+            ondelete="RESTRICT",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_journey_instances")),
         sa.UniqueConstraint("uuid", name=op.f("uq_journey_instances_uuid")),
     )
     with op.batch_alter_table("journey_instances", schema=None) as batch_op:
         batch_op.create_index("ix_journey_instances_party", ["party_id", "id"], unique=False)
-        batch_op.create_index("ix_journey_instances_version_status", ["version_id", "status"], unique=False)
         batch_op.create_index(
-            "uq_journey_instances_one_active", ["party_id", "journey_key"], unique=True,
+            "ix_journey_instances_version_status", ["version_id", "status"], unique=False
+        )
+        batch_op.create_index(
+            "uq_journey_instances_one_active",
+            ["party_id", "journey_key"],
+            unique=True,
             sqlite_where=sa.text("status = 'active' AND exclusive"),
             postgresql_where=sa.text("status = 'active' AND exclusive"),
         )
@@ -89,9 +110,16 @@ def upgrade() -> None:
         sa.Column("cause_ref", sa.String(length=200), nullable=True),
         sa.Column("why", sa.Text(), nullable=False),
         sa.Column("occurred_at", kcc.db.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["instance_id"], ["journey_instances.id"], name=op.f("fk_journey_steps_instance_id_journey_instances"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["instance_id"],
+            ["journey_instances.id"],
+            name=op.f("fk_journey_steps_instance_id_journey_instances"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_journey_steps")),
-        sa.UniqueConstraint("instance_id", "event_id", name=op.f("uq_journey_steps_instance_id_event_id")),
+        sa.UniqueConstraint(
+            "instance_id", "event_id", name=op.f("uq_journey_steps_instance_id_event_id")
+        ),
     )
     op.create_table(
         "journey_timers",
@@ -105,14 +133,21 @@ def upgrade() -> None:
         sa.Column("created_at", kcc.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("fired_at", kcc.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("cancelled_at", kcc.db.UTCDateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(["instance_id"], ["journey_instances.id"], name=op.f("fk_journey_timers_instance_id_journey_instances"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["instance_id"],
+            ["journey_instances.id"],
+            name=op.f("fk_journey_timers_instance_id_journey_instances"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_journey_timers")),
         sa.UniqueConstraint("uuid", name=op.f("uq_journey_timers_uuid")),
     )
     with op.batch_alter_table("journey_timers", schema=None) as batch_op:
         batch_op.create_index("ix_journey_timers_instance", ["instance_id"], unique=False)
         batch_op.create_index(
-            "ix_journey_timers_due", ["due_at"], unique=False,
+            "ix_journey_timers_due",
+            ["due_at"],
+            unique=False,
             sqlite_where=sa.text("fired_at IS NULL AND cancelled_at IS NULL"),
             postgresql_where=sa.text("fired_at IS NULL AND cancelled_at IS NULL"),
         )
@@ -128,7 +163,12 @@ def upgrade() -> None:
         sa.Column("data", JSON, nullable=False),
         sa.Column("occurred_at", kcc.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("received_at", kcc.db.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["party_id"], ["parties.id"], name=op.f("fk_life_events_party_id_parties"), ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["party_id"],
+            ["parties.id"],
+            name=op.f("fk_life_events_party_id_parties"),
+            ondelete="SET NULL",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_life_events")),
         sa.UniqueConstraint("source", "ce_id", name=op.f("uq_life_events_source_ce_id")),
         sa.UniqueConstraint("uuid", name=op.f("uq_life_events_uuid")),
@@ -142,12 +182,20 @@ def downgrade() -> None:
         batch_op.drop_index("ix_life_events_party")
     op.drop_table("life_events")
     with op.batch_alter_table("journey_timers", schema=None) as batch_op:
-        batch_op.drop_index("ix_journey_timers_due", sqlite_where=sa.text("fired_at IS NULL AND cancelled_at IS NULL"), postgresql_where=sa.text("fired_at IS NULL AND cancelled_at IS NULL"))
+        batch_op.drop_index(
+            "ix_journey_timers_due",
+            sqlite_where=sa.text("fired_at IS NULL AND cancelled_at IS NULL"),
+            postgresql_where=sa.text("fired_at IS NULL AND cancelled_at IS NULL"),
+        )
         batch_op.drop_index("ix_journey_timers_instance")
     op.drop_table("journey_timers")
     op.drop_table("journey_steps")
     with op.batch_alter_table("journey_instances", schema=None) as batch_op:
-        batch_op.drop_index("uq_journey_instances_one_active", sqlite_where=sa.text("status = 'active' AND exclusive"), postgresql_where=sa.text("status = 'active' AND exclusive"))
+        batch_op.drop_index(
+            "uq_journey_instances_one_active",
+            sqlite_where=sa.text("status = 'active' AND exclusive"),
+            postgresql_where=sa.text("status = 'active' AND exclusive"),
+        )
         batch_op.drop_index("ix_journey_instances_version_status")
         batch_op.drop_index("ix_journey_instances_party")
     op.drop_table("journey_instances")

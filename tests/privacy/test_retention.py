@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from click.testing import CliRunner
 from flask import Flask
 from sqlalchemy import func, select
@@ -99,10 +100,8 @@ def test_failing_batch_rolls_back_whole(app: Flask, agent: Caller) -> None:
     broken = retention.Category(category.name, category.default_days, category.expired, crash)
     with app.app_context():
         cutoff = datetime.now(UTC) - timedelta(days=730)
-        try:
+        with pytest.raises(RuntimeError, match="killed mid-batch"):
             retention.run_category(broken, cutoff, batch=4, progress=lambda *_: None)
-        except RuntimeError:
-            pass
         db.remove()
     assert _count(app) == (2, 4)
     with app.app_context():
