@@ -131,7 +131,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_suggestions")),
         sa.UniqueConstraint("uuid", name=op.f("uq_suggestions_uuid")),
         sa.UniqueConstraint(
-            "source_event_id", "position", name=op.f("uq_suggestions_source_event_id")
+            "source_event_id", "position", name=op.f("uq_suggestions_source_event_id_position")
         ),
     )
     op.create_index("ix_suggestions_party", "suggestions", ["party_id", "id"])
@@ -186,7 +186,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(40), nullable=False),
         sa.Column("count", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_retention_counts")),
-        sa.UniqueConstraint("category", "month", "kind", name=op.f("uq_retention_counts_category")),
+        sa.UniqueConstraint("category", "month", "kind", name=op.f("uq_retention_counts_category_month_kind")),
     )
     op.create_index("ix_retention_counts_category", "retention_counts", ["category"])
 
