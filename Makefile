@@ -16,6 +16,7 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/kcc db upgrade
+	$(BIN)/kcc journeys load journeys/definitions --publish
 	$(BIN)/kcc demo-data
 	$(BIN)/kcc serve --host 127.0.0.1 --port 5000
 

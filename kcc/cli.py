@@ -159,6 +159,7 @@ def serve(host: str, port: int) -> None:
     import threading
 
     from flask import current_app
+    from werkzeug.serving import run_simple
 
     from kcc.worker import start_periodic
 
@@ -167,7 +168,8 @@ def serve(host: str, port: int) -> None:
     click.echo(
         f"KCC serving on http://{host}:{port}/  (API: /api/v1, OpenAPI: /api/v1/openapi.json)"
     )
-    app.run(host=host, port=port, threaded=True, use_reloader=False)
+    # Flask's CLI refuses app.run() inside a command; serve with werkzeug directly.
+    run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
 if __name__ == "__main__":

@@ -66,6 +66,7 @@ def load_demo(seed: int = 14024) -> None:
         businesses = [register_party(business(rng, i)) for i in range(6)]
         _contacts(rng, residents + businesses, agent)
         _tasks(rng, residents, agent)
+        _life_events(residents, agent)
     db.commit()
     click.echo(
         "Demo data loaded: 60 residents, 6 businesses, contact moments on every channel, tasks."
@@ -125,6 +126,32 @@ def _contacts(rng: random.Random, parties: list, agent: User) -> None:  # type: 
                 objects=objects,
                 agent_id=agent.uuid if channel in (Channel.COUNTER, Channel.PHONE) else None,
                 details=_details(rng, channel),
+            ),
+            recorded_by=agent.id,
+        )
+
+
+# Subjects the contact centre classifies as life events; published journeys start on them.
+LIFE_EVENT_SUBJECTS = (
+    "verhuizing",
+    "verhuizing",
+    "geboorteaangifte",
+    "overlijden",
+    "bedrijf starten",
+)
+
+
+def _life_events(residents: list, agent: User) -> None:  # type: ignore[type-arg]
+    for offset, subject in enumerate(LIFE_EVENT_SUBJECTS):
+        record_contact(
+            ContactInput(
+                channel=Channel.COUNTER if offset % 2 else Channel.PHONE,
+                subject=subject,
+                text="Inwoner meldt een levensgebeurtenis.",
+                outcome="answered",
+                occurred_at=utcnow() - timedelta(days=offset + 1),
+                parties=[InvolvementInput(residents[30 + offset].uuid)],
+                agent_id=agent.uuid,
             ),
             recorded_by=agent.id,
         )
