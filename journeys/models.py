@@ -136,6 +136,13 @@ class JourneyTimer(Base):
     __table_args__ = (
         Index("ix_journey_timers_instance", "instance_id"),
         Index(
+            "ix_journey_timers_pending",
+            "instance_id",
+            "state",
+            sqlite_where=text("fired_at IS NULL AND cancelled_at IS NULL"),
+            postgresql_where=text("fired_at IS NULL AND cancelled_at IS NULL"),
+        ),
+        Index(
             "ix_journey_timers_due",
             "due_at",
             sqlite_where=text("fired_at IS NULL AND cancelled_at IS NULL"),
