@@ -145,7 +145,9 @@ def upgrade() -> None:
     with op.batch_alter_table("journey_timers", schema=None) as batch_op:
         batch_op.create_index("ix_journey_timers_instance", ["instance_id"], unique=False)
         batch_op.create_index(
-            "ix_journey_timers_pending", ["instance_id", "state"], unique=False,
+            "ix_journey_timers_pending",
+            ["instance_id", "state"],
+            unique=False,
             sqlite_where=sa.text("fired_at IS NULL AND cancelled_at IS NULL"),
             postgresql_where=sa.text("fired_at IS NULL AND cancelled_at IS NULL"),
         )
@@ -192,7 +194,11 @@ def downgrade() -> None:
             sqlite_where=sa.text("fired_at IS NULL AND cancelled_at IS NULL"),
             postgresql_where=sa.text("fired_at IS NULL AND cancelled_at IS NULL"),
         )
-        batch_op.drop_index("ix_journey_timers_pending", sqlite_where=sa.text("fired_at IS NULL AND cancelled_at IS NULL"), postgresql_where=sa.text("fired_at IS NULL AND cancelled_at IS NULL"))
+        batch_op.drop_index(
+            "ix_journey_timers_pending",
+            sqlite_where=sa.text("fired_at IS NULL AND cancelled_at IS NULL"),
+            postgresql_where=sa.text("fired_at IS NULL AND cancelled_at IS NULL"),
+        )
         batch_op.drop_index("ix_journey_timers_instance")
     op.drop_table("journey_timers")
     op.drop_table("journey_steps")

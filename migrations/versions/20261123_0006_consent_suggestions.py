@@ -186,7 +186,9 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(40), nullable=False),
         sa.Column("count", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_retention_counts")),
-        sa.UniqueConstraint("category", "month", "kind", name=op.f("uq_retention_counts_category_month_kind")),
+        sa.UniqueConstraint(
+            "category", "month", "kind", name=op.f("uq_retention_counts_category_month_kind")
+        ),
     )
     op.create_index("ix_retention_counts_category", "retention_counts", ["category"])
 
