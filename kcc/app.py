@@ -14,6 +14,7 @@ from kcc.config import Settings, load_settings
 from kcc.crypto import DataCipher
 from kcc.db import db
 from kcc.errors import KccError
+from kcc.http.input_guard import check_request
 from kcc.http.openapi import ErrorResponsesPlugin
 from kcc.http.problems import KccApi, register_error_handlers
 from kcc.privacy import redaction
@@ -135,6 +136,8 @@ def _extra_body_type(app: Flask, path: str, mimetype: str) -> bool:
 
 
 def _register_hooks(app: Flask) -> None:
+    app.before_request(check_request)
+
     @app.before_request
     def _limit_url() -> None:
         if len(request.full_path.encode()) > MAX_URL_BYTES:

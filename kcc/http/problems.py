@@ -8,7 +8,7 @@ from typing import Any
 import marshmallow as ma
 from flask import Flask, Response, json, request
 from flask_smorest import Api
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from kcc.db import db
@@ -168,6 +168,19 @@ def register_error_handlers(app: Flask) -> None:
             "Conflict",
             "the change conflicts with stored data (a duplicate or a missing reference)",
             "conflict",
+        )
+
+    @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
+    def _data(error: Exception) -> Response:
+        db.rollback()
+        cause = getattr(error, "orig", error)
+        log.info("data error on %s %s: %s", request.method, request.path, type(cause).__name__)
+        return problem(
+            422,
+            "Validation failed",
+            "a value in the request is out of range or malformed for its field",
+            "validation",
         )
 
     @app.errorhandler(OperationalError)

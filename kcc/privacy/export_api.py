@@ -72,6 +72,18 @@ class SubjectAccessExport(MethodView):
     @requires(*STAFF, activity=Activity.SUBJECT_ACCESS)
     @blp.arguments(ExportArgs, location="query", unknown=ma.RAISE)
     @blp.response(200, ExportSchema)
+    @blp.doc(
+        responses={
+            "200": {
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Export"}},
+                    "text/html": {
+                        "schema": {"type": "string", "description": "The printable export page."}
+                    },
+                }
+            }
+        }
+    )
     def get(self, args: dict[str, Any], party_id: uuid.UUID) -> Any:
         """Everything about a party (following merges), as JSON or a printable HTML page"""
         document = export_party(party_id)

@@ -6,7 +6,7 @@ A term that ends on a Saturday, Sunday or public holiday ends on the next workin
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from kcc.constants import TaskKind
@@ -67,7 +67,8 @@ def next_working_day(day: date) -> date:
 
 
 def end_of_day(day: date) -> datetime:
-    return datetime.combine(day, time(23, 59, 59), tzinfo=AMSTERDAM)
+    """The last second of ``day`` in Amsterdam, expressed in UTC like every stored time."""
+    return datetime.combine(day, time(23, 59, 59), tzinfo=AMSTERDAM).astimezone(UTC)
 
 
 def local_date(moment: datetime) -> date:

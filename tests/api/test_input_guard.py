@@ -1,0 +1,56 @@
+"""Text no database can store is refused with a 422 before anything is written."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def _count_parties(agent) -> int:
+    return len(agent.get("/api/v1/parties?limit=100").json["items"])
+
+
+@pytest.mark.parametrize(
+    "surname, reason",
+    [("Jan\x00sen", "NUL"), ("Jan\udbebsen", "surrogate")],
+)
+def test_body_with_unstorable_text_is_refused(agent, surname, reason):
+    before = _count_parties(agent)
+    if reason == "NUL":
+        response = agent.post("/api/v1/parties", json={"type": "person", "surname": surname})
+    else:
+        # A lone surrogate can only arrive as a JSON escape; json= would refuse to encode it.
+        response = agent.client.post(
+            "/api/v1/parties",
+            data=b'{"type": "person", "surname": "Jan\\udbebsen"}',
+            headers={"Authorization": f"Bearer {agent.token}", "Content-Type": "application/json"},
+        )
+    assert response.status_code == 422, response.json
+    assert response.content_type == "application/problem+json"
+    assert response.json["invalid_params"][0]["name"] == "surname"
+    assert reason.lower() in response.json["detail"].lower()
+    assert _count_parties(agent) == before
+
+
+def test_query_with_nul_is_refused(agent):
+    response = agent.get("/api/v1/parties?q=ab%00cd")
+    assert response.status_code == 422
+    assert response.json["invalid_params"][0]["name"] == "q"
+
+
+def test_out_of_range_number_in_path_is_a_clear_error(agent):
+    response = agent.get("/api/v1/journeys/moving/versions/9223372036854775809")
+    assert response.status_code in (404, 422), response.json
+    assert response.content_type == "application/problem+json"
+
+
+def test_old_receipt_dates_give_utc_deadlines(agent):
+    response = agent.post(
+        "/api/v1/tasks",
+        json={
+            "kind": "complaint",
+            "assigned_team": "Klachten",
+            "received_at": "1744-10-18T00:10:18Z",
+        },
+    )
+    assert response.status_code == 201, response.json
+    assert response.json["due_at"].endswith("+00:00")
