@@ -61,9 +61,14 @@ def _party_key(value: Any) -> Any:
     return select(Party.id).where(Party.uuid == value).scalar_subquery()
 
 
-def _representation_parties(rows: list[Representation]) -> list[Any]:
-    keys = {k for row in rows for k in (row.representative_id, row.represented_id)}
+def _uuids_of(keys: set[int]) -> list[Any]:
+    """The public ids of the parties behind ``keys`` (for the processing log), in one query."""
+    keys.discard(None)  # type: ignore[arg-type]
     return list(db.session().scalars(select(Party.uuid).where(Party.id.in_(keys)))) if keys else []
+
+
+def _representation_parties(rows: list[Representation]) -> list[Any]:
+    return _uuids_of({k for row in rows for k in (row.representative_id, row.represented_id)})
 
 
 register(
@@ -246,8 +251,7 @@ def save_account(data: dict[str, Any], account: BankAccount | None = None) -> Ba
 
 
 def _account_party(rows: list[BankAccount]) -> list[Any]:
-    keys = [row.party_id for row in rows if row.party_id]
-    return list(db.session().scalars(select(Party.uuid).where(Party.id.in_(keys)))) if keys else []
+    return _uuids_of({row.party_id for row in rows if row.party_id})
 
 
 register(
