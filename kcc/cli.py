@@ -100,6 +100,72 @@ def users_revoke_token(token: str) -> None:
     click.echo("token revoked")
 
 
+def _user_named(name: str):  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from kcc.auth.models import User
+    from kcc.db import db as database
+
+    user = database.session().scalar(select(User).where(User.name == name))
+    if user is None:
+        click.echo(f"no user named {name!r}", err=True)
+        sys.exit(2)
+    return user
+
+
+@users.command("set-password")
+@click.argument("name")
+def users_set_password(name: str) -> None:
+    """Set a user's web password (asked for); every web session of the user ends."""
+    from kcc.auth.sessions import set_password
+    from kcc.db import db as database
+
+    user = _user_named(name)
+    password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < 12:
+        click.echo("error: a password has at least 12 characters", err=True)
+        sys.exit(2)
+    set_password(user, password)
+    database.commit()
+    click.echo(f"password of {name} set; every web session of {name} ended")
+
+
+@users.command("disable")
+@click.argument("name")
+def users_disable(name: str) -> None:
+    """Disable a user: API tokens stop working and every web session ends at once."""
+    from kcc.auth.sessions import set_active
+    from kcc.db import db as database
+
+    set_active(_user_named(name), False)
+    database.commit()
+    click.echo(f"{name} disabled; every web session ended")
+
+
+@users.command("enable")
+@click.argument("name")
+def users_enable(name: str) -> None:
+    """Enable a disabled user again."""
+    from kcc.auth.sessions import set_active
+    from kcc.db import db as database
+
+    set_active(_user_named(name), True)
+    database.commit()
+    click.echo(f"{name} enabled")
+
+
+@users.command("end-sessions")
+@click.argument("name")
+def users_end_sessions(name: str) -> None:
+    """End every web session of a user at once (they sign in again)."""
+    from kcc.auth.sessions import EndReason, end_user_sessions
+    from kcc.db import db as database
+
+    ended = end_user_sessions(_user_named(name).id, EndReason.REVOKED)
+    database.commit()
+    click.echo(f"{ended} web session(s) of {name} ended")
+
+
 @main.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker(burst: bool) -> None:

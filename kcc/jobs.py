@@ -72,6 +72,22 @@ def resolve(func_path: str) -> Callable[..., Any]:
     return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
 
 
+def enqueue_each(func_path: str, arg_lists: list[tuple[Any, ...]], job_ids: list[str]) -> None:
+    """Run ``func_path(*args)`` once per argument list; with Redis in one round trip."""
+    current = runner()
+    if current.inline:
+        func = resolve(func_path)
+        for args in arg_lists:
+            func(*args)
+        return
+    queue = current.queue()
+    retry = Retry(max=3, interval=[1, 5, 30])
+    with current.redis.pipeline() as pipe:
+        for args, job_id in zip(arg_lists, job_ids, strict=True):
+            queue.enqueue_call(func_path, args=args, job_id=job_id, retry=retry, pipeline=pipe)
+        pipe.execute()
+
+
 def enqueue(
     func_path: str,
     *args: Any,
@@ -90,8 +106,10 @@ def enqueue(
             resolve(func_path)(*args)
         return
     queue = current.queue()
-    options: dict[str, Any] = {"job_id": job_id, "retry": Retry(max=retries, interval=[1, 5, 30])}
+    retry = Retry(max=retries, interval=[1, 5, 30])
     if delay is not None:
-        queue.enqueue_in(delay, func_path, *args, **options)
-    else:
-        queue.enqueue(func_path, *args, **options)
+        queue.enqueue_in(delay, func_path, *args, job_id=job_id, retry=retry)
+        return
+    with current.redis.pipeline() as pipe:  # one round trip instead of two
+        queue.enqueue_call(func_path, args=args, job_id=job_id, retry=retry, pipeline=pipe)
+        pipe.execute()

@@ -12,8 +12,10 @@ import uuid
 from collections.abc import Callable
 
 ChannelSender = Callable[[uuid.UUID, str, str, str], "str | None"]
+SendCheck = Callable[[str], "str | None"]
 
 _senders: dict[str, ChannelSender] = {}
+_send_checks: dict[str, SendCheck] = {}
 
 
 def register_channel_sender(channel: str, func: ChannelSender) -> None:
@@ -33,3 +35,22 @@ def send_to_party(
     if sender is None:
         return None
     return sender(party_uuid, text, language, reference)
+
+
+def register_send_check(prefix: str, check: SendCheck) -> None:
+    """Let a package veto, at the moment of sending, messages whose reference is ``prefix:...``.
+
+    ``check(reference)`` runs inside the send job's last transaction before the provider is
+    called; it may lock and change rows, and returns why the message may no longer go, or
+    ``None``. Messages queued for a proactive suggestion use it so that a consent withdrawn
+    after the message was queued still stops it.
+    """
+    _send_checks[prefix] = check
+
+
+def send_refusal(reference: str | None) -> str | None:
+    """Why the message with ``reference`` may no longer be sent (``None``: it may go)."""
+    if not reference:
+        return None
+    check = _send_checks.get(reference.partition(":")[0])
+    return check(reference) if check is not None else None

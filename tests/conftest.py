@@ -46,7 +46,9 @@ def _fresh_postgres(base_url: str) -> str:
 
 def _redis_url(base_url: str) -> str:
     """A Redis database of its own for each test process."""
-    index = int("".join(ch for ch in _worker_id() if ch.isdigit()) or 0) + 1
+    # KCC_TEST_REDIS_DB_OFFSET keeps parallel test runs on one machine apart (databases 1-14).
+    offset = int(os.environ.get("KCC_TEST_REDIS_DB_OFFSET", "0"))
+    index = offset + int("".join(ch for ch in _worker_id() if ch.isdigit()) or 0) + 1
     return (
         base_url.rsplit("/", 1)[0] + f"/{index}"
         if base_url.count("/") > 2

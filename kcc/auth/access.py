@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from flask import g, request
 
 from kcc.auth import sessions
-from kcc.auth.models import User
+from kcc.auth.models import Caller
 from kcc.auth.services import authenticate_token
 from kcc.constants import Role
 from kcc.errors import Forbidden, Unauthorized
@@ -28,8 +28,8 @@ def bearer_token() -> str | None:
     return token.strip()
 
 
-def current_user() -> User:
-    user: User | None = g.get("kcc_user")
+def current_user() -> Caller:
+    user: Caller | None = g.get("kcc_user")
     if user is None:
         raise Unauthorized("this endpoint needs a bearer token")
     return user
@@ -51,7 +51,7 @@ def requires(*roles: Role, activity: str) -> Callable[[F], F]:
     return decorate
 
 
-def authorize(allowed: Collection[Role], activity: str) -> User:
+def authorize(allowed: Collection[Role], activity: str) -> Caller:
     """The caller by bearer token, else by signed-in session (unsafe methods need CSRF)."""
     token = bearer_token()
     if token is not None:
@@ -78,13 +78,13 @@ def authorize(allowed: Collection[Role], activity: str) -> User:
     return user
 
 
-def _session_user() -> User:
-    user = sessions.signed_in_user()
-    if user is None:
+def _session_user() -> Caller:
+    signed_in = sessions.signed_in_user()
+    if signed_in is None:
         raise Unauthorized("missing bearer token: send 'Authorization: Bearer <token>'")
-    if request.method not in sessions.SAFE_METHODS and not sessions.csrf_valid(
-        request.headers.get(sessions.CSRF_HEADER, "")
-    ):
+    user = Caller.of(signed_in)
+    # The header for scripts calling the API, the form field for the pages' own forms.
+    if request.method not in sessions.SAFE_METHODS and not sessions.csrf_valid():
         raise Forbidden(f"a request with a session cookie needs the {sessions.CSRF_HEADER} header")
     return user
 

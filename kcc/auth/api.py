@@ -11,12 +11,13 @@ from flask_smorest import Blueprint
 from marshmallow import validate
 from sqlalchemy import select
 
-from kcc.auth import services
+from kcc.auth import services, sessions
 from kcc.auth.access import bearer_token, current_user, requires
 from kcc.auth.models import User
 from kcc.constants import Role
 from kcc.db import db
-from kcc.http.schemas import StrictSchema
+from kcc.errors import Conflict
+from kcc.http.schemas import StrictSchema, Timestamp
 from kcc.privacy.activities import Activity
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1", description="Users, roles and API tokens.")
@@ -47,6 +48,32 @@ class IssuedTokenSchema(ma.Schema):
 
 class TokenInSchema(StrictSchema):
     label = ma.fields.String(load_default="", validate=validate.Length(max=100))
+
+
+class UserPatchSchema(StrictSchema):
+    is_active = ma.fields.Boolean(
+        metadata={"description": "false disables the user: every web session ends at once."}
+    )
+    display_name = ma.fields.String(validate=validate.Length(max=200))
+    team = ma.fields.String(allow_none=True, validate=validate.Length(max=100))
+
+
+class PasswordInSchema(StrictSchema):
+    password = ma.fields.String(
+        required=True,
+        load_only=True,
+        validate=validate.Length(min=12, max=1024),
+        metadata={"description": "The new password; every web session of the user ends."},
+    )
+
+
+class WebSessionSchema(ma.Schema):
+    created_at = Timestamp()
+    last_seen_at = Timestamp()
+
+
+class EndedSessionsSchema(ma.Schema):
+    ended = ma.fields.Integer(metadata={"description": "How many open sessions were ended."})
 
 
 @blp.route("/me")
@@ -93,3 +120,53 @@ class CurrentToken(MethodView):
     def delete(self) -> None:
         """Revoke the token this request was made with"""
         services.revoke_token_value(bearer_token() or "")
+
+
+@blp.route("/users/<uuid:user_id>")
+class OneUser(MethodView):
+    @requires(Role.ADMIN, activity=Activity.SYSTEM)
+    @blp.response(200, UserSchema)
+    def get(self, user_id: uuid.UUID) -> Any:
+        """One user"""
+        return services.find_user(user_id)
+
+    @requires(Role.ADMIN, activity=Activity.SYSTEM)
+    @blp.arguments(UserPatchSchema)
+    @blp.response(200, UserSchema)
+    def patch(self, data: dict[str, Any], user_id: uuid.UUID) -> Any:
+        """Change a user; disabling (is_active false) ends every web session at once"""
+        user = services.find_user(user_id)
+        if data.get("is_active") is False and user.id == current_user().id:
+            raise Conflict("an admin cannot disable their own account")
+        if "is_active" in data:
+            sessions.set_active(user, data["is_active"])
+        for name in ("display_name", "team"):
+            if name in data:
+                setattr(user, name, data[name])
+        return user
+
+
+@blp.route("/users/<uuid:user_id>/password")
+class UserPassword(MethodView):
+    @requires(Role.ADMIN, activity=Activity.SYSTEM)
+    @blp.arguments(PasswordInSchema)
+    @blp.response(204)
+    def put(self, data: dict[str, Any], user_id: uuid.UUID) -> None:
+        """Set a user's web password; every web session of the user ends"""
+        sessions.set_password(services.find_user(user_id), data["password"])
+
+
+@blp.route("/users/<uuid:user_id>/sessions")
+class UserSessions(MethodView):
+    @requires(Role.ADMIN, activity=Activity.SYSTEM)
+    @blp.response(200, WebSessionSchema(many=True))
+    def get(self, user_id: uuid.UUID) -> Any:
+        """The user's open web sessions"""
+        return sessions.open_sessions(services.find_user(user_id).id)
+
+    @requires(Role.ADMIN, activity=Activity.SYSTEM)
+    @blp.response(200, EndedSessionsSchema)
+    def delete(self, user_id: uuid.UUID) -> dict[str, int]:
+        """End every web session of the user at once (they must sign in again)"""
+        user = services.find_user(user_id)
+        return {"ended": sessions.end_user_sessions(user.id, sessions.EndReason.REVOKED)}

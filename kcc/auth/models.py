@@ -3,12 +3,30 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kcc.db import Base, UTCDateTime, new_uuid, utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who is calling: the fields of the authenticated user that requests need."""
+
+    id: int
+    uuid: uuid.UUID
+    name: str
+    display_name: str
+    role: str
+    team: str | None
+    is_active: bool = True
+
+    @classmethod
+    def of(cls, user: User) -> Caller:
+        return cls(user.id, user.uuid, user.name, user.display_name, user.role, user.team)
 
 
 class User(Base):
@@ -51,3 +69,27 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class WebSession(Base):
+    """A signed-in browser session, held on the server so that it can be ended at once.
+
+    The browser's cookie carries a random session key; only its SHA-256 is stored. Signing
+    out, a password change, disabling the user and an admin's revocation set ``ended_at``;
+    idle and absolute timeouts are checked against these times, never against the cookie.
+    """
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    end_reason: Mapped[str | None] = mapped_column(
+        String(20),
+        doc="signed_out, idle, expired, password_changed, disabled, revoked, replaced",
+    )
+
+    user: Mapped[User] = relationship()

@@ -1,19 +1,26 @@
-"""Signed-in browser sessions: who is signed in, expiry, lockout and the CSRF token."""
+"""Signed-in browser sessions: held on the server, with timeouts, lockout and the CSRF token.
+
+The (signed) cookie carries only a random session key, the CSRF token and the language. The
+session itself is a ``web_sessions`` row found by the key's SHA-256, so it can be ended on
+the server at once: signing out ends it, and a password change, disabling the user or an
+admin's revocation end every session of the user. The idle and absolute timeouts are
+checked against the row's times, so an old or copied cookie gains nothing.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
-import time
-import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from enum import StrEnum
 
-from flask import request, session
-from sqlalchemy import select
+from flask import has_request_context, request, session
+from sqlalchemy import delete, select, update
 
-from kcc.auth.models import User
-from kcc.auth.passwords import verify_password
+from kcc.auth.models import Caller, User, WebSession
+from kcc.auth.passwords import hash_password, verify_password
 from kcc.db import db, utcnow
 
 CSRF_HEADER = "X-CSRF-Token"
@@ -23,6 +30,29 @@ MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
 IDLE_SECONDS = 30 * 60
 ABSOLUTE_SECONDS = 10 * 60 * 60
+IDLE = timedelta(seconds=IDLE_SECONDS)
+ABSOLUTE = timedelta(seconds=ABSOLUTE_SECONDS)
+# last_seen_at is written at most this often, so most requests do not write.
+TOUCH = timedelta(seconds=60)
+KEY = "sid"
+NOTICE = "notice"
+# The signed-in user, once looked up, for the rest of the request (in the WSGI environ, so
+# it can never outlive the request).
+_CACHE = "kcc.web_session.user"
+
+
+class EndReason(StrEnum):
+    SIGNED_OUT = "signed_out"
+    IDLE = "idle"
+    EXPIRED = "expired"
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105  (a reason, not a password)
+    DISABLED = "disabled"
+    REVOKED = "revoked"
+    REPLACED = "replaced"
+
+
+# What the sign-in page tells someone whose session ended by itself or was ended elsewhere.
+TIMED_OUT = frozenset({EndReason.IDLE, EndReason.EXPIRED})
 
 
 @dataclass(frozen=True)
@@ -31,6 +61,16 @@ class SignInOutcome:
 
     user: User | None
     locked: bool = False
+
+
+def _forget() -> None:
+    """Drop the request's remembered user (after the sessions changed)."""
+    if has_request_context():
+        request.environ.pop(_CACHE, None)
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def sign_in(name: str, password: str) -> SignInOutcome:
@@ -59,47 +99,167 @@ def sign_in(name: str, password: str) -> SignInOutcome:
 
 
 def start_session(user: User) -> None:
-    """A fresh session (new CSRF token) for ``user``."""
-    language = session.get("lang")
-    session.clear()
+    """A fresh server-side session (new key, new CSRF token) for ``user`` in this browser."""
+    _end_current(EndReason.REPLACED)
+    now = utcnow()
+    # Sessions of this user that are over are of no further use: keep the table small.
+    db.session().execute(
+        delete(WebSession).where(
+            WebSession.user_id == user.id,
+            (WebSession.ended_at.is_not(None))
+            | (WebSession.last_seen_at < now - IDLE)
+            | (WebSession.created_at < now - ABSOLUTE),
+        )
+    )
+    key = secrets.token_urlsafe(32)
+    db.session().add(
+        WebSession(key_hash=_hash(key), user_id=user.id, created_at=now, last_seen_at=now)
+    )
+    db.session().flush()
+    _reset_cookie()
     session.permanent = True
-    now = int(time.time())
-    session.update(uid=str(user.uuid), started=now, seen=now, csrf=secrets.token_urlsafe(32))
-    if language:
-        session["lang"] = language
+    session.update({KEY: key, "csrf": secrets.token_urlsafe(32)})
+    _forget()
 
 
-def end_session() -> None:
+def end_session(reason: EndReason = EndReason.SIGNED_OUT) -> None:
+    """Sign this browser out: the server-side session ends, the cookie keeps only the language."""
+    _end_current(reason)
+    _reset_cookie()
+
+
+def _end_current(reason: EndReason) -> None:
+    key = session.get(KEY)
+    if key:
+        db.session().execute(
+            update(WebSession)
+            .where(WebSession.key_hash == _hash(str(key)), WebSession.ended_at.is_(None))
+            .values(ended_at=utcnow(), end_reason=reason)
+        )
+    _forget()
+
+
+def _reset_cookie(notice: str | None = None) -> None:
     language = session.get("lang")
     session.clear()
     if language:
         session["lang"] = language
+    if notice:
+        session[NOTICE] = notice
+
+
+def end_user_sessions(user_id: int, reason: EndReason) -> int:
+    """End every open session of a user at once; returns how many were open."""
+    result = db.session().execute(
+        update(WebSession)
+        .where(WebSession.user_id == user_id, WebSession.ended_at.is_(None))
+        .values(ended_at=utcnow(), end_reason=reason)
+    )
+    _forget()
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def open_sessions(user_id: int) -> list[WebSession]:
+    """The user's sessions that have not ended or timed out, newest first."""
+    now = utcnow()
+    return list(
+        db.session().scalars(
+            select(WebSession)
+            .where(
+                WebSession.user_id == user_id,
+                WebSession.ended_at.is_(None),
+                WebSession.last_seen_at >= now - IDLE,
+                WebSession.created_at >= now - ABSOLUTE,
+            )
+            .order_by(WebSession.created_at.desc(), WebSession.id.desc())
+        )
+    )
+
+
+def change_password(caller: Caller | User, current: str, new: str) -> bool:
+    """Set a new password when ``current`` is right; every session of the user ends.
+
+    This browser gets a fresh session, since its user has just proved who they are.
+    """
+    user = db.session().get(User, caller.id)
+    if user is None:
+        return False
+    if not verify_password(user.password_hash, current):
+        return False
+    set_password(user, new)
+    start_session(user)
+    return True
+
+
+def set_password(user: User, new: str) -> None:
+    """A new password (an admin's reset or the user's own change) ends every session."""
+    user.password_hash = hash_password(new)
+    user.failed_sign_ins = 0
+    user.locked_until = None
+    end_user_sessions(user.id, EndReason.PASSWORD_CHANGED)
+    db.session().flush()
+
+
+def set_active(user: User, active: bool) -> None:
+    """Enable or disable a user; disabling ends every session at once."""
+    user.is_active = active
+    if not active:
+        end_user_sessions(user.id, EndReason.DISABLED)
+    db.session().flush()
 
 
 def signed_in_user() -> User | None:
-    """The active user of a live session, or None (expired sessions are cleared)."""
-    uid = session.get("uid")
-    if not uid:
+    """The active user of a live server-side session, or None.
+
+    A session that timed out or was ended is closed in the cookie too, and the sign-in page
+    is told why (``notice``: ``expired`` or ``ended``).
+    """
+    if _CACHE in request.environ:
+        cached: User | None = request.environ[_CACHE]
+        return cached
+    user = _check_session()
+    request.environ[_CACHE] = user
+    return user
+
+
+def _check_session() -> User | None:
+    key = session.get(KEY)
+    if not key:
+        if "uid" in session:  # a cookie from before sessions were kept on the server
+            _reset_cookie(notice="ended")
         return None
-    now = int(time.time())
-    if (
-        now - int(session.get("started", 0)) > ABSOLUTE_SECONDS
-        or now - int(session.get("seen", 0)) > IDLE_SECONDS
-    ):
-        end_session()
-        session["expired"] = True
+    row = (
+        db.session()
+        .execute(
+            select(WebSession, User)
+            .join(User, User.id == WebSession.user_id)
+            .where(WebSession.key_hash == _hash(str(key)))
+        )
+        .one_or_none()
+    )
+    if row is None:
+        _reset_cookie(notice="ended")
         return None
-    try:
-        user_uuid = uuid.UUID(str(uid))
-    except ValueError:
-        end_session()
+    web_session, user = row
+    if web_session.ended_at is not None:
+        timed_out = web_session.end_reason in TIMED_OUT
+        _reset_cookie(notice="expired" if timed_out else "ended")
         return None
-    user = db.session().scalar(select(User).where(User.uuid == user_uuid, User.is_active.is_(True)))
-    if user is None:
-        end_session()
+    now = utcnow()
+    reason = None
+    if not user.is_active:
+        reason = EndReason.DISABLED
+    elif now - web_session.created_at > ABSOLUTE:
+        reason = EndReason.EXPIRED
+    elif now - web_session.last_seen_at > IDLE:
+        reason = EndReason.IDLE
+    if reason is not None:
+        web_session.ended_at = now
+        web_session.end_reason = reason
+        _reset_cookie(notice="expired" if reason in TIMED_OUT else "ended")
         return None
-    if now - int(session.get("seen", 0)) > 60:
-        session["seen"] = now
+    if now - web_session.last_seen_at > TOUCH:
+        web_session.last_seen_at = now
     return user
 
 

@@ -5,11 +5,24 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, Uuid
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    Delete,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    delete,
+    event,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from kcc.db import Base, JSONType, UTCDateTime, new_uuid, utcnow
+from kcc.parties.models import DigitalAddress
 
 if TYPE_CHECKING:
     from kcc.auth.models import User
@@ -50,6 +63,19 @@ class ContactMoment(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     agent: Mapped[User | None] = relationship(foreign_keys=[agent_id], lazy="joined")
+
+    @property
+    def agent_uuid(self) -> UUID | None:
+        """The agent's public id, without loading the user when the recorder knew it."""
+        known: UUID | None = self.__dict__.get("_agent_uuid")
+        if known is not None or self.agent_id is None:
+            return known
+        return self.agent.uuid if self.agent is not None else None
+
+    @agent_uuid.setter
+    def agent_uuid(self, value: UUID | None) -> None:
+        self.__dict__["_agent_uuid"] = value
+
     involvements: Mapped[list[Involvement]] = relationship(
         back_populates="contact_moment", cascade="all, delete-orphan", order_by="Involvement.id"
     )
@@ -64,8 +90,10 @@ class ContactMoment(Base):
 
 
 class Involvement(Base):
-    """A party's role in one contact moment (Betrokkene). ``occurred_at`` is copied here so
-    that one index serves the customer view's newest-first keyset pagination."""
+    """Someone's role in one contact moment (Betrokkene): a known party, or someone who did not
+    identify as one (an anonymous contact request), known only by the name and addresses given
+    during the contact. ``occurred_at`` is copied here so that one index serves the customer
+    view's newest-first keyset pagination."""
 
     __tablename__ = "involvements"
 
@@ -74,7 +102,10 @@ class Involvement(Base):
     contact_moment_id: Mapped[int] = mapped_column(
         ForeignKey("contact_moments.id", ondelete="CASCADE"), index=True
     )
-    party_id: Mapped[int] = mapped_column(ForeignKey("parties.id", ondelete="RESTRICT"))
+    party_id: Mapped[int | None] = mapped_column(
+        ForeignKey("parties.id", ondelete="RESTRICT"),
+        doc="The party involved; null for someone not (yet) known as a party (wasPartij).",
+    )
     role: Mapped[str] = mapped_column(String(20), default="resident")
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     initiator: Mapped[bool] = mapped_column(default=False, doc="The party started the contact.")
@@ -85,12 +116,36 @@ class Involvement(Base):
     )
 
     contact_moment: Mapped[ContactMoment] = relationship(back_populates="involvements")
-    party: Mapped[Party] = relationship(lazy="joined", innerjoin=True)
+    party: Mapped[Party | None] = relationship(lazy="joined")
+
+    @property
+    def contact_name(self) -> str | None:
+        """The name given during the contact (contactnaam), if one was given."""
+        return contact_name_of(self.details)
 
     __table_args__ = (
         UniqueConstraint("contact_moment_id", "party_id", "role"),
         Index("ix_involvements_party_timeline", "party_id", "occurred_at", "contact_moment_id"),
     )
+
+
+def delete_given_addresses(involvement_ids: Any) -> Delete:
+    """Delete the digital addresses that only these involvements hold (given during a contact,
+    for its follow-up). A party's own addresses stay; the database unlinks them.
+
+    Run it before involvements (or their contact moments) are deleted in bulk; an ORM delete
+    of an involvement runs it by itself.
+    """
+    return delete(DigitalAddress).where(
+        DigitalAddress.party_id.is_(None), DigitalAddress.involvement_id.in_(involvement_ids)
+    )
+
+
+@event.listens_for(Involvement, "before_delete")
+def _forget_given_addresses(_mapper: Mapper[Any], connection: Connection, target: Any) -> None:
+    # A foreign key can only unlink (SET NULL) or delete (CASCADE) every address; the rule is
+    # "delete unless a party keeps it", so it runs here, as the involvement row goes.
+    connection.execute(delete_given_addresses([target.id]))
 
 
 class SubjectObject(Base):
@@ -134,3 +189,13 @@ class IdempotencyRecord(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+
+def contact_name_of(details: dict[str, Any] | None) -> str | None:
+    """The name given during a contact (an involvement's contactnaam), if one was given."""
+    given = (details or {}).get("contactnaam")
+    if not isinstance(given, dict):
+        return None
+    first = given.get("voornaam") or given.get("voorletters")
+    parts = (first, given.get("voorvoegselAchternaam"), given.get("achternaam"))
+    return " ".join(str(p) for p in parts if p) or None

@@ -8,7 +8,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from kcc.constants import Channel, Direction, InvolvementRole, Language, Outcome
-from kcc.http.schemas import StrictSchema
+from kcc.http.schemas import StrictSchema, Timestamp
 
 
 def _choice(enum: type) -> validate.OneOf:
@@ -38,7 +38,7 @@ class ContactMomentInSchema(StrictSchema):
     outcome = ma.fields.String(load_default=None, allow_none=True, validate=_choice(Outcome))
     language = ma.fields.String(load_default="nl", validate=_choice(Language))
     confidential = ma.fields.Boolean(load_default=False)
-    occurred_at = ma.fields.AwareDateTime(
+    occurred_at = Timestamp(
         load_default=None,
         allow_none=True,
         metadata={"description": "Defaults to now; at most 5 minutes ahead."},
@@ -75,8 +75,18 @@ class ContactMomentInSchema(StrictSchema):
 
 
 class InvolvementSchema(ma.Schema):
-    party_id = ma.fields.UUID(attribute="party.uuid")
+    party_id = ma.fields.UUID(
+        attribute="party.uuid",
+        allow_none=True,
+        dump_default=None,
+        metadata={"description": "Null for someone not known as a party (anonymous contact)."},
+    )
     role = ma.fields.String()
+    contact_name = ma.fields.String(
+        allow_none=True,
+        dump_default=None,
+        metadata={"description": "The name given during the contact, if any."},
+    )
 
 
 class ObjectSchema(ma.Schema):
@@ -94,13 +104,13 @@ class ContactMomentSchema(ma.Schema):
     outcome = ma.fields.String(allow_none=True)
     language = ma.fields.String()
     confidential = ma.fields.Boolean()
-    occurred_at = ma.fields.AwareDateTime()
+    occurred_at = Timestamp()
     parties = ma.fields.List(ma.fields.Nested(InvolvementSchema), attribute="involvements")
     objects = ma.fields.List(ma.fields.Nested(ObjectSchema))
-    agent = ma.fields.UUID(attribute="agent.uuid", allow_none=True, dump_default=None)
+    agent = ma.fields.UUID(attribute="agent_uuid", allow_none=True, dump_default=None)
     external_id = ma.fields.String(allow_none=True)
     details = ma.fields.Dict()
-    created_at = ma.fields.AwareDateTime()
+    created_at = Timestamp()
 
 
 class ContactSearchArgs(StrictSchema):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask import g
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import load_only, selectinload
@@ -95,6 +96,7 @@ def record_contact(data: ContactInput, recorded_by: int | None = None) -> Record
         details=data.details,
         created_by_id=recorded_by,
     )
+    moment.agent_uuid = data.agent_id
     seen: set[tuple[uuid.UUID, str]] = set()
     for involvement in data.parties:
         if (involvement.party_id, involvement.role) in seen:
@@ -161,11 +163,10 @@ def _party_keys(party_uuids: list[uuid.UUID]) -> dict[uuid.UUID, Party]:
 def _agent_key(agent_uuid: uuid.UUID | None) -> int | None:
     if agent_uuid is None:
         return None
-    session = db.session()
-    for loaded in session.identity_map.values():
-        if isinstance(loaded, User) and loaded.uuid == agent_uuid:
-            return loaded.id  # usually the caller, loaded by the token check
-    found = session.scalar(select(User.id).where(User.uuid == agent_uuid))
+    caller = g.get("kcc_user")
+    if caller is not None and caller.uuid == agent_uuid:
+        return int(caller.id)  # usually the caller, known from the token check
+    found = db.session().scalar(select(User.id).where(User.uuid == agent_uuid))
     if found is None:
         raise ValidationFailed.field("agent", f"no user with id {agent_uuid}")
     return found
@@ -183,7 +184,7 @@ def get_contact(moment_uuid: uuid.UUID) -> ContactMoment:
     )
     if moment is None:
         raise NotFound(f"no contact moment with id {moment_uuid}")
-    log_processing([i.party.uuid for i in moment.involvements], Action.READ)
+    log_processing([i.party.uuid for i in moment.involvements if i.party], Action.READ)
     return moment
 
 
@@ -229,5 +230,5 @@ def list_contacts(
         last = rows[limit - 1]
         next_cursor = encode_cursor({"at": last.occurred_at.isoformat(), "id": last.id})
     rows = rows[:limit]
-    log_processing([i.party.uuid for m in rows for i in m.involvements], Action.READ)
+    log_processing([i.party.uuid for m in rows for i in m.involvements if i.party], Action.READ)
     return rows, next_cursor

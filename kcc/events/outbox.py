@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import timedelta
+from typing import cast
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import Table, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from kcc import jobs
@@ -18,6 +19,7 @@ from kcc.events.models import EventDelivery, OutboxEvent
 log = logging.getLogger(__name__)
 
 DELIVER_JOB = "kcc.events.outbox.deliver_event"
+_OUTBOX = cast(Table, OutboxEvent.__table__)
 
 
 def record(event: DomainEvent) -> uuid.UUID:
@@ -25,13 +27,19 @@ def record(event: DomainEvent) -> uuid.UUID:
     session = db.session()
     event_id = uuid.uuid4()
     now = utcnow()
-    row = OutboxEvent(
-        event_id=event_id, name=event.name, payload=event.to_payload(), occurred_at=now
+    handled = not subscribers_for(event.name)
+    session.execute(
+        insert(_OUTBOX),
+        {
+            "event_id": event_id,
+            "name": event.name,
+            "payload": event.to_payload(),
+            "occurred_at": now,
+            "handled_at": now if handled else None,
+            "attempts": 0,
+        },
     )
-    if not subscribers_for(event.name):
-        row.handled_at = now
-    session.add(row)
-    if row.handled_at is None:
+    if not handled:
         pending: list[uuid.UUID] = session.info.setdefault("outbox_pending", [])
         pending.append(event_id)
         db.after_commit(_dispatch_pending_after_commit, key="outbox")
@@ -40,9 +48,29 @@ def record(event: DomainEvent) -> uuid.UUID:
 
 def _dispatch_pending_after_commit() -> None:
     session = db.session()
-    pending = session.info.pop("outbox_pending", [])
-    for event_id in pending:
-        dispatch(event_id)
+    pending: list[uuid.UUID] = session.info.pop("outbox_pending", [])
+    if len(pending) == 1:
+        dispatch(pending[0])
+    elif pending:
+        dispatch_many(pending)
+
+
+def dispatch_many(event_ids: list[uuid.UUID]) -> None:
+    """Hand several events to the queue at once (one Redis round trip)."""
+    if jobs.runner().inline:
+        for event_id in event_ids:
+            dispatch(event_id)
+        return
+    try:
+        jobs.enqueue_each(
+            DELIVER_JOB, [(str(e),) for e in event_ids], [f"event-{e}" for e in event_ids]
+        )
+    except Exception as exc:  # the queue being down must never fail the caller's request
+        log.warning(
+            "%d events not dispatched (%s); the sweep will retry",
+            len(event_ids),
+            type(exc).__name__,
+        )
 
 
 def dispatch(event_id: uuid.UUID) -> None:
@@ -133,6 +161,6 @@ def sweep(grace_seconds: int = 60, limit: int = 500) -> int:
         for row in rows:
             row.dispatched_at = now
         ids = [row.event_id for row in rows]
-    for event_id in ids:
-        dispatch(event_id)
+    if ids:
+        dispatch_many(ids)
     return len(ids)

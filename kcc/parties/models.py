@@ -109,13 +109,21 @@ class PartyIdentifier(Base):
 
 
 class DigitalAddress(Base):
-    """A phone number (E.164), e-mail address (lower case) or other address of a party."""
+    """A phone number (E.164), e-mail address (lower case) or other address.
+
+    It belongs to a party (for future contact), to an involvement (given during one contact
+    moment, for its follow-up), or to both. One that only an involvement holds goes when the
+    involvement goes (see ``kcc.contacts.given_addresses``).
+    """
 
     __tablename__ = "digital_addresses"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=new_uuid)
-    party_id: Mapped[int] = mapped_column(ForeignKey("parties.id", ondelete="CASCADE"))
+    party_id: Mapped[int | None] = mapped_column(
+        ForeignKey("parties.id", ondelete="CASCADE"),
+        doc="The party that gave the address for future contact (verstrektDoorPartij).",
+    )
     kind: Mapped[str] = mapped_column(String(10), doc="phone, email or other")
     address: Mapped[str] = mapped_column(String(254), doc="Normalised address.")
     label: Mapped[str] = mapped_column(String(80), default="", doc="Free description.")
@@ -132,7 +140,7 @@ class DigitalAddress(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    party: Mapped[Party] = relationship(back_populates="addresses")
+    party: Mapped[Party | None] = relationship(back_populates="addresses")
 
     __table_args__ = (
         UniqueConstraint("party_id", "kind", "address"),

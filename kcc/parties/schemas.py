@@ -8,7 +8,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from kcc.constants import AddressKind, Channel, IdentifierKind, Language, PartyType
-from kcc.http.schemas import StrictSchema
+from kcc.http.schemas import StrictSchema, Timestamp
 from kcc.parties.models import Party
 
 
@@ -31,7 +31,7 @@ class DigitalAddressInSchema(StrictSchema):
     is_default = ma.fields.Boolean(
         load_default=False, metadata={"description": "The default address of its kind."}
     )
-    verified_at = ma.fields.AwareDateTime(load_default=None, allow_none=True)
+    verified_at = Timestamp(load_default=None, allow_none=True)
 
 
 class DigitalAddressSchema(ma.Schema):
@@ -40,7 +40,7 @@ class DigitalAddressSchema(ma.Schema):
     address = ma.fields.String(metadata={"description": "Normalised: E.164 or lower-case e-mail."})
     label = ma.fields.String()
     is_default = ma.fields.Boolean()
-    verified_at = ma.fields.AwareDateTime(allow_none=True)
+    verified_at = Timestamp(allow_none=True)
 
 
 NAME = validate.Length(max=200)
@@ -120,8 +120,8 @@ class PartySchema(ma.Schema):
         allow_none=True,
         metadata={"description": "The surviving party this one was merged into; follow it."},
     )
-    created_at = ma.fields.AwareDateTime()
-    updated_at = ma.fields.AwareDateTime()
+    created_at = Timestamp()
+    updated_at = Timestamp()
 
     @staticmethod
     def _identifier(party: Party, kind: str) -> str | None:

@@ -10,7 +10,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, joinedload
 
 from kcc.constants import Action, AddressKind, IdentifierKind, PartyType
 from kcc.crypto import DataCipher
@@ -222,10 +222,15 @@ def _attach_address(party: Party, data: AddressInput) -> DigitalAddress:
 
 def get_party(party_uuid: uuid.UUID, log: bool = True) -> Party:
     """One party with identifiers and addresses; the read is logged."""
-    party = db.session().scalar(
-        select(Party)
-        .where(Party.uuid == party_uuid)
-        .options(selectinload(Party.identifiers), selectinload(Party.addresses))
+    party = (
+        db.session()
+        .scalars(
+            select(Party)
+            .where(Party.uuid == party_uuid)
+            .options(joinedload(Party.identifiers), joinedload(Party.addresses))
+        )
+        .unique()
+        .one_or_none()
     )
     if party is None:
         raise NotFound(f"no party with id {party_uuid}")
@@ -329,9 +334,10 @@ def search_parties(
     stmt = (
         stmt.order_by(Party.id.desc())
         .limit(limit + 1)
-        .options(selectinload(Party.identifiers), selectinload(Party.addresses))
+        .options(joinedload(Party.identifiers), joinedload(Party.addresses))
     )
-    rows = list(db.session().scalars(stmt))
+    # One round trip: a search usually finds one party with one or two of each.
+    rows = list(db.session().scalars(stmt).unique())
     next_cursor = encode_cursor({"id": rows[limit - 1].id}) if len(rows) > limit else None
     rows = rows[:limit]
     log_processing([p.uuid for p in rows], Action.SEARCH)
@@ -384,7 +390,7 @@ def _kvk_owners(kvk: str) -> Select[int]:
     return _identifier_owner(IdentifierKind.KVK, kvk).union(branches)  # type: ignore[return-value]
 
 
-def _address_owner(kind: str, address: str) -> Select[int]:
+def _address_owner(kind: str, address: str) -> Select[int | None]:
     return select(DigitalAddress.party_id).where(
         DigitalAddress.kind == kind, DigitalAddress.address == address
     )

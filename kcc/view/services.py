@@ -6,13 +6,15 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
+from uuid import UUID
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Table, bindparam, exists, select
+from sqlalchemy.orm import joinedload
 
+from kcc.auth.models import User
 from kcc.constants import OPEN_TASK_STATUSES, Action
-from kcc.contacts.models import ContactMoment, Involvement
+from kcc.contacts.models import ContactMoment, Involvement, SubjectObject, contact_name_of
 from kcc.db import db
 from kcc.pagination import decode_cursor, encode_cursor
 from kcc.parties.models import Party
@@ -39,7 +41,7 @@ def register_section(name: str, provider: SectionProvider) -> None:
 @dataclass
 class CustomerView:
     party: Party
-    contact_moments: list[ContactMoment]
+    contact_moments: list[MomentRow]
     next_cursor: str | None
     open_tasks: list[Task]
     sections: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -65,34 +67,147 @@ def customer_view(
     return CustomerView(party, moments, next_cursor, tasks, sections)
 
 
-def timeline(
-    party: Party, limit: int, cursor: str | None
-) -> tuple[list[ContactMoment], str | None]:
-    """Newest contact moments of one party across all channels, by the involvement index."""
-    stmt = (
-        select(ContactMoment, Involvement.occurred_at, Involvement.contact_moment_id)
-        .join(Involvement, Involvement.contact_moment_id == ContactMoment.id)
-        .where(Involvement.party_id == party.id)
-        .options(selectinload(ContactMoment.involvements), selectinload(ContactMoment.objects))
-        .order_by(Involvement.occurred_at.desc(), Involvement.contact_moment_id.desc())
-        .limit(limit + 1)
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """Another record, by its public id."""
+
+    uuid: uuid.UUID
+
+
+@dataclass(frozen=True, slots=True)
+class InvolvementRow:
+    party: Ref | None
+    role: str
+    contact_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectRow:
+    object_type: str
+    object_id: str
+    register: str
+
+
+@dataclass(frozen=True, slots=True)
+class MomentRow:
+    """A contact moment as the timeline shows it: the fields of ``ContactMomentSchema``."""
+
+    id: int
+    uuid: uuid.UUID
+    channel: str
+    direction: str
+    subject: str
+    text: str
+    outcome: str | None
+    language: str
+    confidential: bool
+    occurred_at: datetime
+    external_id: str | None
+    details: dict[str, Any]
+    created_at: datetime
+    agent_uuid: UUID | None
+    involvements: list[InvolvementRow] = field(default_factory=list)
+    objects: list[ObjectRow] = field(default_factory=list)
+
+
+_MOMENTS = cast(Table, ContactMoment.__table__)
+_INVOLVEMENTS = cast(Table, Involvement.__table__)
+_OBJECTS = cast(Table, SubjectObject.__table__)
+_PARTIES = cast(Table, Party.__table__)
+_USERS = cast(Table, User.__table__)
+_OTHER_ROLE = _INVOLVEMENTS.alias("other_role")
+_TIMELINE = (
+    select(
+        _MOMENTS.c.id,
+        _MOMENTS.c.uuid,
+        _MOMENTS.c.channel,
+        _MOMENTS.c.direction,
+        _MOMENTS.c.subject,
+        _MOMENTS.c.text,
+        _MOMENTS.c.outcome,
+        _MOMENTS.c.language,
+        _MOMENTS.c.confidential,
+        _MOMENTS.c.occurred_at,
+        _MOMENTS.c.external_id,
+        _MOMENTS.c.details,
+        _MOMENTS.c.created_at,
+        _USERS.c.uuid.label("agent_uuid"),
+        _INVOLVEMENTS.c.occurred_at.label("listed_at"),
     )
-    after = decode_cursor(cursor, {"at": datetime, "id": int})
-    if after is not None:
-        at = after["at"]
-        stmt = stmt.where(
-            (Involvement.occurred_at < at)
-            | ((Involvement.occurred_at == at) & (Involvement.contact_moment_id < after["id"]))
+    .select_from(_INVOLVEMENTS)
+    .join(_MOMENTS, _MOMENTS.c.id == _INVOLVEMENTS.c.contact_moment_id)
+    .outerjoin(_USERS, _USERS.c.id == _MOMENTS.c.agent_id)
+    .where(_INVOLVEMENTS.c.party_id == bindparam("party_key"))
+    # A party involved twice in one moment (in two roles) is listed once: its first role.
+    .where(
+        ~exists().where(
+            _OTHER_ROLE.c.contact_moment_id == _INVOLVEMENTS.c.contact_moment_id,
+            _OTHER_ROLE.c.party_id == _INVOLVEMENTS.c.party_id,
+            _OTHER_ROLE.c.id < _INVOLVEMENTS.c.id,
         )
-    rows = db.session().execute(stmt).unique().all()
+    )
+    .order_by(_INVOLVEMENTS.c.occurred_at.desc(), _INVOLVEMENTS.c.contact_moment_id.desc())
+)
+_TIMELINE_AFTER = _TIMELINE.where(
+    (_INVOLVEMENTS.c.occurred_at < bindparam("after_at"))
+    | (
+        (_INVOLVEMENTS.c.occurred_at == bindparam("after_at"))
+        & (_INVOLVEMENTS.c.contact_moment_id < bindparam("after_id"))
+    )
+)
+_PAGE_INVOLVEMENTS = (
+    select(
+        _INVOLVEMENTS.c.contact_moment_id,
+        _PARTIES.c.uuid,
+        _INVOLVEMENTS.c.role,
+        _INVOLVEMENTS.c.details,
+    )
+    .select_from(_INVOLVEMENTS)
+    .outerjoin(_PARTIES, _PARTIES.c.id == _INVOLVEMENTS.c.party_id)
+    .where(_INVOLVEMENTS.c.contact_moment_id.in_(bindparam("moment_ids", expanding=True)))
+    .order_by(_INVOLVEMENTS.c.id)
+)
+_PAGE_OBJECTS = (
+    select(
+        _OBJECTS.c.contact_moment_id,
+        _OBJECTS.c.object_type,
+        _OBJECTS.c.object_id,
+        _OBJECTS.c.register,
+    )
+    .where(_OBJECTS.c.contact_moment_id.in_(bindparam("moment_ids", expanding=True)))
+    .order_by(_OBJECTS.c.id)
+)
+
+
+def timeline(party: Party, limit: int, cursor: str | None) -> tuple[list[MomentRow], str | None]:
+    """Newest contact moments of one party across all channels, by the involvement index.
+
+    Three statements whatever the page size or the party's history: the page of moments
+    (with their agent), the parties involved in them, and the objects they were about.
+    """
+    after = decode_cursor(cursor, {"at": datetime, "id": int})
+    params: dict[str, Any] = {"party_key": party.id}
+    stmt = _TIMELINE
+    if after is not None:
+        stmt = _TIMELINE_AFTER
+        params.update(after_at=after["at"], after_id=after["id"])
+    connection = db.session().connection()
+    rows = connection.execute(stmt.limit(limit + 1), params).all()
     next_cursor = None
     if len(rows) > limit:
-        _, at, moment_id = rows[limit - 1]
-        next_cursor = encode_cursor({"at": at.isoformat(), "id": moment_id})
-    seen: set[int] = set()
-    moments = []
-    for moment, _, _ in rows[:limit]:
-        if moment.id not in seen:
-            seen.add(moment.id)
-            moments.append(moment)
-    return moments, next_cursor
+        last = rows[limit - 1]
+        next_cursor = encode_cursor({"at": last.listed_at.isoformat(), "id": last.id})
+    moments: dict[int, MomentRow] = {}
+    for row in rows[:limit]:
+        if row.id not in moments:
+            moments[row.id] = MomentRow(*row[:14])
+    if moments:
+        ids = {"moment_ids": list(moments)}
+        for moment_id, party_uuid, role, details in connection.execute(_PAGE_INVOLVEMENTS, ids):
+            ref = Ref(party_uuid) if party_uuid is not None else None
+            moments[moment_id].involvements.append(
+                InvolvementRow(ref, role, contact_name_of(details))
+            )
+        for moment_id, object_type, object_id, register in connection.execute(_PAGE_OBJECTS, ids):
+            moments[moment_id].objects.append(ObjectRow(object_type, object_id, register))
+    return list(moments.values()), next_cursor

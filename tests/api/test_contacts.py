@@ -60,8 +60,8 @@ def test_records_every_contract_field(agent):
     assert body["confidential"] is True
     assert datetime.fromisoformat(body["occurred_at"]) == at
     assert body["parties"] == [
-        {"party_id": resident, "role": "resident"},
-        {"party_id": representative, "role": "representative"},
+        {"party_id": resident, "role": "resident", "contact_name": None},
+        {"party_id": representative, "role": "representative", "contact_name": None},
     ]
     assert body["objects"] == [{"type": "case", "id": "Z-2026-001", "register": "ZGW"}]
     assert body["agent"] == str(agent.user_id)
