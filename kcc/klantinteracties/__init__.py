@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from kcc.klantinteracties import models  # noqa: F401  (registers the tables)
 
@@ -17,9 +18,12 @@ def init_app(app: Flask) -> None:
         identificatoren,
         internetaken,
         klantcontacten,
+        loaders,
         partijen,
         relaties,
     )
-    from kcc.klantinteracties.http import blp
+    from kcc.klantinteracties.http import blp, routing_problem
 
     app.register_blueprint(blp)
+    for error in (NotFound, MethodNotAllowed):
+        app.register_error_handler(error, routing_problem)

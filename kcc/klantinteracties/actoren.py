@@ -9,6 +9,8 @@ from sqlalchemy import select
 from kcc.auth.models import User
 from kcc.contacts.models import ContactMoment
 from kcc.db import db
+from kcc.klantinteracties.batch import prime, related
+from kcc.klantinteracties.filters import contains
 from kcc.klantinteracties.http import Invalid, Listing, ref, resolve, url
 from kcc.klantinteracties.models import Actor, ActorContactMoment
 from kcc.klantinteracties.resources import Resource, register
@@ -90,7 +92,7 @@ register(
                 "actoridentificatorCodeRegister": ("str", _like(Actor.id_register)),
                 "actoridentificatorCodeSoortObjectId": ("str", _like(Actor.id_kind)),
                 "indicatieActief": ("bool", lambda stmt, v: stmt.where(Actor.is_active.is_(v))),
-                "naam": ("str", _like(Actor.name)),
+                "naam": ("str", contains(Actor.name)),
                 "soortActor": (
                     "enum:geautomatiseerde_actor,medewerker,organisatorische_eenheid",
                     _like(Actor.kind),
@@ -102,7 +104,7 @@ register(
 
 
 def represent_link(link: ActorContactMoment, _expand: set[str]) -> dict[str, Any]:
-    moment = db.session().get(ContactMoment, link.contact_moment_id)
+    moment = related("moment", link.contact_moment_id)
     return {
         "uuid": str(link.uuid),
         "url": url("actorklantcontacten", link.uuid),
@@ -149,6 +151,7 @@ register(
         model=ActorContactMoment,
         schema="ActorKlantcontact",
         represent=represent_link,
+        prefetch=lambda rows, _expand: prime("moment", [r.contact_moment_id for r in rows]),
         create=save_link,
         update=lambda row, data: save_link(data, row),
         delete=lambda row: db.session().delete(row),

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Select, exists, func, select
 
+from kcc.constants import AddressKind
 from kcc.contacts.models import Involvement
 from kcc.db import db
 from kcc.errors import ValidationFailed
 from kcc.events.outbox import record
 from kcc.klantinteracties import identificatoren
+from kcc.klantinteracties.batch import prime, related
+from kcc.klantinteracties.filters import address_candidates, contains
 from kcc.klantinteracties.http import Invalid, Listing, ref, resolve, url
 from kcc.klantinteracties.mapping import ADDRESS_KINDS, ADDRESS_KINDS_BACK, PARTY_TYPES, ROLES
-from kcc.klantinteracties.resources import Resource, register, represent, sub
+from kcc.klantinteracties.resources import Resource, prefetch, register, represent, sub
 from kcc.parties import identifiers as ids
 from kcc.parties import services
 from kcc.parties.events import PartyUpdated
@@ -30,14 +32,13 @@ ADDRESS_EXPAND = (
 
 
 def represent_address(address: DigitalAddress, expand: set[str]) -> dict[str, Any]:
-    involvement = (
-        db.session().get(Involvement, address.involvement_id) if address.involvement_id else None
-    )
+    involvement = related("involvement", address.involvement_id)
+    party = address.party
     data: dict[str, Any] = {
         "uuid": str(address.uuid),
         "url": url("digitaleadressen", address.uuid),
         "verstrektDoorBetrokkene": ref("betrokkenen", involvement.uuid) if involvement else None,
-        "verstrektDoorPartij": ref("partijen", address.party.uuid),
+        "verstrektDoorPartij": ref("partijen", party.uuid) if party else None,
         "adres": address.address[:80],
         "soortDigitaalAdres": ADDRESS_KINDS_BACK.get(address.kind, "overig"),
         "isStandaardAdres": address.is_default,
@@ -56,6 +57,27 @@ def represent_address(address: DigitalAddress, expand: set[str]) -> dict[str, An
     return data
 
 
+def prefetch_addresses(addresses: list[DigitalAddress], expand: set[str]) -> None:
+    prime("involvement", [a.involvement_id for a in addresses])
+    givers = [related("involvement", a.involvement_id) for a in addresses]
+    prime("party", [a.party_id for a in addresses])
+    if "verstrektDoorBetrokkene" in expand:
+        prefetch("betrokkenen", givers, sub(expand, "verstrektDoorBetrokkene"))
+
+
+def address_parties(addresses: list[DigitalAddress]) -> list[Any]:
+    """Whose address it is: the partij, or the partij the betrokkene that gave it was."""
+    found = []
+    for address in addresses:
+        party = address.party
+        if party is None:
+            involvement = related("involvement", address.involvement_id)
+            party = involvement.party if involvement is not None else None
+        if party is not None:
+            found.append(party.uuid)
+    return found
+
+
 def _verified_at(value: str | None) -> datetime | None:
     return (
         datetime.combine(datetime.fromisoformat(value).date(), time(), tzinfo=UTC)
@@ -64,66 +86,93 @@ def _verified_at(value: str | None) -> datetime | None:
     )
 
 
-def _owner(data: dict[str, Any]) -> tuple[Party, Involvement | None]:
+def _owner(data: dict[str, Any]) -> tuple[Party | None, Involvement | None]:
+    """The partij that gave the address for future contact, and the betrokkene that gave it
+    during a klantcontact (for that contact's follow-up): one of them, or both."""
     involvement = resolve(
         Involvement, data.get("verstrektDoorBetrokkene"), "verstrektDoorBetrokkene"
     )
     party = resolve(Party, data.get("verstrektDoorPartij"), "verstrektDoorPartij")
-    if party is None and involvement is not None:
-        party = involvement.party
-    if party is None:
+    if party is None and involvement is None:
         raise Invalid.param(
             "verstrektDoorPartij",
-            "a digitaal adres here belongs to a partij (or to a betrokkene that was one)",
+            "say who gave the address: verstrektDoorPartij (a partij, for future contact) or "
+            "verstrektDoorBetrokkene (a betrokkene, during a klantcontact)",
             "required",
         )
-    if involvement is not None and involvement.party_id != party.id:
+    if (
+        party is not None
+        and involvement is not None
+        and involvement.party_id not in (None, party.id)
+    ):
         raise Invalid.param("verstrektDoorBetrokkene", "the betrokkene was another partij")
     return party, involvement
+
+
+# The standard allows no 0800, 0900, 1400 or 140xx numbers as a telefoonnummer: they cannot
+# reach the resident back. In E.164: +31800..., +31900..., +3114...
+SERVICE_NUMBERS = ("+31800", "+31900", "+3114")
 
 
 def _normalised(data: dict[str, Any]) -> tuple[str, str]:
     kind = ADDRESS_KINDS[data["soortDigitaalAdres"]]
     try:
-        return kind, ids.normalise_address(kind, data["adres"], "adres")
+        value = ids.normalise_address(kind, data["adres"], "adres")
     except ValidationFailed as error:
         raise Invalid(error.detail, invalid_params=error.invalid_params) from None
+    if kind == AddressKind.PHONE and value.startswith(SERVICE_NUMBERS):
+        raise Invalid.param(
+            "adres", "0800, 0900, 1400 and 140xx numbers are not allowed as a telefoonnummer"
+        )
+    return kind, value
 
 
 def create_address(data: dict[str, Any]) -> DigitalAddress:
     party, involvement = _owner(data)
-    kind, _ = _normalised(data)
-    try:
-        address = services.add_digital_address(
-            party.uuid,
-            services.AddressInput(
-                kind=kind,
-                address=data["adres"],
-                label=data.get("omschrijving") or "",
-                is_default=bool(data.get("isStandaardAdres")),
-                verified_at=_verified_at(data.get("verificatieDatum")),
-            ),
+    kind, value = _normalised(data)
+    if party is None:
+        address = DigitalAddress(
+            kind=kind,
+            address=value,
+            label=data.get("omschrijving") or "",
+            is_default=bool(data.get("isStandaardAdres")),
+            verified_at=_verified_at(data.get("verificatieDatum")),
         )
-    except ValidationFailed as error:
-        params = [
-            {**p, "name": "adres"} if p.get("name") == "address" else p
-            for p in error.invalid_params
-        ]
-        raise Invalid(error.detail, invalid_params=params) from None
+        db.session().add(address)
+    else:
+        try:
+            address = services.add_digital_address(
+                party.uuid,
+                services.AddressInput(
+                    kind=kind,
+                    address=data["adres"],
+                    label=data.get("omschrijving") or "",
+                    is_default=bool(data.get("isStandaardAdres")),
+                    verified_at=_verified_at(data.get("verificatieDatum")),
+                ),
+            )
+        except ValidationFailed as error:
+            params = [
+                {**p, "name": "adres"} if p.get("name") == "address" else p
+                for p in error.invalid_params
+            ]
+            raise Invalid(error.detail, invalid_params=params) from None
     address.reference = data.get("referentie") or ""
     address.involvement_id = involvement.id if involvement else None
+    db.session().flush()
     return address
 
 
 def update_address(address: DigitalAddress, data: dict[str, Any]) -> DigitalAddress:
     party, involvement = _owner(data)
     kind, value = _normalised(data)
-    address.party_id, address.kind, address.address = party.id, kind, value
+    address.party_id = party.id if party is not None else None
+    address.kind, address.address = kind, value
     address.label = data.get("omschrijving") or ""
     address.reference = data.get("referentie") or ""
     address.verified_at = _verified_at(data.get("verificatieDatum"))
     address.involvement_id = involvement.id if involvement else None
-    if data.get("isStandaardAdres") and not address.is_default:
+    if data.get("isStandaardAdres") and not address.is_default and party is not None:
         for other in db.session().scalars(
             select(DigitalAddress).where(
                 DigitalAddress.party_id == party.id, DigitalAddress.kind == kind
@@ -135,20 +184,20 @@ def update_address(address: DigitalAddress, data: dict[str, Any]) -> DigitalAddr
     elif "isStandaardAdres" in data:
         address.is_default = bool(data["isStandaardAdres"])
     db.session().flush()
-    record(PartyUpdated(party_id=str(party.uuid), fields=["digital_addresses"]))
+    if party is not None:
+        record(PartyUpdated(party_id=str(party.uuid), fields=["digital_addresses"]))
     return address
 
 
 def delete_address(address: DigitalAddress) -> None:
-    services.remove_digital_address(address.party.uuid, address.uuid)
+    if address.party is not None:
+        services.remove_digital_address(address.party.uuid, address.uuid)
+    else:
+        db.session().delete(address)
 
 
 def _address_value(stmt: Select[Any], value: str) -> Select[Any]:
-    candidates = {value, value.strip().lower()}
-    for kind in ("phone", "email"):
-        with suppress(ValidationFailed):
-            candidates.add(ids.normalise_address(kind, value))
-    return stmt.where(DigitalAddress.address.in_(candidates))
+    return stmt.where(DigitalAddress.address.in_(address_candidates(value)))
 
 
 def _on_date(op: str) -> Any:
@@ -206,7 +255,7 @@ ADDRESS_FILTERS: dict[str, tuple[str, Any]] = {
         ),
     ),
     "isStandaardAdres": ("bool", lambda stmt, v: stmt.where(DigitalAddress.is_default.is_(v))),
-    "omschrijving": ("str", lambda stmt, v: stmt.where(DigitalAddress.label == v)),
+    "omschrijving": ("str", contains(DigitalAddress.label)),
     "referentie": ("str", lambda stmt, v: stmt.where(DigitalAddress.reference == v)),
     "soortDigitaalAdres": (
         "enum:email,overig,telefoonnummer",
@@ -258,7 +307,8 @@ register(
         delete=delete_address,
         listing=Listing(filters=ADDRESS_FILTERS, expand=ADDRESS_EXPAND),
         item_expand=ADDRESS_EXPAND,
-        parties=lambda rows: [row.party.uuid for row in rows],
+        parties=address_parties,
+        prefetch=prefetch_addresses,
         write_activity=Activity.PARTY_REGISTRATION,
     )
 )

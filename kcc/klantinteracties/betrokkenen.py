@@ -9,6 +9,7 @@ from sqlalchemy import Select, select
 
 from kcc.contacts.models import ContactMoment, Involvement, SubjectObject
 from kcc.db import db
+from kcc.klantinteracties.batch import known, prime, related
 from kcc.klantinteracties.filters import betrokkene_filters
 from kcc.klantinteracties.http import (
     Invalid,
@@ -22,41 +23,28 @@ from kcc.klantinteracties.http import (
 from kcc.klantinteracties.mapping import ROLES, ROLES_BACK
 from kcc.klantinteracties.models import ContactAttachment
 from kcc.klantinteracties.partijen import full_name
-from kcc.klantinteracties.resources import Resource, register, represent
-from kcc.parties.models import DigitalAddress, Party
+from kcc.klantinteracties.resources import Resource, prefetch, register, represent, sub
+from kcc.parties.models import Party
 
 ADDRESS_KEYS = ("bezoekadres", "correspondentieadres")
 
 
 def represent_involvement(involvement: Involvement, expand: set[str]) -> dict[str, Any]:
     details = involvement.details or {}
-    addresses = list(
-        db.session().scalars(
-            select(DigitalAddress)
-            .where(DigitalAddress.involvement_id == involvement.id)
-            .order_by(DigitalAddress.id)
-        )
-    )
+    addresses = related("involvement.addresses", involvement.id)
+    party = involvement.party
     contact = details.get("contactnaam")
-    if contact:
-        parts = [
-            contact.get("voornaam") or contact.get("voorletters"),
-            contact.get("voorvoegselAchternaam"),
-            contact.get("achternaam"),
-        ]
-        name = " ".join(p for p in parts if p)
-    else:
-        name = full_name(involvement.party)
+    name = involvement.contact_name if contact else None
     data: dict[str, Any] = {
         "uuid": str(involvement.uuid),
         "url": url("betrokkenen", involvement.uuid),
-        "wasPartij": ref("partijen", involvement.party.uuid),
+        "wasPartij": ref("partijen", party.uuid) if party else None,
         "hadKlantcontact": ref("klantcontacten", involvement.contact_moment.uuid),
         "digitaleAdressen": [ref("digitaleadressen", a.uuid) for a in addresses],
         "bezoekadres": details.get("bezoekadres"),
         "correspondentieadres": details.get("correspondentieadres"),
         "contactnaam": contact or None,
-        "volledigeNaam": name,
+        "volledigeNaam": name or (full_name(party) if party else ""),
         "rol": ROLES_BACK.get(involvement.role, "klant"),  # type: ignore[call-overload]
         "organisatienaam": details.get("organisatienaam") or "",
         "initiator": involvement.initiator,
@@ -67,27 +55,32 @@ def represent_involvement(involvement: Involvement, expand: set[str]) -> dict[st
             found["digitaleAdressen"] = [represent("digitaleadressen", a) for a in addresses]
         if "hadKlantcontact" in expand:
             found["hadKlantcontact"] = represent(
-                "klantcontacten",
-                involvement.contact_moment,
-                {e.split(".", 1)[1] for e in expand if e.startswith("hadKlantcontact.")},
+                "klantcontacten", involvement.contact_moment, sub(expand, "hadKlantcontact")
             )
         if "wasPartij" in expand:
-            found["wasPartij"] = represent("partijen", involvement.party)
+            found["wasPartij"] = represent("partijen", party) if party else None
         data["_expand"] = found
     return data
 
 
-def party_of(data: dict[str, Any]) -> Party:
-    """The partij a betrokkene was; this register keeps betrokkenen only for known partijen."""
-    party = resolve(Party, data.get("wasPartij"), "wasPartij")
-    if party is None:
-        raise Invalid.param(
-            "wasPartij",
-            "a betrokkene here is always a partij; register the person as a partij "
-            "first (anonymous betrokkenen are not kept)",
-            "required",
+def prefetch_involvements(involvements: list[Involvement], expand: set[str]) -> None:
+    known("involvement", involvements)
+    keys = [i.id for i in involvements]
+    prime("involvement.addresses", keys)
+    prime("moment", [i.contact_moment_id for i in involvements])
+    if "digitaleAdressen" in expand:
+        prefetch(
+            "digitaleadressen",
+            [a for key in keys for a in related("involvement.addresses", key)],
         )
-    return party  # type: ignore[no-any-return]
+    if "hadKlantcontact" in expand:
+        prefetch(
+            "klantcontacten",
+            [i.contact_moment for i in involvements],
+            sub(expand, "hadKlantcontact"),
+        )
+    if "wasPartij" in expand:
+        prefetch("partijen", [i.party for i in involvements], sub(expand, "wasPartij"))
 
 
 def apply_extras(involvement: Involvement, data: dict[str, Any]) -> None:
@@ -99,35 +92,39 @@ def apply_extras(involvement: Involvement, data: dict[str, Any]) -> None:
 
 
 def save_involvement(data: dict[str, Any], involvement: Involvement | None = None) -> Involvement:
-    party = party_of(data)
+    """Store a betrokkene: a partij's part in a klantcontact, or (without ``wasPartij``) that of
+    someone known only by the name and addresses given; a later ``wasPartij`` links them."""
+    party: Party | None = resolve(Party, data.get("wasPartij"), "wasPartij")
     moment: ContactMoment = resolve(
         ContactMoment, data.get("hadKlantcontact"), "hadKlantcontact", required=True
     )
     role = ROLES[data["rol"]]
-    clash = db.session().scalar(
-        select(Involvement.id).where(
-            Involvement.contact_moment_id == moment.id,
-            Involvement.party_id == party.id,
-            Involvement.role == role,
+    if party is not None:
+        clash = db.session().scalar(
+            select(Involvement.id).where(
+                Involvement.contact_moment_id == moment.id,
+                Involvement.party_id == party.id,
+                Involvement.role == role,
+            )
         )
-    )
-    if clash is not None and (involvement is None or clash != involvement.id):
-        raise Invalid.param(
-            "wasPartij",
-            "the partij is betrokkene in this rol at this klantcontact already",
-            "unique",
-        )
+        if clash is not None and (involvement is None or clash != involvement.id):
+            raise Invalid.param(
+                "wasPartij",
+                "the partij is betrokkene in this rol at this klantcontact already",
+                "unique",
+            )
     involvement = involvement or Involvement()
-    involvement.contact_moment_id, involvement.party_id, involvement.role = (
-        moment.id,
-        party.id,
-        role,
-    )
+    involvement.contact_moment_id, involvement.role = moment.id, role
+    involvement.party_id = party.id if party is not None else None
     involvement.occurred_at = moment.occurred_at
     apply_extras(involvement, data)
     db.session().add(involvement)
     db.session().flush()
     return involvement
+
+
+def involvement_parties(rows: list[Involvement]) -> list[Any]:
+    return [row.party.uuid for row in rows if row.party is not None]
 
 
 register(
@@ -141,7 +138,8 @@ register(
         delete=lambda row: db.session().delete(row),
         listing=Listing(filters=betrokkene_filters(), expand=("digitaleAdressen",)),
         item_expand=("digitaleAdressen",),
-        parties=lambda rows: [row.party.uuid for row in rows],
+        parties=involvement_parties,
+        prefetch=prefetch_involvements,
     )
 )
 
@@ -156,11 +154,7 @@ def _identificator(row: Any) -> dict[str, str]:
 
 
 def represent_object(item: SubjectObject, _expand: set[str]) -> dict[str, Any]:
-    was = (
-        db.session().get(ContactMoment, item.was_contact_moment_id)
-        if item.was_contact_moment_id
-        else None
-    )
+    was = related("moment", item.was_contact_moment_id)
     return {
         "uuid": str(item.uuid),
         "url": url("onderwerpobjecten", item.uuid),
@@ -229,6 +223,12 @@ OBJECT_FILTERS: dict[str, tuple[str, Any]] = {
 }
 
 
+def _prefetch_moments(rows: list[Any], _expand: set[str]) -> None:
+    """The klantcontacten the rows refer to (``contact_moment`` then comes from the session)."""
+    keys = [row.contact_moment_id for row in rows]
+    prime("moment", keys + [getattr(row, "was_contact_moment_id", None) for row in rows])
+
+
 def _object_parties(rows: list[Any]) -> list[Any]:
     keys = [row.contact_moment_id for row in rows if row.contact_moment_id]
     if not keys:
@@ -252,14 +252,13 @@ register(
         delete=delete_object,
         listing=Listing(filters=OBJECT_FILTERS),
         parties=_object_parties,
+        prefetch=_prefetch_moments,
     )
 )
 
 
 def represent_attachment(item: ContactAttachment, _expand: set[str]) -> dict[str, Any]:
-    moment = (
-        db.session().get(ContactMoment, item.contact_moment_id) if item.contact_moment_id else None
-    )
+    moment = related("moment", item.contact_moment_id)
     return {
         "uuid": str(item.uuid),
         "url": url("bijlagen", item.uuid),
@@ -313,5 +312,6 @@ register(
             }
         ),
         parties=_object_parties,
+        prefetch=_prefetch_moments,
     )
 )

@@ -2,17 +2,39 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 
+from kcc.constants import AddressKind
 from kcc.contacts.models import ContactMoment, Involvement, SubjectObject
+from kcc.errors import ValidationFailed
 from kcc.klantinteracties import identificatoren
 from kcc.klantinteracties.mapping import channel_in
+from kcc.parties import identifiers as ids
 from kcc.parties.models import DigitalAddress, Party, PartyIdentifier
 from kcc.tasks.models import Task
 
 Filters = dict[str, tuple[str, Any]]
+
+
+def address_candidates(value: str) -> set[str]:
+    """The stored forms an address a client searches for may have (phones in E.164, e-mail
+    addresses in lower case), so ``06 12345678`` finds ``+31612345678``."""
+    found = {value, value.strip().lower()}
+    for kind in (AddressKind.PHONE, AddressKind.EMAIL):
+        with suppress(ValidationFailed):
+            found.add(ids.normalise_address(kind, value))
+    return found
+
+
+def contains(column: Any) -> Any:
+    """A filter on text anywhere in ``column``, ignoring case (the standard's "met specifieke
+    tekst in", ``icontains`` in the reference implementation)."""
+    return lambda stmt, value: stmt.where(
+        func.lower(column).contains(value.lower(), autoescape=True)
+    )
 
 
 def _where(condition: Any) -> Any:
@@ -62,8 +84,12 @@ def _kanaal(stmt: Select[Any], value: str) -> Select[Any]:
 
 
 def _had_party(stmt: Select[Any], value: bool) -> Select[Any]:
-    any_party = exists().where(Involvement.contact_moment_id == ContactMoment.id)
-    return stmt.where(any_party if value else ~any_party)
+    """true: a betrokkene was a partij; false: none was (anonymous contact requests, and
+    klantcontacten without betrokkenen)."""
+    known = exists().where(
+        Involvement.contact_moment_id == ContactMoment.id, Involvement.party_id.is_not(None)
+    )
+    return stmt.where(known if value else ~known)
 
 
 def _tasks(stmt: Select[Any], value: bool) -> Select[Any]:
@@ -100,13 +126,13 @@ def klantcontact_filters() -> Filters:
             "bool",
             _where(lambda v: ContactMoment.contact_succeeded.is_(v)),
         ),
-        "inhoud": ("str", _where(lambda v: ContactMoment.text == v)),
+        "inhoud": ("str", contains(ContactMoment.text)),
         "kanaal": ("str", _kanaal),
         "leiddeTotInterneTaken": ("bool", _tasks),
         "nummer": ("str", _where(lambda v: ContactMoment.number == v)),
-        "onderwerp": ("str", _where(lambda v: ContactMoment.subject == v)),
+        "onderwerp": ("str", contains(ContactMoment.subject)),
         "plaatsgevondenOp": ("datetime", _where(lambda v: ContactMoment.occurred_at == v)),
-        "reactie": ("str", _where(lambda v: ContactMoment.response == v)),
+        "reactie": ("str", contains(ContactMoment.response)),
         "referentienummer": ("str", _where(lambda v: ContactMoment.reference == v)),
         "vertrouwelijk": ("bool", _where(lambda v: ContactMoment.confidential.is_(v))),
     }
@@ -169,7 +195,7 @@ def betrokkene_filters() -> Filters:
         "hadKlantcontact__url": ("url", _moment(lambda v: ContactMoment.uuid == v)),
         "verstrektedigitaalAdres__adres": (
             "str",
-            _given_address(lambda v: DigitalAddress.address == v),
+            _given_address(lambda v: DigitalAddress.address.in_(address_candidates(v))),
         ),
         "verstrektedigitaalAdres__uuid": (
             "uuid",

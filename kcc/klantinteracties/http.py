@@ -18,6 +18,8 @@ from werkzeug.exceptions import HTTPException
 from kcc.auth.access import STAFF_AND_SYSTEM, requires
 from kcc.db import db
 from kcc.errors import Conflict, KccError, NotFound, ValidationFailed
+from kcc.http.problems import http_problem
+from kcc.http.schemas import in_utc
 from kcc.klantinteracties import spec
 
 log = logging.getLogger(__name__)
@@ -103,6 +105,12 @@ def _kcc_error(error: KccError) -> Response:
         }
         for p in error.invalid_params
     ]
+    if status == 401:
+        # The standard's clients send "Authorization: Token <token>" (Bearer works too).
+        detail = error.detail.replace(
+            "'Authorization: Bearer <token>'", "'Authorization: Token <token>'"
+        )
+        return fout(401, detail.replace("bearer token", "token"))
     if status == 400 and not invalid:
         invalid = [
             {
@@ -145,6 +153,26 @@ def _http(error: HTTPException) -> Response:
             ],
         )
     return fout(status, error.description or error.name)
+
+
+def routing_problem(error: HTTPException) -> Response:
+    """A path or method no route of the app matches: under this API's prefix in the standard's
+    shape and version, elsewhere as the rest of the app answers."""
+    if request.blueprint is not None or not (
+        request.path == PREFIX or request.path.startswith(PREFIX + "/")
+    ):
+        return http_problem(error)
+    status = error.code or 404
+    detail = (
+        f"{request.method} is not allowed here"
+        if status == 405
+        else "no resource of this API lives at this path"
+    )
+    response = _headers(fout(status, detail))
+    valid = getattr(error, "valid_methods", None)
+    if status == 405 and valid:
+        response.headers["Allow"] = ", ".join(sorted(valid))
+    return response
 
 
 @blp.errorhandler(Exception)
@@ -242,7 +270,7 @@ def parse_param(name: str, kind: str, raw: str) -> Any:
             return date.fromisoformat(raw)
         if kind == "datetime":
             parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-            return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+            return in_utc(parsed) if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
         if kind.startswith("enum:") and raw not in kind[5:].split(","):
             raise ValueError(raw)
         return raw

@@ -12,6 +12,7 @@ from kcc.constants import IdentifierKind, PartyType
 from kcc.db import db
 from kcc.errors import ValidationFailed
 from kcc.events.outbox import record
+from kcc.klantinteracties.batch import prime
 from kcc.klantinteracties.http import Invalid, Listing, ref, resolve, url
 from kcc.klantinteracties.mapping import IDENTIFIER_CODES, IDENTIFIER_CODES_BACK
 from kcc.klantinteracties.resources import Resource, register
@@ -215,6 +216,7 @@ RESOURCE = Resource(
         }
     ),
     parties=lambda rows: [row.party.uuid for row in rows],
+    prefetch=lambda rows, _expand: prime("party", [row.party_id for row in rows]),
     read_activity=Activity.CUSTOMER_CONTACT,
     write_activity=Activity.PARTY_REGISTRATION,
 )

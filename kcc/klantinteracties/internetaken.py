@@ -11,6 +11,7 @@ from kcc.constants import TaskKind, TaskStatus
 from kcc.contacts.models import ContactMoment
 from kcc.db import db
 from kcc.errors import ValidationFailed
+from kcc.klantinteracties.batch import prime, related
 from kcc.klantinteracties.http import Invalid, Listing, ref, renamed, resolve, url
 from kcc.klantinteracties.mapping import CLOSED_TASK, TASK_DONE, task_status_out
 from kcc.klantinteracties.models import Actor, TaskActor
@@ -31,17 +32,8 @@ def _stamp(value: Any) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value is not None else None
 
 
-def _actors(task: Task) -> list[Actor]:
-    return [
-        link.actor
-        for link in db.session().scalars(
-            select(TaskActor).where(TaskActor.task_id == task.id).order_by(TaskActor.id)
-        )
-    ]
-
-
 def represent_task(task: Task, _expand: set[str] | None = None) -> dict[str, Any]:
-    actors = _actors(task)
+    actors = related("task.actors", task.id)
     data: dict[str, Any] = {
         "uuid": str(task.uuid),
         "url": url("internetaken", task.uuid),
@@ -94,7 +86,7 @@ def create_task(data: dict[str, Any]) -> Task:
         required=True,
     )
     actors, user_uuid, team = _assignment(data)
-    party = moment.involvements[0].party if moment.involvements else None
+    party = next((i.party for i in moment.involvements if i.party is not None), None)
     try:
         task = tasks.create_task(
             tasks.TaskInput(
@@ -140,6 +132,12 @@ def update_task(task: Task, data: dict[str, Any]) -> Task:
     task.number, task.reference = data.get("nummer") or None, data.get("referentienummer") or None
     _link_actors(task, actors)
     return task
+
+
+def prefetch_tasks(tasks: list[Task], _expand: set[str]) -> None:
+    prime("task.actors", [t.id for t in tasks])
+    prime("moment", [t.contact_moment_id for t in tasks])
+    prime("party", [t.party_id for t in tasks])
 
 
 def _moment(condition: Any) -> Any:
@@ -196,6 +194,7 @@ register(
             }
         ),
         parties=lambda rows: [row.party.uuid for row in rows if row.party is not None],
+        prefetch=prefetch_tasks,
         core_logs_writes=True,
         read_activity=Activity.TASK_HANDLING,
         write_activity=Activity.TASK_HANDLING,

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from flask import Response, g
+from flask import Response
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from kcc.auth.access import current_user
 from kcc.contacts import services as contacts
-from kcc.contacts.models import ContactMoment
+from kcc.contacts.models import ContactMoment, Involvement, SubjectObject
 from kcc.db import db
 from kcc.errors import ValidationFailed
+from kcc.http.schemas import in_utc
 from kcc.klantinteracties import betrokkenen
+from kcc.klantinteracties.batch import known, none_yet, prime, related
 from kcc.klantinteracties.filters import klantcontact_filters
 from kcc.klantinteracties.http import (
     Invalid,
@@ -26,8 +27,10 @@ from kcc.klantinteracties.http import (
     json_response,
     ref,
     renamed,
+    resolve,
     url,
 )
+from kcc.klantinteracties.loaders import fill
 from kcc.klantinteracties.mapping import (
     CHANNELS,
     CHANNELS_BACK,
@@ -36,10 +39,9 @@ from kcc.klantinteracties.mapping import (
     language_in,
     language_out,
 )
-from kcc.klantinteracties.models import ActorContactMoment, ContactAttachment
-from kcc.klantinteracties.resources import Resource, register, represent, sub
+from kcc.klantinteracties.resources import Resource, prefetch, register, represent, sub
+from kcc.parties.models import Party
 from kcc.privacy.activities import Activity
-from kcc.tasks.models import Task
 
 EXPAND = (
     "gingOverOnderwerpobjecten",
@@ -62,66 +64,31 @@ def _query() -> Select[Any]:
     )
 
 
-def prefetch(rows: list[ContactMoment]) -> None:
-    """Tasks, attachments and actors of a page of contact moments in three queries."""
-    keys = [row.id for row in rows]
-    found: dict[str, Any] = {
-        "keys": set(keys),
-        "tasks": defaultdict(list),
-        "attachments": defaultdict(list),
-        "actors": defaultdict(list),
-    }
-    session = db.session()
-    for task in session.scalars(
-        select(Task).where(Task.contact_moment_id.in_(keys)).order_by(Task.id)
-    ):
-        found["tasks"][task.contact_moment_id or 0].append(task)
-    for item in session.scalars(
-        select(ContactAttachment)
-        .where(ContactAttachment.contact_moment_id.in_(keys))
-        .order_by(ContactAttachment.id)
-    ):
-        found["attachments"][item.contact_moment_id or 0].append(item)
-    for link in session.scalars(
-        select(ActorContactMoment).where(ActorContactMoment.contact_moment_id.in_(keys))
-    ):
-        found["actors"][link.contact_moment_id].append(link.actor)
-    g.ki_prefetch = found
-
-
-def _related(moment: ContactMoment, name: str) -> list[Any]:
-    cached = g.get("ki_prefetch")
-    if cached is not None and moment.id in cached["keys"]:
-        return cached[name].get(moment.id, [])  # type: ignore[no-any-return]
-    session = db.session()
-    if name == "tasks":
-        return list(
-            session.scalars(
-                select(Task).where(Task.contact_moment_id == moment.id).order_by(Task.id)
-            )
-        )
-    if name == "attachments":
-        return list(
-            session.scalars(
-                select(ContactAttachment).where(ContactAttachment.contact_moment_id == moment.id)
-            )
-        )
-    return [
-        link.actor
-        for link in session.scalars(
-            select(ActorContactMoment).where(ActorContactMoment.contact_moment_id == moment.id)
-        )
-    ]
+def prefetch_contacts(moments: list[ContactMoment], expand: set[str]) -> None:
+    """What a page of klantcontacten shows, in a fixed number of queries."""
+    known("moment", moments)
+    fill(moments, "involvements", Involvement.contact_moment_id, Involvement.id)
+    fill(moments, "objects", SubjectObject.contact_moment_id, SubjectObject.id)
+    keys = [m.id for m in moments]
+    for name in ("moment.tasks", "moment.attachments", "moment.actors"):
+        prime(name, keys)
+    prime("user.actor", [m.agent_id for m in moments])
+    if "hadBetrokkenen" in expand:
+        involvements = [i for m in moments for i in m.involvements]
+        prefetch("betrokkenen", involvements, sub(expand, "hadBetrokkenen"))
+    if "leiddeTotInterneTaken" in expand:
+        prefetch("internetaken", [t for k in keys for t in related("moment.tasks", k)])
+    if "gingOverOnderwerpobjecten" in expand:
+        prefetch("onderwerpobjecten", [o for m in moments for o in m.objects])
+    if "omvatteBijlagen" in expand:
+        prefetch("bijlagen", [a for k in keys for a in related("moment.attachments", k)])
 
 
 def actors_of(moment: ContactMoment) -> list[Any]:
-    from kcc.klantinteracties.models import Actor
-
-    actors = list(_related(moment, "actors"))
-    if moment.agent_id is not None:
-        agent = db.session().scalar(select(Actor).where(Actor.user_id == moment.agent_id))
-        if agent is not None and all(a.id != agent.id for a in actors):
-            actors.append(agent)
+    actors = list(related("moment.actors", moment.id))
+    agent = related("user.actor", moment.agent_id)
+    if agent is not None and all(a.id != agent.id for a in actors):
+        actors.append(agent)
     return actors
 
 
@@ -135,8 +102,8 @@ def kanaal(moment: ContactMoment) -> str:
 
 
 def represent_contact(moment: ContactMoment, expand: set[str]) -> dict[str, Any]:
-    tasks = _related(moment, "tasks")
-    attachments = _related(moment, "attachments")
+    tasks = related("moment.tasks", moment.id)
+    attachments = related("moment.attachments", moment.id)
     metadata = (moment.details or {}).get("metadata")
     data: dict[str, Any] = {
         "uuid": str(moment.uuid),
@@ -196,7 +163,10 @@ def _occurred(data: dict[str, Any]) -> datetime | None:
     parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     if parsed.tzinfo is None:
         raise Invalid.param("plaatsgevondenOp", "give a time zone (e.g. Z or +01:00)")
-    return parsed
+    try:
+        return in_utc(parsed)
+    except ValueError as exc:
+        raise Invalid.param("plaatsgevondenOp", str(exc)) from None
 
 
 def _details(data: dict[str, Any], existing: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -222,8 +192,10 @@ def record(
 ) -> ContactMoment:
     """Record a klantcontact through the core, with its first betrokkene and onderwerpobject."""
     parties = []
+    party: Party | None = None
     if betrokkene is not None:
-        party = betrokkenen.party_of(betrokkene)
+        party = resolve(Party, betrokkene.get("wasPartij"), "betrokkene.wasPartij")
+    if betrokkene is not None and party is not None:
         parties.append(
             contacts.InvolvementInput(party_id=party.uuid, role=ROLES[betrokkene["rol"]])
         )
@@ -258,6 +230,12 @@ def record(
         raise renamed(error, CORE_NAMES) from None
     moment = recorded.contact_moment
     _extras(moment, data)
+    if betrokkene is not None and party is None:
+        # Someone not known as a partij (an anonymous contact request): the core records the
+        # contact without parties; the betrokkene keeps the name and addresses given.
+        moment.involvements.append(
+            Involvement(role=ROLES[betrokkene["rol"]], occurred_at=moment.occurred_at)
+        )
     if betrokkene is not None:
         betrokkenen.apply_extras(moment.involvements[0], betrokkene)
     if onderwerp is not None:
@@ -287,7 +265,7 @@ def delete_contact(moment: ContactMoment) -> None:
 
 
 def parties_of(rows: list[ContactMoment]) -> list[Any]:
-    return [i.party.uuid for row in rows for i in row.involvements]
+    return [i.party.uuid for row in rows for i in row.involvements if i.party is not None]
 
 
 RESOURCE = Resource(
@@ -302,7 +280,7 @@ RESOURCE = Resource(
     listing=Listing(filters=klantcontact_filters(), expand=EXPAND),
     item_expand=EXPAND,
     order=(ContactMoment.occurred_at.desc(), ContactMoment.id.desc()),
-    prefetch=prefetch,
+    prefetch=prefetch_contacts,
     parties=parties_of,
 )
 register(RESOURCE)
@@ -314,6 +292,9 @@ def maak_klantcontact() -> Response:
     """Record a klantcontact with its betrokkene and onderwerpobject in one call."""
     data = body("MaakKlantcontact")
     moment = record(data["klantcontact"], data.get("betrokkene"), data.get("onderwerpobject"))
+    for name in ("moment.tasks", "moment.attachments", "moment.actors"):
+        none_yet(name, [moment.id])
+    none_yet("involvement.addresses", [i.id for i in moment.involvements])
     answer: dict[str, Any] = {"klantcontact": represent_contact(moment, set())}
     if data.get("betrokkene") is not None:
         answer["betrokkene"] = represent("betrokkenen", moment.involvements[0])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from kcc.constants import (
     AddressKind,
     Channel,
@@ -50,10 +52,12 @@ CHANNELS: dict[str, str] = {
     "website": Channel.WEB,
     "web": Channel.WEB,
     "contactformulier": Channel.WEB,
+    "webformulier": Channel.WEB,
     "formulier": Channel.WEB,
     "internet": Channel.WEB,
     "chat": Channel.CHAT,
     "livechat": Channel.CHAT,
+    "webchat": Channel.CHAT,
     "whatsapp": Channel.CHAT,
     "sms": Channel.SMS,
     "e-mail": Channel.EMAIL,
@@ -111,8 +115,16 @@ def language_out(code: str | None) -> str:
     return LANGUAGES_BACK.get(code or "nl", code or "")
 
 
+def _channel_key(kanaal: str) -> str:
+    """Case, spaces, hyphens and underscores aside: "Live chat", "E-mail", "web_formulier"."""
+    return re.sub(r"[\s_-]+", "", kanaal.lower())
+
+
+_CHANNEL_KEYS = {_channel_key(name): channel for name, channel in CHANNELS.items()}
+
+
 def channel_in(kanaal: str) -> str | None:
-    return CHANNELS.get(kanaal.strip().lower())
+    return _CHANNEL_KEYS.get(_channel_key(kanaal))
 
 
 def task_status_out(status: str) -> str:

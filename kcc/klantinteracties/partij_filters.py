@@ -57,11 +57,13 @@ def _represents(stmt: Select[Any], value: Any) -> Select[Any]:
 
 
 def _category(stmt: Select[Any], value: str) -> Select[Any]:
+    """Partijen in any of the comma-separated categories."""
+    names = [name.strip() for name in value.split(",") if name.strip()]
     return stmt.where(
         exists().where(
             CategoryRelation.party_id == Party.id,
             CategoryRelation.category_id == Category.id,
-            Category.name == value,
+            Category.name.in_(names),
         )
     )
 

@@ -11,6 +11,7 @@ from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as StdnumError
 
 from kcc.db import db
+from kcc.klantinteracties.batch import prime, related
 from kcc.klantinteracties.http import Invalid, Listing, ref, resolve, url
 from kcc.klantinteracties.models import BankAccount, Category, CategoryRelation, Representation
 from kcc.klantinteracties.resources import Resource, register
@@ -19,7 +20,15 @@ from kcc.privacy.activities import Activity
 
 
 def _party_uuid(key: int | None) -> Any:
-    return db.session().scalar(select(Party.uuid).where(Party.id == key)) if key else None
+    party = related("party", key)
+    return party.uuid if party is not None else None
+
+
+def _prefetch_parties(*columns: str) -> Any:
+    """Prime the partijen the rows refer to through ``columns``."""
+    return lambda rows, _expand: prime(
+        "party", [getattr(row, column) for row in rows for column in columns]
+    )
 
 
 def represent_representation(row: Representation, _expand: set[str]) -> dict[str, Any]:
@@ -62,9 +71,8 @@ def _party_key(value: Any) -> Any:
 
 
 def _uuids_of(keys: set[int]) -> list[Any]:
-    """The public ids of the parties behind ``keys`` (for the processing log), in one query."""
-    keys.discard(None)  # type: ignore[arg-type]
-    return list(db.session().scalars(select(Party.uuid).where(Party.id.in_(keys)))) if keys else []
+    """The public ids of the parties behind ``keys`` (for the processing log)."""
+    return [uuid for uuid in (_party_uuid(key) for key in sorted(k for k in keys if k)) if uuid]
 
 
 def _representation_parties(rows: list[Representation]) -> list[Any]:
@@ -101,6 +109,7 @@ register(
             }
         ),
         parties=_representation_parties,
+        prefetch=_prefetch_parties("representative_id", "represented_id"),
         write_activity=Activity.PARTY_REGISTRATION,
     )
 )
@@ -214,18 +223,18 @@ register(
                 ),
             }
         ),
-        parties=lambda rows: [u for u in (_party_uuid(r.party_id) for r in rows) if u],
+        parties=lambda rows: _uuids_of({r.party_id for r in rows}),
+        prefetch=_prefetch_parties("party_id"),
         write_activity=Activity.PARTY_REGISTRATION,
     )
 )
 
 
 def represent_account(account: BankAccount, _expand: set[str]) -> dict[str, Any]:
-    party = db.session().get(Party, account.party_id) if account.party_id else None
     return {
         "uuid": str(account.uuid),
         "url": url("rekeningnummers", account.uuid),
-        "partij": ref("partijen", party.uuid) if party else None,
+        "partij": ref("partijen", _party_uuid(account.party_id)),
         "iban": account.iban,
         **({"bic": account.bic} if account.bic else {}),
     }
@@ -274,6 +283,7 @@ register(
             }
         ),
         parties=_account_party,
+        prefetch=_prefetch_parties("party_id"),
         write_activity=Activity.PARTY_REGISTRATION,
     )
 )

@@ -341,24 +341,19 @@ def test_patch_changes_only_what_is_sent_and_closes_tasks(system: Caller) -> Non
     assert get(system, "/internetaken?status=verwerkt").get_json()["count"] == 1
 
 
-def test_anonymous_betrokkene_is_refused_clearly(system: Caller) -> None:
-    made = post(
+def test_a_moment_outside_the_utc_calendar_is_refused(system: Caller) -> None:
+    response = post(
         system,
-        "/maak-klantcontact",
+        "/klantcontacten",
         {
-            "klantcontact": {
-                "kanaal": "telefoon",
-                "onderwerp": "Vraag",
-                "taal": "nld",
-                "vertrouwelijk": False,
-            },
-            "betrokkene": {
-                "wasPartij": None,
-                "rol": "klant",
-                "initiator": True,
-                "contactnaam": {"achternaam": "Onbekend"},
-            },
+            "kanaal": "telefoon",
+            "onderwerp": "x",
+            "taal": "nld",
+            "vertrouwelijk": False,
+            "plaatsgevondenOp": "0001-01-01T00:00:00+01:00",
         },
     )
-    assert made.status_code == 400
-    assert made.get_json()["invalidParams"][0]["name"] == "wasPartij"
+    assert response.status_code == 400, response.get_json()
+    assert response.get_json()["invalidParams"][0]["name"] == "plaatsgevondenOp"
+    listing = get(system, "/klantcontacten?plaatsgevondenOp=0001-01-01T00:00:00%2B01:00")
+    assert listing.status_code == 400, listing.get_json()
