@@ -7,7 +7,6 @@ from flask import Flask
 from channels.config import EXTENSION, load_channel_settings
 from kcc import jobs
 from kcc.constants import Channel
-from kcc.events.base import subscribe
 from kcc.view.services import register_section
 
 SWEEP_SECONDS = 15
@@ -20,7 +19,6 @@ def init_app(app: Flask) -> None:
     from channels.chat.limits import init_limits
     from channels.conversations.api import blp as conversations
     from channels.conversations.queries import conversations_section
-    from channels.inbound.threading import on_message_stored
     from channels.inbound.webhooks import blp as signed_webhooks
     from channels.outbound.senders import register_sender
     from channels.outbound.smtp import SmtpSender
@@ -38,20 +36,25 @@ def init_app(app: Flask) -> None:
     init_limits(app)
     register_sender(Channel.SMS, TwilioSmsSender())
     register_sender(Channel.EMAIL, SmtpSender())
-    subscribe("channel_message.stored", on_message_stored, key="channels.thread_inbound")
     register_section("conversations", conversations_section)
     jobs.register_periodic("outbound-sweep", "channels.outbound.delivery.sweep_due", SWEEP_SECONDS)
+    jobs.register_periodic("inbound-sweep", "channels.inbound.dispatch.sweep_now", SWEEP_SECONDS)
     _register_privacy_and_messaging()
 
 
 def _register_privacy_and_messaging() -> None:
-    """Offer SMS to the core's messaging port, and the messages to subject access and erasure."""
+    """Offer SMS and e-mail to the core's messaging port, the messages to subject access and
+    erasure, and chat transcripts to retention."""
     from channels.export import conversations_export, erase_conversations
-    from channels.outbound.to_party import send_sms_to_party
+    from channels.outbound.to_party import send_email_to_party, send_sms_to_party
+    from channels.retention import CHAT_TRANSCRIPTS
     from kcc.messaging import register_channel_sender
     from kcc.privacy.erasure import register_erasure_section
     from kcc.privacy.export import register_export_section
+    from kcc.privacy.retention import register_retention_category
 
     register_channel_sender(Channel.SMS, send_sms_to_party)
+    register_channel_sender(Channel.EMAIL, send_email_to_party)
     register_export_section("conversations", conversations_export)
     register_erasure_section("conversations", erase_conversations)
+    register_retention_category(CHAT_TRANSCRIPTS)

@@ -9,16 +9,6 @@ from kcc.events.base import DomainEvent, event_type
 
 @event_type
 @dataclass(frozen=True)
-class InboundMessageStored(DomainEvent):
-    """A provider's message is stored; threading it into a conversation follows."""
-
-    name = "channel_message.stored"
-    message_id: str
-    channel: str
-
-
-@event_type
-@dataclass(frozen=True)
 class ConversationMessageAdded(DomainEvent):
     name = "conversation.message_added"
     conversation_id: str

@@ -24,23 +24,39 @@ def conversations_export(parties: list[Party]) -> list[dict[str, Any]]:
     if not conversations:
         return []
     messages: dict[int, list[dict[str, Any]]] = {}
-    rows = session.scalars(
-        select(ChannelMessage)
-        .where(ChannelMessage.conversation_id.in_([c.id for c in conversations]))
+    # One query for every message of those conversations, read as plain rows.
+    rows = session.execute(
+        select(
+            ChannelMessage.conversation_id,
+            ChannelMessage.uuid,
+            ChannelMessage.direction,
+            ChannelMessage.body,
+            ChannelMessage.sender,
+            ChannelMessage.recipient,
+            ChannelMessage.status,
+            ChannelMessage.media,
+            ChannelMessage.created_at,
+            ChannelMessage.sent_at,
+        )
+        .where(
+            ChannelMessage.conversation_id.in_(
+                select(Conversation.id).where(Conversation.party_id.in_([p.id for p in parties]))
+            )
+        )
         .order_by(ChannelMessage.id)
-    ).unique()
-    for m in rows:
-        messages.setdefault(m.conversation_id or 0, []).append(
+    )
+    for conversation_id, uuid_, direction, body, sender, recipient, status, media, at, sent in rows:
+        messages.setdefault(conversation_id or 0, []).append(
             {
-                "id": str(m.uuid),
-                "direction": m.direction,
-                "body": m.body,
-                "from": m.sender,
-                "to": m.recipient,
-                "status": m.status,
-                "media": m.media,
-                "at": m.created_at.isoformat(),
-                "sent_at": m.sent_at.isoformat() if m.sent_at else None,
+                "id": str(uuid_),
+                "direction": direction,
+                "body": body,
+                "from": sender,
+                "to": recipient,
+                "status": status,
+                "media": media,
+                "at": at.isoformat(),
+                "sent_at": sent.isoformat() if sent else None,
             }
         )
     return [

@@ -75,6 +75,7 @@ class Conversation(Base):
         Index("ix_conversations_status_last", "status", "last_message_at", "id"),
         Index("ix_conversations_assigned", "assigned_user_id", "status"),
         Index("ix_conversations_party", "party_id", "status"),
+        Index("ix_conversations_channel_last", "channel", "last_message_at"),  # retention
     )
 
 

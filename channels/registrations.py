@@ -6,14 +6,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-
+from channels.parties import party_by_address
 from kcc.constants import AddressKind, Channel
 from kcc.contacts.models import ContactMoment
 from kcc.contacts.services import ContactInput, InvolvementInput, record_contact
-from kcc.db import db
 from kcc.parties.identifiers import normalise_phone
-from kcc.parties.models import DigitalAddress, Party
 
 
 @dataclass
@@ -45,13 +42,8 @@ class CounterVisit:
 
 
 def _caller(number: str) -> uuid.UUID | None:
-    return db.session().scalar(
-        select(Party.uuid)
-        .join(DigitalAddress, DigitalAddress.party_id == Party.id)
-        .where(DigitalAddress.kind == AddressKind.PHONE, DigitalAddress.address == number)
-        .order_by(Party.id.desc())
-        .limit(1)
-    )
+    party = party_by_address(AddressKind.PHONE, number)
+    return party.uuid if party is not None else None
 
 
 def register_call(call: PhoneCall, recorded_by: int | None) -> ContactMoment:

@@ -14,7 +14,7 @@ from kcc.auth.access import STAFF_AND_SYSTEM, current_user, requires
 from kcc.constants import Direction, Language, Outcome, Role
 from kcc.contacts.schemas import ContactMomentSchema
 from kcc.http.idempotency import idempotent
-from kcc.http.schemas import StrictSchema
+from kcc.http.schemas import StrictSchema, Timestamp
 from kcc.privacy.activities import Activity
 
 blp = Blueprint(
@@ -49,7 +49,7 @@ class PhoneCallSchema(_Common):
     direction = ma.fields.String(
         load_default="inbound", validate=validate.OneOf([d.value for d in Direction])
     )
-    started_at = ma.fields.AwareDateTime(load_default=None, allow_none=True)
+    started_at = Timestamp(load_default=None, allow_none=True)
     duration_seconds = ma.fields.Integer(
         load_default=None, allow_none=True, validate=validate.Range(0, 86_400)
     )
@@ -64,7 +64,7 @@ class CounterVisitSchema(_Common):
     appointment_reference = ma.fields.String(
         load_default=None, allow_none=True, validate=validate.Length(max=100)
     )
-    visited_at = ma.fields.AwareDateTime(load_default=None, allow_none=True)
+    visited_at = Timestamp(load_default=None, allow_none=True)
     duration_minutes = ma.fields.Integer(
         load_default=None, allow_none=True, validate=validate.Range(0, 1440)
     )

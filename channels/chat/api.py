@@ -12,13 +12,13 @@ from flask_smorest import Blueprint
 from marshmallow import validate
 
 from channels.chat import services
-from channels.chat.limits import per_address, per_session
+from channels.chat.limits import CHAT_BLUEPRINT, per_address, per_session
 from kcc.auth.access import public
 from kcc.constants import Language
-from kcc.http.schemas import StrictSchema
+from kcc.http.schemas import StrictSchema, Timestamp
 
 blp = Blueprint(
-    "chat",
+    CHAT_BLUEPRINT,
     __name__,
     url_prefix="/api/v1/chat/sessions",
     description="Web chat for residents; authenticated by the session token in X-Chat-Token.",
@@ -37,7 +37,7 @@ class StartChatSchema(StrictSchema):
 class ChatSessionSchema(ma.Schema):
     id = ma.fields.UUID()
     token = ma.fields.String(metadata={"description": "Send as X-Chat-Token; shown only once."})
-    expires_at = ma.fields.AwareDateTime()
+    expires_at = Timestamp()
 
 
 class ChatTextSchema(StrictSchema):
@@ -52,7 +52,7 @@ class ChatMessageSchema(ma.Schema):
         metadata={"description": "inbound (the resident) or outbound (the agent)"}
     )
     body = ma.fields.String()
-    created_at = ma.fields.AwareDateTime()
+    created_at = Timestamp()
 
 
 class PollArgs(StrictSchema):

@@ -7,7 +7,7 @@ from marshmallow import validate
 
 from channels.constants import ConversationStatus, Priority
 from kcc.constants import Channel, Outcome
-from kcc.http.schemas import PageArgs, StrictSchema
+from kcc.http.schemas import PageArgs, StrictSchema, Timestamp
 
 
 def _choice(enum: type) -> validate.OneOf:
@@ -43,8 +43,8 @@ class MessageSchema(ma.Schema):
         ma.fields.Dict(), metadata={"description": "References with content type."}
     )
     author_id = _uuid_of("author")
-    created_at = ma.fields.AwareDateTime()
-    sent_at = ma.fields.AwareDateTime(allow_none=True)
+    created_at = Timestamp()
+    sent_at = Timestamp(allow_none=True)
 
 
 class ConversationSchema(ma.Schema):
@@ -63,9 +63,9 @@ class ConversationSchema(ma.Schema):
     subject = ma.fields.String()
     language = ma.fields.String()
     message_count = ma.fields.Integer()
-    last_message_at = ma.fields.AwareDateTime()
-    opened_at = ma.fields.AwareDateTime()
-    closed_at = ma.fields.AwareDateTime(allow_none=True)
+    last_message_at = Timestamp()
+    opened_at = Timestamp()
+    closed_at = Timestamp(allow_none=True)
 
 
 class ConversationDetailSchema(ConversationSchema):

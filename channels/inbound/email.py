@@ -12,12 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from channels.constants import MessageStatus
-from channels.events import InboundMessageStored
+from channels.inbound.dispatch import thread_after_commit
 from channels.models import ChannelMessage, MessageAttachment
 from kcc.constants import Channel, Direction
 from kcc.db import db
 from kcc.errors import ValidationFailed
-from kcc.events.outbox import record
 from kcc.parties.identifiers import normalise_email
 
 MAX_BODY_CHARS = 100_000
@@ -126,5 +125,5 @@ def receive_email(raw: bytes) -> tuple[ChannelMessage, bool]:
         }
         for a in stored.attachments
     ]
-    record(InboundMessageStored(message_id=str(stored.uuid), channel=Channel.EMAIL))
+    thread_after_commit(stored.uuid)
     return stored, True

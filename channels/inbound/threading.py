@@ -17,21 +17,16 @@ from channels.conversations.services import (
 from channels.models import ChannelMessage, Conversation, ConversationKey
 from channels.optouts import is_opted_out
 from channels.outbound.service import queue_message
+from channels.parties import party_by_address
 from channels.twilio.keywords import classify, help_text
 from kcc.constants import Action, AddressKind, Channel, PartyType
 from kcc.db import db
 from kcc.errors import ValidationFailed
-from kcc.events.base import EventEnvelope
 from kcc.events.outbox import record
 from kcc.parties.events import PartyRegistered
 from kcc.parties.identifiers import normalise_email, normalise_phone
 from kcc.parties.models import DigitalAddress, Party
 from kcc.privacy.services import log_processing
-
-
-def on_message_stored(envelope: EventEnvelope) -> None:
-    """Subscriber of ``channel_message.stored``."""
-    thread_inbound(uuid.UUID(envelope.data["message_id"]))
 
 
 def thread_inbound(message_uuid: uuid.UUID) -> None:
@@ -96,25 +91,22 @@ def _email_thread(message: ChannelMessage) -> Conversation:
 
 
 def party_for_address(kind: str, raw: str) -> Party | None:
-    """The newest party holding this phone number or e-mail address, else a new unidentified party."""
+    """The party with this phone number or e-mail address (merges followed), else a new one.
+
+    A new party is unidentified: it holds only the address.
+    """
     try:
         address = normalise_phone(raw) if kind == AddressKind.PHONE else normalise_email(raw)
     except ValidationFailed:
         return None
-    session = db.session()
-    party = session.scalar(
-        select(Party)
-        .join(DigitalAddress, DigitalAddress.party_id == Party.id)
-        .where(DigitalAddress.kind == kind, DigitalAddress.address == address)
-        .order_by(Party.id.desc())
-        .limit(1)
-    )
+    party = party_by_address(kind, address)
     if party is not None:
         return party
     party = Party(type=PartyType.PERSON, search_name="")
     party.addresses.append(
         DigitalAddress(kind=kind, address=address, is_default=True, label="unidentified sender")
     )
+    session = db.session()
     session.add(party)
     session.flush()
     record(PartyRegistered(party_id=str(party.uuid), type=party.type))

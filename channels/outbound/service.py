@@ -71,9 +71,10 @@ def _email_headers(conversation: Conversation) -> dict[str, Any]:
             conversation_id=conversation.id, kind=ThreadKeyKind.EMAIL_MESSAGE_ID, key=message_id
         )
     )
+    # The first message of a conversation we start (a proactive e-mail) answers nothing.
     subject = (
         conversation.subject
-        if conversation.subject.lower().startswith("re:")
+        if last is None or conversation.subject.lower().startswith("re:")
         else f"Re: {conversation.subject}"
     )
     return {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 
 from flask import current_app
@@ -13,6 +14,9 @@ from kcc.errors import ConfigurationError
 
 EXTENSION = "kcc.channels.twilio_client"
 _lock = threading.Lock()
+# The SDK logs every request and response at INFO, with the query (phone numbers) of a
+# message list; that costs CPU per message and puts personal data in the logs.
+SDK_LOGGER = "twilio.http_client"
 
 
 def twilio_client() -> Client:
@@ -25,6 +29,7 @@ def twilio_client() -> Client:
         cached = current_app.extensions.get(EXTENSION)
         if cached is not None and cached[0] == key:
             return cached[1]  # type: ignore[no-any-return]
+        logging.getLogger(SDK_LOGGER).setLevel(logging.WARNING)
         http = TwilioHttpClient(
             timeout=channel_settings().twilio_timeout_seconds, pool_connections=True
         )

@@ -91,6 +91,10 @@ class FakeTwilio:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out in two writes; with Nagle's algorithm the body then
+            # waits for the client's delayed ACK (~40 ms per response on a kept-alive
+            # connection), which Twilio's real API does not do.
+            disable_nagle_algorithm = True
 
             def log_message(self, *args: Any) -> None:
                 pass

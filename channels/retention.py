@@ -1,0 +1,49 @@
+"""The channels' retention category: chat transcripts, removed a while after the chat's last message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, or_, select, update
+
+from channels.models import Conversation
+from kcc.constants import OPEN_TASK_STATUSES, Channel
+from kcc.contacts.models import ContactMoment
+from kcc.db import db
+from kcc.privacy.retention import Category
+from kcc.tasks.models import Task
+
+# A verbatim chat is kept one year after its last message; the contact moment that stands for
+# it (subject, outcome, parties) stays for its own, longer period without the transcript.
+CHAT_TRANSCRIPT_DAYS = 365
+TRANSCRIPT_REMOVED = "[chat transcript removed after its retention period]"
+
+
+def expired_chats(cutoff: Any) -> Any:
+    """Chats whose last message is older than ``cutoff``, unless an open task holds their contact moment."""
+    held = select(Task.contact_moment_id).where(
+        Task.status.in_(OPEN_TASK_STATUSES), Task.contact_moment_id.is_not(None)
+    )
+    return select(Conversation.id, Conversation.last_message_at, Conversation.channel).where(
+        Conversation.channel == Channel.CHAT,
+        Conversation.last_message_at < cutoff,
+        or_(Conversation.contact_moment_id.is_(None), Conversation.contact_moment_id.not_in(held)),
+    )
+
+
+def remove_chats(ids: list[int]) -> None:
+    """Delete the chats with their messages and sessions; blank the transcript in their contact moments."""
+    session = db.session()
+    moments = select(Conversation.contact_moment_id).where(
+        Conversation.id.in_(ids), Conversation.contact_moment_id.is_not(None)
+    )
+    session.execute(
+        update(ContactMoment)
+        .where(ContactMoment.id.in_(moments))
+        .values(text=TRANSCRIPT_REMOVED)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(delete(Conversation).where(Conversation.id.in_(ids)))
+
+
+CHAT_TRANSCRIPTS = Category("chat_transcripts", CHAT_TRANSCRIPT_DAYS, expired_chats, remove_chats)
