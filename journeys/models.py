@@ -86,6 +86,12 @@ class JourneyInstance(Base):
     __table_args__ = (
         Index("ix_journey_instances_party", "party_id", "id"),
         Index("ix_journey_instances_version_status", "version_id", "status"),
+        Index(  # retention: ended journeys by when they ended
+            "ix_journey_instances_ended",
+            "completed_at",
+            sqlite_where=text("status <> 'active'"),
+            postgresql_where=text("status <> 'active'"),
+        ),
         Index(
             "uq_journey_instances_one_active",
             "party_id",

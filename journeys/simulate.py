@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from journeys import durations
-from journeys.machine import RunawayJourney, run
+from journeys.machine import JourneyStopped, run
 from journeys.validation import Definition
 from kcc.db import utcnow
 from kcc.errors import ValidationFailed
@@ -68,7 +68,7 @@ def simulate(
             event, kind = str(step["event"]), "event"
         try:
             outcome = run(definition.compiled, configuration, datamodel, event, step.get("data"))
-        except RunawayJourney as exc:
+        except JourneyStopped as exc:
             path.append({"index": index, kind: event, "error": f"stopped: {exc}"})
             break
         for timer in timers:
@@ -140,6 +140,7 @@ def _entry(
                 "text": suggestion["text"].get(language) or suggestion["text"]["nl"],
                 "consent_purpose": suggestion["consent_purpose"],
                 "expires": suggestion.get("expires"),
+                "approval": suggestion.get("approval", "none"),
             }
             suggestions.append(offer)
             offered.append(offer)

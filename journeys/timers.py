@@ -7,7 +7,7 @@ import logging
 from sqlalchemy import select
 
 from journeys.constants import CauseType
-from journeys.engine import Cause, advance
+from journeys.engine import Cause, Item, advance_items
 from journeys.models import JourneyTimer
 from kcc.db import unit_of_work, utcnow
 from kcc.privacy.activities import Activity
@@ -16,49 +16,63 @@ from kcc.privacy.context import system_processing
 log = logging.getLogger(__name__)
 
 BATCH = 200
+PER_TRANSACTION = 50
 
 
-def fire_due_timers(limit: int = BATCH) -> int:
-    """Periodic job: fire every due timer (at most ``limit``), each in its own transaction.
+def fire_due_timers(limit: int = BATCH, per_transaction: int = PER_TRANSACTION) -> int:
+    """Periodic job: fire every due timer (at most ``limit``), a batch per transaction.
 
-    A timer is claimed with ``UPDATE ... WHERE fired_at IS NULL AND cancelled_at IS NULL``
-    under the instance's row lock, so two workers never fire the same timer twice, and a
-    timer whose state was left in the meantime is not fired at all.
+    The engine claims a timer with ``UPDATE ... WHERE fired_at IS NULL AND cancelled_at IS
+    NULL`` under its instance's row lock, so two workers never fire the same timer twice, and
+    a timer whose state was left in the meantime (also by an earlier timer of the same batch)
+    is not fired at all. Returns how many fired.
     """
     fired = 0
+    handled = 0
     skipped: set[int] = set()
     with system_processing("journeys.timers", Activity.PROACTIVE_SERVICE):
-        for _ in range(limit):
+        while handled < limit:
             with unit_of_work() as session:
                 query = (
-                    select(JourneyTimer)
+                    select(
+                        JourneyTimer.id,
+                        JourneyTimer.uuid,
+                        JourneyTimer.instance_id,
+                        JourneyTimer.state,
+                        JourneyTimer.event,
+                        JourneyTimer.duration,
+                    )
                     .where(
                         JourneyTimer.fired_at.is_(None),
                         JourneyTimer.cancelled_at.is_(None),
                         JourneyTimer.due_at <= utcnow(),
                     )
                     .order_by(JourneyTimer.due_at, JourneyTimer.id)
-                    .limit(1)
+                    .limit(min(per_transaction, limit - handled))
                 )
                 if skipped:
                     query = query.where(JourneyTimer.id.not_in(skipped))
-                timer = session.scalars(query).first()
-                if timer is None:
+                timers = session.execute(query).all()
+                if not timers:
                     break
-                cause = Cause(
-                    CauseType.TIMER,
-                    str(timer.uuid),
-                    f"timer {timer.duration} of state '{timer.state}' is due",
-                )
-                result = advance(
-                    timer.instance_id,
-                    timer.event,
-                    f"timer:{timer.uuid}",
-                    cause,
-                    claim_timer=timer.id,
-                )
-                if result.duplicate:
-                    skipped.add(timer.id)
-                else:
-                    fired += 1
+                items = [
+                    Item(
+                        instance_id,
+                        event,
+                        f"timer:{timer_uuid}",
+                        Cause(
+                            CauseType.TIMER,
+                            str(timer_uuid),
+                            f"timer {duration} of state '{state}' is due",
+                        ),
+                        claim_timer=timer_id,
+                    )
+                    for timer_id, timer_uuid, instance_id, state, event, duration in timers
+                ]
+                for timer, result in zip(timers, advance_items(items), strict=True):
+                    handled += 1
+                    if result.duplicate:
+                        skipped.add(timer[0])
+                    else:
+                        fired += 1
     return fired

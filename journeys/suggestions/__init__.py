@@ -8,7 +8,8 @@ EXPIRE_SECONDS = 60
 
 
 def init_app(app: Flask) -> None:
-    """Register the suggestion routes, subscribers, sections, the expiry job and the register."""
+    """Register the suggestion routes, subscribers, sections, the send-time consent check, the
+    expiry job and the register."""
     from journeys.instances import journey_keys
     from journeys.suggestions import (
         handlers,
@@ -16,19 +17,23 @@ def init_app(app: Flask) -> None:
     )
     from journeys.suggestions.algorithm_register import blp as register_blp
     from journeys.suggestions.api import blp, party_blp
+    from journeys.suggestions.delivery import REFERENCE_PREFIX, send_refusal
     from journeys.suggestions.sections import (
         erase_journeys,
         erase_suggestions,
         journeys_export,
+        suggestion_outcomes,
         suggestions_export,
         suggestions_section,
     )
     from kcc import jobs
     from kcc.consent.services import register_journey_lookup
     from kcc.events.base import subscribe
+    from kcc.messaging import register_send_check
     from kcc.privacy.erasure import register_erasure_section
     from kcc.privacy.export import register_export_section
     from kcc.view.services import register_section
+    from kcc.web.metrics import register_suggestion_outcomes
 
     api = app.extensions["kcc.api"]
     for blueprint in (party_blp, blp, register_blp):
@@ -40,11 +45,13 @@ def init_app(app: Flask) -> None:
     subscribe("consent.granted", handlers.on_consent_granted, key="suggestions.consent_granted")
     subscribe("conversation.message_added", handlers.on_message_added, key="suggestions.answer")
     register_section("suggestions", suggestions_section)
+    register_suggestion_outcomes(suggestion_outcomes)
     register_export_section("suggestions", suggestions_export)
     register_export_section("journeys", journeys_export)
     register_erasure_section("suggestions", erase_suggestions)
     register_erasure_section("journeys", erase_journeys)
     register_journey_lookup(lambda key: key in journey_keys())
+    register_send_check(REFERENCE_PREFIX, send_refusal)
     jobs.register_periodic(
         "suggestions-expire", "journeys.suggestions.handlers.expire_due_job", EXPIRE_SECONDS
     )

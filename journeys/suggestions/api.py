@@ -47,6 +47,7 @@ FIELDS = (
     "texts",
     "status",
     "delivery",
+    "approval",
     "channel",
     "message_id",
     "note",

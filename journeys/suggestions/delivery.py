@@ -1,23 +1,42 @@
-"""Sending a suggestion: consent is checked again under the party's consent lock, then it is queued."""
+"""Sending a suggestion: consent is checked under the party's lock when queued and again when sent."""
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import select
 
-from journeys.suggestions.constants import MESSAGE_CHANNELS, UNSENT_STATUSES
+from journeys.suggestions.constants import MESSAGE_CHANNELS, UNSENT_STATUSES, SuggestionStatus
 from journeys.suggestions.explain import consent_dict
-from journeys.suggestions.machine import move
+from journeys.suggestions.machine import can, move
 from journeys.suggestions.models import Suggestion
 from kcc.consent.constants import PROACTIVE, ConsentChannel, journey_purpose
 from kcc.consent.models import ConsentRecord
 from kcc.consent.services import decide, history, lock_consents
+from kcc.constants import Action
 from kcc.db import db, utcnow
 from kcc.messaging import available_channels, send_to_party
 from kcc.parties.models import Party
+from kcc.privacy.services import log_processing
 
+# A suggestion's message carries the reference ``suggestion:<uuid>``; the messaging port asks
+# ``send_refusal`` about it at the moment of sending.
+REFERENCE_PREFIX = "suggestion"
 REPLY_HINT = {
-    "nl": "Wilt u hulp hierbij? Antwoord JA of NEE. Geen berichten meer? Stuur STOP.",
-    "en": "Would you like help with this? Reply YES or NO. No more messages? Text STOP.",
+    "sms": {
+        "nl": "Wilt u hulp hierbij? Antwoord JA of NEE. Geen berichten meer? Stuur STOP.",
+        "en": "Would you like help with this? Reply YES or NO. No more messages? Text STOP.",
+    },
+    "email": {
+        "nl": (
+            "Wilt u hulp hierbij? Beantwoord deze e-mail met JA of NEE. "
+            "Wilt u geen berichten meer? Antwoord met STOP."
+        ),
+        "en": (
+            "Would you like help with this? Reply to this e-mail with YES or NO. "
+            "No more messages? Reply STOP."
+        ),
+    },
 }
 
 
@@ -46,9 +65,13 @@ def any_consent(records: list[ConsentRecord], purposes: tuple[str, ...]) -> Cons
     return None
 
 
-def message_text(suggestion: Suggestion, language: str) -> str:
+def message_text(suggestion: Suggestion, language: str, channel: str = "sms") -> str:
+    """The document's B1 text in the resident's language (else English), and how to answer."""
     lang = language if language in suggestion.texts else ("en" if language != "nl" else "nl")
-    return f"{suggestion.texts.get(lang) or suggestion.texts.get('nl', '')}\n{REPLY_HINT.get(lang, REPLY_HINT['en'])}"
+    hints = REPLY_HINT.get(channel, REPLY_HINT["sms"])
+    hint = hints.get(lang, hints["en"])
+    text = suggestion.texts.get(lang) or suggestion.texts.get("nl", "")
+    return f"{text}\n\n{hint}" if channel == "email" else f"{text}\n{hint}"
 
 
 def deliver(suggestion: Suggestion, party: Party) -> bool:
@@ -56,7 +79,10 @@ def deliver(suggestion: Suggestion, party: Party) -> bool:
 
     The caller holds the party's consent lock, so a withdrawal cannot slip in between the
     check and the queued message. Without any consent left the suggestion is withdrawn.
+    One that awaits an agent's approval (or is no longer open) is left as it is.
     """
+    if not can(suggestion, "deliver"):
+        return False
     records = history(party.id)
     purposes = purposes_for(suggestion.journey_key)
     consented = False
@@ -71,9 +97,9 @@ def deliver(suggestion: Suggestion, party: Party) -> bool:
         message_id = send_to_party(
             channel,
             party.uuid,
-            message_text(suggestion, language),
+            message_text(suggestion, language, channel),
             language,
-            f"suggestion:{suggestion.uuid}",
+            f"{REFERENCE_PREFIX}:{suggestion.uuid}",
         )
         if message_id is None:
             continue
@@ -116,3 +142,40 @@ def send_now(suggestion_id: int) -> Suggestion:
         deliver(suggestion, party)
     session.flush()
     return suggestion
+
+
+def send_refusal(reference: str) -> str | None:
+    """The messaging port's check at the moment of sending a suggestion's message.
+
+    Takes the party's consent lock (held until the send job's transaction commits) and reads
+    the suggestion and the consents afresh. The message may go only while the suggestion is
+    still sent-and-open and a consent still permits its channel; when consent is gone the
+    suggestion is withdrawn here, so the withdrawal wins however the two interleave.
+    """
+    try:
+        suggestion_uuid = uuid.UUID(reference.removeprefix(f"{REFERENCE_PREFIX}:"))
+    except ValueError:
+        return f"'{reference}' names no suggestion"
+    session = db.session()
+    party_id = session.scalar(select(Suggestion.party_id).where(Suggestion.uuid == suggestion_uuid))
+    if party_id is None:
+        return "the suggestion no longer exists"
+    lock_consents(party_id)
+    suggestion = session.scalars(
+        select(Suggestion)
+        .where(Suggestion.uuid == suggestion_uuid)
+        .execution_options(populate_existing=True)
+    ).one()
+    if suggestion.status != SuggestionStatus.SENT:
+        return f"the suggestion is {suggestion.status} now"
+    purposes = purposes_for(suggestion.journey_key)
+    if consent_for(history(party_id), purposes, suggestion.channel or "") is not None:
+        return None
+    move(suggestion, "withdraw")
+    suggestion.closed_at = utcnow()
+    suggestion.note = "withdrawn: the resident withdrew consent before the message went out"
+    session.flush()
+    party_uuid = session.scalar(select(Party.uuid).where(Party.id == party_id))
+    if party_uuid is not None:
+        log_processing([party_uuid], Action.UPDATE)
+    return "the resident withdrew consent for this suggestion before it went out"

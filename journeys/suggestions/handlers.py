@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Uuid, column, select, table
+from sqlalchemy import Integer, Uuid, column, select, table
 
 from journeys.suggestions import services
 from journeys.suggestions.constants import SuggestionStatus
@@ -19,10 +19,13 @@ from kcc.privacy.context import system_processing
 
 YES = frozenset({"JA", "J", "YES", "Y", "OK", "OKE", "GRAAG"})
 NO = frozenset({"NEE", "N", "NO", "NEE DANK", "NO THANKS"})
-CHAT_STOP = frozenset({"STOP", "AFMELDEN", "UNSUBSCRIBE"})
+STOP_WORDS = frozenset({"STOP", "AFMELDEN", "UNSUBSCRIBE"})
 
-# The channels package's message table, read by name: journeys never import channels.
-_messages = table("channel_messages", column("uuid", Uuid), column("body"))
+# The channels package's tables, read by name: journeys never import channels.
+_messages = table(
+    "channel_messages", column("uuid", Uuid), column("body"), column("conversation_id", Integer)
+)
+_conversations = table("conversations", column("id", Integer), column("uuid", Uuid))
 
 
 def _party_id(party_uuid: str | None) -> int | None:
@@ -57,10 +60,45 @@ def _word(body: str) -> str:
     return " ".join(body.strip().strip(".!?").upper().split())
 
 
+def _first_line(body: str) -> str:
+    """An e-mail answer is its first line of own text (quoted lines and the rest are ignored)."""
+    for line in body.splitlines():
+        if line.strip() and not line.lstrip().startswith(">"):
+            return line
+    return ""
+
+
+# Per answering channel: the consent channel a STOP ends, and how the withdrawal reached us.
+STOP_ENDS = {
+    "chat": (ConsentChannel.ANY, CollectionMethod.CHAT),
+    "email": (ConsentChannel.EMAIL, CollectionMethod.EMAIL),
+}
+
+
+def _answered(party_id: int, channel: str, conversation_uuid: str) -> Suggestion | None:
+    """The sent suggestion an answer is about: for e-mail the one sent in that conversation
+    (each proactive e-mail starts its own), else the newest sent one."""
+    query = select(Suggestion).where(
+        Suggestion.party_id == party_id, Suggestion.status == SuggestionStatus.SENT
+    )
+    if channel == "email":
+        thread = select(_conversations.c.id).where(
+            _conversations.c.uuid == uuid.UUID(conversation_uuid)
+        )
+        in_thread = db.session().scalars(
+            select(_messages.c.uuid).where(_messages.c.conversation_id.in_(thread))
+        )
+        query = query.where(Suggestion.message_id.in_([str(u) for u in in_thread]))
+    return db.session().scalar(
+        query.order_by(Suggestion.sent_at.desc(), Suggestion.id.desc()).limit(1)
+    )
+
+
 def on_message_added(envelope: EventEnvelope) -> None:
-    """``conversation.message_added``: a resident's JA/NEE (SMS or chat) answers the newest sent suggestion."""
+    """``conversation.message_added``: a resident's JA/NEE (SMS, chat or e-mail) answers a sent
+    suggestion; STOP in the chat or an e-mail withdraws consent (SMS STOP is the opt-out's)."""
     data = envelope.data
-    if data.get("direction") != "inbound" or data.get("channel") not in ("sms", "chat"):
+    if data.get("direction") != "inbound" or data.get("channel") not in ("sms", "chat", "email"):
         return
     party_id = _party_id(data.get("party_id"))
     if party_id is None:
@@ -68,26 +106,18 @@ def on_message_added(envelope: EventEnvelope) -> None:
     body = db.session().scalar(
         select(_messages.c.body).where(_messages.c.uuid == uuid.UUID(data["message_id"]))
     )
-    word = _word(body or "")
+    channel = data["channel"]
+    word = _word(_first_line(body or "") if channel == "email" else body or "")
     with system_processing("suggestions.answer", Activity.PROACTIVE_SERVICE):
-        if data["channel"] == "chat" and word in CHAT_STOP:
-            withdraw_channel(
-                party_id,
-                ConsentChannel.ANY,
-                CollectionMethod.CHAT,
-                f"chat message {data['message_id']}",
-            )
+        if channel in STOP_ENDS and word in STOP_WORDS:
+            ends, method = STOP_ENDS[channel]
+            withdraw_channel(party_id, ends, method, f"{channel} message {data['message_id']}")
             return
         if word not in YES and word not in NO:
             return
-        newest = db.session().scalar(
-            select(Suggestion)
-            .where(Suggestion.party_id == party_id, Suggestion.status == SuggestionStatus.SENT)
-            .order_by(Suggestion.sent_at.desc(), Suggestion.id.desc())
-            .limit(1)
-        )
-        if newest is not None:
-            services.record_answer(newest, word in YES, f"resident:{data['channel']}")
+        answered = _answered(party_id, channel, data["conversation_id"])
+        if answered is not None:
+            services.record_answer(answered, word in YES, f"resident:{channel}")
 
 
 def expire_due_job() -> int:

@@ -23,7 +23,8 @@ class SuggestionLife(StateMachine):
     withdrawn = State(final=True, value=S.WITHDRAWN.value)
 
     approve = proposed.to(approved)
-    deliver = proposed.to(sent) | approved.to(sent)
+    # A suggestion that needs an agent's approval goes out only from ``approved``.
+    deliver = proposed.to(sent, unless="needs_approval") | approved.to(sent)
     accept = proposed.to(accepted) | approved.to(accepted) | sent.to(accepted)
     decline = proposed.to(declined) | approved.to(declined) | sent.to(declined)
     expire = proposed.to(expired) | approved.to(expired) | sent.to(expired)
@@ -43,10 +44,13 @@ PAST = {
 class HasStatus(Protocol):
     status: str
 
+    @property
+    def needs_approval(self) -> bool: ...
+
 
 def can(row: HasStatus, event: str) -> bool:
     machine = SuggestionLife(row, state_field="status")
-    return event in {e.id for e in machine.allowed_events}
+    return event in {e.id for e in machine.enabled_events()}
 
 
 def move(row: HasStatus, event: str) -> None:
@@ -55,4 +59,6 @@ def move(row: HasStatus, event: str) -> None:
     try:
         machine.send(event)
     except TransitionNotAllowed:
+        if event == "deliver" and row.status == S.PROPOSED and row.needs_approval:
+            raise Conflict("this suggestion needs an agent's approval before it is sent") from None
         raise Conflict(f"a {row.status} suggestion cannot be {PAST.get(event, event)}") from None

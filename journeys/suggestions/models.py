@@ -59,6 +59,11 @@ class Suggestion(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    @property
+    def needs_approval(self) -> bool:
+        """The document asks an agent to approve it before it may be sent."""
+        return self.delivery == "approve"
+
     __table_args__ = (
         UniqueConstraint("source_event_id", "position"),
         Index("ix_suggestions_party", "party_id", "id"),

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from journeys.models import JourneyInstance, JourneyStep, JourneyVersion
+from journeys.suggestions.constants import SuggestionStatus
 from journeys.suggestions.explain import plain_words
 from journeys.suggestions.models import ConsentRequest, Suggestion
 from kcc.db import db
@@ -31,6 +32,7 @@ def suggestion_dict(s: Suggestion, language: str = "nl") -> dict[str, Any]:
         "texts": s.texts,
         "status": s.status,
         "delivery": s.delivery,
+        "approval": "agent" if s.needs_approval else "none",
         "channel": s.channel,
         "message_id": s.message_id,
         "note": s.note,
@@ -82,6 +84,13 @@ def suggestions_section(party: Party) -> list[dict[str, Any]]:
     return [*(request_dict(r) for r in asks), *(suggestion_dict(s, language) for s in rows)]
 
 
+def suggestion_outcomes() -> dict[str, float]:
+    """Supervisors' dashboard: how many suggestions there are per status, in the life order."""
+    rows = db.session().execute(select(Suggestion.status, func.count()).group_by(Suggestion.status))
+    counts = {status: count for status, count in rows}
+    return {str(status): float(counts.get(status, 0)) for status in SuggestionStatus}
+
+
 def suggestions_export(parties: list[Party]) -> list[dict[str, Any]]:
     ids = [p.id for p in parties]
     session = db.session()
@@ -97,19 +106,19 @@ def suggestions_export(parties: list[Party]) -> list[dict[str, Any]]:
 def journeys_export(parties: list[Party]) -> list[dict[str, Any]]:
     """Every journey instance of the parties with all its steps."""
     session = db.session()
+    party_ids = [p.id for p in parties]
     rows = session.execute(
         select(JourneyInstance, JourneyVersion.number)
         .join(JourneyVersion, JourneyVersion.id == JourneyInstance.version_id)
-        .where(JourneyInstance.party_id.in_([p.id for p in parties]))
+        .where(JourneyInstance.party_id.in_(party_ids))
         .order_by(JourneyInstance.id)
     ).all()
     if not rows:
         return []
     steps: dict[int, list[dict[str, Any]]] = {}
+    of_parties = select(JourneyInstance.id).where(JourneyInstance.party_id.in_(party_ids))
     for step in session.scalars(
-        select(JourneyStep)
-        .where(JourneyStep.instance_id.in_([r[0].id for r in rows]))
-        .order_by(JourneyStep.id)
+        select(JourneyStep).where(JourneyStep.instance_id.in_(of_parties)).order_by(JourneyStep.id)
     ):
         steps.setdefault(step.instance_id, []).append(
             {

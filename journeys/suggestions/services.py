@@ -15,6 +15,7 @@ from journeys.suggestions.constants import (
     UNSENT_STATUSES,
     Delivery,
     SuggestionStatus,
+    delivery_for,
 )
 from journeys.suggestions.delivery import any_consent, consent_for, deliver, purposes_for, send_now
 from journeys.suggestions.explain import explain, steps_leading_to
@@ -72,9 +73,7 @@ def offer(event_id: str, data: dict[str, Any]) -> list[Suggestion]:
             texts=dict(item.get("text") or {}),
             consent_purpose=str(item.get("consent_purpose", "")),
             status=SuggestionStatus.PROPOSED,
-            delivery=Delivery.APPROVE
-            if item.get("delivery") == Delivery.APPROVE
-            else Delivery.SEND,
+            delivery=delivery_for(item.get("approval")),
             explanation=explain(
                 definition, instance, data["state"], item, steps, event_id, consent
             ),

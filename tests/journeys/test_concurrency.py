@@ -109,3 +109,36 @@ def test_concurrent_timer_sweeps_fire_each_timer_once(
         assert sorted(s.instance_id for s in timer_steps) == sorted(ids)
         assert all(i.status == "completed" for i in db.session().scalars(select(JourneyInstance)))
         db.remove()
+
+
+def test_concurrent_batches_over_the_same_instances_lose_nothing(
+    app: Flask, small: str, make_resident: Callable[[], Resident]
+) -> None:
+    from journeys.engine import advance_batch
+
+    ids = [_start(app, make_resident()) for _ in range(5)]
+    rounds = 6
+
+    def work(index: int) -> None:
+        order = ids[index % len(ids) :] + ids[: index % len(ids)]  # each worker its own order
+        for n in range(rounds):
+            items = [(i, "nudge", f"w{index}-r{n}-{i}") for i in reversed(order)]
+            items += [(i, "nudge", f"shared-r{n}-{i}") for i in order]  # only one may count
+            with app.app_context(), unit_of_work():
+                results = advance_batch(items, Cause(CauseType.EVENT, f"w{index}"))
+            assert len(results) == len(items)
+
+    assert _run_threads(work, WORKERS) == []
+    expected = WORKERS * rounds + rounds
+    with app.app_context():
+        for instance_id in ids:
+            instance = db.session().get(JourneyInstance, instance_id)
+            assert instance is not None
+            steps = list(
+                db.session().scalars(
+                    select(JourneyStep.event_id).where(JourneyStep.instance_id == instance_id)
+                )
+            )
+            assert instance.datamodel == {"nudges": expected}
+            assert instance.step_count == len(steps) == len(set(steps)) == 1 + expected
+        db.remove()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from flask import Flask
 from sqlalchemy import select, update
@@ -230,3 +231,100 @@ def test_a_batch_behaves_like_single_events(
     with app.app_context(), unit_of_work():
         again = advance_batch(items, EVENT)
     assert all(r.duplicate for r in again[:1])
+
+
+def _guarded() -> dict[str, Any]:
+    """The small journey with a payment whose guard reads the event's data."""
+    doc = small_doc(key="guarded")
+    doc["triggers"].append({"on": "nl.test.payment", "event": "pay"})
+    doc["statechart"]["states"]["waiting"]["transitions"] += [
+        {"event": "pay", "target": "working", "cond": "amount > 100"},
+        {"event": "pay", "target": "done"},
+    ]
+    return doc
+
+
+def test_a_guard_that_raises_is_recorded_and_the_instance_stays(
+    app: Flask, make_resident: Callable[[], Resident]
+) -> None:
+    load(app, to_yaml(_guarded()))
+    instance_id = _start(app, make_resident(), key="guarded")
+    with app.app_context(), unit_of_work():
+        result = advance(instance_id, "pay", "pay-1", EVENT, {"amount": "lots"})
+        assert not result.moved and not result.duplicate and result.step is not None
+    with app.app_context(), unit_of_work():
+        assert not advance(instance_id, "pay", "pay-2", EVENT).moved  # no amount at all
+    instance, steps, timers = _instance(app, instance_id)
+    assert instance.configuration == ["waiting"] and instance.status == "active"
+    assert instance.datamodel == {"nudges": 0} and instance.step_count == 3 == len(steps)
+    assert not timers
+    first, second = steps[-2], steps[-1]
+    assert (first.event_id, first.moved, first.from_states, first.to_states) == (
+        "pay-1",
+        False,
+        ["waiting"],
+        ["waiting"],
+    )
+    assert first.why.startswith(
+        "stopped: the condition 'amount > 100' of the transition on 'pay' from 'waiting' "
+        "to 'working' could not be evaluated: '>' not supported between instances of 'str' "
+        "and 'int' (TypeError)"
+    )
+    assert first.why.endswith("the instance stays where it was")
+    assert "name 'amount' is not defined (NameError)" in second.why
+    # the event counted once: a retry with good data is a repeat, a new event id moves
+    with app.app_context(), unit_of_work():
+        assert advance(instance_id, "pay", "pay-1", EVENT, {"amount": 250}).duplicate
+    with app.app_context(), unit_of_work():
+        assert advance(instance_id, "pay", "pay-3", EVENT, {"amount": 250}).moved
+    instance, steps, timers = _instance(app, instance_id)
+    assert instance.configuration == ["working"] and len(steps) == 4
+    assert [t.state for t in timers] == ["working"]
+
+
+def test_a_failing_guard_in_a_batch_leaves_the_other_events_alone(
+    app: Flask, make_resident: Callable[[], Resident]
+) -> None:
+    from journeys.engine import Item, advance_items
+
+    load(app, to_yaml(_guarded()))
+    first, second = _start(app, make_resident(), "guarded"), _start(app, make_resident(), "guarded")
+    with app.app_context(), unit_of_work():
+        results = advance_items(
+            [
+                Item(first, "pay", "b-1", EVENT, {"amount": [1, 2]}),
+                Item(second, "pay", "b-2", EVENT, {"amount": 500}),
+                Item(first, "nudge", "b-3", EVENT),
+            ]
+        )
+    assert [(r.moved, r.duplicate) for r in results] == [
+        (False, False),
+        (True, False),
+        (True, False),
+    ]
+    assert results[0].step is not None and "could not be evaluated" in results[0].step.why
+    instance, steps, _ = _instance(app, first)
+    assert instance.configuration == ["waiting"] and instance.datamodel == {"nudges": 1}
+    assert [s.event_id for s in steps] == ["start-1", "b-1", "b-3"]
+    assert _instance(app, second)[0].configuration == ["working"]
+
+
+def test_a_timer_left_by_an_earlier_timer_of_the_same_sweep_does_not_fire(
+    app: Flask, make_resident: Callable[[], Resident]
+) -> None:
+    doc = small_doc(key="two-timers")
+    doc["states"]["working"]["timers"].append({"after": "P30D", "event": "finish"})
+    load(app, to_yaml(doc))
+    instance_id = _start(app, make_resident(), key="two-timers")
+    _send(app, instance_id, "progress", "p-1")
+    with app.app_context(), unit_of_work() as session:
+        session.execute(update(JourneyTimer).values(due_at=utcnow() - timedelta(days=1)))
+    with app.app_context():
+        assert fire_due_timers() == 1  # reminder_due completes the journey first
+        assert fire_due_timers() == 0
+        db.remove()
+    instance, steps, timers = _instance(app, instance_id)
+    assert instance.status == "completed"
+    assert [(s.event, s.cause_type) for s in steps[-1:]] == [("reminder_due", "timer")]
+    fired = [(t.event, t.fired_at is not None, t.cancelled_at is not None) for t in timers]
+    assert fired == [("reminder_due", True, False), ("finish", False, True)]

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from flask import Flask
+from sqlalchemy import select
+
+from kcc.db import db
+from kcc.events.models import OutboxEvent
 from tests.conftest import Caller
-from tests.journeys.conftest import Resident, cloud_event
+from tests.journeys.conftest import Resident, cloud_event, load, small_doc, to_yaml
 
 NIJMEGEN = "0268"
 
@@ -239,3 +244,46 @@ def test_stats_per_version(
     assert stats["completion_rate"] == round(1 / 3, 4)
     assert stats["by_state"] == {"active": 2, "born": 2, "closed": 1}
     assert agent.get("/api/v1/journeys/birth/versions/1/stats").status_code == 403
+
+
+def test_a_life_event_whose_data_breaks_a_guard_is_recorded_not_lost(
+    app: Flask,
+    system: Caller,
+    agent: Caller,
+    make_resident: Callable[[], Resident],
+    run_jobs: Callable[[], int],
+) -> None:
+    doc = small_doc(key="paying")
+    doc["triggers"].append({"on": "nl.test.payment", "event": "pay"})
+    doc["statechart"]["states"]["waiting"]["transitions"] += [
+        {"event": "pay", "target": "working", "cond": "amount > 100"},
+        {"event": "pay", "target": "done"},
+    ]
+    load(app, to_yaml(doc))
+    resident = make_resident()
+    assert post_event(system, cloud_event("nl.test.started", resident.bsn)).status_code == 202
+    run_jobs()
+    paid = post_event(system, cloud_event("nl.test.payment", resident.bsn, amount="a lot"))
+    assert paid.status_code == 202 and paid.get_json()["status"] == "matched"
+    run_jobs()  # with rq: the job must not fail; inline: the request did not fail
+    [item] = instances_of(agent, resident)
+    assert (item["states"], item["status"]) == (["waiting"], "active")
+    steps = agent.get(f"/api/v1/journey-instances/{item['id']}").get_json()["steps"]
+    assert [(s["event"], s["moved"], s["cause"]) for s in steps] == [
+        ("start", True, "event"),
+        ("pay", False, "event"),
+    ]
+    assert "the condition 'amount > 100'" in steps[-1]["why"]
+    assert "could not be evaluated" in steps[-1]["why"] and "(TypeError)" in steps[-1]["why"]
+    with app.app_context():
+        rows = (
+            db.session()
+            .execute(
+                select(OutboxEvent.handled_at, OutboxEvent.last_error).where(
+                    OutboxEvent.name == "life_event.received"
+                )
+            )
+            .all()
+        )
+        db.remove()
+    assert len(rows) == 2 and all(h is not None and e is None for h, e in rows)

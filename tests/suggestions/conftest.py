@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 
 from kcc.db import db, unit_of_work
-from tests.channels.conftest import fake_twilio, text_in  # noqa: F401  (fixtures)
+from tests.channels.conftest import channel_settings, fake_twilio, text_in  # noqa: F401  (fixtures)
 from tests.conftest import Caller, valid_bsn
 from tests.journeys.conftest import SMALL, cloud_event, load, small, small_doc, to_yaml  # noqa: F401
 
@@ -30,7 +30,7 @@ class Person:
 
 @pytest.fixture()
 def make_person(app: Flask) -> Callable[..., Person]:
-    def make(language: str = "nl", channel: str | None = "sms") -> Person:
+    def make(language: str = "nl", channel: str | None = "sms", email: str | None = None) -> Person:
         from kcc.parties.services import AddressInput, PartyInput, register_party
 
         bsn = valid_bsn(next(_seeds))
@@ -44,7 +44,14 @@ def make_person(app: Flask) -> Callable[..., Person]:
                     bsn=bsn,
                     preferred_language=language,
                     preferred_channel=channel,
-                    digital_addresses=[AddressInput(kind="phone", address=phone, is_default=True)],
+                    digital_addresses=[
+                        AddressInput(kind="phone", address=phone, is_default=True),
+                        *(
+                            [AddressInput(kind="email", address=email, is_default=True)]
+                            if email
+                            else []
+                        ),
+                    ],
                 )
             )
             found = Person(party.uuid, party.id, bsn, phone)
@@ -58,7 +65,7 @@ def make_person(app: Flask) -> Callable[..., Person]:
 def approve_doc() -> dict[str, Any]:
     """The small journey whose suggestions need an agent's approval."""
     doc = small_doc()
-    doc["states"]["waiting"]["suggestions"][0]["delivery"] = "approve"
+    doc["states"]["waiting"]["suggestions"][0]["approval"] = "agent"
     return doc
 
 
@@ -105,7 +112,7 @@ def offer_for_approval(app: Flask, person: Person, count: int) -> list[uuid.UUID
                 "service": "waste-pass",
                 "text": {"nl": f"Afvalpas {i}", "en": f"Waste pass {i}"},
                 "consent_purpose": "proactive-test",
-                "delivery": "approve",
+                "approval": "agent",
             }
             for i in range(count)
         ]
