@@ -17,7 +17,7 @@ from kcc.consent.receipts import receipt_for
 from kcc.consent.sections import record_dict
 from kcc.consent.services import ConsentInput
 from kcc.constants import Action
-from kcc.http.schemas import StrictSchema
+from kcc.http.schemas import StrictSchema, Timestamp
 from kcc.parties.services import get_party
 from kcc.privacy.activities import Activity
 from kcc.privacy.services import log_processing
@@ -58,7 +58,7 @@ class ConsentInSchema(StrictSchema):
         validate=validate.Range(1, 10000),
         metadata={"description": "Version of the text shown; default the newest."},
     )
-    expires_at = ma.fields.AwareDateTime(load_default=None)
+    expires_at = Timestamp(load_default=None)
     contact_moment_id = ma.fields.UUID(
         load_default=None, metadata={"description": "The contact moment in which it was given."}
     )

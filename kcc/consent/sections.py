@@ -10,7 +10,7 @@ from sqlalchemy import select
 from kcc.consent.constants import CollectionMethod, ConsentAction, ConsentChannel
 from kcc.consent.models import ConsentRecord
 from kcc.consent.receipts import receipt
-from kcc.consent.services import history, is_active, latest_records, withdraw_channel
+from kcc.consent.services import is_active, latest_records, withdraw_channel
 from kcc.constants import AddressKind
 from kcc.db import db, utcnow
 from kcc.events.base import EventEnvelope
@@ -64,16 +64,23 @@ def consents_section(party: Party) -> list[dict[str, Any]]:
 
 
 def consents_export(parties: list[Party]) -> list[dict[str, Any]]:
-    """Export: every consent record with its receipt, oldest first."""
+    """Export: every consent record of the parties with its receipt, per party oldest first (one query)."""
+    by_id = {p.id: p for p in parties}
+    rows = list(
+        db.session().scalars(
+            select(ConsentRecord)
+            .where(ConsentRecord.party_id.in_(list(by_id)))
+            .order_by(ConsentRecord.party_id, ConsentRecord.id)
+        )
+    )
+    ended = {r.withdraws_id: r for r in rows if r.withdraws_id is not None}
+    order = {p.id: n for n, p in enumerate(parties)}
     out = []
-    for party in parties:
-        rows = list(reversed(history(party.id)))
-        ended = {r.withdraws_id: r for r in rows if r.withdraws_id is not None}
-        for row in rows:
-            item = record_dict(row, ended.get(row.id))
-            if row.action == ConsentAction.GRANTED:
-                item["receipt"] = receipt(party, row, ended.get(row.id))
-            out.append(item)
+    for row in sorted(rows, key=lambda r: (order[r.party_id], r.id)):
+        item = record_dict(row, ended.get(row.id))
+        if row.action == ConsentAction.GRANTED:
+            item["receipt"] = receipt(by_id[row.party_id], row, ended.get(row.id))
+        out.append(item)
     return out
 
 
@@ -90,7 +97,8 @@ def on_sms_opted_out(envelope: EventEnvelope) -> None:
         )
     )
     with system_processing("consent.sms_opted_out", Activity.PROACTIVE_SERVICE):
-        for party_id in sorted(set(party_ids)):
+        # An address given only during a contact (no party) has no consent to withdraw.
+        for party_id in sorted({p for p in party_ids if p is not None}):
             withdraw_channel(party_id, ConsentChannel.SMS, CollectionMethod.SMS, evidence)
 
 

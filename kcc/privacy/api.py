@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from marshmallow import validate
 
 from kcc.auth.access import SUPERVISION, requires
-from kcc.http.schemas import StrictSchema, page_of
+from kcc.http.schemas import StrictSchema, Timestamp, page_of
 from kcc.privacy.activities import Activity
 from kcc.privacy.services import list_processing
 
@@ -24,14 +24,14 @@ blp = Blueprint(
 
 class ProcessingArgs(StrictSchema):
     party = ma.fields.UUID(metadata={"description": "Only records about this party."})
-    since = ma.fields.AwareDateTime()
+    since = Timestamp()
     limit = ma.fields.Integer(load_default=50, validate=validate.Range(1, 500))
     cursor = ma.fields.String(load_default=None, validate=validate.Length(max=500))
 
 
 class ProcessingRecordSchema(ma.Schema):
     id = ma.fields.UUID()
-    occurred_at = ma.fields.AwareDateTime()
+    occurred_at = Timestamp()
     trace_id = ma.fields.String()
     span_id = ma.fields.String()
     operation = ma.fields.String()

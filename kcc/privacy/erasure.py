@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select
 
 from kcc.consent.models import ConsentRecord
 from kcc.constants import OPEN_TASK_STATUSES, Action, TaskKind
-from kcc.contacts.models import ContactMoment, Involvement
+from kcc.contacts.models import ContactMoment, Involvement, delete_given_addresses
 from kcc.db import db, utcnow
 from kcc.parties.models import DigitalAddress, Party, PartyIdentifier
 from kcc.privacy.export import merge_group
@@ -51,19 +51,30 @@ def _erase_moments(ids: list[int], held: set[int]) -> int:
     )
     if not moments:
         return 0
+    # A moment another known party took part in stays for them; someone who stayed anonymous
+    # cannot ask for theirs, so their part goes with the moment.
     shared = set(
         session.scalars(
             select(Involvement.contact_moment_id).where(
-                Involvement.contact_moment_id.in_(moments), Involvement.party_id.not_in(ids)
+                Involvement.contact_moment_id.in_(moments),
+                Involvement.party_id.is_not(None),
+                Involvement.party_id.not_in(ids),
             )
         )
     )
+    theirs = select(Involvement.id).where(
+        Involvement.contact_moment_id.in_(shared), Involvement.party_id.in_(ids)
+    )
+    gone = moments - shared
+    everyone = select(Involvement.id).where(Involvement.contact_moment_id.in_(gone))
+    session.execute(delete_given_addresses(theirs))
+    session.execute(delete_given_addresses(everyone))
     session.execute(
         delete(Involvement).where(
             Involvement.contact_moment_id.in_(shared), Involvement.party_id.in_(ids)
         )
     )
-    session.execute(delete(ContactMoment).where(ContactMoment.id.in_(moments - shared)))
+    session.execute(delete(ContactMoment).where(ContactMoment.id.in_(gone)))
     return len(moments)
 
 

@@ -17,11 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from kcc.constants import Action, IdentifierKind
-from kcc.contacts.models import ContactMoment, Involvement
+from kcc.contacts.models import ContactMoment, Involvement, SubjectObject
 from kcc.crypto import DataCipher
 from kcc.db import db, utcnow
 from kcc.errors import NotFound
-from kcc.parties.models import Party
+from kcc.parties.models import DigitalAddress, Party
 from kcc.privacy.models import ProcessingRecord
 from kcc.privacy.services import log_processing, subject_lookup
 from kcc.tasks.models import Task
@@ -45,32 +45,38 @@ def export_sections() -> list[str]:
 
 
 def merge_group(party_uuid: uuid.UUID) -> tuple[Party, list[Party]]:
-    """The surviving party for ``party_uuid`` and every party merged into it (survivor first)."""
+    """The surviving party for ``party_uuid`` and every party merged into it (survivor first).
+
+    Bounded: at most ``MAX_MERGE_DEPTH`` steps up a merge chain, and one query (plus the
+    identifiers and addresses of what it found) per level down.
+    """
     session = db.session()
-    party = session.scalar(select(Party).where(Party.uuid == party_uuid))
+    details = (selectinload(Party.identifiers), selectinload(Party.addresses))
+    party = session.scalar(select(Party).where(Party.uuid == party_uuid).options(*details))
     if party is None:
         raise NotFound(f"no party with id {party_uuid}")
     for _ in range(MAX_MERGE_DEPTH):
         if party.merged_into_id is None:
             break
-        party = session.get(Party, party.merged_into_id) or party
+        party = (
+            session.scalar(select(Party).where(Party.id == party.merged_into_id).options(*details))
+            or party
+        )
     group, frontier = [party], [party.id]
-    while frontier and len(group) < 1000:
+    for _ in range(MAX_MERGE_DEPTH):
+        if not frontier or len(group) >= 1000:
+            break
         found = list(
             session.scalars(
-                select(Party).where(Party.merged_into_id.in_(frontier)).order_by(Party.id)
+                select(Party)
+                .where(Party.merged_into_id.in_(frontier))
+                .order_by(Party.id)
+                .options(*details)
             )
         )
         group += found
         frontier = [p.id for p in found]
-    ids = [p.id for p in group]
-    loaded = session.scalars(
-        select(Party)
-        .where(Party.id.in_(ids))
-        .options(selectinload(Party.identifiers), selectinload(Party.addresses))
-    ).all()
-    by_id = {p.id: p for p in loaded}
-    return party, [by_id[i] for i in ids]
+    return party, group
 
 
 def _iso(value: Any) -> Any:
@@ -79,6 +85,10 @@ def _iso(value: Any) -> Any:
 
 def _identity(parties: list[Party]) -> list[dict[str, Any]]:
     cipher: DataCipher = current_app.extensions["kcc.cipher"]
+    # A merged party points at another party of the group; look up only what is not there.
+    merged_into = {p.id: str(p.uuid) for p in parties}
+    outside = {p.merged_into_id for p in parties} - set(merged_into) - {None}
+    merged_into.update(_uuids_of([i for i in outside if i is not None]))
     out = []
     for p in parties:
         identifiers = []
@@ -100,7 +110,7 @@ def _identity(parties: list[Party]) -> list[dict[str, Any]]:
                 "preferred_language": p.preferred_language,
                 "preferred_channel": p.preferred_channel,
                 "active": p.is_active,
-                "merged_into": str(p.merged_into.uuid) if p.merged_into is not None else None,
+                "merged_into": merged_into.get(p.merged_into_id or 0),
                 "registered_at": _iso(p.created_at),
                 "updated_at": _iso(p.updated_at),
             }
@@ -108,58 +118,120 @@ def _identity(parties: list[Party]) -> list[dict[str, Any]]:
     return out
 
 
+def _uuids_of(party_ids: list[int]) -> dict[int, str]:
+    """Public ids of parties by internal id, in one query."""
+    if not party_ids:
+        return {}
+    rows = db.session().execute(select(Party.id, Party.uuid).where(Party.id.in_(party_ids)))
+    return {pid: str(puid) for pid, puid in rows}
+
+
+def _address(party_uuid: Any, a: DigitalAddress) -> dict[str, Any]:
+    return {
+        "party_id": str(party_uuid),
+        "kind": a.kind,
+        "address": a.address,
+        "label": a.label,
+        "is_default": a.is_default,
+        "verified_at": _iso(a.verified_at),
+        "added_at": _iso(a.created_at),
+    }
+
+
 def _addresses(parties: list[Party]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for p in parties:
-        for a in p.addresses:
-            out.append(
-                {
-                    "party_id": str(p.uuid),
-                    "kind": a.kind,
-                    "address": a.address,
-                    "label": a.label,
-                    "is_default": a.is_default,
-                    "verified_at": _iso(a.verified_at),
-                    "added_at": _iso(a.created_at),
-                }
-            )
+        out += [_address(p.uuid, a) for a in p.addresses]
         for kind, value in (("visiting", p.visiting_address), ("postal", p.postal_address)):
             if value:
                 out.append({"party_id": str(p.uuid), "kind": kind, "address": value})
+    # Addresses given during the parties' contact moments for their follow-up only.
+    given = db.session().execute(
+        select(DigitalAddress, Party.uuid, ContactMoment.uuid)
+        .join(Involvement, Involvement.id == DigitalAddress.involvement_id)
+        .join(Party, Party.id == Involvement.party_id)
+        .join(ContactMoment, ContactMoment.id == Involvement.contact_moment_id)
+        .where(Party.id.in_([p.id for p in parties]), DigitalAddress.party_id.is_(None))
+        .order_by(DigitalAddress.id)
+    )
+    for address, party_uuid, moment_uuid in given:
+        out.append({**_address(party_uuid, address), "contact_moment_id": str(moment_uuid)})
     return out
 
 
 def _contact_moments(parties: list[Party]) -> list[dict[str, Any]]:
-    ids = [p.id for p in parties]
-    moments = (
-        db.session()
-        .scalars(
-            select(ContactMoment)
-            .where(
-                ContactMoment.id.in_(
-                    select(Involvement.contact_moment_id).where(Involvement.party_id.in_(ids))
-                )
-            )
-            .options(selectinload(ContactMoment.objects))
-            .order_by(ContactMoment.occurred_at, ContactMoment.id)
+    """Three queries whatever the number of moments: objects, involvements, the moments."""
+    session = db.session()
+    involved = select(Involvement.contact_moment_id).where(
+        Involvement.party_id.in_([p.id for p in parties])
+    )
+    objects: dict[int, list[dict[str, str]]] = {}
+    for moment_id, kind, object_id in session.execute(
+        select(SubjectObject.contact_moment_id, SubjectObject.object_type, SubjectObject.object_id)
+        .where(SubjectObject.contact_moment_id.in_(involved))
+        .order_by(SubjectObject.id)
+    ):
+        objects.setdefault(moment_id, []).append({"type": kind, "id": object_id})
+    # How the parties took part in each contact: role, and the name and details they gave.
+    given: dict[int, list[dict[str, Any]]] = {}
+    for moment_id, role, initiator, given_details in session.execute(
+        select(
+            Involvement.contact_moment_id,
+            Involvement.role,
+            Involvement.initiator,
+            Involvement.details,
         )
-        .unique()
+        .where(Involvement.party_id.in_([p.id for p in parties]))
+        .order_by(Involvement.id)
+    ):
+        given.setdefault(moment_id, []).append(
+            {"role": role, "initiator": initiator, **(given_details or {})}
+        )
+    rows = session.execute(
+        select(
+            ContactMoment.id,
+            ContactMoment.uuid,
+            ContactMoment.channel,
+            ContactMoment.direction,
+            ContactMoment.subject,
+            ContactMoment.text,
+            ContactMoment.response,
+            ContactMoment.outcome,
+            ContactMoment.language,
+            ContactMoment.occurred_at,
+            ContactMoment.details,
+        )
+        .where(ContactMoment.id.in_(involved))
+        .order_by(ContactMoment.occurred_at, ContactMoment.id)
     )
     return [
         {
-            "id": str(m.uuid),
-            "channel": m.channel,
-            "direction": m.direction,
-            "subject": m.subject,
-            "text": m.text,
-            "response": m.response,
-            "outcome": m.outcome,
-            "language": m.language,
-            "occurred_at": _iso(m.occurred_at),
-            "objects": [{"type": o.object_type, "id": o.object_id} for o in m.objects],
-            "details": m.details,
+            "id": str(uuid_),
+            "channel": channel,
+            "direction": direction,
+            "subject": subject,
+            "text": text,
+            "response": response,
+            "outcome": outcome,
+            "language": language,
+            "occurred_at": occurred_at.isoformat(),
+            "objects": objects.get(moment_id, []),
+            "details": details,
+            "involved_as": given.get(moment_id, []),
         }
-        for m in moments
+        for (
+            moment_id,
+            uuid_,
+            channel,
+            direction,
+            subject,
+            text,
+            response,
+            outcome,
+            language,
+            occurred_at,
+            details,
+        ) in rows
     ]
 
 
@@ -186,6 +258,7 @@ def _tasks(parties: list[Party]) -> list[dict[str, Any]]:
 
 
 def _processing_log(parties: list[Party]) -> list[dict[str, Any]]:
+    """One query; rows are read as plain tuples (a heavy party has thousands of records)."""
     lookups = {subject_lookup(p.uuid): str(p.uuid) for p in parties}
     rows = db.session().execute(
         select(
@@ -202,15 +275,15 @@ def _processing_log(parties: list[Party]) -> list[dict[str, Any]]:
     )
     return [
         {
-            "at": _iso(r.occurred_at),
-            "operation": r.operation,
-            "action": r.action,
-            "activity": r.activity,
-            "by": r.actor_type,
-            "status": r.status,
-            "party_id": lookups[r.subject_lookup],
+            "at": occurred_at.isoformat(),
+            "operation": operation,
+            "action": action,
+            "activity": activity,
+            "by": actor_type,
+            "status": status,
+            "party_id": lookups[lookup],
         }
-        for r in rows
+        for occurred_at, operation, action, activity, actor_type, status, lookup in rows
     ]
 
 
@@ -223,6 +296,11 @@ CORE: dict[str, ExportProvider] = {
 }
 
 
+def section_providers() -> dict[str, ExportProvider]:
+    """Every section in export order: the core's, then the packages' by name."""
+    return {**CORE, **dict(sorted(_providers.items()))}
+
+
 def export_party(party_uuid: uuid.UUID) -> dict[str, Any]:
     """Everything about the party (following merges); the export itself is logged."""
     subject, parties = merge_group(party_uuid)
@@ -233,7 +311,7 @@ def export_party(party_uuid: uuid.UUID) -> dict[str, Any]:
         "exported_at": utcnow().isoformat(),
         "controller": "the municipality; ask the data protection officer about anything in this document",
     }
-    for name, provider in {**CORE, **dict(sorted(_providers.items()))}.items():
+    for name, provider in section_providers().items():
         document[name] = provider(parties)
     log_processing([p.uuid for p in parties], Action.EXPORT)
     return document

@@ -35,10 +35,24 @@ def _value(value: Any, depth: int = 0) -> str:
     if isinstance(value, list):
         if not value:
             return "<em>none</em>"
+        if all(isinstance(v, dict) for v in value):
+            return _table(value, depth)
         return "<ol>" + "".join(f"<li>{_value(v, depth + 1)}</li>" for v in value) + "</ol>"
     if value is None:
         return ""
     return escape(str(value))
+
+
+def _table(items: list[dict[str, Any]], depth: int) -> str:
+    """Records of one kind as one table: a header row, then one row per record (printable, and
+    far less markup than a table per record)."""
+    columns = list(dict.fromkeys(k for item in items for k in item))
+    head = "".join(f"<th>{escape(str(c))}</th>" for c in columns)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{_value(item.get(c), depth + 1)}</td>" for c in columns) + "</tr>"
+        for item in items
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
 def render_export(document: dict[str, Any]) -> str:

@@ -8,8 +8,15 @@ Selectielijst gemeenten en intergemeentelijke organen (Archiefwet 1995):
   removed: they are legal holds);
 - processing log: 5 years, the limitation period for claims (art. 3:310 BW), so that a
   resident's question about unlawful processing can still be answered;
-- consent records: 5 years after the consent ended (the proof of consent, art. 7(1) AVG).
-Packages add their own categories (chat and SMS transcripts, suggestions, journeys).
+- consent records: 5 years after the consent ended (the proof of consent, art. 7(1) AVG);
+- web sessions: 30 days after they were last used (they end after 10 hours at the latest;
+  what is left is only of use to see who was signed in when).
+Packages add their own categories with ``register_retention_category``:
+- chat transcripts (channels): 1 year after the chat's last message; the chat's contact
+  moment stays for its own period with the transcript blanked (an open task holds it);
+- journeys (journeys): 2 years after the journey ended, with its steps, timers and
+  suggestions; a running journey is never removed.
+Every period can be changed with ``KCC_RETENTION_DAYS`` (``category=days,...``).
 
 Each batch is its own transaction that counts and removes the same rows, so a run stopped
 halfway leaves nothing half done and the next run finishes the job without counting twice.
@@ -26,10 +33,11 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import delete, func, select
 
+from kcc.auth.models import WebSession
 from kcc.consent.constants import ConsentAction
 from kcc.consent.models import ConsentRecord
 from kcc.constants import OPEN_TASK_STATUSES
-from kcc.contacts.models import ContactMoment
+from kcc.contacts.models import ContactMoment, Involvement, delete_given_addresses
 from kcc.db import db, unit_of_work, utcnow
 from kcc.privacy.activities import Activity
 from kcc.privacy.context import system_processing
@@ -60,6 +68,14 @@ def register_retention_category(category: Category) -> None:
 
 def _delete(model: Any) -> Callable[[list[int]], object]:
     return lambda ids: db.session().execute(delete(model).where(model.id.in_(ids)))
+
+
+def _remove_moments(ids: list[int]) -> None:
+    """Contact moments go with the addresses given only during them (no party keeps those)."""
+    session = db.session()
+    given = select(Involvement.id).where(Involvement.contact_moment_id.in_(ids))
+    session.execute(delete_given_addresses(given))
+    session.execute(delete(ContactMoment).where(ContactMoment.id.in_(ids)))
 
 
 def _moments(cutoff: datetime) -> Any:
@@ -96,11 +112,18 @@ def _consents(cutoff: datetime) -> Any:
     )
 
 
+def _web_sessions(cutoff: datetime) -> Any:
+    return select(WebSession.id, WebSession.last_seen_at, WebSession.end_reason).where(
+        WebSession.last_seen_at < cutoff
+    )
+
+
 for _category in (
-    Category("contact_moments", 730, _moments, _delete(ContactMoment)),
+    Category("contact_moments", 730, _moments, _remove_moments),
     Category("tasks", 730, _tasks, _delete(Task)),
     Category("processing_log", 1825, _log, _delete(ProcessingRecord)),
     Category("consents", 1825, _consents, _delete(ConsentRecord)),
+    Category("web_sessions", 30, _web_sessions, _delete(WebSession)),
 ):
     register_retention_category(_category)
 

@@ -104,3 +104,109 @@ def test_export_of_merged_party_follows_the_merge(agent: Caller, supervisor: Cal
     assert (
         agent.get("/api/v1/parties/00000000-0000-0000-0000-000000000000/export").status_code == 404
     )
+
+
+def test_export_queries_do_not_grow_with_the_data(app, agent: Caller) -> None:  # type: ignore[no-untyped-def]
+    """Every section is read in a fixed number of queries, however much there is (no per-row query)."""
+    from sqlalchemy import event
+
+    from kcc.db import db
+
+    party = _person(agent, 74)
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    def exported() -> int:
+        statements.clear()
+        response = agent.get(f"/api/v1/parties/{party['id']}/export")
+        assert response.status_code == 200, response.get_json()
+        return len(statements)
+
+    def add_contact(i: int) -> None:
+        body = {
+            "channel": "phone",
+            "direction": "inbound",
+            "subject": "afval",
+            "text": f"Vraag {i}",
+            "occurred_at": "2026-11-20T10:00:00Z",
+            "parties": [{"party_id": party["id"], "role": "resident"}],
+            "objects": [{"type": "case", "id": f"Z-2026-{i:03d}"}],
+        }
+        assert agent.post("/api/v1/contact-moments", json=body).status_code == 201
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        add_contact(0)
+        small = exported()
+        for i in range(1, 13):
+            add_contact(i)
+        for channel in ("sms", "email"):
+            granted = agent.post(
+                f"/api/v1/parties/{party['id']}/consents",
+                json={"purpose": "proactive", "channel": channel},
+            ).get_json()
+            agent.post(
+                f"/api/v1/parties/{party['id']}/consents/{granted['id']}/withdraw",
+                json={"method": "phone"},
+            )
+        large = exported()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    doc = agent.get(f"/api/v1/parties/{party['id']}/export").get_json()
+    assert len(doc["contact_moments"]) == 13 and len(doc["consents"]) == 4
+    assert doc["contact_moments"][12]["objects"] == [{"type": "case", "id": "Z-2026-012"}]
+    assert large == small, f"{small} statements for a light party, {large} for a heavier one"
+
+
+def test_export_of_a_merge_group_reads_all_parties_at_once(  # type: ignore[no-untyped-def]
+    app, agent: Caller, supervisor: Caller
+) -> None:
+    from sqlalchemy import event
+
+    from kcc.db import db
+
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    def survivor_with(duplicates: int, seed: int) -> str:
+        survivor = _person(agent, seed)
+        for n in range(duplicates):
+            duplicate = agent.post(
+                "/api/v1/parties", json={"type": "person", "given_names": f"N{n}", "surname": "J"}
+            ).get_json()
+            _contact(agent, duplicate["id"], f"Contact {n}")
+            agent.post(
+                f"/api/v1/parties/{duplicate['id']}/consents",
+                json={"purpose": "proactive", "channel": "sms"},
+            )
+            merged = supervisor.post(
+                f"/api/v1/parties/{survivor['id']}/merge",
+                json={"duplicate_id": duplicate["id"], "reason": "same person"},
+            )
+            assert merged.status_code in (200, 201), merged.get_json()
+        return str(survivor["id"])
+
+    def exported(party_id: str) -> tuple[int, dict]:  # type: ignore[type-arg]
+        statements.clear()
+        response = agent.get(f"/api/v1/parties/{party_id}/export")
+        assert response.status_code == 200, response.get_json()
+        return len(statements), response.get_json()
+
+    one, four = survivor_with(1, 75), survivor_with(4, 76)
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        small, _ = exported(one)
+        large, doc = exported(four)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(doc["parties"]) == 5 and len(doc["consents"]) == 4
+    assert {i["merged_into"] for i in doc["identity"][1:]} == {four}
+    assert large == small, f"{small} statements for a group of 2, {large} for a group of 5"
