@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 
+from kcc.web.formats import local_time
 from kcc.web.i18n import init_babel
+from kcc.web.labels import labels_json
 from kcc.web.security import init_security
 
 
@@ -14,5 +16,7 @@ def init_app(app: Flask) -> None:
 
     init_babel(app)
     init_security(app)
+    app.jinja_env.globals.update(labels_json=labels_json)
+    app.jinja_env.filters.update(localtime=local_time)
     for module in (auth, agent, customer, studio, dashboard, chat):
         app.register_blueprint(module.bp)

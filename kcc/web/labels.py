@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+
+from kcc.web.i18n import catalog
 
 LABELS = (
     _l("counter"),
@@ -48,6 +54,9 @@ LABELS = (
     _l("accepted"),
     _l("declined"),
     _l("expired"),
+    _l("draft"),
+    _l("published"),
+    _l("retired"),
     _l("agent"),
     _l("supervisor"),
     _l("process_owner"),
@@ -60,4 +69,33 @@ LABELS = (
     _l("bsn"),
     _l("kvk"),
     _l("name"),
+    _l("system"),
+    # Processing activities (kcc.privacy.activities) as the processing log shows them.
+    _l("kcc.customer-contact"),
+    _l("kcc.party-registration"),
+    _l("kcc.task-handling"),
+    _l("kcc.complaint-handling"),
+    _l("kcc.supervision"),
+    _l("kcc.subject-access"),
+    _l("kcc.proactive-service"),
+    _l("kcc.system"),
 )
+
+
+_JSON: dict[str, Markup] = {}
+
+
+def labels_json() -> Markup:
+    """Every label in the page's language as JSON, for the pages' scripts (one per locale)."""
+    language = str(get_locale() or "nl")
+    found = _JSON.get(language)
+    if found is None:
+        words = {str(item._args[0]): label(item._args[0]) for item in LABELS}
+        # Escaped for an HTML attribute by Jinja: the JSON itself is plain text here.
+        found = _JSON[language] = Markup.escape(json.dumps(words, ensure_ascii=False))
+    return found
+
+
+def label(value: object) -> str:
+    """The word for a stored value (a channel, a status, a kind) in the page's language."""
+    return catalog().ugettext(str(value))

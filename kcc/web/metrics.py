@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import importlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -72,7 +72,7 @@ def overdue_tasks(now: datetime) -> dict[str, float]:
         .where(Task.status.in_(OPEN_TASK_STATUSES), Task.due_at < now)
         .group_by(Task.kind)
     )
-    found = dict(rows.tuples().all())
+    found = {kind: count for kind, count in rows}
     return {str(k): float(found.get(k, 0)) for k in TaskKind}
 
 
@@ -100,14 +100,16 @@ def statutory_terms(now: datetime, days: int = 365) -> list[TermFigure]:
     return figures
 
 
+# Suggestions are kept by the journeys package, which kcc does not import: it registers a
+# function that counts them per status (in the order the dashboard should show them).
+_suggestion_outcomes: Callable[[], dict[str, float]] | None = None
+
+
+def register_suggestion_outcomes(provider: Callable[[], dict[str, float]] | None) -> None:
+    global _suggestion_outcomes
+    _suggestion_outcomes = provider
+
+
 def suggestion_outcomes() -> dict[str, float] | None:
-    """Suggestions per status, when the consent module keeps them (None otherwise)."""
-    try:
-        module = importlib.import_module("kcc.consent.models")
-    except ImportError:
-        return None
-    model = getattr(module, "Suggestion", None)
-    if model is None or not hasattr(model, "status"):
-        return None
-    rows = db.session().execute(select(model.status, func.count()).group_by(model.status))
-    return {str(status): float(count) for status, count in rows}
+    """Suggestions per status, when a package keeps them (None otherwise)."""
+    return _suggestion_outcomes() if _suggestion_outcomes is not None else None

@@ -21,6 +21,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 STAFF_PAGES = (Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
 SUPERVISOR_PAGES = (Role.SUPERVISOR, Role.ADMIN)
 STUDIO_PAGES = (Role.PROCESS_OWNER, Role.ADMIN, Role.SUPERVISOR)
+ALL_PAGES = (Role.AGENT, Role.SUPERVISOR, Role.PROCESS_OWNER, Role.ADMIN)
 HOME_BY_ROLE = {
     Role.AGENT: "web_agent.home",
     Role.SUPERVISOR: "web_dashboard.dashboard",

@@ -14,6 +14,7 @@ CHAT_PATH = "/chat"
 STALE_FORM = _l(
     "The form's security token is missing or has expired. Reload the page and try again."
 )
+HSTS = "max-age=31536000; includeSubDomains"
 NOT_PAGES = ("/api/", "/channels/", "/klantinteracties/")
 BASE_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -38,6 +39,8 @@ def init_security(app: Flask) -> None:
         "KCC_CHAT_EMBED_ORIGINS", embed_origins(os.environ.get(EMBED_ORIGINS_ENV))
     )
     app.config.setdefault("PERMANENT_SESSION_LIFETIME", 10 * 60 * 60)
+    # Production runs behind HTTPS only (its session cookie is Secure): browsers keep to it.
+    app.config.setdefault("KCC_HSTS", bool(app.config.get("SESSION_COOKIE_SECURE")))
     app.jinja_env.globals.update(csrf_token=csrf_token, csrf_field=CSRF_FIELD)
 
     @app.before_request
@@ -62,6 +65,8 @@ def init_security(app: Flask) -> None:
         headers["X-Content-Type-Options"] = "nosniff"
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()"
         headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        if app.config["KCC_HSTS"]:
+            headers["Strict-Transport-Security"] = HSTS
         if response.mimetype == "text/html":
             headers["Cache-Control"] = "no-store"
         return response

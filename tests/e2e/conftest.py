@@ -35,6 +35,8 @@ ARGS = [
 PASSWORD = "demo-wachtwoord"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 BLOCKING = ("serious", "critical")
+# Per page: Content-Security-Policy violations and uncaught script errors seen so far.
+PROBLEMS: dict[int, list[str]] = {}
 
 
 def skip_reason() -> str | None:
@@ -89,10 +91,23 @@ def new_page(browser: Any, live_server: str) -> Iterator[Callable[[], Any]]:
         context = browser.new_context(base_url=live_server, locale="nl-NL", **options)
         context.set_default_timeout(10_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        problems = PROBLEMS.setdefault(id(page), [])
+        page.on(
+            "console",
+            lambda message: (
+                problems.append(message.text)
+                if message.type == "error" and "Content Security Policy" in message.text
+                else None
+            ),
+        )
+        page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+        return page
 
     yield make
     for context in contexts:
+        for page in context.pages:
+            PROBLEMS.pop(id(page), None)
         context.close()
 
 
@@ -124,9 +139,12 @@ def sign_in(page: Any, name: str) -> None:
 
 
 def check_page(page: Any, name: str) -> None:
-    """Save a screenshot and fail on serious or critical axe-core violations."""
+    """Save a screenshot; fail on serious or critical axe-core violations, on anything the
+    Content-Security-Policy blocked and on script errors."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    problems = PROBLEMS.get(id(page), [])
+    assert not problems, f"{name}: {problems}"
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page)

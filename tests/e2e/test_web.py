@@ -10,10 +10,11 @@ from typing import Any
 from flask import Flask
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import check_page, sign_in
+from tests.e2e.conftest import PASSWORD, check_page, sign_in
 from tests.fakes.twilio_server import callback_path, deliver_signed, http_poster
 
 PUBLIC = "http://kcc.test"
+ENDED = re.compile(r"/sign-in\?next=(%2F|/)agent$")
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -68,7 +69,9 @@ def test_agent_finds_a_resident_by_phone_and_answers_an_sms(
     sent = fake_twilio.sent()[-1]
     assert sent.body == "Volgende week dinsdag komen we langs." and sent.to == "+31612345678"
     reply = page.locator(".message--outbound").filter(has_text="Volgende week dinsdag")
-    expect(reply.locator("[data-status]")).to_have_text(re.compile("sent|queued|sending"))
+    expect(reply.locator("[data-status]")).to_have_text(
+        re.compile("verstuurd|in de wachtrij|wordt verstuurd")
+    )
     status = fake_twilio.status_form(sent, "delivered")
     assert (
         deliver_signed(
@@ -76,7 +79,7 @@ def test_agent_finds_a_resident_by_phone_and_answers_an_sms(
         ).status_code
         < 300
     )
-    expect(reply.locator("[data-status]")).to_have_text("delivered", timeout=8000)
+    expect(reply.locator("[data-status]")).to_have_text("afgeleverd", timeout=8000)
 
 
 def test_resident_chats_and_sees_the_agents_reply_without_reload(
@@ -138,7 +141,7 @@ def test_process_owner_fixes_a_broken_journey_simulates_and_publishes(
     page.get_by_label("Reisdocument (YAML)").fill(good)
     page.get_by_role("button", name="Controleren en opslaan als concept").click()
     page.wait_for_url("**/studio/e2e-birth")
-    expect(page.locator("[data-version-status='1']")).to_have_text("draft")
+    expect(page.locator("[data-version-status='1']")).to_have_text("concept")
     page.get_by_label(re.compile("Gebeurtenissen, één per regel")).fill(
         "health_visit_done\nbenefits_arranged"
     )
@@ -146,7 +149,7 @@ def test_process_owner_fixes_a_broken_journey_simulates_and_publishes(
     expect(page.locator(".sim-path")).to_contain_text("consultation")
     expect(page.locator(".sim-path")).to_contain_text("done")
     page.get_by_role("button", name="Publiceren 1").click()
-    expect(page.locator("[data-version-status='1']")).to_have_text("published")
+    expect(page.locator("[data-version-status='1']")).to_have_text("gepubliceerd")
     check_page(page, "studio-journey")
 
 
@@ -188,16 +191,16 @@ def test_supervisor_dashboard_plots_real_data(
     drawn = contacts.locator("rect.chart__bar:not([height='0.0'])")
     expect(drawn.first).to_be_visible()
     assert drawn.count() == 2
-    expect(drawn.locator("title").first).to_contain_text(re.compile(r"(phone|counter): [12]"))
+    expect(drawn.locator("title").first).to_contain_text(re.compile(r"(telefoon|balie): [12]"))
     fcr = page.locator("#chart-fcr")
     expect(fcr.locator("rect.chart__bar title")).to_have_text(
-        ["counter, opgelost: 100%", "phone, opgelost: 50%"]
+        ["balie, opgelost: 100%", "telefoon, opgelost: 50%"]
     )
     expect(page.locator("#chart-term-objection")).to_contain_text("doel 80%")
     expect(page.locator("#chart-term-complaint")).to_contain_text("doel 90%")
     check_page(page, "dashboard")
     page.get_by_role("link", name="Verwerkingslog").click()
-    expect(page.locator("table")).to_contain_text("kcc.customer-contact")
+    expect(page.locator("table")).to_contain_text("klantcontact")
     check_page(page, "processing-log")
 
 
@@ -213,3 +216,79 @@ def test_every_page_in_english_passes_axe(
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("alert")).to_have_text("The name or the password is not correct.")
     check_page(page, "sign-in-error-en")
+
+
+def test_a_revoked_session_is_sent_to_sign_in(
+    new_page: Callable[..., Any], user: Callable[[str], str], make_caller: Callable[..., Any]
+) -> None:
+    page = new_page()
+    sign_in(page, user("agent"))
+    page.wait_for_url("**/agent")
+    me = _api(page, "GET", "/api/v1/me", None)  # type: ignore[arg-type]
+    admin = make_caller("admin")
+    ended = admin.delete(f"/api/v1/users/{me['id']}/sessions")
+    assert ended.status_code == 200 and ended.get_json() == {"ended": 1}
+
+    # The open page's next call to the API finds the session gone and goes to sign-in.
+    page.evaluate("() => { window.KCC.api('GET', '/api/v1/conversations?assigned=mine'); }")
+    page.wait_for_url(ENDED)
+    expect(page.get_by_role("status")).to_have_text("Uw sessie is beëindigd. Log opnieuw in.")
+    check_page(page, "sign-in-session-ended")
+    # So does opening any page.
+    page.goto("/agent")
+    assert ENDED.search(page.url), page.url
+
+
+def test_password_change_ends_the_other_browsers_session(
+    new_page: Callable[..., Any], user: Callable[[str], str]
+) -> None:
+    name = user("agent")
+    here, elsewhere = new_page(), new_page()
+    sign_in(here, name)
+    sign_in(elsewhere, name)
+    here.get_by_role("link", name="Wachtwoord wijzigen").click()
+    check_page(here, "password")
+    here.get_by_label("Huidig wachtwoord").fill(PASSWORD)
+    here.get_by_label("Nieuw wachtwoord", exact=True).fill("een-heel-nieuw-wachtwoord")
+    here.get_by_label("Nieuw wachtwoord nogmaals").fill("een-heel-nieuw-wachtwoord")
+    here.get_by_role("button", name="Wachtwoord wijzigen").click()
+    expect(here.get_by_role("status")).to_contain_text("Uw wachtwoord is gewijzigd")
+    here.goto("/agent")
+    expect(here.get_by_role("heading", name="Zoeken en wachtrij")).to_be_visible()
+    elsewhere.reload()
+    assert ENDED.search(elsewhere.url), elsewhere.url
+    expect(elsewhere.get_by_role("status")).to_have_text("Uw sessie is beëindigd. Log opnieuw in.")
+
+
+def test_dashboard_in_english_draws_english_plots(
+    new_page: Callable[..., Any], user: Callable[[str], str]
+) -> None:
+    page = new_page()
+    sign_in(page, user("supervisor"))
+    party = _api(page, "POST", "/api/v1/parties", {"type": "person", "surname": "Visser"})
+    _api(
+        page,
+        "POST",
+        "/api/v1/contact-moments",
+        {
+            "channel": "counter",
+            "subject": "Question",
+            "outcome": "answered",
+            "parties": [{"party_id": party["id"], "role": "resident"}],
+        },
+    )
+    page.goto("/dashboard?lang=en")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    fcr = page.locator("#chart-fcr")
+    expect(fcr.locator("figcaption")).to_have_text(
+        "First-contact resolution per channel (last 30 days)"
+    )
+    expect(fcr.locator("rect.chart__bar title")).to_have_text(["counter, resolved: 100%"])
+    expect(fcr.locator("text.chart__axis--y")).to_have_text("Resolved at first contact")
+    expect(page.locator("#chart-overdue text.chart__category")).to_contain_text(["follow-up"])
+    expect(page.locator("#chart-term-complaint .chart__target")).to_have_text("target 90%")
+    # The accessible name of each plot is its English title.
+    expect(page.get_by_role("img", name="Open tasks past their due date")).to_be_visible()
+    check_page(page, "dashboard-en")
+    page.goto("/dashboard?lang=nl")
+    expect(page.get_by_role("img", name="Open taken over hun termijn")).to_be_visible()

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select, update
 
+from kcc.auth.models import WebSession
 from kcc.auth.passwords import hash_password
 from kcc.auth.services import create_user
 from kcc.db import db
@@ -72,3 +76,35 @@ def sign_in(app: Flask, make_user: Callable[..., tuple[str, uuid.UUID]]) -> Call
 def csrf_of_session(client: FlaskClient, _page: object) -> str:
     with client.session_transaction() as session:
         return str(session["csrf"])
+
+
+def session_row(app: Flask, browser: Browser) -> WebSession:
+    """The server-side session of a signed-in test client (detached, read-only)."""
+    with browser.client.session_transaction() as cookie:
+        key = str(cookie["sid"])
+    with app.app_context():
+        row = db.session().scalar(
+            select(WebSession).where(
+                WebSession.key_hash == hashlib.sha256(key.encode()).hexdigest()
+            )
+        )
+        assert row is not None, "no server-side session for this cookie"
+        db.session().expunge(row)
+        db.remove()
+    return row
+
+
+def age_session(
+    app: Flask, browser: Browser, idle: timedelta = timedelta(0), age: timedelta = timedelta(0)
+) -> None:
+    """Move the server-side session's clock back: last used ``idle`` ago, started ``age`` ago."""
+    row = session_row(app, browser)
+    now = datetime.now(UTC)
+    with app.app_context():
+        db.session().execute(
+            update(WebSession)
+            .where(WebSession.id == row.id)
+            .values(last_seen_at=now - idle, created_at=now - max(age, idle))
+        )
+        db.commit()
+        db.remove()

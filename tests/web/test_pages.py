@@ -138,6 +138,16 @@ def test_security_headers_on_pages(client) -> None:  # type: ignore[no-untyped-d
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["Referrer-Policy"] == "same-origin"
     assert "<script>" not in response.get_data(as_text=True)
+    assert "Strict-Transport-Security" not in response.headers  # not outside production
+
+
+def test_production_pages_ask_browsers_to_keep_to_https(app: Flask, client) -> None:  # type: ignore[no-untyped-def]
+    app.config["KCC_HSTS"] = True
+    try:
+        response = client.get("/chat")
+    finally:
+        app.config["KCC_HSTS"] = False
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
 
 
 def test_chat_may_be_framed_only_by_the_configured_origins(app: Flask, client) -> None:  # type: ignore[no-untyped-def]
@@ -175,6 +185,10 @@ def test_supervisor_sees_dashboard_and_processing_log(sign_in: Callable[..., Bro
         as_text=True
     )
     assert "GET /parties/&lt;uuid:party_id&gt;" in log
+    assert "<td>klantcontact</td>" in log and "<td>kcc.customer-contact</td>" not in log
+    english = browser.client.get(f"/dashboard/processing-log?party={party['id']}&lang=en")
+    assert "<td>customer contact</td>" in english.get_data(as_text=True)
+    browser.client.get("/dashboard?lang=nl")
     assert "klopt niet" in browser.client.get("/dashboard/processing-log?party=nope").get_data(
         as_text=True
     )

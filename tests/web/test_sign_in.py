@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
+from datetime import timedelta
 
 from flask import Flask
 
-from tests.web.conftest import PASSWORD, Browser, csrf_of
+from tests.web.conftest import PASSWORD, Browser, age_session, csrf_of
 
 
 def _form(client, name: str, password: str) -> object:  # type: ignore[no-untyped-def]
@@ -70,10 +70,9 @@ def test_sign_out_needs_csrf_and_ends_the_session(sign_in: Callable[..., Browser
     assert browser.client.get("/agent").status_code == 302
 
 
-def test_idle_session_expires(sign_in: Callable[..., Browser]) -> None:
+def test_idle_session_expires(app: Flask, sign_in: Callable[..., Browser]) -> None:
     browser = sign_in("agent")
-    with browser.client.session_transaction() as session:
-        session["seen"] = int(time.time()) - 31 * 60
+    age_session(app, browser, idle=timedelta(minutes=31))
     response = browser.client.get("/agent")
     assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
     assert "Uw sessie is verlopen" in browser.client.get(response.headers["Location"]).get_data(

@@ -34,3 +34,40 @@ def test_compiled_catalog_matches_the_po_file() -> None:
     po = {m.id: m.string for m in read_po(BytesIO((CATALOG / "messages.po").read_bytes())) if m.id}
     mo = {m.id: m.string for m in read_mo(BytesIO((CATALOG / "messages.mo").read_bytes())) if m.id}
     assert po == mo
+
+
+ENGLISH = WEB / "translations" / "en" / "LC_MESSAGES"
+
+
+def test_stored_values_that_are_not_english_words_have_an_english_label() -> None:
+    """In English, 'callback_requested' reads 'callback requested', 'sms' reads 'SMS'."""
+    from kcc.web.labels import LABELS
+
+    catalog = {m.id: m.string for m in read_po(BytesIO((ENGLISH / "messages.po").read_bytes()))}
+    identifiers = [str(label._args[0]) for label in LABELS]  # the msgids of the lazy strings
+    needing = [i for i in identifiers if "_" in i or "." in i or i in ("sms", "bsn", "kvk")]
+    assert needing, "the labels list is empty"
+    missing = [i for i in needing if not catalog.get(i) or "_" in catalog[i] or "." in catalog[i]]
+    assert not missing, f"no English label for: {missing}"
+    mo = {m.id: m.string for m in read_mo(BytesIO((ENGLISH / "messages.mo").read_bytes())) if m.id}
+    assert {i: catalog[i] for i in needing} == {i: mo[i] for i in needing}
+
+
+def test_template_gettext_translates_once_per_request_and_escapes_variables(app) -> None:  # type: ignore[no-untyped-def]
+    from flask import render_template_string
+
+    source = '{{ _("Reply by %(channel)s", channel=name) }} {{ _("sms") }}'
+    with app.test_request_context("/agent"):
+        rendered = render_template_string(source, name="<b>x</b>")
+        assert rendered == "Antwoorden via &lt;b&gt;x&lt;/b&gt; sms", rendered
+    with app.test_request_context("/agent?lang=en"):
+        rendered = render_template_string(source, name="<b>x</b>")
+        assert rendered == "Reply by &lt;b&gt;x&lt;/b&gt; SMS", rendered
+
+
+def test_every_processing_activity_has_a_label() -> None:
+    from kcc.privacy.activities import Activity
+    from kcc.web.labels import LABELS
+
+    identifiers = {str(label._args[0]) for label in LABELS}
+    assert {str(a) for a in Activity} <= identifiers

@@ -15,7 +15,7 @@
 
   function renderMessage(list, m) {
     var li = list.querySelector('[data-message="' + m.id + '"]');
-    var status = m.status + (m.error_code ? " (" + m.error_code + ": " + (m.error_message || "") + ")" : "");
+    var status = K.label(m.status) + (m.error_code ? " (" + m.error_code + ": " + (m.error_message || "") + ")" : "");
     if (li) {
       var s = li.querySelector("[data-status]");
       if (s && s.textContent !== status) { s.textContent = status; }
@@ -23,7 +23,7 @@
     }
     li = K.el("li", { "class": "message message--" + m.direction, "data-message": m.id });
     li.appendChild(K.el("span", { "class": "message__body" }, m.body));
-    var meta = K.el("span", { "class": "message__meta" }, m.direction);
+    var meta = K.el("span", { "class": "message__meta" }, K.label(m.direction));
     if (m.direction === "outbound") {
       meta.appendChild(document.createTextNode(" · "));
       meta.appendChild(K.el("span", { "class": "status", "data-status": "" }, status));

@@ -59,7 +59,7 @@
     published.forEach(function (j) {
       var title = (j.title && (j.title[lang] || j.title.nl)) || j.key;
       K.api("GET", "/api/v1/journeys/" + encodeURIComponent(j.key) + "/versions/" + j.published_version + "/stats").then(function (s) {
-        if (s.ok) { box.appendChild(funnel(title + " (v" + j.published_version + ")", s.data)); }
+        if (s.ok) { box.appendChild(funnel(title + " (" + t.version + " " + j.published_version + ")", s.data)); }
       });
     });
   });

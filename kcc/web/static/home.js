@@ -13,7 +13,7 @@
       if (!items.length) { list.appendChild(K.el("li", { "class": "muted" }, t.none)); return; }
       items.forEach(function (c) {
         var li = K.el("li", { "class": "queue__item" });
-        li.appendChild(K.el("span", { "class": "badge" }, c.channel));
+        li.appendChild(K.el("span", { "class": "badge" }, K.label(c.channel)));
         li.appendChild(document.createTextNode(" " + (c.subject || c.address || "") + " · " + c.message_count + " " + t.messages + " "));
         if (c.party_id) { li.appendChild(K.el("a", { href: "/parties/" + c.party_id }, t.open)); }
         else { li.appendChild(K.el("span", { "class": "muted" }, t.anonymous)); }

@@ -10,10 +10,17 @@
     if (method !== "GET") { options.headers["X-CSRF-Token"] = csrf(); }
     if (body !== undefined && body !== null) { options.headers["Content-Type"] = "application/json"; options.body = JSON.stringify(body); }
     return fetch(path, options).then(function (response) {
+      if (response.status === 401) { signInAgain(); }
       var type = response.headers.get("Content-Type") || "";
       var parsed = type.indexOf("json") >= 0 ? response.json() : Promise.resolve(null);
       return parsed.then(function (data) { return { ok: response.ok, status: response.status, data: data }; });
     });
+  }
+  // The session ended on the server (signed out elsewhere, password changed, revoked, timed
+  // out): go to the sign-in page, which says why, and come back here afterwards.
+  function signInAgain() {
+    var here = window.location.pathname + window.location.search;
+    window.location.assign("/sign-in?next=" + encodeURIComponent(here));
   }
   function problemText(result) {
     var data = result.data || {};
@@ -31,9 +38,18 @@
     var t = document.getElementById("texts");
     return t ? t.dataset : {};
   }
+  // Stored values (channels, statuses, directions) in the page's language, from the page.
+  var labels = null;
+  function label(value) {
+    if (labels === null) {
+      var node = document.getElementById("labels");
+      try { labels = node ? JSON.parse(node.dataset.labels) : {}; } catch (e) { labels = {}; }
+    }
+    return Object.prototype.hasOwnProperty.call(labels, value) ? labels[value] : value;
+  }
   function svgImage(svg, label) {
     var img = el("img", { alt: label, src: "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svg), "class": "diagram__img" });
     return img;
   }
-  window.KCC = { api: api, problemText: problemText, el: el, texts: texts, svgImage: svgImage };
+  window.KCC = { api: api, problemText: problemText, el: el, texts: texts, svgImage: svgImage, label: label };
 })();

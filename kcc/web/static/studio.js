@@ -33,7 +33,7 @@
       r.data.versions.forEach(function (v) {
         var tr = K.el("tr");
         tr.appendChild(K.el("td", {}, v.number));
-        tr.appendChild(K.el("td", { "data-version-status": v.number }, v.status));
+        tr.appendChild(K.el("td", { "data-version-status": v.number }, K.label(v.status)));
         tr.appendChild(K.el("td", {}, (v.created_at || "").slice(0, 16).replace("T", " ")));
         var actions = K.el("td");
         var show = K.el("button", { type: "button", "class": "button button--secondary" }, t.show + " " + v.number);

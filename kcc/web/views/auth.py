@@ -8,8 +8,10 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from kcc.auth.sessions import end_session, sign_in, signed_in_user
-from kcc.web.pages import home_endpoint, html_errors
+from kcc.auth.models import User
+from kcc.auth.sessions import NOTICE, change_password, end_session, sign_in, signed_in_user
+from kcc.privacy.activities import Activity
+from kcc.web.pages import ALL_PAGES, home_endpoint, html_errors, page
 
 bp = html_errors(
     Blueprint(
@@ -23,6 +25,7 @@ bp = html_errors(
 
 MAX_NAME = 150
 MAX_PASSWORD = 1024
+MIN_PASSWORD = 12
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -61,11 +64,11 @@ def sign_in_page() -> Response | tuple[str, int] | str:
             if outcome.locked
             else _("The name or the password is not correct.")
         )
-    expired = session.pop("expired", False)
+    notice = session.pop(NOTICE, None)
     return render_template(
         "sign_in.html",
         error=error,
-        expired=expired,
+        notice=notice,
         next=_safe_next(request.values.get("next")) or "",
     ), status
 
@@ -74,3 +77,32 @@ def sign_in_page() -> Response | tuple[str, int] | str:
 def sign_out() -> Response:
     end_session()
     return redirect(url_for("web_auth.sign_in", signed_out=1))
+
+
+@bp.route("/account/password", methods=["GET", "POST"], endpoint="password")
+@page(*ALL_PAGES, activity=Activity.SYSTEM)
+def password_page(user: User) -> Response | tuple[str, int] | str:
+    """Change one's own password; every session of the user ends, this browser starts anew."""
+    error = None
+    if request.method == "POST":
+        current = request.form.get("current", "")[:MAX_PASSWORD]
+        new = request.form.get("new", "")[:MAX_PASSWORD]
+        if len(new) < MIN_PASSWORD:
+            error = _(
+                "The new password must be at least %(count)s characters long.", count=MIN_PASSWORD
+            )
+        elif new != request.form.get("repeat", "")[:MAX_PASSWORD]:
+            error = _("The two new passwords are not the same.")
+        elif new == current:
+            error = _("The new password must differ from the current one.")
+        elif not change_password(user, current, new):
+            error = _("The current password is not correct.")
+        else:
+            return redirect(url_for("web_auth.password", changed=1))
+    return render_template(
+        "password.html",
+        user=user,
+        error=error,
+        changed=bool(request.args.get("changed")) and error is None,
+        min_length=MIN_PASSWORD,
+    ), (422 if error else 200)

@@ -1,67 +1,133 @@
-"""The customer view page: the resident at a glance, the timeline, conversations and actions."""
+"""The customer view page: the resident at a glance, the timeline, conversations and actions.
+
+The page reads the core's one customer view (``kcc.view.services.customer_view``) once and
+turns it into what the template shows, in one pass: only the fields on the page, the words
+in the page's language and the times in Dutch local time. No API schemas are dumped (they
+would serialise the involvements, subject objects and agents of every contact moment, which
+the page does not show), and the template does no per-row lookups of its own.
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, render_template, request
+from flask_babel import get_locale
 
 from kcc.auth.models import User
 from kcc.constants import Channel, Direction, Outcome, TaskKind
-from kcc.contacts.schemas import ContactMomentSchema
-from kcc.db import utcnow
 from kcc.parties.schemas import PartySchema
 from kcc.privacy.activities import Activity
-from kcc.tasks.schemas import TaskSchema
-from kcc.view.services import customer_view
+from kcc.view.services import MomentRow, customer_view
+from kcc.web.formats import language_name, local_time, shorten
+from kcc.web.labels import label
 from kcc.web.pages import STAFF_PAGES, html_errors, page
 
 bp = html_errors(Blueprint("web_customer", __name__, template_folder="../templates"))
 
 PAGE_SIZE = 25
+TEXT_CHARS = 400
+TASK_CHARS = 100
+CHANNELS = tuple(Channel)
+DIRECTIONS = tuple(Direction)
 
 
-def _filtered(moments: list[dict[str, Any]], channel: str, direction: str) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class TimelineRow:
+    """One contact moment as the timeline shows it."""
+
+    channel: str
+    channel_label: str
+    at: str
+    at_text: str
+    direction_label: str
+    outcome_label: str
+    subject: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRow:
+    kind_label: str
+    description: str
+    due: str
+
+
+def timeline_rows(moments: Sequence[MomentRow], channel: str, direction: str) -> list[TimelineRow]:
+    words: dict[str, str] = {}
+
+    def word(value: str) -> str:
+        found = words.get(value)
+        if found is None:
+            found = words[value] = label(value)
+        return found
+
     return [
-        m
+        TimelineRow(
+            channel=m.channel,
+            channel_label=word(m.channel),
+            at=m.occurred_at.isoformat(),
+            at_text=local_time(m.occurred_at),
+            direction_label=word(m.direction),
+            outcome_label=word(m.outcome) if m.outcome else "",
+            subject=m.subject,
+            text=shorten(m.text, TEXT_CHARS) if m.text else "",
+        )
         for m in moments
-        if (not channel or m.get("channel") == channel)
-        and (not direction or m.get("direction") == direction)
+        if (not channel or m.channel == channel) and (not direction or m.direction == direction)
     ]
+
+
+def _choice(name: str, allowed: tuple[str, ...]) -> str:
+    value = request.args.get(name, "")
+    return value if value in allowed else ""
+
+
+def _suggestions(items: list[dict[str, Any]], language: str) -> list[dict[str, Any]]:
+    """Suggestions with the explanation in plain words in the page's language."""
+    shown = []
+    for item in items:
+        why = item.get("why_nl") if language == "nl" else item.get("why")
+        shown.append({**item, "why_text": why})
+    return shown
 
 
 @bp.get("/parties/<uuid:party_id>")
 @page(*STAFF_PAGES, activity=Activity.CUSTOMER_CONTACT)
 def customer(user: User, party_id: uuid.UUID) -> str:
-    cursor = request.args.get("cursor") or None
-    view = customer_view(party_id, PAGE_SIZE, cursor)
-    channel = (
-        request.args.get("channel", "") if request.args.get("channel") in list(Channel) else ""
-    )
-    direction = (
-        request.args.get("direction", "")
-        if request.args.get("direction") in list(Direction)
-        else ""
-    )
-    moments = ContactMomentSchema(many=True).dump(view.contact_moments)
+    view = customer_view(party_id, PAGE_SIZE, request.args.get("cursor") or None)
+    channel = _choice("channel", CHANNELS)
+    direction = _choice("direction", DIRECTIONS)
+    language = get_locale().language if get_locale() is not None else "nl"
     conversations = view.sections.get("conversations", [])
+    moments = timeline_rows(view.contact_moments, channel, direction)
     return render_template(
         "customer.html",
         user=user,
+        lang=language,
         party=PartySchema().dump(view.party),
-        moments=_filtered(moments, channel, direction),
-        moment_count=len(moments),
+        preferred_language=language_name(view.party.preferred_language, language),
+        moments=moments,
+        icons=sorted({m.channel for m in moments} | {c["channel"] for c in conversations}),
         next_cursor=view.next_cursor,
-        tasks=TaskSchema(many=True).dump(view.open_tasks),
+        tasks=[
+            TaskRow(
+                label(t.kind),
+                shorten(t.description, TASK_CHARS),
+                local_time(t.due_at)[:10],
+            )
+            for t in view.open_tasks
+        ],
         open_conversations=[c for c in conversations if c.get("status") != "closed"],
         journeys=view.sections.get("journeys", []),
-        suggestions=view.sections.get("suggestions", []),
+        suggestions=_suggestions(view.sections.get("suggestions", []), language),
         consents=view.sections.get("consents", []),
         channel=channel,
         direction=direction,
-        channels=list(Channel),
-        outcomes=list(Outcome),
-        task_kinds=list(TaskKind),
-        now=utcnow(),
+        channels=CHANNELS,
+        outcomes=tuple(Outcome),
+        task_kinds=tuple(TaskKind),
     )

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
+from babel.dates import format_skeleton
 from flask import Blueprint, render_template, request
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 
 from kcc.auth.models import User
+from kcc.constants import TaskKind
 from kcc.db import utcnow
 from kcc.errors import ValidationFailed
 from kcc.privacy.activities import Activity
 from kcc.privacy.services import list_processing
 from kcc.web import metrics
 from kcc.web.charts import Chart, bar_chart
+from kcc.web.labels import label
 from kcc.web.pages import SUPERVISOR_PAGES, html_errors, page
 
 bp = html_errors(Blueprint("web_dashboard", __name__, template_folder="../templates"))
@@ -22,7 +26,23 @@ bp = html_errors(Blueprint("web_dashboard", __name__, template_folder="../templa
 LOG_PAGE = 50
 
 
-def _charts(now: datetime) -> list[Chart]:
+def _number(value: float) -> str:
+    """A figure in the page's language: 66,7 in Dutch, 66.7 in English."""
+    return format_decimal(round(value, 1))
+
+
+def _day(day: date) -> str:
+    """A short date in the page's language: 3 dec in Dutch, Dec 3 in English."""
+    return format_skeleton("MMMd", day, locale=get_locale())
+
+
+def _term_title(kind: str) -> str:
+    if kind == TaskKind.OBJECTION:
+        return _("Objections handled within their statutory term (this year)")
+    return _("Complaints handled within their statutory term (this year)")
+
+
+def _charts(now: datetime, outcomes: dict[str, float] | None) -> list[Chart]:
     days, per_channel = metrics.contacts_per_day(now)
     fcr = metrics.first_contact_resolution(now)
     overdue = metrics.overdue_tasks(now)
@@ -31,44 +51,58 @@ def _charts(now: datetime) -> list[Chart]:
         bar_chart(
             "contacts",
             _("Contact moments per channel per day"),
-            [d.strftime("%d-%m") for d in days],
-            per_channel or {"-": [0.0] * len(days)},
+            [_day(d) for d in days],
+            {label(name): values for name, values in per_channel.items()}
+            or {_("contact moments"): [0.0] * len(days)},
+            x_label=_("Day"),
+            y_label=_("Contact moments"),
+            number=_number,
         ),
         bar_chart(
             "fcr",
             _("First-contact resolution per channel (last 30 days)"),
-            list(fcr),
+            [label(c) for c in fcr],
             {_("resolved"): list(fcr.values())},
+            x_label=_("Channel"),
+            y_label=_("Resolved at first contact"),
             maximum=100,
             unit="%",
+            number=_number,
         ),
         bar_chart(
             "overdue",
             _("Open tasks past their due date"),
-            list(overdue),
+            [label(k) for k in overdue],
             {_("overdue"): list(overdue.values())},
+            x_label=_("Kind of task"),
+            y_label=_("Tasks"),
+            number=_number,
         ),
     ]
     for term in terms:
         charts.append(
             bar_chart(
                 f"term-{term.kind}",
-                _("%(kind)s handled within the statutory term", kind=_(term.kind)),
+                _term_title(term.kind),
                 [_("this year")],
                 {_("within term"): [term.percent]},
+                y_label=_("Handled within term"),
                 maximum=100,
                 unit="%",
-                target=(term.target, _("target %(target)s%%", target=f"{term.target:g}")),
+                target=(term.target, _("target %(target)s%%", target=_number(term.target))),
+                number=_number,
             )
         )
-    outcomes = metrics.suggestion_outcomes()
     if outcomes:
         charts.append(
             bar_chart(
                 "suggestions",
                 _("Suggestions by outcome"),
-                list(outcomes),
+                [label(status) for status in outcomes],
                 {_("suggestions"): list(outcomes.values())},
+                x_label=_("Outcome"),
+                y_label=_("Suggestions"),
+                number=_number,
             )
         )
     return charts
@@ -77,13 +111,12 @@ def _charts(now: datetime) -> list[Chart]:
 @bp.get("/dashboard")
 @page(*SUPERVISOR_PAGES, activity=Activity.SUPERVISION)
 def dashboard(user: User) -> str:
-    now = utcnow()
+    outcomes = metrics.suggestion_outcomes()
     return render_template(
         "dashboard.html",
         user=user,
-        charts=_charts(now),
-        terms=metrics.statutory_terms(now),
-        suggestions_known=metrics.suggestion_outcomes() is not None,
+        charts=_charts(utcnow(), outcomes),
+        suggestions_known=outcomes is not None,
     )
 
 
