@@ -8,7 +8,7 @@ from typing import Any
 import marshmallow as ma
 from flask import Flask, Response, json, request
 from flask_smorest import Api
-from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError, StatementError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from kcc.db import db
@@ -194,6 +194,13 @@ def register_error_handlers(app: Flask) -> None:
             "unavailable",
             headers={"Retry-After": "5"},
         )
+
+    @app.errorhandler(StatementError)
+    def _statement(error: StatementError) -> Response:
+        # A value the column type could not bind (raised before the database saw it).
+        if isinstance(error.orig, OverflowError | ValueError):
+            return _data(error)
+        return _unexpected(error)
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Response:

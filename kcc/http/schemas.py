@@ -1,8 +1,10 @@
-"""Schemas shared by every blueprint: paging arguments and cursor pages."""
+"""Schemas shared by every blueprint: paging arguments, cursor pages and timestamps."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import cache
+from typing import Any
 
 import marshmallow as ma
 from marshmallow import validate
@@ -13,6 +15,31 @@ class StrictSchema(ma.Schema):
 
     class Meta:
         unknown = ma.RAISE
+
+
+def in_utc(value: datetime) -> datetime:
+    """``value`` in UTC; ``ValueError`` when that falls outside the years 1-9999.
+
+    ``0001-01-01T00:00:00+01:00`` parses, but is a moment in the year 0 in UTC: no
+    database column holds it, so it is refused where it comes in.
+    """
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(
+            "out of range: the moment must lie between the years 1 and 9999 in UTC"
+        ) from None
+
+
+class Timestamp(ma.fields.AwareDateTime):
+    """An ISO 8601 date-time with a time zone, converted to UTC when loaded."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        parsed = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return in_utc(parsed)
+        except ValueError as exc:
+            raise ma.ValidationError(str(exc)) from None
 
 
 class PageArgs(StrictSchema):

@@ -7,7 +7,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import validate
 
-from kcc.http.schemas import StrictSchema
+from kcc.http.schemas import StrictSchema, Timestamp
 from kcc.identity.constants import MoveOutcome
 from kcc.identity.models import MergeRecord
 from kcc.parties.schemas import PartySchema
@@ -56,9 +56,9 @@ class MergeSchema(ma.Schema):
     survivor_id = ma.fields.Method("_survivor")
     duplicate_id = ma.fields.Method("_duplicate")
     reason = ma.fields.String()
-    merged_at = ma.fields.AwareDateTime()
+    merged_at = Timestamp()
     merged_by = ma.fields.Method("_merged_by", allow_none=True)
-    undone_at = ma.fields.AwareDateTime(allow_none=True)
+    undone_at = Timestamp(allow_none=True)
     undone_by = ma.fields.Method("_undone_by", allow_none=True)
     moved = ma.fields.Method("_moved", metadata={"description": "Rows moved per table.column."})
     skipped = ma.fields.Method(

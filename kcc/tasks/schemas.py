@@ -6,7 +6,7 @@ import marshmallow as ma
 from marshmallow import validate
 
 from kcc.constants import TaskKind, TaskStatus
-from kcc.http.schemas import StrictSchema
+from kcc.http.schemas import StrictSchema, Timestamp
 
 KINDS = validate.OneOf([k.value for k in TaskKind])
 STATUSES = validate.OneOf([s.value for s in TaskStatus])
@@ -26,12 +26,12 @@ class TaskInSchema(StrictSchema):
         metadata={"description": "What is asked."},
     )
     note = ma.fields.String(load_default="", validate=validate.Length(max=4000))
-    received_at = ma.fields.AwareDateTime(
+    received_at = Timestamp(
         load_default=None,
         allow_none=True,
         metadata={"description": "Date of receipt; defaults to now."},
     )
-    due_at = ma.fields.AwareDateTime(
+    due_at = Timestamp(
         load_default=None,
         allow_none=True,
         metadata={
@@ -52,7 +52,7 @@ class TaskPatchSchema(StrictSchema):
     assigned_team = ma.fields.String(allow_none=True, validate=validate.Length(1, 100))
     description = ma.fields.String(validate=validate.Length(max=4000))
     note = ma.fields.String(validate=validate.Length(max=4000))
-    due_at = ma.fields.AwareDateTime(allow_none=True)
+    due_at = Timestamp(allow_none=True)
     extend = ma.fields.Boolean(
         metadata={
             "description": "Extend the statutory term once (complaint +4 weeks, objection +6 weeks)."
@@ -74,12 +74,12 @@ class TaskSchema(ma.Schema):
     assigned_team = ma.fields.String(allow_none=True)
     description = ma.fields.String()
     note = ma.fields.String()
-    received_at = ma.fields.AwareDateTime()
-    due_at = ma.fields.AwareDateTime(allow_none=True)
+    received_at = Timestamp()
+    due_at = Timestamp(allow_none=True)
     advisory_committee = ma.fields.Boolean()
-    extended_at = ma.fields.AwareDateTime(allow_none=True)
-    completed_at = ma.fields.AwareDateTime(allow_none=True)
-    created_at = ma.fields.AwareDateTime()
+    extended_at = Timestamp(allow_none=True)
+    completed_at = Timestamp(allow_none=True)
+    created_at = Timestamp()
 
 
 class TaskSearchArgs(StrictSchema):

@@ -54,3 +54,24 @@ def test_old_receipt_dates_give_utc_deadlines(agent):
     )
     assert response.status_code == 201, response.json
     assert response.json["due_at"].endswith("+00:00")
+
+
+@pytest.mark.parametrize(
+    "path, body",
+    [
+        ("/api/v1/phone-calls", {"caller_number": "0612345678", "subject": "x"}),
+        ("/api/v1/counter-visits", {"location": "Stadswinkel Centrum", "subject": "x"}),
+        ("/api/v1/tasks", {"kind": "callback", "assigned_team": "KCC"}),
+    ],
+)
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"])
+def test_moments_outside_the_utc_calendar_are_refused(agent, path, body, moment):
+    field = {"/api/v1/phone-calls": "started_at", "/api/v1/counter-visits": "visited_at"}.get(
+        path, "received_at"
+    )
+    response = agent.post(path, json={**body, field: moment})
+    assert response.status_code == 422, response.json
+    assert response.content_type == "application/problem+json"
+    invalid = response.json["invalid_params"]
+    assert invalid[0]["name"].endswith(field)
+    assert "between the years 1 and 9999" in invalid[0]["reason"]
