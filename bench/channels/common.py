@@ -14,6 +14,8 @@ from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV = ROOT / ".venv" / "bin"
+# The code under test: this checkout, or a snapshot (``git archive``) given in KCC_BENCH_SOURCE.
+SOURCE = Path(os.environ.get("KCC_BENCH_SOURCE") or ROOT)
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1/postgres"
 AUTH_TOKEN = "bench-twilio-auth-token"
 ACCOUNT_SID = "AC" + "0" * 32
@@ -42,7 +44,8 @@ def fresh_database(name: str) -> Iterator[str]:
 
 
 @contextmanager
-def private_redis() -> Iterator[str]:
+def private_redis() -> Iterator[tuple[str, int]]:
+    """A throw-away redis-server on a free port: its URL and process id."""
     port = free_port()
     process = subprocess.Popen(
         [
@@ -65,7 +68,7 @@ def private_redis() -> Iterator[str]:
                 if s.connect_ex(("127.0.0.1", port)) == 0:
                     break
             time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
+        yield f"redis://127.0.0.1:{port}/0", process.pid
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -81,7 +84,7 @@ def app_env(database_url: str, redis_url: str | None, **extra: str) -> dict[str,
         TWILIO_ACCOUNT_SID=ACCOUNT_SID,
         TWILIO_AUTH_TOKEN=AUTH_TOKEN,
         TWILIO_FROM_NUMBER="+3197010000001",
-        PYTHONPATH=str(ROOT),
+        PYTHONPATH=str(SOURCE),
     )
     if redis_url:
         env["KCC_REDIS_URL"] = redis_url
@@ -91,5 +94,46 @@ def app_env(database_url: str, redis_url: str | None, **extra: str) -> dict[str,
 
 def migrate(env: dict[str, str]) -> None:
     subprocess.run(
-        [str(VENV / "kcc"), "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True
+        [str(VENV / "kcc"), "db", "upgrade"], env=env, cwd=SOURCE, check=True, capture_output=True
     )
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of one process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def machine_busy() -> tuple[float, float]:
+    """Busy and total jiffies of the whole machine (others share it)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
+
+
+def background_busy(seconds: float = 3.0) -> float:
+    """The machine's busy share while we are idle."""
+    busy_before, total_before = machine_busy()
+    time.sleep(seconds)
+    busy_after, total_after = machine_busy()
+    return round((busy_after - busy_before) / max(1, total_after - total_before), 3)
+
+
+def postgres_backends(database_url: str) -> list[int]:
+    """Process ids of the PostgreSQL backends connected to the benchmark's database."""
+    name = database_url.rsplit("/", 1)[1]
+    engine = create_engine(PG_ADMIN)
+    with engine.connect() as conn:
+        pids = conn.execute(
+            text("SELECT pid FROM pg_stat_activity WHERE datname = :name"), {"name": name}
+        ).scalars()
+        found = [int(pid) for pid in pids]
+    engine.dispose()
+    return found

@@ -1,20 +1,29 @@
 """Benchmark: signed inbound SMS webhooks against gunicorn on PostgreSQL, every message twice.
 
 Open-loop load (requests start on schedule, latency counted from the scheduled time, so a slow
-server cannot hide its queueing). Bounded: stops after --seconds. Only 127.0.0.1.
+server cannot hide its queueing). Bounded: stops after --seconds. Only 127.0.0.1. No rq worker
+runs during the load (the webhook's work ends at the enqueue); with ``--drain`` one ``kcc
+worker --burst`` threads every stored message afterwards and the script checks that each
+became exactly one conversation message.
 
     .venv/bin/python bench/channels/inbound_sms.py --rate 200 --seconds 30 --workers 4
+    .venv/bin/python bench/channels/inbound_sms.py --rate 200 --seconds 10 --drain
+
+Besides latency it reports the CPU milliseconds per request of the gunicorn workers, of the
+PostgreSQL backends and of Redis, and how busy the machine was without us (others share it).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import secrets
 import statistics
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import aiohttp
@@ -28,26 +37,33 @@ from bench.channels.common import (
     ACCOUNT_SID,
     AUTH_TOKEN,
     PUBLIC,
-    ROOT,
+    SOURCE,
     VENV,
     app_env,
+    background_busy,
+    children,
+    cpu_seconds,
     free_port,
     fresh_database,
+    machine_busy,
     migrate,
+    postgres_backends,
     private_redis,
 )
 
 PATH = "/channels/twilio/sms"
+Prepared = list[tuple[dict[str, str], str]]
 
 
-def build_requests(count: int) -> list[tuple[dict[str, str], str]]:
+def build_requests(count: int, senders: int = 5000) -> Prepared:
+    """``count`` distinct signed inbound messages from up to ``senders`` phone numbers."""
     validator = RequestValidator(AUTH_TOKEN)
     out = []
     for i in range(count):
         form = {
             "MessageSid": "SM" + secrets.token_hex(16),
             "AccountSid": ACCOUNT_SID,
-            "From": f"+316{10000000 + i % 5000:08d}",
+            "From": f"+316{10000000 + i % senders:08d}",
             "To": "+3197010000001",
             "Body": f"Bench bericht {i}",
             "NumMedia": "0",
@@ -56,11 +72,13 @@ def build_requests(count: int) -> list[tuple[dict[str, str], str]]:
     return out
 
 
-async def run_load(base: str, rate: int, seconds: int) -> tuple[list[float], int, int]:
-    unique = rate * seconds // 2
-    prepared = build_requests(unique)
+async def run_load(base: str, rate: int, prepared: Prepared) -> tuple[list[float], int]:
+    """Send every prepared message twice, ``rate`` requests per second; latencies and errors.
+
+    The latencies are in the order the requests were scheduled.
+    """
     schedule = [item for item in prepared for _ in range(2)]  # every message delivered twice
-    latencies: list[float] = []
+    latencies: list[float] = [0.0] * len(schedule)
     errors = 0
     connector = aiohttp.TCPConnector(limit=200)
     async with aiohttp.ClientSession(
@@ -81,10 +99,10 @@ async def run_load(base: str, rate: int, seconds: int) -> tuple[list[float], int
                         errors += 1
             except Exception:
                 errors += 1
-            latencies.append(time.perf_counter() - due)
+            latencies[i] = time.perf_counter() - due
 
         await asyncio.gather(*(one(i, form, sig) for i, (form, sig) in enumerate(schedule)))
-    return latencies, errors, unique
+    return latencies, errors
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -92,67 +110,172 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+def start_gunicorn(env: dict[str, str], port: int, args: argparse.Namespace) -> subprocess.Popen:
+    command = [
+        str(VENV / "gunicorn"),
+        "-c",
+        "/dev/null",
+        "-w",
+        str(args.workers),
+        "-k",
+        args.worker_class,
+        "-b",
+        f"127.0.0.1:{port}",
+        "--timeout",
+        "30",
+        "kcc.app:create_app()",
+    ]
+    if args.worker_class == "gthread":
+        command[5:5] = ["--threads", str(args.threads)]
+    server = subprocess.Popen(
+        command, env=env, cwd=SOURCE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(base + "/api/v1/health", timeout=1)
+            return server
+        except Exception:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not answer /api/v1/health")
+
+
+def count_rows(db_url: str) -> dict[str, int]:
+    engine = create_engine(db_url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.connect() as conn:
+        row = conn.execute(
+            text(
+                "SELECT count(*), count(DISTINCT provider_sid),"
+                " count(*) FILTER (WHERE conversation_id IS NULL),"
+                " (SELECT count(*) FROM conversations),"
+                " (SELECT coalesce(sum(message_count), 0) FROM conversations)"
+                " FROM channel_messages WHERE direction = 'inbound'"
+            )
+        ).one()
+    engine.dispose()
+    return dict(
+        zip(("stored", "distinct", "unthreaded", "conversations", "threaded"), row, strict=True)
+    )
+
+
+def drain(env: dict[str, str]) -> float:
+    """Thread every stored message with one ``kcc worker --burst``; its wall time in seconds."""
+    started = time.perf_counter()
+    subprocess.run(
+        [str(VENV / "kcc"), "worker", "--burst"],
+        env=env,
+        cwd=SOURCE,
+        check=True,
+        timeout=1800,
+        capture_output=True,
+    )
+    return time.perf_counter() - started
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rate", type=int, default=200)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rate", type=int, default=200, help="requests per second")
     parser.add_argument("--seconds", type=int, default=30)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
+    parser.add_argument("--threads", type=int, default=2, help="threads per gthread worker")
+    parser.add_argument("--senders", type=int, default=5000, help="distinct phone numbers")
+    parser.add_argument("--drain", action="store_true", help="thread the messages afterwards")
+    parser.add_argument(
+        "--warmup-seconds",
+        type=int,
+        default=5,
+        help="warm-up at half the rate first (each gunicorn worker compiles its statements)",
+    )
     args = parser.parse_args()
-    with fresh_database("kcc_bench_channels") as db_url, private_redis() as redis_url:
-        env = app_env(db_url, redis_url)
+    unique = args.rate * args.seconds // 2
+    warmup = build_requests(max(1, args.rate // 2 * args.warmup_seconds // 2), args.senders)
+    prepared = build_requests(unique, args.senders)
+    result: dict[str, object] = {"rate": args.rate, "seconds": args.seconds}
+    with (
+        fresh_database("kcc_bench_channels") as db_url,
+        private_redis() as (redis_url, redis_pid),
+    ):
+        env = app_env(db_url, redis_url, KCC_ENV="production")
         migrate(env)
         port = free_port()
-        server = subprocess.Popen(
-            [
-                str(VENV / "gunicorn"),
-                "-c",
-                "/dev/null",
-                "-w",
-                str(args.workers),
-                "-b",
-                f"127.0.0.1:{port}",
-                "--timeout",
-                "30",
-                "kcc.app:create_app()",
-            ],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+        server = start_gunicorn(env, port, args)
         try:
             base = f"http://127.0.0.1:{port}"
-            for _ in range(100):
-                try:
-                    import urllib.request
-
-                    urllib.request.urlopen(base + "/api/v1/health", timeout=1)
-                    break
-                except Exception:
-                    time.sleep(0.2)
-            asyncio.run(run_load(base, 20, 2))  # warm-up (its messages are counted too)
-            latencies, errors, unique = asyncio.run(run_load(base, args.rate, args.seconds))
+            asyncio.run(run_load(base, max(1, args.rate // 2), warmup))  # counted too
+            result["background_busy"] = background_busy()
+            workers = children(server.pid)
+            backends = postgres_backends(db_url)
+            before = {pid: cpu_seconds(pid) for pid in [*workers, *backends, redis_pid]}
+            busy_before, total_before = machine_busy()
+            own_cpu = time.process_time()
+            latencies, errors = asyncio.run(run_load(base, args.rate, prepared))
+            own_cpu = time.process_time() - own_cpu
+            busy_after, total_after = machine_busy()
+            backends = sorted(set(backends) | set(postgres_backends(db_url)))
+            after = {pid: cpu_seconds(pid) for pid in [*workers, *backends, redis_pid]}
         finally:
             server.terminate()
             server.wait(timeout=30)
-        engine = create_engine(db_url.replace("postgresql://", "postgresql+psycopg://"))
-        with engine.connect() as conn:
-            rows = conn.execute(
-                text("SELECT count(*), count(DISTINCT provider_sid) FROM channel_messages")
-            ).one()
-        engine.dispose()
-    total, distinct = rows
-    expected = unique + 20
+        requests = len(latencies)
+
+        def per_request(pids: list[int]) -> float:
+            used = sum(after.get(p, 0.0) - before.get(p, 0.0) for p in pids)
+            return round(used * 1000 / max(1, requests), 2)
+
+        result.update(
+            requests=requests,
+            errors=errors,
+            p50_ms=round(percentile(latencies, 50) * 1000, 1),
+            p95_ms=round(percentile(latencies, 95) * 1000, 1),
+            p99_ms=round(percentile(latencies, 99) * 1000, 1),
+            max_ms=round(max(latencies) * 1000, 1),
+            mean_ms=round(statistics.mean(latencies) * 1000, 1),
+            p99_ms_per_5s=[
+                round(percentile(latencies[i : i + 5 * args.rate], 99) * 1000, 1)
+                for i in range(0, requests, 5 * args.rate)
+            ],
+            gunicorn_cpu_ms_per_request=per_request(workers),
+            postgres_cpu_ms_per_request=per_request(backends),
+            redis_cpu_ms_per_request=per_request([redis_pid]),
+            load_generator_cpu_ms_per_request=round(own_cpu * 1000 / max(1, requests), 2),
+            machine_busy=round((busy_after - busy_before) / max(1, total_after - total_before), 3),
+        )
+        if args.drain:
+            result["drain_seconds"] = round(drain(env), 1)
+        result.update(count_rows(db_url))
+    expected = unique + len(warmup)
+    result["expected"] = expected
+    result["duplicates"] = int(result["stored"]) - int(result["distinct"])  # type: ignore[call-overload]
     print(
-        f"requests: {len(latencies)} at {args.rate}/s for {args.seconds}s, gunicorn -w {args.workers}"
+        f"requests: {requests} at {args.rate}/s for {args.seconds}s, gunicorn -w {args.workers}"
+        f" -k {args.worker_class}; machine busy {result['machine_busy']:.0%}"
+        f" (without us {result['background_busy']:.0%})"
     )
     print(f"errors: {errors}")
     print(
-        f"latency ms: p50 {percentile(latencies, 50) * 1000:.1f}  p95 {percentile(latencies, 95) * 1000:.1f}  p99 {percentile(latencies, 99) * 1000:.1f}  max {max(latencies) * 1000:.1f}  mean {statistics.mean(latencies) * 1000:.1f}"
+        f"latency ms: p50 {result['p50_ms']}  p95 {result['p95_ms']}  p99 {result['p99_ms']}"
+        f"  max {result['max_ms']}  mean {result['mean_ms']}"
+    )
+    print(f"p99 ms per 5 s of the run: {result['p99_ms_per_5s']}")
+    print(
+        f"CPU ms per request: gunicorn {result['gunicorn_cpu_ms_per_request']}"
+        f"  postgres {result['postgres_cpu_ms_per_request']}"
+        f"  redis {result['redis_cpu_ms_per_request']}"
+        f"  load generator {result['load_generator_cpu_ms_per_request']}"
     )
     print(
-        f"stored messages: {total} (distinct MessageSid {distinct}, expected {expected}); duplicates: {total - distinct}"
+        f"stored messages: {result['stored']} (distinct MessageSid {result['distinct']},"
+        f" expected {expected}); duplicates: {result['duplicates']}"
     )
+    if args.drain:
+        print(
+            f"after one kcc worker --burst ({result['drain_seconds']} s): unthreaded"
+            f" {result['unthreaded']}, conversation messages {result['threaded']}"
+            f" in {result['conversations']} conversations"
+        )
+    print("RESULT " + json.dumps(result))
 
 
 if __name__ == "__main__":

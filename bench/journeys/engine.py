@@ -10,23 +10,42 @@ appends a step row, cancels/sets timers, records outbox events and a processing-
 Modes (one process, one worker):
   bulk   - the engine's advance_batch: ``--batch`` events per transaction, rows locked together,
            steps/timers/processing log written set-based
-  batch  - the engine service called directly, ``--batch`` events per transaction
-  single - the engine service called directly, one transaction (commit) per event
+  batch  - engine.advance per event, ``--batch`` events per transaction
+  single - engine.advance per event, one transaction (commit) per event
   rq     - one rq job per event, drained by one in-process rq worker (KccWorker, burst)
+  timers - the periodic sweep (journeys.timers.fire_due_timers, 50 timers per transaction)
+           after every instance's reminder timer was made due: one event per instance
 
-Also measures the median cost of rebuilding a machine from the cached class and sending one
-event (no database), and the validation time of each built-in document.
+Each mode prints events/s (wall clock), the CPU time of this process per event
+(time.process_time) and the CPU time of the PostgreSQL backends serving the benchmark's
+database per event (from /proc, when PostgreSQL runs on this host).
 
-    .venv/bin/python bench/journeys/engine.py --residents 2000 --modes bulk,batch,single,rq
+``--outbox rq`` (default) runs as production does: the journey events that have subscribers
+(``journey.state_entered`` for suggestions) are written to the outbox and handed to rq after
+commit, one job each. ``--outbox none`` removes the subscribers of the journey events first:
+the outbox rows are still written (marked handled), nothing is enqueued. The difference is
+the cost of the outbox hand-off, which is the core's, not the engine's.
+
+Also measures, without a database: the median cost of building a machine from the cached
+class and sending one event, of restoring an idle (warm) machine and sending one event (what
+the engine does), of an event no active state names (no machine at all), and the validation
+time of each built-in document.
+
+    .venv/bin/python bench/journeys/engine.py --residents 2000 --modes bulk,batch,single,rq,timers
+    .venv/bin/python bench/journeys/engine.py --residents 2000 --modes bulk --outbox none
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
 import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -116,6 +135,72 @@ def setup(app, residents: int) -> list[int]:  # type: ignore[no-untyped-def]
     return ids
 
 
+def backend_cpu(database: str) -> float:
+    """CPU seconds used so far by the PostgreSQL backends connected to ``database`` (0 when
+    PostgreSQL is not on this host or /proc is not readable)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmdline = f.read().decode(errors="replace")
+            if not cmdline.startswith("postgres: ") or f" {database} " not in cmdline:
+                continue
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+        except OSError:
+            continue
+    return total
+
+
+def measured(
+    database: str, body: Callable[[], tuple[int, float]]
+) -> tuple[int, float, float, float]:
+    """(events, wall seconds, CPU seconds of this process, CPU seconds of the DB backends)."""
+    cpu, server = time.process_time(), backend_cpu(database)
+    count, seconds = body()
+    return count, seconds, time.process_time() - cpu, backend_cpu(database) - server
+
+
+def without_journey_subscribers() -> None:
+    from kcc.events.base import subscribers_for, unsubscribe
+
+    for name in ("journey.started", "journey.state_entered", "journey.completed"):
+        for key in list(subscribers_for(name)):
+            unsubscribe(name, key)
+
+
+def run_timers(app, ids: list[int]) -> tuple[int, float]:  # type: ignore[no-untyped-def]
+    from sqlalchemy import update
+
+    from journeys.models import JourneyTimer
+    from journeys.timers import fire_due_timers
+    from kcc.db import unit_of_work, utcnow
+
+    with app.app_context():
+        with unit_of_work() as session:
+            session.execute(
+                update(JourneyTimer)
+                .where(
+                    JourneyTimer.instance_id.in_(ids),
+                    JourneyTimer.fired_at.is_(None),
+                    JourneyTimer.cancelled_at.is_(None),
+                )
+                .values(due_at=utcnow() - timedelta(days=1))
+            )
+        started = time.perf_counter()
+        fired = 0
+        while True:
+            now = fire_due_timers(limit=1000)
+            fired += now
+            if not now:
+                break
+        return fired, time.perf_counter() - started
+
+
 def run_direct(app, ids: list[int], batch: int) -> tuple[int, float]:  # type: ignore[no-untyped-def]
     from journeys.constants import CauseType
     from journeys.engine import Cause, advance
@@ -167,37 +252,65 @@ def run_rq(app, ids: list[int]) -> tuple[int, float]:  # type: ignore[no-untyped
     )
     tag = uuid.uuid4().hex[:8]
     work = [(i, e) for e in EVENTS for i in ids]
+    jobs = []
     with app.app_context():
         for instance_id, event in work:
-            queue.enqueue(
+            job = queue.enqueue(
                 "bench.journeys.rq_job.advance_one",
                 instance_id,
                 event,
                 f"{tag}-{instance_id}-{event}",
             )
+            jobs.append(job)
         worker = KccWorker([queue], connection=runner.redis, serializer=JSONSerializer)
         started = time.perf_counter()
         worker.work(burst=True, with_scheduler=False, logging_level="WARNING")
         elapsed = time.perf_counter() - started
     failed = queue.failed_job_registry.count
+    for job in jobs:  # finished jobs and their results outlive queue.delete()
+        job.delete()
+    for registry in (queue.finished_job_registry, queue.failed_job_registry):
+        runner.redis.delete(registry.key)
     queue.delete(delete_jobs=True)
     if failed:
         print(f"  rq: {failed} job(s) failed", file=sys.stderr)
     return len(work), elapsed
 
 
-def machine_micro(samples: int = 5000) -> float:
-    from journeys.machine import run
+def machine_micro(samples: int = 5000) -> dict[str, float]:
+    """Median µs (wall clock) of one event on the moving journey, without a database."""
+    from journeys.machine import Warm, run
     from journeys.validation import validate
 
     definition = validate((DEFINITIONS / "moving.yaml").read_text(encoding="utf-8")).definition
     assert definition is not None
-    timings = []
-    for _ in range(samples):
-        t = time.perf_counter_ns()
-        run(definition.compiled, ["active", "moved_in"], {"reminders": 0}, "services_arranged")
-        timings.append(time.perf_counter_ns() - t)
-    return statistics.median(timings) / 1000
+    compiled = definition.compiled
+    at = ["active", "moved_in"]
+
+    def fresh() -> None:  # a new machine from the cached class, as every event once did
+        warm = Warm(compiled.machine_class, compiled.start)
+        warm.restore(at, {"reminders": 0}, None)
+        warm.machine.send("services_arranged")
+
+    cases = {
+        "build a machine from the cached class + send one event": fresh,
+        "restore an idle machine + send one event (engine path)": lambda: run(
+            compiled, at, {"reminders": 0}, "services_arranged"
+        ),
+        "an event no active state names (no machine)": lambda: run(
+            compiled, at, {"reminders": 0}, "allowances_checked"
+        ),
+    }
+    found = {}
+    for name, case in cases.items():
+        case()
+        timings = []
+        for _ in range(samples):
+            t = time.perf_counter_ns()
+            case()
+            timings.append(time.perf_counter_ns() - t)
+        found[name] = statistics.median(timings) / 1000
+    return found
 
 
 def validation_times(rounds: int = 7) -> dict[str, float]:
@@ -224,33 +337,56 @@ def main() -> None:
     parser.add_argument("--database", default="kcc_bench_journeys")
     parser.add_argument("--residents", type=int, default=2000)
     parser.add_argument("--batch", type=int, default=100)
-    parser.add_argument("--modes", default="bulk,batch,single,rq")
+    parser.add_argument("--modes", default="bulk,batch,single,rq,timers")
+    parser.add_argument(
+        "--outbox",
+        choices=("rq", "none"),
+        default="rq",
+        help="rq: journey events handed to rq after commit (production); none: no subscribers.",
+    )
+    parser.add_argument(
+        "--no-micro", action="store_true", help="Skip the machine and validation timings."
+    )
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
     args = parser.parse_args()
 
-    print(f"machine: build from cached class + send one event: median {machine_micro():.0f} µs")
-    for name, ms in validation_times().items():
-        print(f"validate {name}: median {ms:.1f} ms")
+    if not args.no_micro:
+        for name, us in machine_micro().items():
+            print(f"machine: {name}: median {us:.0f} µs")
+        for name, ms in validation_times().items():
+            print(f"validate {name}: median {ms:.1f} ms")
     modes = args.modes.split(",")
     url = fresh_database(args.postgres, args.database)
     app = None
     try:
         app = make_app(url, args.redis)
+        if args.outbox == "none":
+            without_journey_subscribers()
         for mode in modes:
             ids = setup(app, args.residents)
+            body: Callable[[], tuple[int, float]]
             if mode == "batch":
-                count, seconds = run_direct(app, ids, args.batch)
+                body = partial(run_direct, app, ids, args.batch)
                 label = f"batch ({args.batch} events per transaction)"
             elif mode == "bulk":
-                count, seconds = run_bulk(app, ids, args.batch)
+                body = partial(run_bulk, app, ids, args.batch)
                 label = f"bulk (advance_batch, {args.batch} events per transaction)"
             elif mode == "single":
-                count, seconds = run_direct(app, ids, 1)
+                body = partial(run_direct, app, ids, 1)
                 label = "single (one transaction per event)"
+            elif mode == "timers":
+                body = partial(run_timers, app, ids)
+                label = "timers (fire_due_timers, 50 per transaction)"
             else:
-                count, seconds = run_rq(app, ids)
+                body = partial(run_rq, app, ids)
                 label = "rq (one job per event, one worker)"
-            print(f"{label}: {count} events in {seconds:.2f} s = {count / seconds:,.0f} events/s")
+            count, seconds, cpu, server = measured(args.database, body)
+            print(
+                f"{label}, outbox {args.outbox}: {count} events in {seconds:.2f} s = "
+                f"{count / seconds:,.0f} events/s; CPU per event: this process "
+                f"{cpu / count * 1e6:,.0f} µs, PostgreSQL {server / count * 1e6:,.0f} µs",
+                flush=True,
+            )
     finally:
         from kcc.db import db
 

@@ -51,9 +51,11 @@ def main() -> None:
     parser.add_argument("--generate", action="store_true", help="(Re)create the dataset first.")
     parser.add_argument("--parties", type=int, default=20_000)
     parser.add_argument("--moments", type=int, default=200_000)
-    parser.add_argument("--redis", default="redis://127.0.0.1:6379/15")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/15", help="'' for inline jobs")
+    parser.add_argument("--port", type=int, default=load.PORT, help="the server's port")
     parser.add_argument("workloads", nargs="*", default=["W1", "W1-KI", "W2", "W2-KI"])
     args = parser.parse_args()
+    load.PORT = args.port
     if args.generate:
         sys.argv = [
             "generate.py",

@@ -6,6 +6,7 @@ heavy residents with 500 contact moments each) and calls the page with a bench a
 bearer token, sequentially. Page weight: HTML plus the CSS and JS each page loads.
 
     .venv/bin/python bench/web/pages.py ttfb --database kcc_bench --requests 300
+    .venv/bin/python bench/web/pages.py ttfb --database kcc_bench --requests 300 --api
     .venv/bin/python bench/web/pages.py weight
 """
 
@@ -23,7 +24,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "bench" / "data"
+# The code under test: a snapshot of another commit (KCC_BENCH_SOURCE) or this checkout.
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, os.environ.get("KCC_BENCH_SOURCE") or str(ROOT))
 
 from bench.core.generate import BENCH_DATA_KEY, BENCH_SECRET_KEY  # noqa: E402
 
@@ -54,7 +57,12 @@ def _weight(port: int, path: str, token: str | None) -> tuple[int, int]:
 
 
 def _serve() -> tuple[object, int]:
+    import logging
+
     from werkzeug.serving import make_server
+
+    # One log line per request would be written by the process being measured.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
     from kcc.app import create_app
 
@@ -122,6 +130,11 @@ def main() -> None:
     parser.add_argument("what", choices=["ttfb", "weight"])
     parser.add_argument("--database", default="kcc_bench")
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument(
+        "--api",
+        action="store_true",
+        help="time the API's /api/v1/parties/{id}/view?limit=25 instead, for comparison",
+    )
     args = parser.parse_args()
     if args.what == "weight":
         weights()
@@ -135,22 +148,26 @@ def main() -> None:
     server, port = _serve()
     token = (DATA / "tokens.txt").read_text().split()[0]
     heavy = (DATA / "heavy_parties.txt").read_text().split()
+    path = "/api/v1/parties/{}/view?limit=25" if args.api else "/parties/{}"
     for party in heavy[:10]:
-        _get(port, f"/parties/{party}", token)
+        _get(port, path.format(party), token)
     times = []
+    cpu_start = time.process_time()
     for i in range(args.requests):
-        ttfb, status, _ = _get(port, f"/parties/{heavy[i % len(heavy)]}", token)
+        ttfb, status, _ = _get(port, path.format(heavy[i % len(heavy)]), token)
         assert status == 200, status
         times.append(ttfb * 1000)
+    cpu = (time.process_time() - cpu_start) * 1000 / len(times)
     times.sort()
     p95 = times[int(len(times) * 0.95) - 1]
-    print(
-        "customer view page, heavy residents (500 contact moments),"
-        f" {len(times)} sequential requests:"
-    )
+    what = "customer view API (limit 25)" if args.api else "customer view page"
+    print(f"{what}, heavy residents (500 contact moments), {len(times)} sequential requests:")
     print(
         f"  TTFB median {statistics.median(times):.1f} ms, p95 {p95:.1f} ms, max {times[-1]:.1f} ms"
     )
+    # Server and client share this process: the CPU figure includes the client's small share.
+    print(f"  CPU time of this process per request: {cpu:.1f} ms")
+    print(f"  machine load average: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     server.shutdown()  # type: ignore[attr-defined]
 
 

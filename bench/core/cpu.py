@@ -1,0 +1,200 @@
+"""CPU time per request of the core workloads, in one process, without HTTP or a load tool.
+
+Calls the production WSGI app directly (PostgreSQL ``kcc_bench``, Redis db 15, as load.py runs
+it) with prepared WSGI environs, and prints the process CPU time and the wall time per
+request. CPU time per request hardly depends on what else the machine is doing, so it is the
+figure to compare between commits on a shared machine; PostgreSQL's own CPU is not included.
+
+    .venv/bin/python bench/core/cpu.py --requests 2000 W1 W2 W3-bsn W3-phone
+    .venv/bin/python bench/core/cpu.py --profile W1     # py-spy, top functions by own time
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "bench" / "data"
+sys.path.insert(0, str(ROOT / "bench" / "core"))
+sys.path.insert(0, os.environ.get("KCC_BENCH_SOURCE") or str(ROOT))
+
+from generate import BENCH_DATA_KEY, BENCH_SECRET_KEY  # noqa: E402
+
+TEXT = (
+    "Inwoner belt over de status van de aanvraag; uitgelegd wat de vervolgstappen zijn "
+    "en wanneer een besluit te verwachten is."
+)
+SUBJECTS = ["Vraag over afvalinzameling", "Paspoort aanvragen", "Parkeervergunning", "Bezwaar WOZ"]
+
+
+def _environ(method: str, path: str, token: str, body: bytes | None = None) -> dict[str, Any]:
+    path, _, query = path.partition("?")
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": method,
+        "SCRIPT_NAME": "",
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8765",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_HOST": "127.0.0.1:8765",
+        "HTTP_AUTHORIZATION": f"Bearer {token}",
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": "http",
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+    }
+    if body is not None:
+        environ["CONTENT_TYPE"] = "application/json"
+        environ["CONTENT_LENGTH"] = str(len(body))
+    environ["wsgi.input"] = io.BytesIO(body or b"")
+    return environ
+
+
+def workloads(token: str) -> dict[str, Callable[[], dict[str, Any]]]:
+    parties = (DATA / "parties.txt").read_text().split()
+    heavy = (DATA / "heavy_parties.txt").read_text().split()
+    bsns = (DATA / "bsns.txt").read_text().split()
+    phones = (DATA / "phones.txt").read_text().split()
+
+    def w1() -> dict[str, Any]:
+        body = json.dumps(
+            {
+                "channel": "phone",
+                "direction": "inbound",
+                "subject": random.choice(SUBJECTS),
+                "text": TEXT,
+                "outcome": "answered",
+                "parties": [{"party_id": random.choice(parties), "role": "resident"}],
+            }
+        ).encode()
+        return _environ("POST", "/api/v1/contact-moments", token, body)
+
+    return {
+        "W1": w1,
+        "W2": lambda: _environ("GET", f"/api/v1/parties/{random.choice(heavy)}/view", token),
+        "W3-bsn": lambda: _environ("GET", f"/api/v1/parties?bsn={random.choice(bsns)}", token),
+        "W3-phone": lambda: _environ(
+            "GET", f"/api/v1/parties?phone={random.choice(phones)}", token
+        ),
+    }
+
+
+def run(names: list[str], requests: int) -> None:
+    os.environ.update(
+        KCC_ENV="production",
+        KCC_DATABASE_URL=os.environ.get(
+            "KCC_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1/kcc_bench"
+        ),
+        KCC_REDIS_URL=os.environ.get("KCC_BENCH_REDIS", "redis://127.0.0.1:6379/15"),
+        KCC_SECRET_KEY=BENCH_SECRET_KEY,
+        KCC_DATA_KEY=BENCH_DATA_KEY,
+        KCC_PUBLIC_BASE_URL="http://127.0.0.1:8765",
+    )
+    from wsgi import app
+
+    token = (DATA / "tokens.txt").read_text().split()[0]
+    makers = workloads(token)
+    statuses: list[str] = []
+
+    def start_response(status: str, _headers: Any, _exc: Any = None) -> None:
+        statuses.append(status)
+
+    for name in names:
+        make = makers[name]
+        for _ in range(min(200, requests)):  # warm-up: caches, pool, compiled statements
+            b"".join(app.wsgi_app(make(), start_response))
+        cpu_samples = []
+        wall_samples = []
+        statuses.clear()
+        for _ in range(requests):
+            environ = make()
+            c0, w0 = time.process_time(), time.perf_counter()
+            b"".join(app.wsgi_app(environ, start_response))
+            cpu_samples.append(time.process_time() - c0)
+            wall_samples.append(time.perf_counter() - w0)
+        bad = [s for s in statuses if not s.startswith("2")]
+        if bad:
+            raise SystemExit(f"{name}: {len(bad)} non-2xx responses, first {bad[0]}")
+        cpu_ms = sum(cpu_samples) / requests * 1000
+        wall_ms = statistics.median(wall_samples) * 1000
+        print(
+            f"{name}: {cpu_ms:.3f} ms CPU/request (mean of {requests}), "
+            f"{wall_ms:.3f} ms wall (median)",
+            flush=True,
+        )
+
+
+def profile(name: str, requests: int) -> None:
+    raw = DATA / f"cpu-{name}.raw"
+    subprocess.run(
+        [
+            str(ROOT / ".venv" / "bin" / "py-spy"),
+            "record",
+            "-r",
+            "1000",
+            "-f",
+            "raw",
+            "-o",
+            str(raw),
+            "--",
+            sys.executable,
+            __file__,
+            "--requests",
+            str(requests),
+            name,
+        ],
+        check=True,
+        timeout=900,
+    )
+    own: dict[str, int] = {}
+    inclusive: dict[str, int] = {}
+    total = 0
+    for line in raw.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if "wsgi_app (" not in stack or "run (" not in stack:
+            continue
+        n = int(count)
+        total += n
+        frames = stack.split(";")
+        own[frames[-1]] = own.get(frames[-1], 0) + n
+        for frame in set(frames):
+            inclusive[frame] = inclusive.get(frame, 0) + n
+    print(f"\n{total} samples in requests\n\nOwn time (top 40):")
+    for frame, n in sorted(own.items(), key=lambda kv: -kv[1])[:40]:
+        print(f"{n / total:6.1%}  {frame}")
+    print("\nInclusive, kcc frames (top 40):")
+    kcc = {f: n for f, n in inclusive.items() if "kcc/" in f or "channels/" in f}
+    for frame, n in sorted(kcc.items(), key=lambda kv: -kv[1])[:40]:
+        print(f"{n / total:6.1%}  {frame}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("names", nargs="*", default=["W1", "W2", "W3-bsn", "W3-phone"])
+    args = parser.parse_args()
+    if args.profile:
+        for name in args.names:
+            profile(name, args.requests)
+    else:
+        run(args.names, args.requests)
+
+
+if __name__ == "__main__":
+    main()
