@@ -18,11 +18,12 @@ from redis import Redis
 from rq.serializers import JSONSerializer
 from sqlalchemy import select
 
-from kcc.db import db
+from kcc.db import db, unit_of_work
 from kcc.events.base import EventEnvelope, subscribe, unsubscribe
 from kcc.events.models import OutboxEvent
-from kcc.events.outbox import deliver_event, sweep
+from kcc.events.outbox import EVENTS_PER_JOB, deliver_event, record, sweep
 from kcc.jobs import EXTENSION, JobRunner
+from kcc.parties.events import PartyRegistered
 from kcc.worker import KccWorker
 
 pytestmark = [
@@ -154,3 +155,41 @@ def test_redis_going_down_between_requests_loses_nothing(app, agent, private_red
         assert sweep(grace_seconds=0) == 1
     drain(app)
     assert len(seen) == len(set(seen)) == 2
+
+
+def test_events_of_one_transaction_travel_in_chunked_jobs_and_a_failure_stays_its_own(
+    app, private_redis
+):
+    private_redis.start()
+    seen: list[str] = []
+    doomed: list[str] = []
+
+    def handler(envelope: EventEnvelope) -> None:
+        if envelope.data["party_id"] == doomed[0]:
+            raise ValueError("this one fails")
+        seen.append(envelope.data["party_id"])
+
+    subscribe("party.registered", handler, key="tests.outbox_redis.chunks")
+    try:
+        with app.app_context():
+            with unit_of_work():
+                ids = [str(uuid.uuid4()) for _ in range(EVENTS_PER_JOB + 5)]
+                doomed.append(ids[3])
+                for party_id in ids:
+                    record(PartyRegistered(party_id=party_id, type="person"))
+            runner = app.extensions[EXTENSION]
+            assert runner.queue().count == 2  # 25 + 5, not 30 jobs
+            db.remove()
+        drain(app)
+    finally:
+        unsubscribe("party.registered", "tests.outbox_redis.chunks")
+
+    assert sorted(seen) == sorted(i for i in ids if i != doomed[0])
+    with app.app_context():
+        rows = db.session().scalars(
+            select(OutboxEvent).where(OutboxEvent.name == "party.registered")
+        )
+        open_rows = [r for r in rows if r.handled_at is None]
+        assert [r.payload["party_id"] for r in open_rows] == doomed
+        assert "this one fails" in (open_rows[0].last_error or "")
+        db.remove()
