@@ -35,7 +35,8 @@ from journeys.versions import definition_for, newest_published
 from kcc.constants import Action
 from kcc.db import db, utcnow
 from kcc.errors import NotFound
-from kcc.events.outbox import record
+from kcc.events.base import DomainEvent
+from kcc.events.outbox import record, record_many
 from kcc.parties.models import Party
 from kcc.privacy.services import log_processing
 
@@ -147,6 +148,7 @@ class _Writes:
     cancels: list[tuple[int, list[str] | None]] = field(default_factory=list)
     unclaimed: list[int] = field(default_factory=list)
     touched: list[UUID] = field(default_factory=list)
+    events: list[DomainEvent] = field(default_factory=list)
 
 
 def active_instances(party_id: int, key: str) -> list[JourneyInstance]:
@@ -464,7 +466,7 @@ def _after_move(row: _Locked, definition: Definition, outcome: Outcome, writes: 
             )
         suggestions = definition.suggestions(state)
         if suggestions:
-            record(
+            writes.events.append(
                 JourneyStateEntered(
                     instance_id=str(row.uuid),
                     party_id=str(row.party_uuid),
@@ -479,7 +481,7 @@ def _after_move(row: _Locked, definition: Definition, outcome: Outcome, writes: 
         row.completed_at = now
         row.changed = True
         _cancel_timers(row.id, writes)
-        record(
+        writes.events.append(
             JourneyCompleted(
                 instance_id=str(row.uuid),
                 party_id=str(row.party_uuid),
@@ -559,6 +561,8 @@ def _write(writes: _Writes, rows: list[_Locked]) -> None:
             session.execute(_PG_INSERT_TIMERS, _arrays(writes.timers, _TIMER_ARRAYS, writes.now))
         else:
             session.execute(insert(_TIMERS), writes.timers)
+    if writes.events:
+        record_many(writes.events)
     if writes.touched:
         log_processing(writes.touched, Action.UPDATE)
 

@@ -28,26 +28,37 @@ _OUTBOX = cast(Table, OutboxEvent.__table__)
 
 def record(event: DomainEvent) -> uuid.UUID:
     """Write ``event`` to the outbox in the current transaction; dispatch it after commit."""
+    return record_many([event])[0]
+
+
+def record_many(events: list[DomainEvent]) -> list[uuid.UUID]:
+    """Write several events to the outbox with one statement; dispatch them after commit."""
+    if not events:
+        return []
     session = db.session()
-    event_id = uuid.uuid4()
     now = utcnow()
-    handled = not subscribers_for(event.name)
-    session.execute(
-        insert(_OUTBOX),
-        {
-            "event_id": event_id,
-            "name": event.name,
-            "payload": event.to_payload(),
-            "occurred_at": now,
-            "handled_at": now if handled else None,
-            "attempts": 0,
-        },
-    )
-    if not handled:
-        pending: list[uuid.UUID] = session.info.setdefault("outbox_pending", [])
-        pending.append(event_id)
+    ids = [uuid.uuid4() for _ in events]
+    rows = []
+    pending: list[uuid.UUID] = []
+    for event_id, event in zip(ids, events, strict=True):
+        handled = not subscribers_for(event.name)
+        rows.append(
+            {
+                "event_id": event_id,
+                "name": event.name,
+                "payload": event.to_payload(),
+                "occurred_at": now,
+                "handled_at": now if handled else None,
+                "attempts": 0,
+            }
+        )
+        if not handled:
+            pending.append(event_id)
+    session.execute(insert(_OUTBOX), rows)
+    if pending:
+        session.info.setdefault("outbox_pending", []).extend(pending)
         db.after_commit(_dispatch_pending_after_commit, key="outbox")
-    return event_id
+    return ids
 
 
 def _dispatch_pending_after_commit() -> None:
