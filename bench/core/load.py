@@ -37,6 +37,11 @@ WORKLOADS = {
     "W3-bsn": "w3_search_bsn.lua",
     "W3-phone": "w3_search_phone.lua",
 }
+# The floor (``--floor``): Flask on the same gunicorn, without the app (``floor_wsgi.py``).
+FLOOR = {
+    "F-json": "floor_json.lua",
+    "F-pg": "floor_pg.lua",
+}
 
 
 def children(pid: int) -> list[int]:
@@ -126,7 +131,7 @@ def start_server(args: argparse.Namespace, env: dict[str, str]) -> subprocess.Po
         "256",
         "--graceful-timeout",
         "5",
-        "wsgi:app",
+        "floor_wsgi:app" if getattr(args, "floor", False) else "wsgi:app",
     ]
     server = subprocess.Popen(
         command,
@@ -195,7 +200,7 @@ def wrk(
 
 
 def run_workload(name: str, args: argparse.Namespace, master: int) -> list[dict[str, float]]:
-    script = WORKLOADS[name]
+    script = {**WORKLOADS, **FLOOR}[name]
     wrk(script, args.warmup, args.connections, args.wrk_threads)
     results = []
     for n in range(args.runs):
@@ -260,8 +265,14 @@ def main() -> None:
         "--subscriber", action="store_true", help="Register a no-op contact_moment subscriber."
     )
     parser.add_argument("--label", default="")
-    parser.add_argument("workloads", nargs="*", default=list(WORKLOADS))
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="Serve bench/core/floor_wsgi.py instead of the app and run F-json and F-pg.",
+    )
+    parser.add_argument("workloads", nargs="*")
     args = parser.parse_args()
+    args.workloads = args.workloads or list(FLOOR if args.floor else WORKLOADS)
     env = {
         **os.environ,
         "KCC_ENV": "production",
@@ -283,7 +294,8 @@ def main() -> None:
     )
     server = start_server(args, env)
     try:
-        preflight()
+        if not args.floor:
+            preflight()
         master = server.pid
         record = {
             "label": args.label,
