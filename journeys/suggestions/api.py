@@ -48,6 +48,7 @@ FIELDS = (
     "status",
     "delivery",
     "approval",
+    "actions",
     "channel",
     "message_id",
     "note",

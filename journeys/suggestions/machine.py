@@ -48,6 +48,19 @@ class HasStatus(Protocol):
     def needs_approval(self) -> bool: ...
 
 
+AGENT_ACTIONS = ("approve", "accept", "decline")
+
+
+def agent_actions(status: str, needs_approval: bool) -> list[str]:
+    """What an agent may do with a suggestion now: the enabled events among approve, accept
+    and decline, read off the transitions above without building a machine (the customer
+    view lists 20 suggestions per page; a test compares this with the machine)."""
+    if status not in (S.PROPOSED, S.APPROVED, S.SENT):
+        return []
+    first = ["approve"] if status == S.PROPOSED and needs_approval else []
+    return [*first, "accept", "decline"]
+
+
 def can(row: HasStatus, event: str) -> bool:
     machine = SuggestionLife(row, state_field="status")
     return event in {e.id for e in machine.enabled_events()}

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from journeys.models import JourneyInstance, JourneyStep, JourneyVersion
 from journeys.suggestions.constants import SuggestionStatus
 from journeys.suggestions.explain import plain_words
+from journeys.suggestions.machine import agent_actions
 from journeys.suggestions.models import ConsentRequest, Suggestion
 from kcc.db import db
 from kcc.parties.models import Party
@@ -33,6 +34,7 @@ def suggestion_dict(s: Suggestion, language: str = "nl") -> dict[str, Any]:
         "status": s.status,
         "delivery": s.delivery,
         "approval": "agent" if s.needs_approval else "none",
+        "actions": agent_actions(s.status, s.needs_approval),
         "channel": s.channel,
         "message_id": s.message_id,
         "note": s.note,

@@ -39,6 +39,7 @@ def test_document_approval_keeps_it_proposed_until_an_agent_approves(
         run_jobs()
     [item] = _items(agent, person)
     assert item["status"] == "proposed" and item["approval"] == "agent"
+    assert item["actions"] == ["approve", "accept", "decline"]
     assert item["sent_at"] is None and item["message_id"] is None
     assert fake_twilio.sent() == [], "a suggestion needing approval went out without it"
     view = agent.get(f"/api/v1/parties/{person.uuid}/view").get_json()
@@ -57,6 +58,7 @@ def test_document_approval_keeps_it_proposed_until_an_agent_approves(
     assert approved.status_code == 200, approved.get_json()
     body = approved.get_json()
     assert body["status"] == "sent" and body["approved_at"] and body["channel"] == "sms"
+    assert body["actions"] == ["accept", "decline"]
     run_jobs()
     sent = fake_twilio.sent()
     assert [m.to for m in sent] == [person.phone] and sent[0].body.startswith("Afvalpas")

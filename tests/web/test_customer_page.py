@@ -140,3 +140,6 @@ def test_suggestion_explained_in_plain_words_of_the_page_language(
     assert "decides_nothing" not in dutch and "This suggestion comes from" not in dutch
     english = browser.client.get(path + "?lang=en").get_data(as_text=True)
     assert "This suggestion comes from the journey" in english
+    # Sent at once (no approval asked by the document): answer it, nothing to approve.
+    assert 'data-action="accept"' in dutch and 'data-action="decline"' in dutch
+    assert 'data-action="approve"' not in dutch
