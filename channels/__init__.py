@@ -47,7 +47,7 @@ def _register_privacy_and_messaging() -> None:
     erasure, and chat transcripts to retention."""
     from channels.export import conversations_export, erase_conversations
     from channels.outbound.to_party import send_email_to_party, send_sms_to_party
-    from channels.retention import CHAT_TRANSCRIPTS
+    from channels.retention import CHAT_TRANSCRIPTS, MESSAGE_TRANSCRIPTS
     from kcc.messaging import register_channel_sender
     from kcc.privacy.erasure import register_erasure_section
     from kcc.privacy.export import register_export_section
@@ -58,3 +58,4 @@ def _register_privacy_and_messaging() -> None:
     register_export_section("conversations", conversations_export)
     register_erasure_section("conversations", erase_conversations)
     register_retention_category(CHAT_TRANSCRIPTS)
+    register_retention_category(MESSAGE_TRANSCRIPTS)

@@ -39,9 +39,10 @@ def init_app(app: Flask) -> None:
     extra = app.config.setdefault("KCC_EXTRA_BODY_TYPES", [])
     extra.extend(BODY_TYPES)
     app.cli.add_command(journeys_cli)
-    from journeys.retention import JOURNEYS
+    from journeys.retention import JOURNEYS, LIFE_EVENTS
     from journeys.suggestions import init_app as init_suggestions
     from kcc.privacy.retention import register_retention_category
 
     register_retention_category(JOURNEYS)
+    register_retention_category(LIFE_EVENTS)
     init_suggestions(app)

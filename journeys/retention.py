@@ -1,4 +1,5 @@
-"""The journeys' retention category: ended journey instances with their steps, timers and suggestions."""
+"""The journeys' retention categories: ended journey instances with their steps, timers and
+suggestions, and the life events other systems reported."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from journeys.constants import InstanceStatus
-from journeys.models import JourneyInstance
+from journeys.models import JourneyInstance, LifeEvent
 from kcc.db import db
 from kcc.privacy.retention import Category
 
@@ -30,4 +31,20 @@ def remove_journeys(ids: list[int]) -> None:
     db.session().execute(delete(JourneyInstance).where(JourneyInstance.id.in_(ids)))
 
 
+# A reported life event (a move, a birth, a death) is kept as long as the journeys it could
+# have started or moved; after that its only use, recognising a repeat delivery, is long past.
+LIFE_EVENT_DAYS = 730
+
+
+def expired_life_events(cutoff: Any) -> Any:
+    return select(LifeEvent.id, LifeEvent.received_at, LifeEvent.type).where(
+        LifeEvent.received_at < cutoff
+    )
+
+
+def remove_life_events(ids: list[int]) -> None:
+    db.session().execute(delete(LifeEvent).where(LifeEvent.id.in_(ids)))
+
+
 JOURNEYS = Category("journeys", JOURNEY_DAYS, expired_journeys, remove_journeys)
+LIFE_EVENTS = Category("life_events", LIFE_EVENT_DAYS, expired_life_events, remove_life_events)

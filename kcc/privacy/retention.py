@@ -12,10 +12,14 @@ Selectielijst gemeenten en intergemeentelijke organen (Archiefwet 1995):
 - web sessions: 30 days after they were last used (they end after 10 hours at the latest;
   what is left is only of use to see who was signed in when).
 Packages add their own categories with ``register_retention_category``:
-- chat transcripts (channels): 1 year after the chat's last message; the chat's contact
-  moment stays for its own period with the transcript blanked (an open task holds it);
+- chat transcripts and SMS/e-mail transcripts (channels: ``chat_transcripts``,
+  ``message_transcripts``): 1 year after the conversation's last message, with its messages
+  and attachments; the conversation's contact moment stays for its own period with the
+  transcript blanked (an open task holds it);
 - journeys (journeys): 2 years after the journey ended, with its steps, timers and
-  suggestions; a running journey is never removed.
+  suggestions; a running journey is never removed;
+- life events (journeys): 2 years after they were received (the reported move, birth or
+  death; its journeys keep their own steps).
 Every period can be changed with ``KCC_RETENTION_DAYS`` (``category=days,...``).
 
 Each batch is its own transaction that counts and removes the same rows, so a run stopped

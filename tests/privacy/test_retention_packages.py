@@ -1,4 +1,4 @@
-"""Retention of the packages' categories: chat transcripts and ended journeys (with their steps)."""
+"""Retention of the packages' categories: chat, SMS and e-mail transcripts and ended journeys."""
 
 from __future__ import annotations
 
@@ -14,14 +14,17 @@ from sqlalchemy import func, select, update
 
 from channels.chat.limits import limiter
 from channels.models import ChannelMessage, ChatSession, Conversation
-from journeys.models import JourneyInstance, JourneyStep, JourneyTimer
+from journeys.models import JourneyInstance, JourneyStep, JourneyTimer, LifeEvent
 from kcc.contacts.models import ContactMoment
 from kcc.db import db
 from kcc.privacy.retention_models import RetentionCount
+from tests.channels.conftest import fake_twilio, text_in
 from tests.conftest import Caller
 from tests.journeys.conftest import cloud_event
 
 OLD = datetime(2023, 5, 2, tzinfo=UTC)
+
+__all__ = ["fake_twilio", "text_in"]  # fixtures
 
 
 @pytest.fixture(autouse=True)
@@ -146,8 +149,41 @@ def test_chat_transcripts_expire_with_legal_hold_dry_run_and_interruption(
             db.session().scalars(select(ContactMoment.text).where(ContactMoment.channel == "chat"))
         )
         db.remove()
-    assert texts.count("[chat transcript removed after its retention period]") == 2
+    assert texts.count("[transcript removed after its retention period]") == 2
     assert sum("Vraag" in t for t in texts) == 2
+
+
+def test_sms_transcripts_expire_a_year_after_the_last_message(
+    app: Flask, text_in: Any, run_jobs: Any
+) -> None:
+    for sender, body in (("+31612345601", "Mijn container is stuk"), ("+31612345602", "Wanneer?")):
+        assert text_in(sender, body).status_code == 200
+    run_jobs()
+    with app.app_context():
+        rows = db.session().execute(
+            select(ChannelMessage.sender, Conversation.uuid).join(
+                Conversation, ChannelMessage.conversation_id == Conversation.id
+            )
+        )
+        by_sender = {sender: conversation for sender, conversation in rows}
+        db.remove()
+    old, new = by_sender["+31612345601"], by_sender["+31612345602"]
+    _age(app, Conversation, "last_message_at", [old], OLD)
+
+    dry = _run(app, "--dry-run")
+    assert "message_transcripts: kept 365 days" in dry
+    assert "message_transcripts: would remove 1" in dry
+    assert "message_transcripts: removed 1" in _run(app)
+    assert {str(u) for u in _uuids(app, Conversation)} == {str(new)}
+    assert _count(app, ChannelMessage, ChannelMessage.channel == "sms") == 1
+    assert _kept_counts(app, "message_transcripts") == {"sms": 1}
+    with app.app_context():
+        texts = list(
+            db.session().scalars(select(ContactMoment.text).where(ContactMoment.channel == "sms"))
+        )
+        db.remove()
+    assert "[transcript removed after its retention period]" in texts
+    assert not any("container" in t for t in texts)
 
 
 def _uuids(app: Flask, model: Any) -> list[Any]:
@@ -198,6 +234,19 @@ def test_ended_journeys_expire_with_their_steps_running_ones_stay(
         db.remove()
     assert left == {running} and _count(app, JourneyTimer) == 1
     assert _kept_counts(app, "journeys") == {"small": 3}
+
+    # The reported life events (8 here) go two years after they were received.
+    assert _count(app, LifeEvent) == 8
+    with app.app_context():
+        db.session().execute(
+            update(LifeEvent).where(LifeEvent.type == "nl.test.started").values(received_at=OLD)
+        )
+        db.commit()
+        db.remove()
+    assert "life_events: removed 4" in _run(app)
+    assert _count(app, LifeEvent) == 4 and _kept_counts(app, "life_events") == {
+        "nl.test.started": 4
+    }
     view = agent.get(f"/api/v1/journey-instances?party={residents[3].uuid}")
     assert view.status_code == 200 and len(view.get_json()["items"]) == 1
 
