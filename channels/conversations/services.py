@@ -201,6 +201,21 @@ def assign_conversation(
     return conversation
 
 
+def _attach_resident(moment: ContactMoment, party_id: int) -> None:
+    """Make ``party_id`` the moment's resident: the existing resident involvement (anonymous,
+    or the wrong party) is re-pointed, so it keeps its id (a Klantinteracties betrokkene URL)
+    and its contact name; representatives and other roles stay as they are."""
+    residents = [i for i in moment.involvements if i.role == InvolvementRole.RESIDENT]
+    if not residents:
+        moment.involvements.append(
+            Involvement(
+                party_id=party_id, role=InvolvementRole.RESIDENT, occurred_at=moment.occurred_at
+            )
+        )
+        return
+    residents[0].party_id = party_id
+
+
 def link_party(conversation_uuid: uuid.UUID, party_uuid: uuid.UUID) -> Conversation:
     """Attach an anonymous (or wrongly attached) conversation to a party, with its contact moment."""
     conversation = get_conversation(conversation_uuid, lock=True)
@@ -212,14 +227,7 @@ def link_party(conversation_uuid: uuid.UUID, party_uuid: uuid.UUID) -> Conversat
     if conversation.contact_moment_id is not None:
         moment = db.session().get(ContactMoment, conversation.contact_moment_id)
         if moment is not None:
-            for involvement in list(moment.involvements):
-                moment.involvements.remove(involvement)
-            db.session().flush()
-            moment.involvements.append(
-                Involvement(
-                    party_id=party.id, role=InvolvementRole.RESIDENT, occurred_at=moment.occurred_at
-                )
-            )
+            _attach_resident(moment, party.id)
     db.session().flush()
     log_processing([party.uuid], Action.UPDATE)
     return conversation

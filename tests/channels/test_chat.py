@@ -99,6 +99,70 @@ def test_agent_links_anonymous_chat_to_party(client, agent):
     assert view["contact_moments"]["items"][0]["channel"] == "chat"
 
 
+def test_linking_keeps_the_other_betrokkenen_and_the_residents_identity(app, client, agent):
+    import uuid as uuid_module
+
+    from sqlalchemy import select
+
+    from channels.models import Conversation
+    from kcc.contacts.models import ContactMoment, Involvement
+    from kcc.db import db
+    from kcc.parties.models import Party
+
+    chat = _start(client)
+    _say(client, chat, "Ik bel namens mijn moeder")
+    mother, son = (
+        agent.post("/api/v1/parties", json={"type": "person", "surname": name}).json
+        for name in ("Vries", "Jansen")
+    )
+    conversation = agent.get("/api/v1/conversations?channel=chat").json["items"][0]
+    with app.app_context():
+        session = db.session()
+        moment = session.scalar(
+            select(ContactMoment)
+            .join(Conversation, Conversation.contact_moment_id == ContactMoment.id)
+            .where(Conversation.uuid == uuid_module.UUID(conversation["id"]))
+        )
+        son_id = session.scalar(select(Party.id).where(Party.uuid == uuid_module.UUID(son["id"])))
+        # As the Klantinteracties API records them: an anonymous resident with a name, and
+        # the son as representative.
+        anonymous = Involvement(
+            party_id=None,
+            role="resident",
+            occurred_at=moment.occurred_at,
+            details={"contactnaam": {"achternaam": "de Vries"}},
+        )
+        moment.involvements.extend(
+            [
+                anonymous,
+                Involvement(party_id=son_id, role="representative", occurred_at=moment.occurred_at),
+            ]
+        )
+        session.flush()
+        resident_uuid = anonymous.uuid
+        db.commit()
+        db.remove()
+
+    linked = agent.patch(
+        f"/api/v1/conversations/{conversation['id']}", json={"party_id": mother["id"]}
+    )
+    assert linked.status_code == 200, linked.json
+    with app.app_context():
+        rows = db.session().execute(
+            select(Involvement.uuid, Involvement.role, Party.uuid, Involvement.details)
+            .join(Party, Party.id == Involvement.party_id, isouter=True)
+            .where(Involvement.contact_moment_id == moment.id)
+            .order_by(Involvement.id)
+        )
+        found = [(u, role, str(p), d) for u, role, p, d in rows]
+        db.remove()
+    assert [(u, role, p) for u, role, p, _ in found] == [
+        (resident_uuid, "resident", mother["id"]),
+        (found[1][0], "representative", son["id"]),
+    ]
+    assert found[0][3]["contactnaam"] == {"achternaam": "de Vries"}
+
+
 def test_bad_chat_input_changes_nothing(app, client):
     chat = _start(client)
     too_long = _say(client, chat, "x" * 2001)
