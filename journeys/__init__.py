@@ -30,8 +30,8 @@ def init_app(app: Flask) -> None:
     api = app.extensions["kcc.api"]
     for blueprint in (journeys_blp, instances_blp, events_blp):
         api.register_blueprint(blueprint)
-    for name, handler, key in SUBSCRIPTIONS:
-        subscribe(name, handler, key=key)
+    for name, handler, key, wants in SUBSCRIPTIONS:
+        subscribe(name, handler, key=key, wants=wants)
     register_section("journeys", view_section)
     jobs.register_periodic(
         "journey-timers", "journeys.timers.fire_due_timers", TIMER_INTERVAL_SECONDS

@@ -98,6 +98,23 @@ def on_life_event(envelope: EventEnvelope) -> None:
         )
 
 
+def _contact_subject(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: data.get(k) for k in ("subject", "channel", "direction", "objects")}
+
+
+def wants_contact_moment(data: dict[str, Any]) -> bool:
+    """Whether a published journey has a trigger this contact moment matches (asked when the
+    moment is recorded: most contact moments concern no journey and then cost no job)."""
+    if not data.get("subject") or not data.get("party_ids"):
+        return False
+    subject = _contact_subject(data)
+    return any(
+        t["on"] == CONTACT_MOMENT_RECORDED and matches(t.get("match"), subject)
+        for version_id, _, digest in published_versions()
+        for t in definition_for(version_id, digest).triggers
+    )
+
+
 def on_contact_moment(envelope: EventEnvelope) -> None:
     """Subscriber: a contact moment with a subject moves the journeys of the parties involved."""
     data = envelope.data
@@ -108,7 +125,7 @@ def on_contact_moment(envelope: EventEnvelope) -> None:
         data["contact_moment_id"],
         f"contact moment about '{data['subject']}'",
     )
-    subject = {k: data.get(k) for k in ("subject", "channel", "direction", "objects")}
+    subject = _contact_subject(data)
     with system_processing("journeys.contact-moment", Activity.PROACTIVE_SERVICE):
         for party_uuid in data.get("party_ids") or []:
             party_id = _party_key(party_uuid)
@@ -124,6 +141,11 @@ def on_contact_moment(envelope: EventEnvelope) -> None:
 
 
 SUBSCRIPTIONS = (
-    (LIFE_EVENT_RECEIVED, on_life_event, "journeys.life-events"),
-    (CONTACT_MOMENT_RECORDED, on_contact_moment, "journeys.contact-moments"),
+    (LIFE_EVENT_RECEIVED, on_life_event, "journeys.life-events", None),
+    (
+        CONTACT_MOMENT_RECORDED,
+        on_contact_moment,
+        "journeys.contact-moments",
+        wants_contact_moment,
+    ),
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from datetime import datetime
 from typing import Any, ClassVar, TypeVar
 
 E = TypeVar("E", bound="DomainEvent")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -45,9 +47,11 @@ class EventEnvelope:
 
 
 Handler = Callable[[EventEnvelope], None]
+Wants = Callable[[dict[str, Any]], bool]
 
 EVENT_TYPES: dict[str, type[DomainEvent]] = {}
 _SUBSCRIBERS: dict[str, dict[str, Handler]] = {}
+_WANTS: dict[tuple[str, str], Wants] = {}
 
 
 def event_type(cls: type[E]) -> type[E]:
@@ -58,17 +62,43 @@ def event_type(cls: type[E]) -> type[E]:
     return cls
 
 
-def subscribe(event_name: str, handler: Handler, key: str | None = None) -> None:
+def subscribe(
+    event_name: str, handler: Handler, key: str | None = None, wants: Wants | None = None
+) -> None:
     """Register ``handler`` for events called ``event_name`` (``*`` for all).
 
     ``key`` names the subscriber in the delivery record; it must stay stable across releases.
+    ``wants(data)``, when given, is asked in the recording transaction whether this event
+    concerns the subscriber at all: an event that no subscriber wants is stored as handled and
+    never queued (a contact moment about waste collection starts no journey, so it costs no
+    job). It must be cheap and may read the database; when it fails, the event is queued.
     """
     key = key or f"{handler.__module__}.{handler.__qualname__}"
     _SUBSCRIBERS.setdefault(event_name, {})[key] = handler
+    if wants is None:
+        _WANTS.pop((event_name, key), None)
+    else:
+        _WANTS[(event_name, key)] = wants
 
 
 def unsubscribe(event_name: str, key: str) -> None:
     _SUBSCRIBERS.get(event_name, {}).pop(key, None)
+    _WANTS.pop((event_name, key), None)
+
+
+def wanted(event_name: str, data: dict[str, Any]) -> bool:
+    """Whether any subscriber of ``event_name`` wants an event with this data."""
+    for key in subscribers_for(event_name):
+        wants = _WANTS.get((event_name, key)) or _WANTS.get(("*", key))
+        if wants is None:
+            return True
+        try:
+            if wants(data):
+                return True
+        except Exception:  # a failing filter must not lose the event
+            log.warning("interest check of %s failed; the event is queued", key, exc_info=True)
+            return True
+    return False
 
 
 def subscribers_for(event_name: str) -> dict[str, Handler]:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from kcc import jobs
 from kcc.db import db, unit_of_work, utcnow
-from kcc.events.base import DomainEvent, EventEnvelope, subscribers_for
+from kcc.events.base import DomainEvent, EventEnvelope, subscribers_for, wanted
 from kcc.events.models import EventDelivery, OutboxEvent
 
 log = logging.getLogger(__name__)
@@ -41,12 +41,13 @@ def record_many(events: list[DomainEvent]) -> list[uuid.UUID]:
     rows = []
     pending: list[uuid.UUID] = []
     for event_id, event in zip(ids, events, strict=True):
-        handled = not subscribers_for(event.name)
+        payload = event.to_payload()
+        handled = not wanted(event.name, payload)
         rows.append(
             {
                 "event_id": event_id,
                 "name": event.name,
-                "payload": event.to_payload(),
+                "payload": payload,
                 "occurred_at": now,
                 "handled_at": now if handled else None,
                 "attempts": 0,

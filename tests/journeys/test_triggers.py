@@ -170,6 +170,40 @@ def test_a_contact_moment_about_moving_starts_the_journey(
     assert step["cause"] == "contact_moment" and step["cause_ref"] == response.get_json()["id"]
 
 
+def test_a_contact_moment_no_journey_listens_for_is_never_queued(
+    app: Flask,
+    builtins: list[str],
+    agent: Caller,
+    make_resident: Callable[[], Resident],
+    run_jobs: Callable[[], int],
+) -> None:
+    resident = make_resident()
+    subjects = ["Afvalpas kwijt", "Verhuizing"]
+    for subject in subjects:
+        response = agent.post(
+            "/api/v1/contact-moments",
+            json={
+                "channel": "phone",
+                "subject": subject,
+                "parties": [{"party_id": str(resident.uuid), "role": "resident"}],
+            },
+        )
+        assert response.status_code == 201, response.get_json()
+    with app.app_context():
+        rows = db.session().execute(
+            select(OutboxEvent.payload, OutboxEvent.handled_at, OutboxEvent.attempts)
+            .where(OutboxEvent.name == "contact_moment.recorded")
+            .order_by(OutboxEvent.id)
+        )
+        # Recorded as handled at once, never delivered: no subscriber wanted it.
+        waste, moving = list(rows)
+        db.remove()
+    assert waste[0]["subject"] == "Afvalpas kwijt" and waste[1] is not None and waste[2] == 0
+    assert moving[0]["subject"] == "Verhuizing"
+    run_jobs()
+    assert [i["journey"] for i in instances_of(agent, resident)] == ["moving"]
+
+
 def test_an_agent_starts_and_moves_a_journey_and_the_view_shows_it(
     builtins: list[str], agent: Caller, make_resident: Callable[[], Resident]
 ) -> None:
