@@ -130,28 +130,27 @@ def users_set_password(name: str) -> None:
     click.echo(f"password of {name} set; every web session of {name} ended")
 
 
+def _set_active(name: str, active: bool) -> None:
+    from kcc.auth.sessions import set_active
+    from kcc.db import db as database
+
+    set_active(_user_named(name), active)
+    database.commit()
+    click.echo(f"{name} enabled" if active else f"{name} disabled; every web session ended")
+
+
 @users.command("disable")
 @click.argument("name")
 def users_disable(name: str) -> None:
     """Disable a user: API tokens stop working and every web session ends at once."""
-    from kcc.auth.sessions import set_active
-    from kcc.db import db as database
-
-    set_active(_user_named(name), False)
-    database.commit()
-    click.echo(f"{name} disabled; every web session ended")
+    _set_active(name, False)
 
 
 @users.command("enable")
 @click.argument("name")
 def users_enable(name: str) -> None:
     """Enable a disabled user again."""
-    from kcc.auth.sessions import set_active
-    from kcc.db import db as database
-
-    set_active(_user_named(name), True)
-    database.commit()
-    click.echo(f"{name} enabled")
+    _set_active(name, True)
 
 
 @users.command("end-sessions")

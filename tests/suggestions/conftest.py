@@ -96,6 +96,18 @@ def builtins_moving(app: Flask) -> str:
     return "moving"
 
 
+def consented_and_started(
+    agent: Caller, system: Caller, person: Person, run_jobs: Callable[[], int]
+) -> dict[str, Any]:
+    """Grant ``person`` consent, start the small journey and run the jobs that offer its first
+    suggestion (the journey's event, then the suggestion's). Returns the consent."""
+    consent = grant(agent, person)
+    start_small(system, person)
+    run_jobs()
+    run_jobs()
+    return consent
+
+
 def offer_for_approval(app: Flask, person: Person, count: int) -> list[uuid.UUID]:
     """``count`` suggestions needing an agent's approval, on the person's active small journey."""
     from sqlalchemy import select

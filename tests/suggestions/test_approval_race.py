@@ -17,7 +17,7 @@ from kcc.db import db, unit_of_work
 from kcc.errors import Conflict
 from tests.conftest import Caller
 from tests.fakes.twilio_server import FakeTwilio
-from tests.suggestions.conftest import grant, offer_for_approval, start_small
+from tests.suggestions.conftest import consented_and_started, grant, offer_for_approval, start_small
 
 
 def test_approval_then_sent(
@@ -60,10 +60,7 @@ def test_approval_after_withdrawal_sends_nothing(
     run_jobs,
 ) -> None:  # type: ignore[no-untyped-def]
     person = make_person()
-    consent = grant(agent, person)
-    start_small(system, person)
-    run_jobs()
-    run_jobs()
+    consent = consented_and_started(agent, system, person, run_jobs)
     (waiting,) = offer_for_approval(app, person, 1)
     before = len(fake_twilio.sent())
     agent.post(
@@ -92,10 +89,7 @@ def test_send_racing_withdrawal_withdrawal_wins(
     run_jobs,
 ) -> None:  # type: ignore[no-untyped-def]
     person = make_person()
-    consent = grant(agent, person)
-    start_small(system, person)
-    run_jobs()
-    run_jobs()
+    consent = consented_and_started(agent, system, person, run_jobs)
     waiting = offer_for_approval(app, person, 24)
     from journeys.suggestions.services import approve
     from kcc.consent.services import withdraw_consent

@@ -6,7 +6,7 @@ from flask import Flask
 
 from tests.conftest import Caller
 from tests.fakes.twilio_server import FakeTwilio
-from tests.suggestions.conftest import grant, start_small
+from tests.suggestions.conftest import consented_and_started, grant, start_small
 
 
 def _suggestions(agent: Caller, person) -> list:  # type: ignore[no-untyped-def]
@@ -19,10 +19,7 @@ def test_with_consent_sent_by_sms_with_explanation(
     small: str, make_person, agent: Caller, system: Caller, fake_twilio: FakeTwilio, run_jobs
 ) -> None:  # type: ignore[no-untyped-def]
     person = make_person(language="en")
-    consent = grant(agent, person)
-    start_small(system, person)
-    run_jobs()
-    run_jobs()
+    consent = consented_and_started(agent, system, person, run_jobs)
     items = _suggestions(agent, person)
     assert len(items) == 1
     item = items[0]

@@ -23,7 +23,11 @@ from kcc.consent.models import ConsentRecord
 from kcc.db import db, unit_of_work
 from tests.conftest import Caller
 from tests.fakes.twilio_server import FakeTwilio
-from tests.suggestions.conftest import Person, grant, offer_for_approval, start_small
+from tests.suggestions.conftest import (
+    Person,
+    consented_and_started,
+    offer_for_approval,
+)
 
 
 def queue_unsent(app: Flask, person: Person, count: int) -> list[str]:
@@ -128,10 +132,7 @@ def test_withdrawal_stops_pending_suggestions_and_queued_messages(
     run_jobs,
 ) -> None:  # type: ignore[no-untyped-def]
     person = make_person()
-    consent = grant(agent, person)
-    start_small(system, person)
-    for _ in range(2):
-        run_jobs()
+    consent = consented_and_started(agent, system, person, run_jobs)
     assert len(fake_twilio.sent()) == 1  # the journey's first suggestion went out
     queued = queue_unsent(app, person, 3)
     offer_for_approval(app, person, 1)
@@ -160,10 +161,7 @@ def test_send_job_cancels_when_the_withdrawal_is_not_yet_handled(
     from kcc.consent.services import withdraw_consent
 
     person = make_person()
-    consent = grant(agent, person)
-    start_small(system, person)
-    for _ in range(2):
-        run_jobs()
+    consent = consented_and_started(agent, system, person, run_jobs)
     before = len(fake_twilio.sent())
     queued = queue_unsent(app, person, 2)
     with app.app_context(), unit_of_work() as session:
@@ -221,10 +219,7 @@ def test_send_workers_blocked_by_a_withdrawal_in_flight_send_nothing(
     from kcc.consent.services import withdraw_consent
 
     person = make_person()
-    consent = grant(agent, person)
-    start_small(system, person)
-    for _ in range(2):
-        run_jobs()
+    consent = consented_and_started(agent, system, person, run_jobs)
     before = len(fake_twilio.sent())
     queued = queue_unsent(app, person, 8)
     locked = threading.Event()
@@ -282,10 +277,7 @@ def test_send_workers_racing_a_withdrawal_never_send_after_it(
     from kcc.consent.services import withdraw_consent
 
     person = make_person()
-    consent = grant(agent, person)
-    start_small(system, person)
-    for _ in range(2):
-        run_jobs()
+    consent = consented_and_started(agent, system, person, run_jobs)
     before = len(fake_twilio.sent())
     queued = queue_unsent(app, person, 16)
     barrier = threading.Barrier(len(queued) + 1)
