@@ -14,7 +14,6 @@ attributed to phases of the request.
 from __future__ import annotations
 
 import argparse
-import collections
 import statistics
 import subprocess
 import sys
@@ -23,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from bench import pyspy_summary
 from bench.channels.common import ROOT, VENV, app_env, fresh_database, migrate, private_redis
 
 DATA = ROOT / "bench" / "data"
@@ -96,46 +96,8 @@ def drive(requests: int) -> None:
     )
 
 
-def phase_of(stack: str) -> str:
-    for frame in reversed(stack.split(";")):
-        for phase, marker in PHASES:
-            if marker in frame:
-                return phase
-    return "other (WSGI, test client, routing)"
-
-
-def library_of(stack: str) -> str:
-    leaf = stack.split(";")[-1]
-    path = leaf[leaf.rfind("(") + 1 :]
-    for name in LIBRARIES:
-        if path.startswith(name + "/") or f"/{name}/" in path:
-            return name
-    return "other"
-
-
 def summarise(raw: Path) -> None:
-    phases: collections.Counter[str] = collections.Counter()
-    libraries: collections.Counter[str] = collections.Counter()
-    total = 0
-    for line in raw.read_text().splitlines():
-        stack, _, count = line.rpartition(" ")
-        if "send (" not in stack:
-            continue
-        n = int(count)
-        total += n
-        phases[phase_of(stack)] += n
-        libraries[library_of(stack)] += n
-    if not total:
-        print("no samples inside the request loop")
-        return
-    print(
-        f"\n{total} on-CPU samples inside the request loop\n\n| Phase | Share of CPU |\n|---|---|"
-    )
-    for phase, n in phases.most_common():
-        print(f"| {phase} | {n / total:.1%} |")
-    print("\n| Library (leaf frame) | Share of CPU |\n|---|---|")
-    for name, n in libraries.most_common():
-        print(f"| {name} | {n / total:.1%} |")
+    pyspy_summary.summarise(raw, lambda stack: "send (" in stack, PHASES, LIBRARIES)
 
 
 def main() -> None:

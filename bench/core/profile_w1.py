@@ -10,7 +10,6 @@ phase of the request and to the library it was spent in.
 from __future__ import annotations
 
 import argparse
-import collections
 import os
 import random
 import subprocess
@@ -21,8 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "bench" / "data"
 sys.path.insert(0, str(ROOT / "bench" / "core"))
+sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, os.environ.get("KCC_BENCH_SOURCE") or str(ROOT))
 
+import pyspy_summary  # noqa: E402
 from generate import BENCH_DATA_KEY, BENCH_SECRET_KEY  # noqa: E402
 
 # (phase, frame marker): the first marker found walking from the leaf to the root wins.
@@ -98,44 +99,10 @@ def drive(requests: int) -> None:
     )
 
 
-def phase_of(stack: str) -> str:
-    frames = stack.split(";")
-    for frame in reversed(frames):
-        for phase, marker in PHASES:
-            if marker in frame:
-                return phase
-    return "other (WSGI, test client, routing)"
-
-
-def library_of(stack: str) -> str:
-    leaf = stack.split(";")[-1]
-    path = leaf[leaf.rfind("(") + 1 :]
-    for name in LIBRARIES:
-        if path.startswith(name + "/") or f"/{name}/" in path:
-            return name
-    return "other"
-
-
 def summarise(raw: Path) -> None:
-    phases: collections.Counter[str] = collections.Counter()
-    libraries: collections.Counter[str] = collections.Counter()
-    total = 0
-    for line in raw.read_text().splitlines():
-        stack, _, count = line.rpartition(" ")
-        if "drive (" not in stack or "<module>" not in stack:
-            continue
-        n = int(count)
-        total += n
-        phases[phase_of(stack)] += n
-        libraries[library_of(stack)] += n
-    print(
-        f"\n{total} on-CPU samples inside the request loop\n\n| Phase | Share of CPU |\n|---|---|"
+    pyspy_summary.summarise(
+        raw, lambda stack: "drive (" in stack and "<module>" in stack, PHASES, LIBRARIES
     )
-    for phase, n in phases.most_common():
-        print(f"| {phase} | {n / total:.1%} |")
-    print("\n| Library (leaf frame) | Share of CPU |\n|---|---|")
-    for name, n in libraries.most_common():
-        print(f"| {name} | {n / total:.1%} |")
 
 
 def main() -> None:
