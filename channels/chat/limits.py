@@ -8,8 +8,6 @@ from flask_limiter.util import get_remote_address
 
 from channels.config import channel_settings
 
-CHAT_PATHS = ("/api/v1/chat", "/chat")
-
 limiter = Limiter(
     key_func=get_remote_address,
     default_limits=[],
@@ -28,24 +26,6 @@ def init_limits(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
     app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
     limiter.init_app(app)
-    _only_for_chat(app)
-
-
-def _only_for_chat(app: Flask) -> None:
-    """Run the limiter's request hook for the chat only.
-
-    The limits live on the chat's views; with no default or application-wide limits, the
-    hook flask-limiter adds before every request has nothing to check elsewhere, but it would
-    still cost every API request its bookkeeping.
-    """
-    hooks = app.before_request_funcs.setdefault(None, [])
-    check = limiter._check_request_limit
-
-    def check_chat_only() -> None:
-        if request.path.startswith(CHAT_PATHS):
-            check()
-
-    hooks[:] = [check_chat_only if hook == check else hook for hook in hooks]
 
 
 @limiter.request_filter
