@@ -6,13 +6,13 @@ from typing import Any
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import validate
 
 from channels.registrations import CounterVisit, PhoneCall, register_call, register_visit
 from kcc.auth.access import STAFF_AND_SYSTEM, current_user, requires
 from kcc.constants import Direction, Language, Outcome, Role
 from kcc.contacts.schemas import ContactMomentSchema
+from kcc.http.blueprint import Blueprint
 from kcc.http.idempotency import idempotent
 from kcc.http.schemas import StrictSchema, Timestamp
 from kcc.privacy.activities import Activity

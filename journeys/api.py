@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from journeys import diagram, versions
 from journeys.instances import version_stats
@@ -24,6 +23,7 @@ from journeys.simulate import simulate
 from kcc.auth.access import current_user, requires
 from kcc.constants import Role
 from kcc.errors import ValidationFailed
+from kcc.http.blueprint import Blueprint
 from kcc.privacy.activities import Activity
 
 YAML_TYPES = ("application/yaml", "text/yaml", "application/x-yaml", "text/x-yaml")

@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from journeys import instances, lifeevents
 from journeys.instances import summary
@@ -25,6 +24,7 @@ from kcc.auth.access import STAFF, current_user, requires
 from kcc.constants import Role
 from kcc.db import db
 from kcc.errors import ValidationFailed
+from kcc.http.blueprint import Blueprint
 from kcc.parties.models import Party
 from kcc.privacy.activities import Activity
 

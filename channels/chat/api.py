@@ -8,13 +8,13 @@ from typing import Any
 import marshmallow as ma
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import validate
 
 from channels.chat import services
 from channels.chat.limits import CHAT_BLUEPRINT, per_address, per_session
 from kcc.auth.access import public
 from kcc.constants import Language
+from kcc.http.blueprint import Blueprint
 from kcc.http.schemas import StrictSchema, Timestamp
 
 blp = Blueprint(

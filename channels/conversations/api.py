@@ -6,7 +6,6 @@ import uuid
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from channels.conversations import queries, services
 from channels.conversations.schemas import (
@@ -20,6 +19,7 @@ from channels.conversations.schemas import (
 )
 from channels.outbound.service import reply
 from kcc.auth.access import STAFF, current_user, requires
+from kcc.http.blueprint import Blueprint
 from kcc.http.idempotency import idempotent
 from kcc.http.schemas import page_of
 from kcc.privacy.activities import Activity

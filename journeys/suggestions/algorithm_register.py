@@ -6,7 +6,6 @@ from typing import Any
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from journeys.constants import VersionStatus
 from journeys.models import JourneyVersion
@@ -14,6 +13,7 @@ from journeys.versions import get_journey
 from kcc.auth.access import STAFF, Role, requires
 from kcc.consent.texts import controller
 from kcc.errors import NotFound
+from kcc.http.blueprint import Blueprint
 from kcc.privacy.activities import Activity
 
 blp = Blueprint(

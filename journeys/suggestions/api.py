@@ -7,7 +7,6 @@ from typing import Any
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from journeys.suggestions import services
@@ -16,6 +15,7 @@ from journeys.suggestions.sections import suggestion_dict
 from kcc.auth.access import STAFF, current_user, requires
 from kcc.constants import Action
 from kcc.db import db
+from kcc.http.blueprint import Blueprint
 from kcc.http.schemas import PageArgs
 from kcc.pagination import decode_cursor, encode_cursor
 from kcc.parties.services import get_party

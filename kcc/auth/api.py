@@ -7,7 +7,6 @@ from typing import Any
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import validate
 from sqlalchemy import select
 
@@ -17,6 +16,7 @@ from kcc.auth.models import User
 from kcc.constants import Role
 from kcc.db import db
 from kcc.errors import Conflict
+from kcc.http.blueprint import Blueprint
 from kcc.http.schemas import StrictSchema, Timestamp
 from kcc.privacy.activities import Activity
 

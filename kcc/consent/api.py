@@ -7,7 +7,6 @@ from typing import Any
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import validate
 
 from kcc.auth.access import STAFF_AND_SYSTEM, current_user, requires
@@ -17,6 +16,7 @@ from kcc.consent.receipts import receipt_for
 from kcc.consent.sections import record_dict
 from kcc.consent.services import ConsentInput
 from kcc.constants import Action
+from kcc.http.blueprint import Blueprint
 from kcc.http.schemas import StrictSchema, Timestamp
 from kcc.parties.services import get_party
 from kcc.privacy.activities import Activity

@@ -7,12 +7,12 @@ from typing import Any
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from kcc.auth.access import STAFF_AND_SYSTEM, current_user, requires
 from kcc.constants import Role
 from kcc.contacts import services
 from kcc.contacts.schemas import ContactMomentInSchema, ContactMomentSchema, ContactSearchArgs
+from kcc.http.blueprint import Blueprint
 from kcc.http.idempotency import idempotent
 from kcc.http.schemas import page_of
 from kcc.privacy.activities import Activity

@@ -7,13 +7,13 @@ from typing import Any
 import marshmallow as ma
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import text
 
 from kcc import jobs
 from kcc.auth.access import public
 from kcc.db import db
 from kcc.errors import KccError
+from kcc.http.blueprint import Blueprint
 
 blp = Blueprint(
     "health", __name__, url_prefix="/api/v1/health", description="Liveness and readiness."

@@ -6,9 +6,9 @@ import uuid
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from kcc.auth.access import STAFF, current_user, requires
+from kcc.http.blueprint import Blueprint
 from kcc.http.idempotency import idempotent
 from kcc.http.schemas import PageArgs, page_of
 from kcc.identity import duplicates, services

@@ -7,9 +7,9 @@ from typing import Any
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from kcc.auth.access import STAFF, STAFF_AND_SYSTEM, requires
+from kcc.http.blueprint import Blueprint
 from kcc.http.idempotency import idempotent
 from kcc.http.schemas import page_of
 from kcc.parties import services

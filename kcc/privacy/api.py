@@ -6,10 +6,10 @@ from typing import Any
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import validate
 
 from kcc.auth.access import SUPERVISION, requires
+from kcc.http.blueprint import Blueprint
 from kcc.http.schemas import StrictSchema, Timestamp, page_of
 from kcc.privacy.activities import Activity
 from kcc.privacy.services import list_processing

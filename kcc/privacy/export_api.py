@@ -8,10 +8,10 @@ from typing import Any
 import marshmallow as ma
 from flask import Response, jsonify, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import validate
 
 from kcc.auth.access import STAFF, SUPERVISION, requires
+from kcc.http.blueprint import Blueprint
 from kcc.http.schemas import StrictSchema
 from kcc.privacy.activities import Activity
 from kcc.privacy.erasure import erase_party

@@ -7,11 +7,11 @@ from typing import Any
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import validate
 
 from kcc.auth.access import STAFF, requires
 from kcc.contacts.schemas import ContactMomentSchema
+from kcc.http.blueprint import Blueprint
 from kcc.http.schemas import StrictSchema
 from kcc.parties.schemas import DigitalAddressSchema, PartySchema
 from kcc.privacy.activities import Activity
