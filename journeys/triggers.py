@@ -12,7 +12,7 @@ from journeys.conditions import matches
 from journeys.constants import CONTACT_MOMENT_RECORDED, LIFE_EVENT_RECEIVED, CauseType
 from journeys.engine import Cause, StepResult, active_instances, advance, start
 from journeys.models import JourneyInstance
-from journeys.versions import definition_for, published_versions
+from journeys.versions import definition_for, published_versions, recently_published
 from kcc.db import db
 from kcc.events.base import EventEnvelope
 from kcc.parties.models import Party
@@ -104,13 +104,16 @@ def _contact_subject(data: dict[str, Any]) -> dict[str, Any]:
 
 def wants_contact_moment(data: dict[str, Any]) -> bool:
     """Whether a published journey has a trigger this contact moment matches (asked when the
-    moment is recorded: most contact moments concern no journey and then cost no job)."""
+    moment is recorded: most contact moments concern no journey and then cost no job).
+
+    The published versions are read at most a second ago: a journey published in another
+    process meanwhile starts counting contact moments a second later."""
     if not data.get("subject") or not data.get("party_ids"):
         return False
     subject = _contact_subject(data)
     return any(
         t["on"] == CONTACT_MOMENT_RECORDED and matches(t.get("match"), subject)
-        for version_id, _, digest in published_versions()
+        for version_id, _, digest in recently_published()
         for t in definition_for(version_id, digest).triggers
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
@@ -159,6 +160,8 @@ def publish(key: str, number: int) -> JourneyVersion:
     )
     version.status, version.published_at = VersionStatus.PUBLISHED, now
     db.session().flush()
+    forget_published()
+    db.after_commit(forget_published, key="journeys.published")
     return version
 
 
@@ -189,6 +192,32 @@ def published_versions() -> list[tuple[int, str, str]]:
         .where(JourneyVersion.status == VersionStatus.PUBLISHED)
     )
     return [(row[0], row[1], row[2]) for row in rows]
+
+
+# What ``recently_published`` last read: (monotonic time, versions).
+_recent: tuple[float, list[tuple[int, str, str]]] | None = None
+
+
+def recently_published(max_age: float = 1.0) -> list[tuple[int, str, str]]:
+    """``published_versions()`` as read at most ``max_age`` seconds ago in this process.
+
+    For decisions made on every request (does any journey listen for this contact moment?)
+    where a version published in another process may take that long to count. A publish in
+    this process counts at once.
+    """
+    global _recent
+    now = time.monotonic()
+    recent = _recent
+    if recent is not None and now - recent[0] < max_age:
+        return recent[1]
+    versions = published_versions()
+    _recent = (now, versions)
+    return versions
+
+
+def forget_published() -> None:
+    global _recent
+    _recent = None
 
 
 def newest_published(key: str) -> JourneyVersion:

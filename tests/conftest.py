@@ -147,7 +147,10 @@ def _clean_database() -> None:
 
 @pytest.fixture(autouse=True)
 def clean(app: Flask) -> Iterator[None]:
+    from journeys.versions import forget_published
+
     _clean_database()
+    forget_published()  # the per-process view of published journeys, of the last test's data
     runner = app.extensions["kcc.jobs"]
     if not runner.inline:
         runner.redis.flushdb()

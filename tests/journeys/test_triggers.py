@@ -10,7 +10,7 @@ from sqlalchemy import select
 from kcc.db import db
 from kcc.events.models import OutboxEvent
 from tests.conftest import Caller
-from tests.journeys.conftest import Resident, cloud_event, load, small_doc, to_yaml
+from tests.journeys.conftest import DEFINITIONS, Resident, cloud_event, load, small_doc, to_yaml
 
 NIJMEGEN = "0268"
 
@@ -200,6 +200,32 @@ def test_a_contact_moment_no_journey_listens_for_is_never_queued(
         db.remove()
     assert waste[0]["subject"] == "Afvalpas kwijt" and waste[1] is not None and waste[2] == 0
     assert moving[0]["subject"] == "Verhuizing"
+    run_jobs()
+    assert [i["journey"] for i in instances_of(agent, resident)] == ["moving"]
+
+
+def test_a_journey_published_in_this_process_counts_at_once(
+    app: Flask,
+    agent: Caller,
+    make_resident: Callable[[], Resident],
+    run_jobs: Callable[[], int],
+) -> None:
+    from journeys.versions import recently_published
+
+    resident = make_resident()
+    moment = {
+        "channel": "phone",
+        "subject": "Verhuizing",
+        "parties": [{"party_id": str(resident.uuid), "role": "resident"}],
+    }
+    with app.app_context():
+        assert recently_published() == []  # read, and kept for a second
+        db.remove()
+    assert agent.post("/api/v1/contact-moments", json=moment).status_code == 201
+    run_jobs()
+    assert instances_of(agent, resident) == []  # nothing listened yet
+    load(app, (DEFINITIONS / "moving.yaml").read_text(encoding="utf-8"))
+    assert agent.post("/api/v1/contact-moments", json=moment).status_code == 201
     run_jobs()
     assert [i["journey"] for i in instances_of(agent, resident)] == ["moving"]
 
