@@ -119,6 +119,18 @@ class Involvement(Base):
     party: Mapped[Party | None] = relationship(lazy="joined")
 
     @property
+    def party_uuid(self) -> UUID | None:
+        """The party's public id, without loading the party when the recorder knew it."""
+        known: UUID | None = self.__dict__.get("_party_uuid")
+        if known is not None:
+            return known
+        return self.party.uuid if self.party is not None else None
+
+    @party_uuid.setter
+    def party_uuid(self, value: UUID | None) -> None:
+        self.__dict__["_party_uuid"] = value
+
+    @property
     def contact_name(self) -> str | None:
         """The name given during the contact (contactnaam), if one was given."""
         return contact_name_of(self.details)

@@ -76,7 +76,7 @@ class ContactMomentInSchema(StrictSchema):
 
 class InvolvementSchema(ma.Schema):
     party_id = ma.fields.UUID(
-        attribute="party.uuid",
+        attribute="party_uuid",
         allow_none=True,
         dump_default=None,
         metadata={"description": "Null for someone not known as a party (anonymous contact)."},

@@ -10,7 +10,7 @@ from typing import Any
 from flask import g
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy.orm import selectinload
 
 from kcc.auth.models import User
 from kcc.constants import Action
@@ -104,13 +104,13 @@ def record_contact(data: ContactInput, recorded_by: int | None = None) -> Record
                 "parties", f"party {involvement.party_id} is listed twice as {involvement.role}"
             )
         seen.add((involvement.party_id, involvement.role))
-        moment.involvements.append(
-            Involvement(
-                party=party_keys[involvement.party_id],
-                role=involvement.role,
-                occurred_at=occurred_at,
-            )
+        linked = Involvement(
+            party_id=party_keys[involvement.party_id],
+            role=involvement.role,
+            occurred_at=occurred_at,
         )
+        linked.party_uuid = involvement.party_id
+        moment.involvements.append(linked)
     moment.objects = [
         SubjectObject(object_type=o.type, object_id=o.id, register=o.register) for o in data.objects
     ]
@@ -147,13 +147,15 @@ def record_contact(data: ContactInput, recorded_by: int | None = None) -> Record
     return Recorded(moment, created=True)
 
 
-def _party_keys(party_uuids: list[uuid.UUID]) -> dict[uuid.UUID, Party]:
-    """The involved parties, loaded with only their keys: enough to link and to answer with."""
+def _party_keys(party_uuids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """The involved parties' row ids by public id (one Core statement, no entities)."""
     if not party_uuids:
         return {}
-    stmt = select(Party).options(load_only(Party.id, Party.uuid))
-    rows = db.session().scalars(stmt.where(Party.uuid.in_(set(party_uuids))))
-    found: dict[uuid.UUID, Party] = {party.uuid: party for party in rows}
+    parties = Party.__table__.c
+    rows = db.session().execute(
+        select(parties.id, parties.uuid).where(parties.uuid.in_(set(party_uuids)))
+    )
+    found: dict[uuid.UUID, int] = {row[1]: row[0] for row in rows}
     for party_uuid in party_uuids:
         if party_uuid not in found:
             raise ValidationFailed.field("parties", f"no party with id {party_uuid}")

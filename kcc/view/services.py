@@ -80,6 +80,11 @@ class InvolvementRow:
     role: str
     contact_name: str | None = None
 
+    @property
+    def party_uuid(self) -> uuid.UUID | None:
+        """As on ``Involvement``: what ``InvolvementSchema`` reads."""
+        return self.party.uuid if self.party is not None else None
+
 
 @dataclass(frozen=True, slots=True)
 class ObjectRow:
