@@ -2,7 +2,7 @@
 # The core benchmark end to end, on 127.0.0.1 only, bounded in time (about 15 minutes):
 #   1. export the commit under test (default HEAD) to bench/data/src-<sha>
 #   2. load 100,000 parties and 1,000,000 contact moments into the database kcc_bench
-#   3. pgbench ceiling: 3 runs of 20 s
+#   3. pgbench ceiling: 3 runs of 20 s; the floor of the stack (bench/core/floor_wsgi.py)
 #   4. W1, W2, W3-bsn, W3-phone with wrk: 3 runs of 20 s each after a 5 s warm-up,
 #      gunicorn (4 sync workers) on PostgreSQL with Redis (rq, no worker running)
 #   5. the same W1 with a no-op contact_moment subscriber (each request enqueues an rq job)
@@ -26,7 +26,13 @@ echo "== benchmarking commit $SHA on $(nproc) cores"
 
 if [ "${2:-}" != "--skip-generate" ]; then
   timeout 900 "$PY" bench/core/generate.py --database kcc_bench --recreate | tee bench/data/generate.log
+  # As in production: the built-in journeys published, so every contact moment meets their triggers.
+  (cd "$SRC" && KCC_DATABASE_URL=postgresql://postgres@127.0.0.1/kcc_bench \
+    PYTHONPATH="$SRC" "$PY" -m kcc.cli journeys load journeys/definitions --publish)
 fi
+
+echo "== the floor: Flask + gunicorn (+ one PostgreSQL read) without the app"
+timeout 300 "$PY" bench/core/load.py --floor --runs 3 --duration 10 --label "$SHA-floor" | grep MEDIAN
 
 echo "== pgbench ceiling"
 for run in 1 2 3; do
