@@ -43,7 +43,12 @@ def init_app(app: Flask) -> None:
         "consent.withdrawn", handlers.on_consent_withdrawn, key="suggestions.consent_withdrawn"
     )
     subscribe("consent.granted", handlers.on_consent_granted, key="suggestions.consent_granted")
-    subscribe("conversation.message_added", handlers.on_message_added, key="suggestions.answer")
+    subscribe(
+        "conversation.message_added",
+        handlers.on_message_added,
+        key="suggestions.answer",
+        wants=handlers.wants_message,
+    )
     register_section("suggestions", suggestions_section)
     register_suggestion_outcomes(suggestion_outcomes)
     register_export_section("suggestions", suggestions_export)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import Integer, Uuid, column, select, table
 
@@ -92,6 +93,29 @@ def _answered(party_id: int, channel: str, conversation_uuid: str) -> Suggestion
     return db.session().scalar(
         query.order_by(Suggestion.sent_at.desc(), Suggestion.id.desc()).limit(1)
     )
+
+
+def wants_message(data: dict[str, Any]) -> bool:
+    """Whether ``on_message_added`` could do anything with a message (asked when it is
+    stored): a chat or e-mail may carry STOP; an SMS matters only as the answer to a suggestion
+    sent to the party and not yet answered (SMS STOP is the opt-out's)."""
+    if data.get("direction") != "inbound" or not data.get("party_id"):
+        return False
+    channel = data.get("channel")
+    if channel in STOP_ENDS:
+        return True
+    if channel != "sms":
+        return False
+    waiting = (
+        select(Suggestion.id)
+        .join(Party, Party.id == Suggestion.party_id)
+        .where(
+            Party.uuid == uuid.UUID(data["party_id"]),
+            Suggestion.status == SuggestionStatus.SENT,
+        )
+        .limit(1)
+    )
+    return db.session().scalar(waiting) is not None
 
 
 def on_message_added(envelope: EventEnvelope) -> None:

@@ -129,6 +129,46 @@ def test_resident_answers_yes_by_sms(
     assert item["status"] == "accepted" and item["answered_by"] == "resident:sms"
 
 
+def test_an_sms_matters_to_suggestions_only_while_one_awaits_an_answer(
+    app: Flask,
+    small: str,
+    make_person,
+    agent: Caller,
+    system: Caller,
+    fake_twilio: FakeTwilio,
+    text_in,
+    run_jobs,
+) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from kcc.db import db
+    from kcc.events.models import OutboxEvent
+
+    def message_events() -> list[bool]:
+        """Per conversation.message_added event: was it queued (not handled when recorded)?"""
+        with app.app_context():
+            rows = db.session().execute(
+                select(OutboxEvent.handled_at, OutboxEvent.attempts)
+                .where(OutboxEvent.name == "conversation.message_added")
+                .order_by(OutboxEvent.id)
+            )
+            found = [attempts > 0 for _, attempts in rows]
+            db.remove()
+        return found
+
+    person = make_person()
+    text_in(person.phone, "Hallo, ik heb een vraag")
+    run_jobs()
+    assert message_events() == [False]  # no suggestion waits for an answer: no job
+    consented_and_started(agent, system, person, run_jobs)
+    assert _suggestions(agent, person)[0]["status"] == "sent"
+    text_in(person.phone, "Ja")
+    for _ in range(3):
+        run_jobs()
+    assert message_events()[-1] is True
+    assert _suggestions(agent, person)[0]["status"] == "accepted"
+
+
 def test_agent_accepts_declines_and_bad_moves_are_409(
     small: str, make_person, agent: Caller, system: Caller, fake_twilio: FakeTwilio, run_jobs
 ) -> None:  # type: ignore[no-untyped-def]
