@@ -108,7 +108,9 @@ def port_free(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) != 0
 
 
-def start_server(args: argparse.Namespace, env: dict[str, str]) -> subprocess.Popen[bytes]:
+def start_server(
+    args: argparse.Namespace, env: dict[str, str], app: str = "wsgi:app"
+) -> subprocess.Popen[bytes]:
     if not port_free(PORT):
         raise SystemExit(f"127.0.0.1:{PORT} is taken (another run?); not measuring it")
     command = [
@@ -131,7 +133,7 @@ def start_server(args: argparse.Namespace, env: dict[str, str]) -> subprocess.Po
         "256",
         "--graceful-timeout",
         "5",
-        "floor_wsgi:app" if getattr(args, "floor", False) else "wsgi:app",
+        app,
     ]
     server = subprocess.Popen(
         command,
@@ -292,7 +294,7 @@ def main() -> None:
         stdout=subprocess.DEVNULL,
         timeout=300,
     )
-    server = start_server(args, env)
+    server = start_server(args, env, "floor_wsgi:app" if args.floor else "wsgi:app")
     try:
         if not args.floor:
             preflight()

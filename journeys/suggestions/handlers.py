@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import Integer, Uuid, column, select, table
+from sqlalchemy import ColumnElement, Integer, Select, Uuid, column, select, table
 
 from journeys.suggestions import services
 from journeys.suggestions.constants import SuggestionStatus
@@ -76,12 +76,15 @@ STOP_ENDS = {
 }
 
 
+def _awaiting_answer(party: ColumnElement[bool]) -> Select[Suggestion]:
+    """The party's suggestions that were sent and not yet answered."""
+    return select(Suggestion).where(party, Suggestion.status == SuggestionStatus.SENT)
+
+
 def _answered(party_id: int, channel: str, conversation_uuid: str) -> Suggestion | None:
     """The sent suggestion an answer is about: for e-mail the one sent in that conversation
     (each proactive e-mail starts its own), else the newest sent one."""
-    query = select(Suggestion).where(
-        Suggestion.party_id == party_id, Suggestion.status == SuggestionStatus.SENT
-    )
+    query = _awaiting_answer(Suggestion.party_id == party_id)
     if channel == "email":
         thread = select(_conversations.c.id).where(
             _conversations.c.uuid == uuid.UUID(conversation_uuid)
@@ -106,16 +109,9 @@ def wants_message(data: dict[str, Any]) -> bool:
         return True
     if channel != "sms":
         return False
-    waiting = (
-        select(Suggestion.id)
-        .join(Party, Party.id == Suggestion.party_id)
-        .where(
-            Party.uuid == uuid.UUID(data["party_id"]),
-            Suggestion.status == SuggestionStatus.SENT,
-        )
-        .limit(1)
-    )
-    return db.session().scalar(waiting) is not None
+    party = select(Party.id).where(Party.uuid == uuid.UUID(data["party_id"]))
+    waiting = _awaiting_answer(Suggestion.party_id.in_(party)).with_only_columns(Suggestion.id)
+    return db.session().scalar(waiting.limit(1)) is not None
 
 
 def on_message_added(envelope: EventEnvelope) -> None:

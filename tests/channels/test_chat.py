@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 
 import pytest
+from sqlalchemy import select
 
 from channels.chat.limits import limiter
-from channels.models import ChannelMessage
+from channels.models import ChannelMessage, Conversation
+from kcc.contacts.models import ContactMoment, Involvement
+from kcc.db import db
+from kcc.parties.models import Party
 from tests.channels.conftest import count
 
 
@@ -100,15 +105,6 @@ def test_agent_links_anonymous_chat_to_party(client, agent):
 
 
 def test_linking_keeps_the_other_betrokkenen_and_the_residents_identity(app, client, agent):
-    import uuid as uuid_module
-
-    from sqlalchemy import select
-
-    from channels.models import Conversation
-    from kcc.contacts.models import ContactMoment, Involvement
-    from kcc.db import db
-    from kcc.parties.models import Party
-
     chat = _start(client)
     _say(client, chat, "Ik bel namens mijn moeder")
     mother, son = (
@@ -121,9 +117,9 @@ def test_linking_keeps_the_other_betrokkenen_and_the_residents_identity(app, cli
         moment = session.scalar(
             select(ContactMoment)
             .join(Conversation, Conversation.contact_moment_id == ContactMoment.id)
-            .where(Conversation.uuid == uuid_module.UUID(conversation["id"]))
+            .where(Conversation.uuid == uuid.UUID(conversation["id"]))
         )
-        son_id = session.scalar(select(Party.id).where(Party.uuid == uuid_module.UUID(son["id"])))
+        son_id = session.scalar(select(Party.id).where(Party.uuid == uuid.UUID(son["id"])))
         # As the Klantinteracties API records them: an anonymous resident with a name, and
         # the son as representative.
         anonymous = Involvement(
