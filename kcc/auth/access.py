@@ -28,8 +28,14 @@ def bearer_token() -> str | None:
     return token.strip()
 
 
-def current_user() -> Caller:
+def known_caller() -> Caller | None:
+    """The authenticated caller of this request, if there is one."""
     user: Caller | None = g.get("kcc_user")
+    return user
+
+
+def current_user() -> Caller:
+    user = known_caller()
     if user is None:
         raise Unauthorized("this endpoint needs a bearer token")
     return user

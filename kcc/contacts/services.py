@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import g
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from kcc.auth.access import known_caller
 from kcc.auth.models import User
 from kcc.constants import Action
 from kcc.contacts.events import ContactMomentRecorded
@@ -165,7 +165,7 @@ def _party_keys(party_uuids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
 def _agent_key(agent_uuid: uuid.UUID | None) -> int | None:
     if agent_uuid is None:
         return None
-    caller = g.get("kcc_user")
+    caller = known_caller()
     if caller is not None and caller.uuid == agent_uuid:
         return int(caller.id)  # usually the caller, known from the token check
     found = db.session().scalar(select(User.id).where(User.uuid == agent_uuid))
