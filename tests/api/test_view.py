@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event
 
 from kcc.contacts.services import ContactInput, InvolvementInput, ObjectInput, record_contact
 from kcc.db import db
 from kcc.tasks.services import TaskInput, create_task, update_task
+from tests.statements import counted_statements
 
 CHANNELS = ["counter", "phone", "web", "chat", "sms", "email"]
 
@@ -66,21 +64,6 @@ def add_history(
                 update_task(task.uuid, {"status": "done"})
         db.commit()
         db.remove()
-
-
-@contextmanager
-def counting_queries() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement)
-
-    assert db.engine is not None
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def test_every_section_is_present(agent):
@@ -175,7 +158,7 @@ def test_query_count_does_not_grow_with_history(app, agent, limit):
 
     counts = {}
     for name, party in (("small", small), ("large", large)):
-        with counting_queries() as statements:
+        with counted_statements() as statements:
             response = agent.get(f"/api/v1/parties/{party}/view", query_string={"limit": limit})
         assert response.status_code == 200
         assert len(response.json["contact_moments"]["items"]) == limit

@@ -4,14 +4,12 @@ and without ``expand``; an item with 50 related rows costs what one with 1 does 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from kcc.auth.models import User
 from kcc.contacts.models import ContactMoment, Involvement, SubjectObject
@@ -32,6 +30,7 @@ from kcc.parties.services import BSN_CONTEXT, bsn_lookup
 from kcc.tasks.models import Task
 from tests.conftest import Caller, valid_bsn
 from tests.klantinteracties.test_flows import BASE, token
+from tests.statements import counted_statements
 
 N = 50
 CONTACTNAAM = {"voornaam": "Jan", "achternaam": "Vries"}
@@ -174,24 +173,8 @@ def _seed(app: Flask, agent_uuid: uuid.UUID) -> None:
         db.remove()
 
 
-@contextmanager
-def _statements() -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        seen.append(statement)
-
-    engine = db.engine
-    assert engine is not None
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-
-
 def _cost(caller: Caller, path: str) -> tuple[int, Any]:
-    with _statements() as seen:
+    with counted_statements() as seen:
         response = caller.client.get(BASE + path, headers=token(caller))
     assert response.status_code == 200, (path, response.get_json())
     return len(seen), response.get_json()

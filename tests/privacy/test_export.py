@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.conftest import Caller, valid_bsn
+from tests.statements import counted_statements
 
 
 def _person(agent: Caller, seed: int, **extra: object) -> dict:  # type: ignore[type-arg]
@@ -108,15 +109,7 @@ def test_export_of_merged_party_follows_the_merge(agent: Caller, supervisor: Cal
 
 def test_export_queries_do_not_grow_with_the_data(app, agent: Caller) -> None:  # type: ignore[no-untyped-def]
     """Every section is read in a fixed number of queries, however much there is (no per-row query)."""
-    from sqlalchemy import event
-
-    from kcc.db import db
-
     party = _person(agent, 74)
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        statements.append(statement)
 
     def exported() -> int:
         statements.clear()
@@ -136,10 +129,7 @@ def test_export_queries_do_not_grow_with_the_data(app, agent: Caller) -> None:  
         }
         assert agent.post("/api/v1/contact-moments", json=body).status_code == 201
 
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with counted_statements() as statements:
         add_contact(0)
         small = exported()
         for i in range(1, 13):
@@ -154,8 +144,6 @@ def test_export_queries_do_not_grow_with_the_data(app, agent: Caller) -> None:  
                 json={"method": "phone"},
             )
         large = exported()
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     doc = agent.get(f"/api/v1/parties/{party['id']}/export").get_json()
     assert len(doc["contact_moments"]) == 13 and len(doc["consents"]) == 4
     assert doc["contact_moments"][12]["objects"] == [{"type": "case", "id": "Z-2026-012"}]
@@ -165,15 +153,6 @@ def test_export_queries_do_not_grow_with_the_data(app, agent: Caller) -> None:  
 def test_export_of_a_merge_group_reads_all_parties_at_once(  # type: ignore[no-untyped-def]
     app, agent: Caller, supervisor: Caller
 ) -> None:
-    from sqlalchemy import event
-
-    from kcc.db import db
-
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
     def survivor_with(duplicates: int, seed: int) -> str:
         survivor = _person(agent, seed)
         for n in range(duplicates):
@@ -199,14 +178,9 @@ def test_export_of_a_merge_group_reads_all_parties_at_once(  # type: ignore[no-u
         return len(statements), response.get_json()
 
     one, four = survivor_with(1, 75), survivor_with(4, 76)
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with counted_statements() as statements:
         small, _ = exported(one)
         large, doc = exported(four)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     assert len(doc["parties"]) == 5 and len(doc["consents"]) == 4
     assert {i["merged_into"] for i in doc["identity"][1:]} == {four}
     assert large == small, f"{small} statements for a group of 2, {large} for a group of 5"

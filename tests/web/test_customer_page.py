@@ -2,35 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 from flask import Flask
-from sqlalchemy import event
 
-from kcc.db import db
 from tests.conftest import Caller
 from tests.fakes.twilio_server import FakeTwilio
+from tests.statements import counted_statements
 from tests.suggestions.conftest import fake_twilio, grant, make_person, small, start_small
 from tests.web.conftest import Browser
 
 __all__ = ["fake_twilio", "make_person", "small"]  # fixtures
-
-
-@contextmanager
-def counted_statements(app: Flask) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def _resident(browser: Browser) -> str:
@@ -89,7 +71,7 @@ def test_page_queries_do_not_grow_with_the_timeline(
         )
     counts = []
     for party in (few, many):
-        with counted_statements(app) as seen:
+        with counted_statements() as seen:
             response = browser.client.get(f"/parties/{party}")
         assert response.status_code == 200
         counts.append(len(seen))

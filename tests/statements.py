@@ -1,0 +1,33 @@
+"""Counting the SQL statements a request costs, for the tests that bound them."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+
+from kcc.db import db
+
+
+@contextmanager
+def counted_statements() -> Iterator[list[str]]:
+    """The statements executed on this thread while the block runs (the test client serves
+    requests on the caller's thread); other threads of the process, such as the browser
+    suite's live server, share the engine and are left out."""
+    seen: list[str] = []
+    mine = threading.get_ident()
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if threading.get_ident() == mine:
+            seen.append(statement)
+
+    engine = db.engine
+    assert engine is not None, "the app has not opened its database yet"
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
