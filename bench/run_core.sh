@@ -31,7 +31,7 @@ if [ "${2:-}" != "--skip-generate" ]; then
     PYTHONPATH="$SRC" "$PY" -m kcc.cli journeys load journeys/definitions --publish)
 fi
 
-echo "== the floor: Flask + gunicorn (+ one PostgreSQL read) without the app"
+echo "== the floor: Flask + gunicorn (+ one read; + the statements W3 and W1 need) without the app"
 timeout 300 "$PY" bench/core/load.py --floor --runs 3 --duration 10 --label "$SHA-floor" | grep MEDIAN
 
 echo "== pgbench ceiling"

@@ -41,7 +41,16 @@ WORKLOADS = {
 FLOOR = {
     "F-json": "floor_json.lua",
     "F-pg": "floor_pg.lua",
+    "F-w3": "floor_w3.lua",
+    "F-w1": "floor_w1.lua",
 }
+
+
+def database_url(host: str, database: str) -> str:
+    """A TCP address, or a directory holding PostgreSQL's Unix socket."""
+    if host.startswith("/"):
+        return f"postgresql://postgres@/{database}?host={host}"
+    return f"postgresql://postgres@{host}/{database}"
 
 
 def children(pid: int) -> list[int]:
@@ -262,6 +271,11 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--wrk-threads", type=int, default=1)
     parser.add_argument("--database", default="kcc_bench")
+    parser.add_argument(
+        "--db-host",
+        default="127.0.0.1",
+        help="PostgreSQL host: an address (TCP) or a socket directory such as /var/run/postgresql.",
+    )
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/15", help="'' for inline jobs")
     parser.add_argument(
         "--subscriber", action="store_true", help="Register a no-op contact_moment subscriber."
@@ -278,7 +292,7 @@ def main() -> None:
     env = {
         **os.environ,
         "KCC_ENV": "production",
-        "KCC_DATABASE_URL": f"postgresql://postgres@127.0.0.1/{args.database}",
+        "KCC_DATABASE_URL": database_url(args.db_host, args.database),
         "KCC_REDIS_URL": args.redis,
         "KCC_SECRET_KEY": os.environ.get("KCC_SECRET_KEY", BENCH_SECRET_KEY),
         "KCC_DATA_KEY": os.environ.get("KCC_DATA_KEY", BENCH_DATA_KEY),
