@@ -37,4 +37,49 @@ function M.done(summary, latency, requests)
     errors.connect + errors.read + errors.write + errors.timeout, errors.status))
 end
 
+-- A workload of authenticated GETs of prefix .. a random line of `file` .. suffix: returns
+-- wrk's init and request functions. `scheme` is the Authorization scheme (default Bearer).
+function M.authenticated_get(file, prefix, suffix, scheme)
+  local values, headers
+  local function init(args)
+    math.randomseed(os.time() + (thread_index or 0))
+    values = M.lines(file)
+    headers = { ["Authorization"] = (scheme or "Bearer") .. " " .. M.token() }
+  end
+  local function request()
+    return wrk.format("GET", prefix .. values[math.random(#values)] .. (suffix or ""), headers)
+  end
+  return init, request
+end
+
+-- Writes of a random line of `file` as JSON: `body(value)` makes the body of one request.
+function M.authenticated_post(file, path, body, scheme)
+  local values, headers
+  local function init(args)
+    math.randomseed(os.time() + (thread_index or 0))
+    values = M.lines(file)
+    headers = {
+      ["Authorization"] = (scheme or "Bearer") .. " " .. M.token(),
+      ["Content-Type"] = "application/json",
+    }
+  end
+  local function request()
+    return wrk.format("POST", path, headers, body(values[math.random(#values)]))
+  end
+  return init, request
+end
+
+-- What W1 records: a phone contact moment about one of these subjects, with this text.
+M.subjects = { "Vraag over afvalinzameling", "Paspoort aanvragen", "Parkeervergunning", "Bezwaar WOZ" }
+M.text = "Inwoner belt over de status van de aanvraag; uitgelegd wat de vervolgstappen zijn " ..
+  "en wanneer een besluit te verwachten is."
+
+-- The body of W1 (POST /api/v1/contact-moments) for one party.
+function M.contact_moment(party_id)
+  return string.format(
+    '{"channel":"phone","direction":"inbound","subject":"%s","text":"%s","outcome":"answered",' ..
+    '"parties":[{"party_id":"%s","role":"resident"}]}',
+    M.subjects[math.random(#M.subjects)], M.text, party_id)
+end
+
 return M
