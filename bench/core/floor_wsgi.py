@@ -23,11 +23,14 @@ import os
 import secrets
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import Flask, abort, jsonify, request
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, Row, create_engine, text
 
 from kcc.crypto import DataCipher, hash_api_token
+from kcc.parties.services import BSN_CONTEXT
+from kcc.privacy.services import SUBJECT_CONTEXT
 
 app = Flask(__name__)
 engine = create_engine(os.environ["KCC_DATABASE_URL"], pool_size=2, isolation_level="AUTOCOMMIT")
@@ -83,46 +86,53 @@ def floor_pg(party_id: int):  # type: ignore[no-untyped-def]
     return jsonify(id=str(row[0]) if row else None, type=row[1] if row else None)
 
 
+def _caller(conn: Connection) -> Row[Any]:
+    """The token's user (id, uuid, role); a 401 when the token is unknown."""
+    token = request.headers.get("Authorization", "").partition(" ")[2]
+    user = conn.execute(TOKEN, {"h": hash_api_token(SECRET_KEY, token)}).one_or_none()
+    if user is None:
+        abort(401)
+    return user
+
+
+def _log(conn: Connection, user: Row[Any], subject: str, operation: str, action: str) -> None:
+    """Append the processing-log record, as ``kcc.privacy.services.log_processing`` writes it."""
+    conn.execute(
+        LOG,
+        {
+            "uuid": uuid.uuid4(),
+            "at": datetime.now(UTC),
+            "operation": operation,
+            "action": action,
+            "trace": secrets.token_hex(16),
+            "span": secrets.token_hex(8),
+            "role": user[2],
+            "actor": str(user[1]),
+            "lookup": CIPHER.lookup_hash(subject, SUBJECT_CONTEXT),
+            "encrypted": CIPHER.encrypt(subject, SUBJECT_CONTEXT),
+        },
+    )
+
+
 @app.get("/floor/w3")
 def floor_w3():  # type: ignore[no-untyped-def]
-    token = request.headers.get("Authorization", "").partition(" ")[2]
     with engine.connect() as conn:
-        user = conn.execute(TOKEN, {"h": hash_api_token(SECRET_KEY, token)}).one_or_none()
-        if user is None:
-            abort(401)
-        lookup = CIPHER.lookup_hash(request.args["bsn"], "party-identifier/bsn")
+        user = _caller(conn)
+        lookup = CIPHER.lookup_hash(request.args["bsn"], BSN_CONTEXT)
         party = conn.execute(SEARCH, {"lookup": lookup}).one_or_none()
         if party is not None:
-            subject = str(party[0])
-            conn.execute(
-                LOG,
-                {
-                    "uuid": uuid.uuid4(),
-                    "at": datetime.now(UTC),
-                    "operation": "GET /api/v1/parties",
-                    "action": "search",
-                    "trace": secrets.token_hex(16),
-                    "span": secrets.token_hex(8),
-                    "role": user[2],
-                    "actor": str(user[1]),
-                    "lookup": CIPHER.lookup_hash(subject, "processing-log/party"),
-                    "encrypted": CIPHER.encrypt(subject, "processing-log/party"),
-                },
-            )
+            _log(conn, user, str(party[0]), "GET /api/v1/parties", "search")
     items = [] if party is None else [{"id": str(party[0]), "type": party[1], "name": party[2]}]
     return jsonify(items=items, next_cursor=None)
 
 
 @app.post("/floor/w1")
 def floor_w1():  # type: ignore[no-untyped-def]
-    token = request.headers.get("Authorization", "").partition(" ")[2]
     body = request.get_json()
     involved = body["parties"][0]
     now = datetime.now(UTC)
     with transactions.begin() as conn:
-        user = conn.execute(TOKEN, {"h": hash_api_token(SECRET_KEY, token)}).one_or_none()
-        if user is None:
-            abort(401)
+        user = _caller(conn)
         party = conn.execute(PARTY, {"uuid": involved["party_id"]}).scalar_one_or_none()
         if party is None:
             abort(422)
@@ -152,19 +162,5 @@ def floor_w1():  # type: ignore[no-untyped-def]
         )
         payload = {"contact_moment_id": str(moment_uuid), "party_ids": [involved["party_id"]]}
         conn.execute(OUTBOX, {"uuid": uuid.uuid4(), "payload": json.dumps(payload), "at": now})
-        conn.execute(
-            LOG,
-            {
-                "uuid": uuid.uuid4(),
-                "at": now,
-                "trace": secrets.token_hex(16),
-                "span": secrets.token_hex(8),
-                "operation": "POST /api/v1/contact-moments",
-                "action": "create",
-                "role": user[2],
-                "actor": str(user[1]),
-                "lookup": CIPHER.lookup_hash(involved["party_id"], "processing-log/party"),
-                "encrypted": CIPHER.encrypt(involved["party_id"], "processing-log/party"),
-            },
-        )
+        _log(conn, user, involved["party_id"], "POST /api/v1/contact-moments", "create")
     return jsonify(id=str(moment_uuid)), 201
