@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from kcc.db import db, unit_of_work
 from tests.channels.conftest import channel_settings, fake_twilio, text_in  # noqa: F401  (fixtures)
@@ -108,38 +110,40 @@ def consented_and_started(
     return consent
 
 
-def offer_for_approval(app: Flask, person: Person, count: int) -> list[uuid.UUID]:
-    """``count`` suggestions needing an agent's approval, on the person's active small journey."""
-    from sqlalchemy import select
-
+def offer_waste_passes(session: Session, person: Person, count: int, **extra: str) -> list[Any]:
+    """Offer ``count`` numbered waste-pass suggestions on the person's active small journey, in
+    the caller's unit of work; ``extra`` goes into every suggestion (``approval="agent"``)."""
     from journeys.models import JourneyInstance
     from journeys.suggestions.services import offer
 
+    instance = session.scalars(
+        select(JourneyInstance).where(JourneyInstance.party_id == person.id)
+    ).one()
+    return offer(
+        str(uuid.uuid4()),
+        {
+            "party_id": str(person.uuid),
+            "instance_id": str(instance.uuid),
+            "journey": "small",
+            "version": 1,
+            "state": "waiting",
+            "suggestions": [
+                {
+                    "service": "waste-pass",
+                    "text": {"nl": f"Afvalpas {i}", "en": f"Waste pass {i}"},
+                    "consent_purpose": "proactive-test",
+                    **extra,
+                }
+                for i in range(count)
+            ],
+        },
+    )
+
+
+def offer_for_approval(app: Flask, person: Person, count: int) -> list[uuid.UUID]:
+    """``count`` suggestions needing an agent's approval, on the person's active small journey."""
     with app.app_context(), unit_of_work() as session:
-        instance = session.scalars(
-            select(JourneyInstance).where(JourneyInstance.party_id == person.id)
-        ).one()
-        offers = [
-            {
-                "service": "waste-pass",
-                "text": {"nl": f"Afvalpas {i}", "en": f"Waste pass {i}"},
-                "consent_purpose": "proactive-test",
-                "approval": "agent",
-            }
-            for i in range(count)
-        ]
-        made = offer(
-            str(uuid.uuid4()),
-            {
-                "party_id": str(person.uuid),
-                "instance_id": str(instance.uuid),
-                "journey": "small",
-                "version": 1,
-                "state": "waiting",
-                "suggestions": offers,
-            },
-        )
-        ids = [s.uuid for s in made]
+        ids = [s.uuid for s in offer_waste_passes(session, person, count, approval="agent")]
     with app.app_context():
         db.remove()
     return ids

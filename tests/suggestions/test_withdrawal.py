@@ -17,7 +17,6 @@ from flask import Flask
 from sqlalchemy import select, text
 
 from channels.models import ChannelMessage
-from journeys.models import JourneyInstance
 from journeys.suggestions.models import Suggestion
 from kcc.consent.models import ConsentRecord
 from kcc.db import db, unit_of_work
@@ -27,35 +26,14 @@ from tests.suggestions.conftest import (
     Person,
     consented_and_started,
     offer_for_approval,
+    offer_waste_passes,
 )
 
 
 def queue_unsent(app: Flask, person: Person, count: int) -> list[str]:
     """``count`` suggestions sent to the person's phone whose send jobs have not run yet."""
-    from journeys.suggestions.services import offer
-
     with app.app_context(), unit_of_work() as session:
-        instance = session.scalars(
-            select(JourneyInstance).where(JourneyInstance.party_id == person.id)
-        ).one()
-        made = offer(
-            str(uuid.uuid4()),
-            {
-                "party_id": str(person.uuid),
-                "instance_id": str(instance.uuid),
-                "journey": "small",
-                "version": 1,
-                "state": "waiting",
-                "suggestions": [
-                    {
-                        "service": "waste-pass",
-                        "text": {"nl": f"Afvalpas {i}", "en": f"Waste pass {i}"},
-                        "consent_purpose": "proactive-test",
-                    }
-                    for i in range(count)
-                ],
-            },
-        )
+        made = offer_waste_passes(session, person, count)
         assert all(s.status == "sent" and s.message_id for s in made)
         ids = [str(s.message_id) for s in made]
         # The send jobs are lost for now (a busy queue, a worker down): the rows stay queued.
