@@ -1,8 +1,9 @@
-"""Summaries of py-spy raw profiles: CPU share per phase (a marker frame) and per library.
+"""py-spy raw profiles: the command that records one, and summaries of CPU share per phase (a
+marker frame) and per library.
 
-Shared by the profiling scripts (``bench/core/profile_w1.py``,
-``bench/channels/profile_inbound.py``). A raw profile has one line per distinct stack:
-``frame;frame;... count``; a frame reads ``function (path:line)``.
+Shared by the profiling scripts (``bench/core/profile_w1.py``, ``bench/core/cpu.py``,
+``bench/channels/profile_inbound.py``, ``bench/channels/outbound_sms.py``). A raw profile has
+one line per distinct stack: ``frame;frame;... count``; a frame reads ``function (path:line)``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,16 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 OTHER_PHASE = "other (WSGI, test client, routing)"
+PY_SPY = Path(__file__).resolve().parents[1] / ".venv" / "bin" / "py-spy"
+
+
+def record_command(raw: Path, rate: int, command: Sequence[str], gil: bool = False) -> list[str]:
+    """``command`` run under ``py-spy record`` at ``rate`` samples/s, raw samples to ``raw``.
+
+    With ``gil`` only the thread holding the GIL is sampled.
+    """
+    spy = [str(PY_SPY), "record", "-r", str(rate), "-f", "raw", "-o", str(raw)]
+    return [*spy, *(["--gil"] if gil else []), "--", *command]
 
 
 def phase_of(stack: str, phases: Sequence[tuple[str, str]]) -> str:

@@ -27,6 +27,7 @@ from sqlalchemy import create_engine, insert, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from bench import pyspy_summary
 from bench.channels.common import (
     ACCOUNT_SID,
     AUTH_TOKEN,
@@ -138,8 +139,7 @@ def run_burst_worker(env: dict[str, str], profile: Path | None = None) -> tuple[
     """
     command = [str(VENV / "kcc"), "worker", "--burst"]
     if profile is not None:
-        spy = [str(VENV / "py-spy"), "record", "--gil", "-r", "200", "-f", "raw"]
-        command = [*spy, "-o", str(profile), "--", *command]
+        command = pyspy_summary.record_command(profile, 200, command, gil=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(

@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench import pyspy_summary
-from bench.channels.common import ROOT, VENV, app_env, fresh_database, migrate, private_redis
+from bench.channels.common import ROOT, app_env, fresh_database, migrate, private_redis
 
 DATA = ROOT / "bench" / "data"
 PATH = "/channels/twilio/sms"
@@ -120,19 +120,7 @@ def main() -> None:
         command = [sys.executable, __file__, "--drive", "--requests", str(args.requests)]
         raw = DATA / "inbound-profile.raw"
         if args.py_spy:
-            command = [
-                str(VENV / "py-spy"),
-                "record",
-                "-r",
-                "500",
-                "-f",
-                "raw",
-                "--gil",
-                "-o",
-                str(raw),
-                "--",
-                *command,
-            ]
+            command = pyspy_summary.record_command(raw, 500, command, gil=True)
         subprocess.run(command, env=env, cwd=ROOT, check=True, timeout=900)
     if args.py_spy:
         summarise(raw)

@@ -27,8 +27,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "bench" / "data"
 sys.path.insert(0, str(ROOT / "bench" / "core"))
+sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, os.environ.get("KCC_BENCH_SOURCE") or str(ROOT))
 
+import pyspy_summary  # noqa: E402
 from generate import BENCH_DATA_KEY, BENCH_SECRET_KEY  # noqa: E402
 
 TEXT = (
@@ -142,22 +144,9 @@ def run(names: list[str], requests: int) -> None:
 def profile(name: str, requests: int) -> None:
     raw = DATA / f"cpu-{name}.raw"
     subprocess.run(
-        [
-            str(ROOT / ".venv" / "bin" / "py-spy"),
-            "record",
-            "-r",
-            "1000",
-            "-f",
-            "raw",
-            "-o",
-            str(raw),
-            "--",
-            sys.executable,
-            __file__,
-            "--requests",
-            str(requests),
-            name,
-        ],
+        pyspy_summary.record_command(
+            raw, 1000, [sys.executable, __file__, "--requests", str(requests), name]
+        ),
         check=True,
         timeout=900,
     )

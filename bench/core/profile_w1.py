@@ -115,22 +115,9 @@ def main() -> None:
         return
     raw = DATA / "w1-profile.raw"
     subprocess.run(
-        [
-            str(ROOT / ".venv" / "bin" / "py-spy"),
-            "record",
-            "-r",
-            "500",
-            "-f",
-            "raw",
-            "-o",
-            str(raw),
-            "--",
-            sys.executable,
-            __file__,
-            "--drive",
-            "--requests",
-            str(args.requests),
-        ],
+        pyspy_summary.record_command(
+            raw, 500, [sys.executable, __file__, "--drive", "--requests", str(args.requests)]
+        ),
         check=True,
         timeout=600,
     )
