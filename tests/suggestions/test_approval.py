@@ -9,7 +9,7 @@ from flask import Flask
 from tests.conftest import Caller
 from tests.fakes.twilio_server import FakeTwilio
 from tests.journeys.conftest import DEFINITIONS, cloud_event, load, to_yaml
-from tests.suggestions.conftest import approve_doc, grant, start_small
+from tests.suggestions.conftest import approve_doc, consented_and_started, grant, start_small
 
 
 def _items(agent: Caller, person: Any) -> list[dict[str, Any]]:
@@ -101,10 +101,7 @@ def test_a_send_without_approval_is_refused_by_the_life_machine(
 
     load(app, to_yaml(approve_doc()))
     person = make_person()
-    grant(agent, person)
-    start_small(system, person)
-    for _ in range(2):
-        run_jobs()
+    consented_and_started(agent, system, person, run_jobs)
     with app.app_context():
         row = db.session().scalars(select(Suggestion)).one()
         assert not can(row, "deliver") and can(row, "approve")

@@ -17,7 +17,7 @@ from kcc.db import db, unit_of_work
 from kcc.errors import Conflict
 from tests.conftest import Caller
 from tests.fakes.twilio_server import FakeTwilio
-from tests.suggestions.conftest import consented_and_started, grant, offer_for_approval, start_small
+from tests.suggestions.conftest import consented_and_started, offer_for_approval
 
 
 def test_approval_then_sent(
@@ -30,10 +30,7 @@ def test_approval_then_sent(
     run_jobs,
 ) -> None:  # type: ignore[no-untyped-def]
     person = make_person()
-    grant(agent, person)
-    start_small(system, person)
-    run_jobs()
-    run_jobs()
+    consented_and_started(agent, system, person, run_jobs)
     (waiting,) = offer_for_approval(app, person, 1)
     item = next(
         i

@@ -9,7 +9,13 @@ from flask import Flask
 from tests.conftest import Caller
 from tests.fakes.twilio_server import FakeTwilio
 from tests.statements import counted_statements
-from tests.suggestions.conftest import fake_twilio, grant, make_person, small, start_small
+from tests.suggestions.conftest import (
+    consented_and_started,
+    fake_twilio,
+    make_person,
+    small,
+    start_small,
+)
 from tests.web.conftest import Browser
 
 __all__ = ["fake_twilio", "make_person", "small"]  # fixtures
@@ -111,10 +117,7 @@ def test_suggestion_explained_in_plain_words_of_the_page_language(
     sign_in: Callable[..., Browser],
 ) -> None:
     person = make_person()
-    grant(agent, person)  # type: ignore[arg-type]
-    start_small(system, person)  # type: ignore[arg-type]
-    run_jobs()
-    run_jobs()
+    consented_and_started(agent, system, person, run_jobs)  # type: ignore[arg-type]
     browser = sign_in("agent")
     path = f"/parties/{person.uuid}"  # type: ignore[attr-defined]
     dutch = browser.client.get(path).get_data(as_text=True)

@@ -11,7 +11,12 @@ from babel.dates import format_skeleton
 
 from tests.conftest import Caller
 from tests.fakes.twilio_server import FakeTwilio
-from tests.suggestions.conftest import fake_twilio, grant, make_person, small, start_small
+from tests.suggestions.conftest import (
+    consented_and_started,
+    fake_twilio,
+    make_person,
+    small,
+)
 from tests.web.conftest import Browser
 
 __all__ = ["fake_twilio", "make_person", "small"]  # fixtures
@@ -187,10 +192,7 @@ def test_suggestion_outcomes_are_plotted_from_the_journeys_suggestions(
 ) -> None:
     for _ in range(2):
         person = make_person()
-        grant(agent, person)  # type: ignore[arg-type]
-        start_small(system, person)  # type: ignore[arg-type]
-        run_jobs()
-        run_jobs()
+        consented_and_started(agent, system, person, run_jobs)  # type: ignore[arg-type]
     browser = sign_in("supervisor")
     html = browser.client.get("/dashboard").get_data(as_text=True)
     assert "De acceptatie van suggesties" not in html
