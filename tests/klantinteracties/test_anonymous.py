@@ -267,21 +267,26 @@ def test_retention_removes_anonymous_contacts_with_their_addresses(
     assert get(system, f"/digitaleadressen/{new['adres']['uuid']}").status_code == 200
 
 
+def named_betrokkene(caller: Caller, made: dict[str, Any], rol: str, achternaam: str) -> Any:
+    """One more betrokkene of the contact request ``made``: no partij, only a name."""
+    return post(
+        caller,
+        "/betrokkenen",
+        {
+            "hadKlantcontact": {"uuid": made["klantcontact"]["uuid"]},
+            "rol": rol,
+            "initiator": False,
+            "contactnaam": {"achternaam": achternaam},
+        },
+    )
+
+
 def test_erasure_takes_the_anonymous_part_of_the_residents_contacts(
     agent: Caller, supervisor: Caller, system: Caller
 ) -> None:
     partij = person(system)
     made = contact_request(system, partij=partij["uuid"])
-    extra = post(
-        system,
-        "/betrokkenen",
-        {
-            "hadKlantcontact": {"uuid": made["klantcontact"]["uuid"]},
-            "rol": "vertegenwoordiger",
-            "initiator": False,
-            "contactnaam": {"achternaam": "Buurvrouw"},
-        },
-    )
+    extra = named_betrokkene(system, made, "vertegenwoordiger", "Buurvrouw")
     assert extra.status_code == 201, extra.get_json()
     assert extra.get_json()["wasPartij"] is None
     erased = supervisor.post(f"/api/v1/parties/{partij['uuid']}/erasure")
@@ -299,16 +304,7 @@ def test_merge_and_undo_carry_the_involvement_and_leave_the_anonymous_one(
     duplicate = agent.post("/api/v1/parties", json={"type": "person", "surname": "Jansen"})
     duplicate = {"uuid": duplicate.get_json()["id"]}
     made = contact_request(system, partij=duplicate["uuid"])
-    anonymous = post(
-        system,
-        "/betrokkenen",
-        {
-            "hadKlantcontact": {"uuid": made["klantcontact"]["uuid"]},
-            "rol": "klant",
-            "initiator": False,
-            "contactnaam": {"achternaam": "Onbekend"},
-        },
-    ).get_json()
+    anonymous = named_betrokkene(system, made, "klant", "Onbekend").get_json()
     merged = agent.post(
         f"/api/v1/parties/{survivor['uuid']}/merge",
         json={"duplicate_id": duplicate["uuid"], "reason": "same person"},
