@@ -50,31 +50,26 @@ def _by_id(model: Any) -> Any:
     return load
 
 
+def _children(column: InstrumentedAttribute[Any]) -> Any:
+    """The rows whose ``column`` (a foreign key) holds one of the keys, oldest first."""
+    model = column.class_
+
+    def load(keys: list[Any]) -> Iterable[tuple[Any, Any]]:
+        stmt = select(model).where(column.in_(keys)).order_by(model.id)
+        return ((getattr(row, column.key), row) for row in db.session().scalars(stmt))
+
+    return load
+
+
 loader("party", many=False)(_by_id(Party))
 loader("moment", many=False)(_by_id(ContactMoment))
 loader("involvement", many=False)(_by_id(Involvement))
-
-
-@loader("party.involvements")
-def _party_involvements(keys: list[Any]) -> Iterable[tuple[Any, Any]]:
-    stmt = select(Involvement).where(Involvement.party_id.in_(keys)).order_by(Involvement.id)
-    return ((row.party_id, row) for row in db.session().scalars(stmt))
-
-
-@loader("party.relations")
-def _party_relations(keys: list[Any]) -> Iterable[tuple[Any, Any]]:
-    stmt = (
-        select(CategoryRelation)
-        .where(CategoryRelation.party_id.in_(keys))
-        .order_by(CategoryRelation.id)
-    )
-    return ((row.party_id, row) for row in db.session().scalars(stmt))
-
-
-@loader("party.accounts")
-def _party_accounts(keys: list[Any]) -> Iterable[tuple[Any, Any]]:
-    stmt = select(BankAccount).where(BankAccount.party_id.in_(keys)).order_by(BankAccount.id)
-    return ((row.party_id, row) for row in db.session().scalars(stmt))
+loader("party.involvements")(_children(Involvement.party_id))
+loader("party.relations")(_children(CategoryRelation.party_id))
+loader("party.accounts")(_children(BankAccount.party_id))
+loader("involvement.addresses")(_children(DigitalAddress.involvement_id))
+loader("moment.tasks")(_children(Task.contact_moment_id))
+loader("moment.attachments")(_children(ContactAttachment.contact_moment_id))
 
 
 @loader("party.represented")
@@ -86,32 +81,6 @@ def _party_represented(keys: list[Any]) -> Iterable[tuple[Any, Any]]:
         .order_by(Representation.id)
     )
     return ((key, value) for key, value in db.session().execute(stmt))
-
-
-@loader("involvement.addresses")
-def _involvement_addresses(keys: list[Any]) -> Iterable[tuple[Any, Any]]:
-    stmt = (
-        select(DigitalAddress)
-        .where(DigitalAddress.involvement_id.in_(keys))
-        .order_by(DigitalAddress.id)
-    )
-    return ((row.involvement_id, row) for row in db.session().scalars(stmt))
-
-
-@loader("moment.tasks")
-def _moment_tasks(keys: list[Any]) -> Iterable[tuple[Any, Any]]:
-    stmt = select(Task).where(Task.contact_moment_id.in_(keys)).order_by(Task.id)
-    return ((row.contact_moment_id, row) for row in db.session().scalars(stmt))
-
-
-@loader("moment.attachments")
-def _moment_attachments(keys: list[Any]) -> Iterable[tuple[Any, Any]]:
-    stmt = (
-        select(ContactAttachment)
-        .where(ContactAttachment.contact_moment_id.in_(keys))
-        .order_by(ContactAttachment.id)
-    )
-    return ((row.contact_moment_id, row) for row in db.session().scalars(stmt))
 
 
 @loader("moment.actors")
