@@ -21,10 +21,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, os.environ.get("KCC_BENCH_SOURCE") or str(Path(__file__).resolve().parents[2]))
 
+from cpu import SUBJECTS, TEXT
 from generate import BENCH_DATA_KEY, BENCH_SECRET_KEY
 from sqlalchemy import insert, select
-
-TEXT = "Inwoner belt over de status van de aanvraag." * 3
 
 
 def main() -> None:
@@ -59,7 +58,7 @@ def main() -> None:
                 uuid=uuid.uuid4(),
                 channel="phone",
                 direction="inbound",
-                subject="Paspoort aanvragen",
+                subject=SUBJECTS[1],
                 text=TEXT,
                 outcome="answered",
                 language="nl",
@@ -82,7 +81,7 @@ def main() -> None:
                     "uuid": uuid.uuid4(),
                     "channel": "phone",
                     "direction": "inbound",
-                    "subject": "Paspoort aanvragen",
+                    "subject": SUBJECTS[1],
                     "text": TEXT,
                     "outcome": "answered",
                     "language": "nl",
