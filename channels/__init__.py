@@ -49,9 +49,9 @@ def _register_privacy_and_messaging() -> None:
     from channels.outbound.to_party import send_email_to_party, send_sms_to_party
     from channels.retention import CHAT_TRANSCRIPTS, MESSAGE_TRANSCRIPTS
     from kcc.messaging import register_channel_sender
-    from kcc.privacy.erasure import register_erasure_section
-    from kcc.privacy.export import register_export_section
-    from kcc.privacy.retention import register_retention_category
+    from kcc.rights.erasure import register_erasure_section
+    from kcc.rights.export import register_export_section
+    from kcc.rights.retention import register_retention_category
 
     register_channel_sender(Channel.SMS, send_sms_to_party)
     register_channel_sender(Channel.EMAIL, send_email_to_party)

@@ -11,7 +11,7 @@ from channels.models import Conversation
 from kcc.constants import OPEN_TASK_STATUSES, Channel
 from kcc.contacts.models import ContactMoment
 from kcc.db import db
-from kcc.privacy.retention import Category
+from kcc.rights.retention import Category
 from kcc.tasks.models import Task
 
 # A verbatim conversation (chat, or an SMS or e-mail exchange with its attachments) is kept one

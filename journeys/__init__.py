@@ -41,7 +41,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(journeys_cli)
     from journeys.retention import JOURNEYS, LIFE_EVENTS
     from journeys.suggestions import init_app as init_suggestions
-    from kcc.privacy.retention import register_retention_category
+    from kcc.rights.retention import register_retention_category
 
     register_retention_category(JOURNEYS)
     register_retention_category(LIFE_EVENTS)

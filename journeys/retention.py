@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 from journeys.constants import InstanceStatus
 from journeys.models import JourneyInstance, LifeEvent
 from kcc.db import db
-from kcc.privacy.retention import Category
+from kcc.rights.retention import Category
 
 # Two years after the journey ended, like the contact moments it followed; a running journey
 # is never removed.

@@ -1,4 +1,4 @@
-"""The app factory: the one composition root that wires the core, channels and journeys."""
+"""The app factory: the one composition root that wires the core and the outer packages."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask, Response, request
 
-from kcc import consent, jobs, klantinteracties, web
+from kcc import consent, jobs, web
 from kcc.config import Settings, load_settings
 from kcc.crypto import DataCipher
 from kcc.db import db
@@ -21,9 +21,10 @@ from kcc.privacy import redaction
 from kcc.privacy.context import set_current
 
 API_VERSION = "1.0.0"
-PLUGINS = ("channels", "journeys")
+PLUGINS = ("channels", "journeys", "klantinteracties")
 MAX_BODY_BYTES = 1024 * 1024
 MAX_URL_BYTES = 8192
+RETENTION_SECONDS = 24 * 60 * 60
 JSON_TYPES = ("application/json", "application/merge-patch+json")
 
 
@@ -65,7 +66,7 @@ def create_app(settings: Settings | None = None, plugins: tuple[str, ...] | None
     register_error_handlers(app)
     _register_core(api)
     consent.init_app(app)
-    klantinteracties.init_app(app)
+    _register_sections()
     _register_hooks(app)
     for name in PLUGINS if plugins is None else plugins:
         module = importlib.import_module(name)
@@ -108,8 +109,8 @@ def _register_core(api: KccApi) -> None:
     from kcc.health.api import blp as health
     from kcc.identity.api import blp as identity
     from kcc.parties.api import blp as parties
-    from kcc.privacy.api import blp as processing_log
-    from kcc.privacy.export_api import blp as subject_access
+    from kcc.rights.export_api import blp as subject_access
+    from kcc.rights.log_api import blp as processing_log
     from kcc.tasks.api import blp as tasks
     from kcc.view.api import blp as view
 
@@ -125,6 +126,17 @@ def _register_core(api: KccApi) -> None:
         subject_access,
     ):
         api.register_blueprint(blueprint)
+
+
+def _register_sections() -> None:
+    """Core sections of the customer view and the subject access export, and the retention run."""
+    from kcc.consent.sections import consents_export, consents_section
+    from kcc.rights.export import register_export_section
+    from kcc.view.services import register_section
+
+    register_section("consents", consents_section)
+    register_export_section("consents", consents_export)
+    jobs.register_periodic("retention", "kcc.rights.retention.retention_job", RETENTION_SECONDS)
 
 
 def _extra_body_type(app: Flask, path: str, mimetype: str) -> bool:

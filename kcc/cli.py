@@ -195,7 +195,7 @@ def retention() -> None:
 @click.option("--batch", default=500, type=int, help="Rows per transaction.")
 def retention_run(dry_run: bool, batch: int) -> None:
     """Delete what is past its retention period, keeping aggregate counts (safe to rerun)."""
-    from kcc.privacy.retention import periods, run_retention
+    from kcc.rights.retention import periods, run_retention
 
     for name, days in periods().items():
         click.echo(f"{name}: kept {days} days")

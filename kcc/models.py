@@ -2,14 +2,14 @@
 
 from kcc.auth.models import ApiToken, User
 from kcc.consent.models import ConsentRecord
-from kcc.contacts.models import ContactMoment, IdempotencyRecord, Involvement, SubjectObject
+from kcc.contacts.models import ContactMoment, Involvement, SubjectObject
 from kcc.db import Base
 from kcc.events.models import EventDelivery, OutboxEvent
+from kcc.http.models import IdempotencyRecord
 from kcc.identity.models import MergeMove, MergeRecord  # noqa: F401  (merge records)
-from kcc.klantinteracties import models as _klantinteracties  # noqa: F401  (Klantinteracties tables)
 from kcc.parties.models import DigitalAddress, Party, PartyIdentifier
 from kcc.privacy.models import ProcessingRecord
-from kcc.privacy.retention_models import RetentionCount, RetentionRun
+from kcc.rights.retention_models import RetentionCount, RetentionRun
 from kcc.tasks.models import Task
 
 __all__ = [

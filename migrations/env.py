@@ -1,4 +1,4 @@
-"""Alembic environment: one metadata for the core, channels and journeys."""
+"""Alembic environment: one metadata for the core and the outer packages."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import channels.models  # noqa: F401  (registers the channel tables)
 import journeys.models
 import journeys.suggestions.models  # noqa: F401  (registers the suggestion tables)
 import kcc.models  # noqa: F401  (registers the core tables)
+import klantinteracties.models  # noqa: F401  (registers the Klantinteracties tables)
 from kcc.db import Base, build_engine
 
 config = context.config

@@ -173,7 +173,7 @@ def statements_per_call(app, fn) -> int:  # type: ignore[no-untyped-def]
 
 def section_times(app, party_uuid, runs: int) -> None:  # type: ignore[no-untyped-def]
     """CPU and wall milliseconds per export section (median over ``runs``)."""
-    from kcc.privacy import export
+    from kcc.rights import export
 
     found: dict[str, list[tuple[float, float]]] = {}
     for _ in range(runs):
@@ -219,7 +219,7 @@ def main() -> None:
 
         command.upgrade(alembic_config(), "head")
     party_uuid = fill(app)
-    from kcc.privacy.export import export_party
+    from kcc.rights.export import export_party
 
     if not args.no_freeze:  # as gunicorn's post_worker_init does in production
         gc.collect()

@@ -30,8 +30,8 @@ def init_app(app: Flask) -> None:
     from kcc.consent.services import register_journey_lookup
     from kcc.events.base import subscribe
     from kcc.messaging import register_send_check
-    from kcc.privacy.erasure import register_erasure_section
-    from kcc.privacy.export import register_export_section
+    from kcc.rights.erasure import register_erasure_section
+    from kcc.rights.export import register_export_section
     from kcc.view.services import register_section
     from kcc.web.metrics import register_suggestion_outcomes
 

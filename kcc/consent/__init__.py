@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from flask import Flask
 
-RETENTION_SECONDS = 24 * 60 * 60
-
 
 def init_app(app: Flask) -> None:
-    """Register the consent routes, sections, the opt-out subscriber and the daily retention run."""
-    from kcc import jobs
+    """Register the consent routes and the opt-out subscriber.
+
+    Its customer-view and export sections are wired by ``kcc.app``: those registries sit in
+    layers above this one.
+    """
     from kcc.consent import models  # noqa: F401  (registers the tables)
     from kcc.consent.api import blp
-    from kcc.consent.sections import consents_export, consents_section, on_sms_opted_out
+    from kcc.consent.sections import on_sms_opted_out
     from kcc.events.base import subscribe
-    from kcc.privacy.export import register_export_section
-    from kcc.view.services import register_section
 
     app.extensions["kcc.api"].register_blueprint(blp)
-    register_section("consents", consents_section)
-    register_export_section("consents", consents_export)
     subscribe("sms.opted_out", on_sms_opted_out, key="consent.sms_opted_out")
-    jobs.register_periodic("retention", "kcc.privacy.retention.retention_job", RETENTION_SECONDS)

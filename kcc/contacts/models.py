@@ -186,23 +186,6 @@ class SubjectObject(Base):
     __table_args__ = (Index("ix_subject_objects_object", "object_type", "object_id"),)
 
 
-class IdempotencyRecord(Base):
-    """The first response to a POST carrying an Idempotency-Key, replayed on retries."""
-
-    __tablename__ = "idempotency_records"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    key: Mapped[str] = mapped_column(String(200))
-    method_path: Mapped[str] = mapped_column(String(300))
-    request_hash: Mapped[str] = mapped_column(String(64))
-    status: Mapped[int]
-    body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    __table_args__ = (UniqueConstraint("user_id", "key"),)
-
-
 def contact_name_of(details: dict[str, Any] | None) -> str | None:
     """The name given during a contact (an involvement's contactnaam), if one was given."""
     given = (details or {}).get("contactnaam")

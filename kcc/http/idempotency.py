@@ -12,9 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from kcc.auth.access import current_user
-from kcc.contacts.models import IdempotencyRecord
 from kcc.db import db
 from kcc.errors import Conflict, ValidationFailed
+from kcc.http.models import IdempotencyRecord
 
 F = TypeVar("F", bound=Callable[..., Any])
 HEADER = "Idempotency-Key"

@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from kcc.contacts.models import ContactMoment, IdempotencyRecord, Involvement
+from kcc.contacts.models import ContactMoment, Involvement
 from kcc.db import db
+from kcc.http.models import IdempotencyRecord
 
 MISSING = "00000000-0000-4000-8000-000000000000"
 

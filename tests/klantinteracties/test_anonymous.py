@@ -254,7 +254,7 @@ def test_deleting_a_betrokkene_takes_only_the_addresses_no_partij_keeps(system: 
 def test_retention_removes_anonymous_contacts_with_their_addresses(
     app: Flask, system: Caller
 ) -> None:
-    from kcc.privacy.retention import run_retention
+    from kcc.rights.retention import run_retention
 
     old = contact_request(system, when="2022-03-01T10:00:00Z")
     new = contact_request(system)

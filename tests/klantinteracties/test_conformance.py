@@ -17,7 +17,7 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 from tests.conftest import Caller
 from tests.klantinteracties.test_flows import BASE, person, post
 
-SPEC = Path(__file__).resolve().parents[2] / "kcc" / "klantinteracties" / "openapi.yaml"
+SPEC = Path(__file__).resolve().parents[2] / "klantinteracties" / "openapi.yaml"
 
 
 def _discriminated_as_any_of(node: Any) -> Any:

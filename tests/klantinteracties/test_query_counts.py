@@ -14,7 +14,11 @@ from sqlalchemy import select
 from kcc.auth.models import User
 from kcc.contacts.models import ContactMoment, Involvement, SubjectObject
 from kcc.db import db
-from kcc.klantinteracties.models import (
+from kcc.parties.identifiers import mask_bsn
+from kcc.parties.models import DigitalAddress, Party, PartyIdentifier
+from kcc.parties.services import BSN_CONTEXT, bsn_lookup
+from kcc.tasks.models import Task
+from klantinteracties.models import (
     Actor,
     ActorContactMoment,
     BankAccount,
@@ -24,10 +28,6 @@ from kcc.klantinteracties.models import (
     Representation,
     TaskActor,
 )
-from kcc.parties.identifiers import mask_bsn
-from kcc.parties.models import DigitalAddress, Party, PartyIdentifier
-from kcc.parties.services import BSN_CONTEXT, bsn_lookup
-from kcc.tasks.models import Task
 from tests.conftest import Caller, valid_bsn
 from tests.klantinteracties.test_flows import BASE, token
 from tests.statements import counted_statements

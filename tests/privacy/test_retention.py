@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from kcc.contacts.models import ContactMoment
 from kcc.db import db, unit_of_work
-from kcc.privacy.retention_models import RetentionCount
+from kcc.rights.retention_models import RetentionCount
 from tests.conftest import Caller
 
 OLD = datetime(2022, 3, 1, tzinfo=UTC)
@@ -51,7 +51,7 @@ def _count(app: Flask) -> tuple[int, int]:
 
 
 def test_interrupted_run_finishes_on_rerun(app: Flask, agent: Caller) -> None:
-    from kcc.privacy.retention import CATEGORIES, run_category, run_retention
+    from kcc.rights.retention import CATEGORIES, run_category, run_retention
 
     _moments(app, agent, old=25, new=3)
     with app.app_context():
@@ -85,7 +85,7 @@ def test_interrupted_run_finishes_on_rerun(app: Flask, agent: Caller) -> None:
 
 
 def test_failing_batch_rolls_back_whole(app: Flask, agent: Caller) -> None:
-    from kcc.privacy import retention
+    from kcc.rights import retention
 
     _moments(app, agent, old=6, new=0)
     category = retention.CATEGORIES["contact_moments"]

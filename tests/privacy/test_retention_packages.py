@@ -17,7 +17,7 @@ from channels.models import ChannelMessage, ChatSession, Conversation
 from journeys.models import JourneyInstance, JourneyStep, JourneyTimer, LifeEvent
 from kcc.contacts.models import ContactMoment
 from kcc.db import db
-from kcc.privacy.retention_models import RetentionCount
+from kcc.rights.retention_models import RetentionCount
 from tests.channels.conftest import fake_twilio, text_in
 from tests.conftest import Caller
 from tests.journeys.conftest import cloud_event
@@ -124,7 +124,7 @@ def test_chat_transcripts_expire_with_legal_hold_dry_run_and_interruption(
     assert "chat_transcripts: kept 365 days" in dry and "chat_transcripts: would remove 2" in dry
     assert _count(app, Conversation) == 4
 
-    from kcc.privacy.retention import CATEGORIES, run_category
+    from kcc.rights.retention import CATEGORIES, run_category
 
     with app.app_context():
         cutoff = datetime.now(UTC) - timedelta(days=365)
@@ -215,7 +215,7 @@ def test_ended_journeys_expire_with_their_steps_running_ones_stay(
     dry = _run(app, "--dry-run")
     assert "journeys: kept 730 days" in dry and "journeys: would remove 3" in dry
 
-    from kcc.privacy.retention import CATEGORIES, run_category
+    from kcc.rights.retention import CATEGORIES, run_category
 
     with app.app_context():
         cutoff = datetime.now(UTC) - timedelta(days=730)
@@ -252,7 +252,7 @@ def test_ended_journeys_expire_with_their_steps_running_ones_stay(
 
 
 def test_periods_come_from_configuration(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
-    from kcc.privacy.retention import periods
+    from kcc.rights.retention import periods
 
     monkeypatch.setenv("KCC_RETENTION_DAYS", "chat_transcripts=30, journeys=3650,unknown=1")
     with app.app_context():

@@ -11,12 +11,12 @@ from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as StdnumError
 
 from kcc.db import db
-from kcc.klantinteracties.batch import prime, related
-from kcc.klantinteracties.http import Invalid, Listing, ref, resolve, url
-from kcc.klantinteracties.models import BankAccount, Category, CategoryRelation, Representation
-from kcc.klantinteracties.resources import Resource, register
 from kcc.parties.models import Party
 from kcc.privacy.activities import Activity
+from klantinteracties.batch import prime, related
+from klantinteracties.http import Invalid, Listing, ref, resolve, url
+from klantinteracties.models import BankAccount, Category, CategoryRelation, Representation
+from klantinteracties.resources import Resource, register
 
 
 def _party_uuid(key: int | None) -> Any:

@@ -20,7 +20,7 @@ from kcc.db import db
 from kcc.errors import Conflict, KccError, NotFound, ValidationFailed
 from kcc.http.problems import http_problem
 from kcc.http.schemas import in_utc
-from kcc.klantinteracties import spec
+from klantinteracties import spec
 
 log = logging.getLogger(__name__)
 

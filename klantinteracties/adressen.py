@@ -12,17 +12,17 @@ from kcc.contacts.models import Involvement
 from kcc.db import db
 from kcc.errors import ValidationFailed
 from kcc.events.outbox import record
-from kcc.klantinteracties import identificatoren
-from kcc.klantinteracties.batch import prime, related
-from kcc.klantinteracties.filters import address_candidates, contains
-from kcc.klantinteracties.http import Invalid, Listing, ref, resolve, url
-from kcc.klantinteracties.mapping import ADDRESS_KINDS, ADDRESS_KINDS_BACK, PARTY_TYPES, ROLES
-from kcc.klantinteracties.resources import Resource, prefetch, register, represent, sub
 from kcc.parties import identifiers as ids
 from kcc.parties import services
 from kcc.parties.events import PartyUpdated
 from kcc.parties.models import DigitalAddress, Party, PartyIdentifier
 from kcc.privacy.activities import Activity
+from klantinteracties import identificatoren
+from klantinteracties.batch import prime, related
+from klantinteracties.filters import address_candidates, contains
+from klantinteracties.http import Invalid, Listing, ref, resolve, url
+from klantinteracties.mapping import ADDRESS_KINDS, ADDRESS_KINDS_BACK, PARTY_TYPES, ROLES
+from klantinteracties.resources import Resource, prefetch, register, represent, sub
 
 ADDRESS_EXPAND = (
     "verstrektDoorBetrokkene",

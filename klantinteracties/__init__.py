@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from kcc.klantinteracties import models  # noqa: F401  (registers the tables)
+from klantinteracties import models  # noqa: F401  (registers the tables)
 
 
 def init_app(app: Flask) -> None:
     """Register the standard's routes and its OpenAPI document."""
-    from kcc.klantinteracties import (  # noqa: F401  (each module registers its routes)
+    from klantinteracties import (  # noqa: F401  (each module registers its routes)
         actoren,
         adressen,
         betrokkenen,
@@ -22,7 +22,7 @@ def init_app(app: Flask) -> None:
         partijen,
         relaties,
     )
-    from kcc.klantinteracties.http import blp, routing_problem
+    from klantinteracties.http import blp, routing_problem
 
     app.register_blueprint(blp)
     for error in (NotFound, MethodNotAllowed):

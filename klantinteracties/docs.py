@@ -5,8 +5,8 @@ from __future__ import annotations
 import yaml
 from flask import Response, json
 
-from kcc.klantinteracties.http import PREFIX, base_url, blp
-from kcc.klantinteracties.spec import served_document
+from klantinteracties.http import PREFIX, base_url, blp
+from klantinteracties.spec import served_document
 
 
 @blp.route("/openapi.<any(json, yaml):extension>", methods=["GET"])

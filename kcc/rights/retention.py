@@ -46,7 +46,7 @@ from kcc.db import db, unit_of_work, utcnow
 from kcc.privacy.activities import Activity
 from kcc.privacy.context import system_processing
 from kcc.privacy.models import ProcessingRecord
-from kcc.privacy.retention_models import RetentionCount, RetentionRun
+from kcc.rights.retention_models import RetentionCount, RetentionRun
 from kcc.tasks.models import Task
 
 BATCH = 500

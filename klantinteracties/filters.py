@@ -10,11 +10,11 @@ from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from kcc.constants import AddressKind
 from kcc.contacts.models import ContactMoment, Involvement, SubjectObject
 from kcc.errors import ValidationFailed
-from kcc.klantinteracties import identificatoren
-from kcc.klantinteracties.mapping import channel_in
 from kcc.parties import identifiers as ids
 from kcc.parties.models import DigitalAddress, Party, PartyIdentifier
 from kcc.tasks.models import Task
+from klantinteracties import identificatoren
+from klantinteracties.mapping import channel_in
 
 Filters = dict[str, tuple[str, Any]]
 

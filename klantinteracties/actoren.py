@@ -9,11 +9,11 @@ from sqlalchemy import select
 from kcc.auth.models import User
 from kcc.contacts.models import ContactMoment
 from kcc.db import db
-from kcc.klantinteracties.batch import prime, related
-from kcc.klantinteracties.filters import contains
-from kcc.klantinteracties.http import Invalid, Listing, ref, resolve, url
-from kcc.klantinteracties.models import Actor, ActorContactMoment
-from kcc.klantinteracties.resources import Resource, register
+from klantinteracties.batch import prime, related
+from klantinteracties.filters import contains
+from klantinteracties.http import Invalid, Listing, ref, resolve, url
+from klantinteracties.models import Actor, ActorContactMoment
+from klantinteracties.resources import Resource, register
 
 IDENTIFICATION = {
     "medewerker": ("functie", "emailadres", "telefoonnummer"),

@@ -15,10 +15,12 @@ from kcc.contacts.models import ContactMoment, Involvement, SubjectObject
 from kcc.db import db
 from kcc.errors import ValidationFailed
 from kcc.http.schemas import in_utc
-from kcc.klantinteracties import betrokkenen
-from kcc.klantinteracties.batch import known, none_yet, prime, related
-from kcc.klantinteracties.filters import klantcontact_filters
-from kcc.klantinteracties.http import (
+from kcc.parties.models import Party
+from kcc.privacy.activities import Activity
+from klantinteracties import betrokkenen
+from klantinteracties.batch import known, none_yet, prime, related
+from klantinteracties.filters import klantcontact_filters
+from klantinteracties.http import (
     Invalid,
     Listing,
     blp,
@@ -30,8 +32,8 @@ from kcc.klantinteracties.http import (
     resolve,
     url,
 )
-from kcc.klantinteracties.loaders import fill
-from kcc.klantinteracties.mapping import (
+from klantinteracties.loaders import fill
+from klantinteracties.mapping import (
     CHANNELS,
     CHANNELS_BACK,
     ROLES,
@@ -39,9 +41,7 @@ from kcc.klantinteracties.mapping import (
     language_in,
     language_out,
 )
-from kcc.klantinteracties.resources import Resource, prefetch, register, represent, sub
-from kcc.parties.models import Party
-from kcc.privacy.activities import Activity
+from klantinteracties.resources import Resource, prefetch, register, represent, sub
 
 EXPAND = (
     "gingOverOnderwerpobjecten",

@@ -14,9 +14,9 @@ from kcc.auth.access import STAFF, SUPERVISION, requires
 from kcc.http.blueprint import Blueprint
 from kcc.http.schemas import StrictSchema
 from kcc.privacy.activities import Activity
-from kcc.privacy.erasure import erase_party
-from kcc.privacy.export import export_party
-from kcc.privacy.export_html import render_export
+from kcc.rights.erasure import erase_party
+from kcc.rights.export import export_party
+from kcc.rights.export_html import render_export
 
 blp = Blueprint(
     "subject_access",

@@ -12,15 +12,15 @@ from kcc.constants import IdentifierKind, PartyType
 from kcc.db import db
 from kcc.errors import ValidationFailed
 from kcc.events.outbox import record
-from kcc.klantinteracties.batch import prime
-from kcc.klantinteracties.http import Invalid, Listing, ref, resolve, url
-from kcc.klantinteracties.mapping import IDENTIFIER_CODES, IDENTIFIER_CODES_BACK
-from kcc.klantinteracties.resources import Resource, register
 from kcc.parties import identifiers as ids
 from kcc.parties.events import PartyUpdated
 from kcc.parties.models import Party, PartyIdentifier
 from kcc.parties.services import BSN_CONTEXT, bsn_lookup
 from kcc.privacy.activities import Activity
+from klantinteracties.batch import prime
+from klantinteracties.http import Invalid, Listing, ref, resolve, url
+from klantinteracties.mapping import IDENTIFIER_CODES, IDENTIFIER_CODES_BACK
+from klantinteracties.resources import Resource, register
 
 VALIDATORS = {
     IdentifierKind.BSN: ids.validate_bsn,

@@ -9,17 +9,17 @@ from sqlalchemy import select
 from kcc.constants import PartyType
 from kcc.contacts.models import Involvement
 from kcc.db import db
-from kcc.klantinteracties import identificatoren
-from kcc.klantinteracties.batch import known, prime, related
-from kcc.klantinteracties.http import Invalid, Listing, ref, resolve, url
-from kcc.klantinteracties.loaders import fill
-from kcc.klantinteracties.mapping import PARTY_TYPES, PARTY_TYPES_BACK, language_in, language_out
-from kcc.klantinteracties.models import BankAccount, CategoryRelation
-from kcc.klantinteracties.partij_filters import FILTERS
-from kcc.klantinteracties.resources import Resource, prefetch, register, represent, sub
 from kcc.parties import services
 from kcc.parties.models import DigitalAddress, Party, PartyIdentifier
 from kcc.privacy.activities import Activity
+from klantinteracties import identificatoren
+from klantinteracties.batch import known, prime, related
+from klantinteracties.http import Invalid, Listing, ref, resolve, url
+from klantinteracties.loaders import fill
+from klantinteracties.mapping import PARTY_TYPES, PARTY_TYPES_BACK, language_in, language_out
+from klantinteracties.models import BankAccount, CategoryRelation
+from klantinteracties.partij_filters import FILTERS
+from klantinteracties.resources import Resource, prefetch, register, represent, sub
 
 NAME_PARTS = (
     ("voorletters", "initials"),

@@ -13,9 +13,9 @@ from kcc.constants import OPEN_TASK_STATUSES, Action, TaskKind
 from kcc.contacts.models import ContactMoment, Involvement, delete_given_addresses
 from kcc.db import db, utcnow
 from kcc.parties.models import DigitalAddress, Party, PartyIdentifier
-from kcc.privacy.export import merge_group
 from kcc.privacy.models import ProcessingRecord
 from kcc.privacy.services import log_processing, subject_lookup
+from kcc.rights.export import merge_group
 from kcc.tasks.models import Task
 
 Eraser = Callable[[list[Party]], int]

@@ -11,14 +11,14 @@ from kcc.constants import TaskKind, TaskStatus
 from kcc.contacts.models import ContactMoment
 from kcc.db import db
 from kcc.errors import ValidationFailed
-from kcc.klantinteracties.batch import prime, related
-from kcc.klantinteracties.http import Invalid, Listing, ref, renamed, resolve, url
-from kcc.klantinteracties.mapping import CLOSED_TASK, TASK_DONE, task_status_out
-from kcc.klantinteracties.models import Actor, TaskActor
-from kcc.klantinteracties.resources import Resource, register
 from kcc.privacy.activities import Activity
 from kcc.tasks import services as tasks
 from kcc.tasks.models import Task
+from klantinteracties.batch import prime, related
+from klantinteracties.http import Invalid, Listing, ref, renamed, resolve, url
+from klantinteracties.mapping import CLOSED_TASK, TASK_DONE, task_status_out
+from klantinteracties.models import Actor, TaskActor
+from klantinteracties.resources import Resource, register
 
 CORE_NAMES = {
     "assigned_team": "toegewezenAanActoren",

@@ -9,9 +9,10 @@ from sqlalchemy import Select, select
 
 from kcc.contacts.models import ContactMoment, Involvement, SubjectObject
 from kcc.db import db
-from kcc.klantinteracties.batch import known, prime, related
-from kcc.klantinteracties.filters import betrokkene_filters
-from kcc.klantinteracties.http import (
+from kcc.parties.models import Party
+from klantinteracties.batch import known, prime, related
+from klantinteracties.filters import betrokkene_filters
+from klantinteracties.http import (
     Invalid,
     Listing,
     json_response,
@@ -20,11 +21,10 @@ from kcc.klantinteracties.http import (
     resolve,
     url,
 )
-from kcc.klantinteracties.mapping import ROLES, ROLES_BACK
-from kcc.klantinteracties.models import ContactAttachment
-from kcc.klantinteracties.partijen import full_name
-from kcc.klantinteracties.resources import Resource, prefetch, register, represent, sub
-from kcc.parties.models import Party
+from klantinteracties.mapping import ROLES, ROLES_BACK
+from klantinteracties.models import ContactAttachment
+from klantinteracties.partijen import full_name
+from klantinteracties.resources import Resource, prefetch, register, represent, sub
 
 ADDRESS_KEYS = ("bezoekadres", "correspondentieadres")
 

@@ -12,8 +12,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from kcc.contacts.models import ContactMoment, Involvement
 from kcc.db import db
-from kcc.klantinteracties.batch import loader
-from kcc.klantinteracties.models import (
+from kcc.parties.models import DigitalAddress, Party
+from kcc.tasks.models import Task
+from klantinteracties.batch import loader
+from klantinteracties.models import (
     Actor,
     ActorContactMoment,
     BankAccount,
@@ -22,8 +24,6 @@ from kcc.klantinteracties.models import (
     Representation,
     TaskActor,
 )
-from kcc.parties.models import DigitalAddress, Party
-from kcc.tasks.models import Task
 
 
 def fill(

@@ -13,8 +13,10 @@ from sqlalchemy import Select, select
 from kcc.constants import Action
 from kcc.db import db
 from kcc.errors import NotFound
-from kcc.klantinteracties import batch
-from kcc.klantinteracties.http import (
+from kcc.privacy.activities import Activity
+from kcc.privacy.services import log_processing
+from klantinteracties import batch
+from klantinteracties.http import (
     Listing,
     apply_filters,
     blp,
@@ -24,8 +26,6 @@ from kcc.klantinteracties.http import (
     json_response,
     paginate,
 )
-from kcc.privacy.activities import Activity
-from kcc.privacy.services import log_processing
 
 Represent = Callable[[Any, set[str]], dict[str, Any]]
 Prefetch = Callable[[list[Any], set[str]], None]

@@ -7,10 +7,10 @@ from typing import Any
 from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import aliased
 
-from kcc.klantinteracties import identificatoren
-from kcc.klantinteracties.mapping import PARTY_TYPES
-from kcc.klantinteracties.models import Category, CategoryRelation, Representation
 from kcc.parties.models import Party, PartyIdentifier
+from klantinteracties import identificatoren
+from klantinteracties.mapping import PARTY_TYPES
+from klantinteracties.models import Category, CategoryRelation, Representation
 
 
 def _has_identifier(field: str | None) -> Any:

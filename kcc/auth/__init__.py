@@ -1,0 +1,1 @@
+"""Users, API tokens, web sessions and the role checks of every endpoint."""

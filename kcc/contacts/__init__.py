@@ -1,0 +1,1 @@
+"""Contact moments: every interaction on every channel, with its parties and subject objects."""

@@ -1,0 +1,1 @@
+"""Domain events: the subscriber registry and the transactional outbox."""

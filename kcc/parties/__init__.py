@@ -1,0 +1,1 @@
+"""Parties (persons, organisations, contact persons), their identifiers and digital addresses."""

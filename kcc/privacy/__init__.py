@@ -1,0 +1,1 @@
+"""The floor of personal-data processing: the processing log, its activities and request context."""

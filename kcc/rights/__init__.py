@@ -1,0 +1,1 @@
+"""Privacy rights over every package's data: subject access export, erasure and retention."""

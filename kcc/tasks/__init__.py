@@ -1,0 +1,1 @@
+"""Tasks with statutory deadlines: callbacks, follow-ups, complaints and objections."""
