@@ -199,7 +199,7 @@ def schema_problems(document: dict[str, Any], lines: Lines) -> list[Problem]:
 def _message(error: jsonschema.ValidationError) -> str:
     if error.validator == "oneOf" and error.context:
         best = jsonschema.exceptions.best_match(error.context)
-        return best.message if best is not None else error.message
+        return str(best.message if best is not None else error.message)
     if error.validator == "additionalProperties":
-        return error.message.replace("Additional properties are not allowed", "unknown field(s)")
-    return error.message
+        return str(error.message).replace("Additional properties are not allowed", "unknown field(s)")
+    return str(error.message)

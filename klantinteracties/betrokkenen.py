@@ -45,7 +45,7 @@ def represent_involvement(involvement: Involvement, expand: set[str]) -> dict[st
         "correspondentieadres": details.get("correspondentieadres"),
         "contactnaam": contact or None,
         "volledigeNaam": name or (full_name(party) if party else ""),
-        "rol": ROLES_BACK.get(involvement.role, "klant"),  # type: ignore[call-overload]
+        "rol": ROLES_BACK.get(involvement.role, "klant"),
         "organisatienaam": details.get("organisatienaam") or "",
         "initiator": involvement.initiator,
     }

@@ -98,7 +98,7 @@ def kanaal(moment: ContactMoment) -> str:
         given
         if isinstance(given, str) and given
         else CHANNELS_BACK.get(moment.channel, moment.channel)
-    )  # type: ignore[call-overload]
+    )
 
 
 def represent_contact(moment: ContactMoment, expand: set[str]) -> dict[str, Any]:

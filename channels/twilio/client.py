@@ -28,7 +28,7 @@ def twilio_client() -> Client:
     with _lock:
         cached = current_app.extensions.get(EXTENSION)
         if cached is not None and cached[0] == key:
-            return cached[1]  # type: ignore[no-any-return]
+            return cached[1]
         logging.getLogger(SDK_LOGGER).setLevel(logging.WARNING)
         http = TwilioHttpClient(
             timeout=channel_settings().twilio_timeout_seconds, pool_connections=True

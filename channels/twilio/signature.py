@@ -16,7 +16,7 @@ def public_url() -> str:
     query = request.query_string.decode("latin-1")
     path = request.path + (f"?{query}" if query else "")
     if base:
-        return base + path
+        return str(base) + path
     return request.base_url + (f"?{query}" if query else "")
 
 

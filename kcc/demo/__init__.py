@@ -93,7 +93,7 @@ def _user(name: str, role: str, display: str, team: str | None) -> str:
     return token
 
 
-def _contacts(rng: random.Random, parties: list, agent: User) -> None:  # type: ignore[type-arg]
+def _contacts(rng: random.Random, parties: list, agent: User) -> None:
     now = utcnow()
     channels = list(SUBJECTS)
     for index in range(400):
@@ -141,7 +141,7 @@ LIFE_EVENT_SUBJECTS = (
 )
 
 
-def _life_events(residents: list, agent: User) -> None:  # type: ignore[type-arg]
+def _life_events(residents: list, agent: User) -> None:
     for offset, subject in enumerate(LIFE_EVENT_SUBJECTS):
         record_contact(
             ContactInput(
@@ -168,7 +168,7 @@ def _details(rng: random.Random, channel: str) -> dict[str, object]:
     return {}
 
 
-def _tasks(rng: random.Random, residents: list, agent: User) -> None:  # type: ignore[type-arg]
+def _tasks(rng: random.Random, residents: list, agent: User) -> None:
     now = utcnow()
     for index in range(12):
         create_task(

@@ -7,7 +7,7 @@ from typing import Any
 import flask_smorest
 
 
-class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
+class Blueprint(flask_smorest.Blueprint):
     """``arguments(SomeSchema)`` gets one instance of the schema at import time.
 
     webargs builds a new instance from a schema class on every request (marshmallow copies

@@ -36,7 +36,8 @@ def catalog() -> NullTranslations:
     with a few hundred strings pays for that a few hundred times, so templates use this.
     """
     if not has_request_context():
-        return get_translations()
+        translations: NullTranslations = get_translations()
+        return translations
     found: NullTranslations | None = request.environ.get(CATALOG_KEY)
     if found is None:
         found = request.environ[CATALOG_KEY] = get_translations()

@@ -28,18 +28,18 @@ LOG_PAGE = 50
 
 def _number(value: float) -> str:
     """A figure in the page's language: 66,7 in Dutch, 66.7 in English."""
-    return format_decimal(round(value, 1))
+    return str(format_decimal(round(value, 1)))
 
 
 def _day(day: date) -> str:
     """A short date in the page's language: 3 dec in Dutch, Dec 3 in English."""
-    return format_skeleton("MMMd", day, locale=get_locale())
+    return str(format_skeleton("MMMd", day, locale=get_locale()))
 
 
 def _term_title(kind: str) -> str:
     if kind == TaskKind.OBJECTION:
-        return _("Objections handled within their statutory term (this year)")
-    return _("Complaints handled within their statutory term (this year)")
+        return str(_("Objections handled within their statutory term (this year)"))
+    return str(_("Complaints handled within their statutory term (this year)"))
 
 
 def _charts(now: datetime, outcomes: dict[str, float] | None) -> list[Chart]:
