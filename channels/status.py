@@ -57,7 +57,3 @@ def advance(row: HasStatus, target: str) -> bool:
     except TransitionNotAllowed:
         return False
     return True
-
-
-def is_final(status: str) -> bool:
-    return status in (MessageStatus.UNDELIVERED, MessageStatus.FAILED, MessageStatus.READ)

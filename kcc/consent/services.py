@@ -258,20 +258,6 @@ def current_grants(party_id: int) -> list[ConsentRecord]:
     return [row for row in latest_records(party_id).values() if is_active(row, now)]
 
 
-def permitting(party_id: int, purposes: Collection[str], channel: str) -> ConsentRecord | None:
-    """The grant that permits contact on ``channel`` for one of ``purposes`` now, if any.
-
-    Per purpose the newest record for this channel or for ``any`` decides; the purposes are
-    tried in the order given (the most specific first).
-    """
-    records = [
-        r
-        for r in history(party_id)
-        if r.purpose in purposes and r.channel in (channel, ConsentChannel.ANY)
-    ]
-    return decide(records, purposes)
-
-
 def decide(records: Iterable[ConsentRecord], purposes: Collection[str]) -> ConsentRecord | None:
     """From records newest first: the first purpose whose newest record is an active grant."""
     newest: dict[str, ConsentRecord] = {}

@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 _TRACEPARENT = re.compile(r"^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$")
 
@@ -23,9 +23,6 @@ class ProcessingContext:
     trace_id: str
     span_id: str
     user_id: int | None = None
-
-    def with_activity(self, activity: str, operation: str | None = None) -> ProcessingContext:
-        return replace(self, activity=activity, operation=operation or self.operation)
 
 
 _current: ContextVar[ProcessingContext | None] = ContextVar("kcc_processing", default=None)
