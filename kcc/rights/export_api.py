@@ -93,7 +93,10 @@ class SubjectAccessExport(MethodView):
 
 
 ErasureSchema = ma.Schema.from_dict(
-    {name: ma.fields.Raw() for name in ("party_id", "parties", "erased", "kept", "complete")},
+    {
+        name: ma.fields.Raw()
+        for name in ("party_id", "parties", "erased", "left", "kept", "complete")
+    },
     name="ErasureSchema",
 )
 
