@@ -208,3 +208,42 @@ def test_erasure_is_not_complete_while_a_row_is_left(
     finally:
         register_privacy_section(real)
     assert body["complete"] is False and body["left"] == {"bank_accounts": 1}, body
+
+
+def test_what_is_kept_is_listed_with_the_reason(
+    make_person: Callable[..., Person],
+    agent: Caller,
+    system: Caller,
+    supervisor: Caller,
+    text_in: Any,
+    run_jobs: Callable[[], int],
+) -> None:
+    """A STOP stays (else messages would start again); an open complaint holds its contact
+    moment with the attachment; the erasure is not complete until the complaint is closed."""
+    resident = make_person()
+    assert text_in(resident.phone, "STOP").status_code == 200
+    run_jobs()
+    made = _ki(system, resident)
+    complaint = agent.post(
+        "/api/v1/tasks",
+        json={
+            "kind": "complaint",
+            "party_id": str(resident.uuid),
+            "contact_moment_id": made["contact"],
+            "description": "Klacht over de behandeling",
+            "assigned_team": "KCC",
+        },
+    )
+    assert complaint.status_code == 201, complaint.get_json()
+
+    body = supervisor.post(f"/api/v1/parties/{resident.uuid}/erasure").get_json()
+    assert body["complete"] is False and body["left"] == {}, body
+    kept = {k["section"]: k for k in body["kept"]}
+    assert "art. 21" in kept["sms_opt_outs"]["why"] and kept["sms_opt_outs"]["count"] == 1
+    assert "goes with it" in kept["contact_attachments"]["why"]
+    assert kept["tasks"]["held"] is True and "statutory term" in kept["tasks"]["why"]
+    assert body["erased"]["bank_accounts"] == 1 and body["erased"]["identity"] == 0
+    doc = agent.get(f"/api/v1/parties/{resident.uuid}/export").get_json()
+    assert [a["object_id"] for a in doc["contact_attachments"]] == [ATTACHMENT]
+    assert doc["sms_opt_outs"][0]["address"] == resident.phone
+    assert doc["bank_accounts"] == []
