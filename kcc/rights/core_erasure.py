@@ -149,17 +149,20 @@ def count_identity(parties: list[Party]) -> int:
 
 
 def erase_identity(parties: list[Party]) -> int:
-    """Forget names, identifiers and postal addresses, unless an open task still needs them."""
+    """Forget names, identifiers and postal addresses, unless an open task still needs them.
+    Counts the parties and the identifiers, as ``count_identity`` does."""
     if holds(parties):
         return 0
     session = db.session()
-    session.execute(delete(PartyIdentifier).where(PartyIdentifier.party_id.in_(_ids(parties))))
+    identifiers = session.execute(
+        delete(PartyIdentifier).where(PartyIdentifier.party_id.in_(_ids(parties)))
+    )
     for p in parties:
         p.given_names = p.surname_prefix = p.surname = p.name = p.initials = None
         p.search_name, p.visiting_address, p.postal_address = "", None, None
         p.preferred_channel, p.is_active = None, False
         p.internal_note = f"erased on request on {utcnow().date().isoformat()}"
-    return len(parties)
+    return len(parties) + int(identifiers.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def kept_identity(parties: list[Party]) -> list[dict[str, Any]]:

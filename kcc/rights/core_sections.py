@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 
 from kcc.consent.models import ConsentRecord
 from kcc.consent.sections import consents_export
@@ -15,6 +16,8 @@ from kcc.privacy.models import ProcessingRecord
 from kcc.privacy.services import subject_lookup
 from kcc.rights import core_erasure as ce
 from kcc.rights import export
+from kcc.rights.retention import Category
+from kcc.rights.retention_models import ErasureRequest
 from kcc.rights.sections import PrivacySection, declare_not_party_data, register_privacy_section
 
 RETENTION_LOG = "removed by the retention run"
@@ -50,6 +53,39 @@ def merges_export(parties: list[Party]) -> list[dict[str, Any]]:
         }
         for m in rows
     ]
+
+
+def _erasures(parties: list[Party]) -> Any:
+    lookups = [subject_lookup(p.uuid) for p in parties]
+    return select(ErasureRequest).where(ErasureRequest.subject_lookup.in_(lookups))
+
+
+def erasures_export(parties: list[Party]) -> list[dict[str, Any]]:
+    """Every erasure of the parties on request: when, why, and whether it was complete."""
+    rows = db.session().scalars(_erasures(parties).order_by(ErasureRequest.id))
+    return [
+        {"at": r.erased_at.isoformat(), "reason": r.reason, "complete": r.complete} for r in rows
+    ]
+
+
+def _count_erasures(parties: list[Party]) -> int:
+    query = select(func.count()).select_from(_erasures(parties).subquery())
+    return int(db.session().scalar(query) or 0)
+
+
+def _expired_erasures(cutoff: datetime) -> Any:
+    return select(ErasureRequest.id, ErasureRequest.erased_at, ErasureRequest.complete).where(
+        ErasureRequest.erased_at < cutoff
+    )
+
+
+# Kept as long as the processing log it belongs to (5 years, art. 3:310 BW).
+ERASURES = Category(
+    "erasure_requests",
+    1825,
+    _expired_erasures,
+    lambda ids: db.session().execute(delete(ErasureRequest).where(ErasureRequest.id.in_(ids))),
+)
 
 
 def register_core_sections() -> None:
@@ -126,6 +162,15 @@ def register_core_sections() -> None:
             kept_because="accountability for every processing (art. 5(2) and 30 AVG); "
             + RETENTION_LOG,
             count_kept=_log,
+        ),
+        PrivacySection(
+            "erasures",
+            ("erasure_requests",),
+            export=erasures_export,
+            kept_because="accountability: that the party was erased on request, when and why "
+            "(art. 5(2) AVG); " + RETENTION_LOG,
+            count_kept=_count_erasures,
+            retention=(ERASURES,),
         ),
     ):
         register_privacy_section(section)

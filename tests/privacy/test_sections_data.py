@@ -16,6 +16,8 @@ from tests.fakes.twilio_server import FakeTwilio
 from tests.klantinteracties.test_flows import person, post
 from tests.suggestions.conftest import Person, consented_and_started
 
+REQUEST = {"reason": "request by letter of 1 December 2026"}
+
 IBAN = "NL91ABNA0417164300"
 SMS_TEXT = "Mijn container is weer niet geleegd"
 ATTACHMENT = "DOC-2026-4711"
@@ -153,7 +155,10 @@ def test_every_package_in_the_export_and_gone_after_erasure(
         "parties",
     }
 
-    erased = supervisor.post(f"/api/v1/parties/{resident.uuid}/erasure")
+    erased = supervisor.post(
+        f"/api/v1/parties/{resident.uuid}/erasure",
+        json=REQUEST,
+    )
     assert erased.status_code == 200, erased.get_json()
     body = erased.get_json()
     assert body["complete"] is True and body["left"] == {}, body
@@ -204,7 +209,10 @@ def test_erasure_is_not_complete_while_a_row_is_left(
     )
     register_privacy_section(broken)
     try:
-        body = supervisor.post(f"/api/v1/parties/{resident.uuid}/erasure").get_json()
+        body = supervisor.post(
+            f"/api/v1/parties/{resident.uuid}/erasure",
+            json=REQUEST,
+        ).get_json()
     finally:
         register_privacy_section(real)
     assert body["complete"] is False and body["left"] == {"bank_accounts": 1}, body
@@ -236,7 +244,10 @@ def test_what_is_kept_is_listed_with_the_reason(
     )
     assert complaint.status_code == 201, complaint.get_json()
 
-    body = supervisor.post(f"/api/v1/parties/{resident.uuid}/erasure").get_json()
+    body = supervisor.post(
+        f"/api/v1/parties/{resident.uuid}/erasure",
+        json=REQUEST,
+    ).get_json()
     assert body["complete"] is False and body["left"] == {}, body
     kept = {k["section"]: k for k in body["kept"]}
     assert "art. 21" in kept["sms_opt_outs"]["why"] and kept["sms_opt_outs"]["count"] == 1
