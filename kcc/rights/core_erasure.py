@@ -274,13 +274,3 @@ def count_pending_events(parties: list[Party]) -> int:
             OutboxEvent.handled_at.is_(None), _mentioning(OutboxEvent.payload, parties)
         )
     )
-
-
-def events_export(parties: list[Party]) -> list[dict[str, Any]]:
-    """The domain events about the parties, by name and time (the same facts as the sections)."""
-    rows = db.session().execute(
-        select(OutboxEvent.name, OutboxEvent.occurred_at, OutboxEvent.payload)
-        .where(_mentioning(OutboxEvent.payload, parties))
-        .order_by(OutboxEvent.id)
-    )
-    return [{"event": name, "at": at.isoformat(), "payload": payload} for name, at, payload in rows]

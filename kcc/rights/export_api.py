@@ -36,6 +36,8 @@ class ExportArgs(StrictSchema):
 
 
 class ExportSchema(ma.Schema):
+    """Every registered privacy section is one key holding a list; more than named here."""
+
     class Meta:
         unknown = ma.INCLUDE
 

@@ -37,8 +37,8 @@ class PrivacySection:
         tables: Every table whose rows this section exports and erases (or keeps).
         export: The section's part of the subject access export; ``None`` when its rows are
             exported inside another section, named by ``exported_in``.
-        exported_in: The section whose export shows these rows (e.g. messages inside
-            conversations).
+        exported_in: Where the export shows these rows' content instead: the section that
+            holds them, or the sections whose facts they copy.
         erase: Removes what may be removed about the parties; returns how many rows.
         count: How many rows erasure would remove now; zero once erasure has run.
         kept_because: Why rows stay after erasure (all of them when there is no ``erase``).
