@@ -148,6 +148,7 @@ def register_core_sections() -> None:
             kept_because="an event that not every subscriber has handled yet is still being "
             "delivered; ask again to remove it once handled",
             count_kept=ce.count_pending_events,
+            kept_what="domain events not yet handled",
         ),
         PrivacySection(
             "consents",

@@ -45,6 +45,7 @@ class PrivacySection:
         kept: What stays and why, for the erasure answer (default: ``count_kept`` rows with
             ``kept_because``).
         count_kept: How many rows about the parties stay, for the default ``kept``.
+        kept_what: What those rows are, in words (default: the tables' names).
         retention: The categories of the retention run for these tables.
         order: Erasure runs sections by ascending order (then name); the core's identity last.
     """
@@ -58,6 +59,7 @@ class PrivacySection:
     kept_because: str | None = None
     kept: KeptReporter | None = None
     count_kept: Counter | None = None
+    kept_what: str | None = None
     retention: tuple[Category, ...] = field(default=())
     order: int = 100
 
@@ -89,7 +91,7 @@ class PrivacySection:
         return [
             {
                 "section": self.name,
-                "what": ", ".join(self.tables).replace("_", " "),
+                "what": self.kept_what or ", ".join(self.tables).replace("_", " "),
                 "count": n,
                 "why": self.kept_because,
                 "held": False,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from tests.conftest import Caller, valid_bsn
 
 REQUEST = {"reason": "request by letter of 1 December 2026"}
@@ -31,8 +33,11 @@ def _setup(agent: Caller, seed: int) -> str:
     return party
 
 
-def test_erasure_without_holds(agent: Caller, supervisor: Caller) -> None:
+def test_erasure_without_holds(
+    agent: Caller, supervisor: Caller, run_jobs: Callable[[], int]
+) -> None:
     party = _setup(agent, 81)
+    run_jobs()  # every event about the party handled: none is kept in flight
     assert (
         agent.post(
             f"/api/v1/parties/{party}/erasure",
