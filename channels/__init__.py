@@ -43,19 +43,14 @@ def init_app(app: Flask) -> None:
 
 
 def _register_privacy_and_messaging() -> None:
-    """Offer SMS and e-mail to the core's messaging port, the messages to subject access and
-    erasure, and chat transcripts to retention."""
-    from channels.export import conversations_export, erase_conversations
+    """Offer SMS and e-mail to the core's messaging port, and the channels' tables to subject
+    access, erasure and retention as privacy sections."""
+    from channels.export import privacy_sections
     from channels.outbound.to_party import send_email_to_party, send_sms_to_party
-    from channels.retention import CHAT_TRANSCRIPTS, MESSAGE_TRANSCRIPTS
     from kcc.messaging import register_channel_sender
-    from kcc.rights.erasure import register_erasure_section
-    from kcc.rights.export import register_export_section
-    from kcc.rights.retention import register_retention_category
+    from kcc.rights.sections import register_privacy_section
 
     register_channel_sender(Channel.SMS, send_sms_to_party)
     register_channel_sender(Channel.EMAIL, send_email_to_party)
-    register_export_section("conversations", conversations_export)
-    register_erasure_section("conversations", erase_conversations)
-    register_retention_category(CHAT_TRANSCRIPTS)
-    register_retention_category(MESSAGE_TRANSCRIPTS)
+    for section in privacy_sections():
+        register_privacy_section(section)

@@ -1,14 +1,16 @@
-"""The channels' section of the subject access export: every conversation with all its messages."""
+"""The channels' privacy sections: conversations with their messages, and SMS opt-outs."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, or_, select
 
-from channels.models import ChannelMessage, Conversation
+from channels.models import ChannelMessage, Conversation, SmsOptOut
+from channels.retention import CHAT_TRANSCRIPTS, MESSAGE_TRANSCRIPTS
 from kcc.db import db
 from kcc.parties.models import Party
+from kcc.rights.sections import PrivacySection
 
 
 def conversations_export(parties: list[Party]) -> list[dict[str, Any]]:
@@ -76,9 +78,73 @@ def conversations_export(parties: list[Party]) -> list[dict[str, Any]]:
 
 def erase_conversations(parties: list[Party]) -> int:
     """Erasure: the parties' conversations with every message, attachment and chat session."""
-    from sqlalchemy import delete
-
     result = db.session().execute(
         delete(Conversation).where(Conversation.party_id.in_([p.id for p in parties]))
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def count_conversations(parties: list[Party]) -> int:
+    """How many conversations of the parties erasure would remove (all of them)."""
+    query = select(func.count()).select_from(Conversation)
+    query = query.where(Conversation.party_id.in_([p.id for p in parties]))
+    return int(db.session().scalar(query) or 0)
+
+
+def _opt_outs(parties: list[Party]) -> Any:
+    """Opt-outs of the numbers the parties have, or wrote to us from."""
+    own = [a.address for p in parties for a in p.addresses]
+    used = select(Conversation.address).where(Conversation.party_id.in_([p.id for p in parties]))
+    return select(SmsOptOut).where(or_(SmsOptOut.address.in_(own), SmsOptOut.address.in_(used)))
+
+
+def opt_outs_export(parties: list[Party]) -> list[dict[str, Any]]:
+    """The parties' numbers that stopped (or restarted) SMS contact, and how."""
+    return [
+        {
+            "address": o.address,
+            "opted_out_at": o.opted_out_at.isoformat() if o.opted_out_at else None,
+            "restored_at": o.restored_at.isoformat() if o.restored_at else None,
+            "source": o.source,
+            "keyword": o.keyword,
+        }
+        for o in db.session().scalars(_opt_outs(parties).order_by(SmsOptOut.id))
+    ]
+
+
+def count_opt_outs(parties: list[Party]) -> int:
+    query = select(func.count()).select_from(_opt_outs(parties).subquery())
+    return int(db.session().scalar(query) or 0)
+
+
+OPT_OUT_KEPT = (
+    "a number's STOP is the resident's objection to SMS contact (art. 21 AVG, art. 11.7 "
+    "Telecommunicatiewet); erasing it would let messages to that number start again"
+)
+
+
+def privacy_sections() -> list[PrivacySection]:
+    """The channels' tables for export, erasure and retention."""
+    return [
+        PrivacySection(
+            "conversations",
+            (
+                "conversations",
+                "conversation_keys",
+                "channel_messages",
+                "channel_attachments",
+                "chat_sessions",
+            ),
+            export=conversations_export,
+            erase=erase_conversations,
+            count=count_conversations,
+            retention=(CHAT_TRANSCRIPTS, MESSAGE_TRANSCRIPTS),
+        ),
+        PrivacySection(
+            "sms_opt_outs",
+            ("sms_opt_outs",),
+            export=opt_outs_export,
+            kept_because=OPT_OUT_KEPT,
+            count_kept=count_opt_outs,
+        ),
+    ]

@@ -15,7 +15,8 @@ BODY_TYPES = (
 
 
 def init_app(app: Flask) -> None:
-    """Register this package's routes, subscribers, customer-view section, timers and commands."""
+    """Register this package's routes, subscribers, customer-view section, timers, commands and
+    privacy sections."""
     from journeys import models  # noqa: F401  (registers the tables)
     from journeys.api import blp as journeys_blp
     from journeys.api_instances import blp as instances_blp
@@ -39,10 +40,8 @@ def init_app(app: Flask) -> None:
     extra = app.config.setdefault("KCC_EXTRA_BODY_TYPES", [])
     extra.extend(BODY_TYPES)
     app.cli.add_command(journeys_cli)
-    from journeys.retention import JOURNEYS, LIFE_EVENTS
+    from journeys.privacy import register_privacy
     from journeys.suggestions import init_app as init_suggestions
-    from kcc.rights.retention import register_retention_category
 
-    register_retention_category(JOURNEYS)
-    register_retention_category(LIFE_EVENTS)
+    register_privacy()
     init_suggestions(app)

@@ -129,13 +129,13 @@ def _register_core(api: KccApi) -> None:
 
 
 def _register_sections() -> None:
-    """Core sections of the customer view and the subject access export, and the retention run."""
-    from kcc.consent.sections import consents_export, consents_section
-    from kcc.rights.export import register_export_section
+    """Core sections of the customer view, the core's privacy sections, and the retention run."""
+    from kcc.consent.sections import consents_section
+    from kcc.rights.core_sections import register_core_sections
     from kcc.view.services import register_section
 
     register_section("consents", consents_section)
-    register_export_section("consents", consents_export)
+    register_core_sections()
     jobs.register_periodic("retention", "kcc.rights.retention.retention_job", RETENTION_SECONDS)
 
 

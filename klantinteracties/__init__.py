@@ -23,7 +23,9 @@ def init_app(app: Flask) -> None:
         relaties,
     )
     from klantinteracties.http import blp, routing_problem
+    from klantinteracties.privacy import register_privacy
 
     app.register_blueprint(blp)
+    register_privacy()
     for error in (NotFound, MethodNotAllowed):
         app.register_error_handler(error, routing_problem)

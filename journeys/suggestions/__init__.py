@@ -18,20 +18,11 @@ def init_app(app: Flask) -> None:
     from journeys.suggestions.algorithm_register import blp as register_blp
     from journeys.suggestions.api import blp, party_blp
     from journeys.suggestions.delivery import REFERENCE_PREFIX, send_refusal
-    from journeys.suggestions.sections import (
-        erase_journeys,
-        erase_suggestions,
-        journeys_export,
-        suggestion_outcomes,
-        suggestions_export,
-        suggestions_section,
-    )
+    from journeys.suggestions.sections import suggestion_outcomes, suggestions_section
     from kcc import jobs
     from kcc.consent.services import register_journey_lookup
     from kcc.events.base import subscribe
     from kcc.messaging import register_send_check
-    from kcc.rights.erasure import register_erasure_section
-    from kcc.rights.export import register_export_section
     from kcc.view.services import register_section
     from kcc.web.metrics import register_suggestion_outcomes
 
@@ -51,10 +42,6 @@ def init_app(app: Flask) -> None:
     )
     register_section("suggestions", suggestions_section)
     register_suggestion_outcomes(suggestion_outcomes)
-    register_export_section("suggestions", suggestions_export)
-    register_export_section("journeys", journeys_export)
-    register_erasure_section("suggestions", erase_suggestions)
-    register_erasure_section("journeys", erase_journeys)
     register_journey_lookup(lambda key: key in journey_keys())
     register_send_check(REFERENCE_PREFIX, send_refusal)
     jobs.register_periodic(

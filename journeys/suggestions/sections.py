@@ -158,8 +158,23 @@ def erase_suggestions(parties: list[Party]) -> int:
     ids = [p.id for p in parties]
     session = db.session()
     removed = session.execute(delete(Suggestion).where(Suggestion.party_id.in_(ids))).rowcount  # type: ignore[attr-defined]
-    session.execute(delete(ConsentRequest).where(ConsentRequest.party_id.in_(ids)))
-    return int(removed or 0)
+    asks = session.execute(delete(ConsentRequest).where(ConsentRequest.party_id.in_(ids))).rowcount  # type: ignore[attr-defined]
+    return int(removed or 0) + int(asks or 0)
+
+
+def count_suggestions(parties: list[Party]) -> int:
+    """The parties' suggestions and 'ask for consent' items (erasure removes them all)."""
+    ids = [p.id for p in parties]
+    session = db.session()
+    suggestions = session.scalar(select(func.count()).where(Suggestion.party_id.in_(ids)))
+    asks = session.scalar(select(func.count()).where(ConsentRequest.party_id.in_(ids)))
+    return int(suggestions or 0) + int(asks or 0)
+
+
+def count_journeys(parties: list[Party]) -> int:
+    """The parties' journey instances (erasure removes them with their steps and timers)."""
+    query = select(func.count()).where(JourneyInstance.party_id.in_([p.id for p in parties]))
+    return int(db.session().scalar(query) or 0)
 
 
 def erase_journeys(parties: list[Party]) -> int:

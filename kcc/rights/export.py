@@ -1,15 +1,14 @@
 """The subject access export (GDPR art. 15): everything about a party in one document.
 
-The core fills identity, addresses, contact moments, tasks and the processing log; other
-packages add sections (messages, journeys, suggestions, consents) through
-``register_export_section``. The export of a party that was merged follows the merge: it
+Every registered privacy section (``kcc.rights.sections``) adds its part: the core's identity,
+addresses, contact moments, tasks, consents and processing log first, then the packages'
+sections (messages, journeys, suggestions, ...) by name. The export of a party that was merged follows the merge: it
 covers the surviving party and every party merged into it.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
@@ -24,24 +23,13 @@ from kcc.errors import NotFound
 from kcc.parties.models import DigitalAddress, Party
 from kcc.privacy.models import ProcessingRecord
 from kcc.privacy.services import log_processing, subject_lookup
+from kcc.rights.sections import ExportProvider, privacy_sections
 from kcc.tasks.models import Task
 
-ExportProvider = Callable[[list[Party]], list[dict[str, Any]]]
-_providers: dict[str, ExportProvider] = {}
-CORE_SECTIONS = ("identity", "addresses", "contact_moments", "tasks", "processing_log")
 BSN_CONTEXT = "party-identifier/bsn"
 MAX_MERGE_DEPTH = 20
-
-
-def register_export_section(name: str, provider: ExportProvider) -> None:
-    """Let a package add one section to the export; ``provider`` gets the parties it covers."""
-    if name in CORE_SECTIONS:
-        raise ValueError(f"export section {name!r} belongs to the core")
-    _providers[name] = provider
-
-
-def export_sections() -> list[str]:
-    return [*CORE_SECTIONS, *sorted(_providers)]
+# The core's sections lead the document in this order; the packages' follow by name.
+CORE_ORDER = ("identity", "addresses", "contact_moments", "tasks", "processing_log")
 
 
 def merge_group(party_uuid: uuid.UUID) -> tuple[Party, list[Party]]:
@@ -83,7 +71,7 @@ def _iso(value: Any) -> Any:
     return value.isoformat() if value is not None else None
 
 
-def _identity(parties: list[Party]) -> list[dict[str, Any]]:
+def identity_export(parties: list[Party]) -> list[dict[str, Any]]:
     cipher: DataCipher = current_app.extensions["kcc.cipher"]
     # A merged party points at another party of the group; look up only what is not there.
     merged_into = {p.id: str(p.uuid) for p in parties}
@@ -138,7 +126,7 @@ def _address(party_uuid: Any, a: DigitalAddress) -> dict[str, Any]:
     }
 
 
-def _addresses(parties: list[Party]) -> list[dict[str, Any]]:
+def addresses_export(parties: list[Party]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for p in parties:
         out += [_address(p.uuid, a) for a in p.addresses]
@@ -159,7 +147,7 @@ def _addresses(parties: list[Party]) -> list[dict[str, Any]]:
     return out
 
 
-def _contact_moments(parties: list[Party]) -> list[dict[str, Any]]:
+def contact_moments_export(parties: list[Party]) -> list[dict[str, Any]]:
     """Three queries whatever the number of moments: objects, involvements, the moments."""
     session = db.session()
     involved = select(Involvement.contact_moment_id).where(
@@ -235,7 +223,7 @@ def _contact_moments(parties: list[Party]) -> list[dict[str, Any]]:
     ]
 
 
-def _tasks(parties: list[Party]) -> list[dict[str, Any]]:
+def tasks_export(parties: list[Party]) -> list[dict[str, Any]]:
     rows = db.session().scalars(
         select(Task)
         .where(Task.party_id.in_([p.id for p in parties]))
@@ -257,7 +245,7 @@ def _tasks(parties: list[Party]) -> list[dict[str, Any]]:
     ]
 
 
-def _processing_log(parties: list[Party]) -> list[dict[str, Any]]:
+def processing_log_export(parties: list[Party]) -> list[dict[str, Any]]:
     """One query; rows are read as plain tuples (a heavy party has thousands of records)."""
     lookups = {subject_lookup(p.uuid): str(p.uuid) for p in parties}
     rows = db.session().execute(
@@ -287,18 +275,11 @@ def _processing_log(parties: list[Party]) -> list[dict[str, Any]]:
     ]
 
 
-CORE: dict[str, ExportProvider] = {
-    "identity": _identity,
-    "addresses": _addresses,
-    "contact_moments": _contact_moments,
-    "tasks": _tasks,
-    "processing_log": _processing_log,
-}
-
-
 def section_providers() -> dict[str, ExportProvider]:
-    """Every section in export order: the core's, then the packages' by name."""
-    return {**CORE, **dict(sorted(_providers.items()))}
+    """Every exported section in export order: the core's, then the others by name."""
+    exported = {s.name: s.export for s in privacy_sections() if s.export is not None}
+    first = [name for name in CORE_ORDER if name in exported]
+    return {name: exported[name] for name in [*first, *sorted(set(exported) - set(first))]}
 
 
 def export_party(party_uuid: uuid.UUID) -> dict[str, Any]:

@@ -289,7 +289,10 @@ def test_erasure_takes_the_anonymous_part_of_the_residents_contacts(
     extra = named_betrokkene(system, made, "vertegenwoordiger", "Buurvrouw")
     assert extra.status_code == 201, extra.get_json()
     assert extra.get_json()["wasPartij"] is None
-    erased = supervisor.post(f"/api/v1/parties/{partij['uuid']}/erasure")
+    erased = supervisor.post(
+        f"/api/v1/parties/{partij['uuid']}/erasure",
+        json={"reason": "request by letter of 1 December 2026"},
+    )
     assert erased.status_code == 200, erased.get_json()
     assert erased.get_json()["erased"]["contact_moments"] == 1
     assert get(system, f"/klantcontacten/{made['klantcontact']['uuid']}").status_code == 404

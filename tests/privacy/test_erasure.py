@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from tests.conftest import Caller, valid_bsn
+
+REQUEST = {"reason": "request by letter of 1 December 2026"}
 
 
 def _setup(agent: Caller, seed: int) -> str:
@@ -29,18 +33,32 @@ def _setup(agent: Caller, seed: int) -> str:
     return party
 
 
-def test_erasure_without_holds(agent: Caller, supervisor: Caller) -> None:
+def test_erasure_without_holds(
+    agent: Caller, supervisor: Caller, run_jobs: Callable[[], int]
+) -> None:
     party = _setup(agent, 81)
-    assert agent.post(f"/api/v1/parties/{party}/erasure").status_code == 403
-    response = supervisor.post(f"/api/v1/parties/{party}/erasure")
+    run_jobs()  # every event about the party handled: none is kept in flight
+    assert (
+        agent.post(
+            f"/api/v1/parties/{party}/erasure",
+            json=REQUEST,
+        ).status_code
+        == 403
+    )
+    response = supervisor.post(f"/api/v1/parties/{party}/erasure", json=REQUEST)
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     assert (
         body["complete"] is True
         and body["erased"]["contact_moments"] == 1
-        and body["erased"]["identity"] == 1
+        and body["erased"]["identity"] == 2  # the party and its BSN
     )
-    assert {k["what"] for k in body["kept"]} == {"consent records", "processing-log records"}
+    assert {k["what"] for k in body["kept"]} == {
+        "consent records",
+        "processing log",
+        "party records without personal data",
+    }
+    assert body["left"] == {}
     assert all(k["why"] for k in body["kept"])
     doc = agent.get(f"/api/v1/parties/{party}/export").get_json()
     assert (
@@ -63,8 +81,8 @@ def test_open_complaint_is_a_legal_hold(agent: Caller, supervisor: Caller) -> No
         },
     )
     assert task.status_code == 201, task.get_json()
-    body = supervisor.post(f"/api/v1/parties/{party}/erasure").get_json()
-    assert body["complete"] is False and "identity" not in body["erased"]
+    body = supervisor.post(f"/api/v1/parties/{party}/erasure", json=REQUEST).get_json()
+    assert body["complete"] is False and body["erased"]["identity"] == 0
     reasons = " ".join(k["why"] for k in body["kept"])
     assert "complaint" in reasons and "statutory term" in reasons
     doc = agent.get(f"/api/v1/parties/{party}/export").get_json()
