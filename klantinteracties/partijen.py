@@ -17,7 +17,7 @@ from klantinteracties.batch import known, prime, related
 from klantinteracties.http import Invalid, Listing, ref, resolve, url
 from klantinteracties.loaders import fill
 from klantinteracties.mapping import PARTY_TYPES, PARTY_TYPES_BACK, language_in, language_out
-from klantinteracties.models import BankAccount, CategoryRelation
+from klantinteracties.models import CategoryRelation
 from klantinteracties.partij_filters import FILTERS
 from klantinteracties.resources import Resource, prefetch, register, represent, sub
 
