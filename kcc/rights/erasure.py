@@ -12,7 +12,7 @@ from kcc.consent.models import ConsentRecord
 from kcc.constants import OPEN_TASK_STATUSES, Action, TaskKind
 from kcc.contacts.models import ContactMoment, Involvement, delete_given_addresses
 from kcc.db import db, utcnow
-from kcc.parties.models import DigitalAddress, Party, PartyIdentifier
+from kcc.parties.models import BankAccount, DigitalAddress, Party, PartyIdentifier
 from kcc.privacy.models import ProcessingRecord
 from kcc.privacy.services import log_processing, subject_lookup
 from kcc.rights.export import merge_group
@@ -83,6 +83,7 @@ def _forget_identity(parties: list[Party]) -> int:
     ids = [p.id for p in parties]
     session.execute(delete(PartyIdentifier).where(PartyIdentifier.party_id.in_(ids)))
     session.execute(delete(DigitalAddress).where(DigitalAddress.party_id.in_(ids)))
+    session.execute(delete(BankAccount).where(BankAccount.party_id.in_(ids)))
     for p in parties:
         p.given_names = p.surname_prefix = p.surname = p.name = p.initials = None
         p.search_name, p.visiting_address, p.postal_address = "", None, None

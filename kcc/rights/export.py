@@ -51,7 +51,11 @@ def merge_group(party_uuid: uuid.UUID) -> tuple[Party, list[Party]]:
     identifiers and addresses of what it found) per level down.
     """
     session = db.session()
-    details = (selectinload(Party.identifiers), selectinload(Party.addresses))
+    details = (
+        selectinload(Party.identifiers),
+        selectinload(Party.addresses),
+        selectinload(Party.bank_accounts),
+    )
     party = session.scalar(select(Party).where(Party.uuid == party_uuid).options(*details))
     if party is None:
         raise NotFound(f"no party with id {party_uuid}")
@@ -107,6 +111,10 @@ def _identity(parties: list[Party]) -> list[dict[str, Any]]:
                 "name": p.name,
                 "initials": p.initials,
                 "identifiers": identifiers,
+                "bank_accounts": [
+                    {"iban": a.iban, "bic": a.bic, "preferred": a.is_preferred}
+                    for a in p.bank_accounts
+                ],
                 "preferred_language": p.preferred_language,
                 "preferred_channel": p.preferred_channel,
                 "active": p.is_active,
