@@ -320,3 +320,51 @@ def test_betrokkenen_and_onderwerpobjecten_change_through_the_core(
     assert changes == [("added", contact["uuid"]), ("removed", contact["uuid"])]
     objects = [(e["change"], e["id"]) for e in events(app, "contact_moment.subject_object_changed")]
     assert objects == [("added", "Z-1"), ("removed", "Z-1")]
+
+
+def test_an_interne_taak_changed_and_deleted_here_records_the_tasks_events(
+    app: Flask, system: Caller
+) -> None:
+    uuid = person(system)["uuid"]
+    contact = post(
+        system,
+        "/maak-klantcontact",
+        {
+            "klantcontact": {
+                "kanaal": "telefoon",
+                "onderwerp": "Afval",
+                "taal": "nld",
+                "vertrouwelijk": False,
+            },
+            "betrokkene": {"wasPartij": {"uuid": uuid}, "rol": "klant", "initiator": True},
+        },
+    ).get_json()["klantcontact"]
+    actor = post(
+        system,
+        "/actoren",
+        {
+            "naam": "Team Afval",
+            "soortActor": "organisatorische_eenheid",
+            "indicatieActief": True,
+            "actorIdentificatie": {"omschrijving": "Afval"},
+        },
+    ).get_json()
+    taak = post(
+        system,
+        "/internetaken",
+        {
+            "gevraagdeHandeling": "Terugbellen",
+            "aanleidinggevendKlantcontact": {"uuid": contact["uuid"]},
+            "toegewezenAanActoren": [{"uuid": actor["uuid"]}],
+            "status": "te_verwerken",
+            "nummer": "T-1",
+        },
+    )
+    assert taak.status_code == 201, taak.get_json()
+    assert taak.get_json()["nummer"] == "T-1"
+    renumbered = patch(system, f"/internetaken/{taak.get_json()['uuid']}", {"nummer": "T-2"})
+    assert renumbered.status_code == 200 and renumbered.get_json()["nummer"] == "T-2"
+    assert delete(system, f"/internetaken/{taak.get_json()['uuid']}").status_code == 204
+    assert [e["fields"] for e in events(app, "task.changed")][-1].count("number") == 1
+    deleted = events(app, "task.deleted")
+    assert deleted == [{"task_id": taak.get_json()["uuid"], "kind": "callback", "party_id": uuid}]
