@@ -136,7 +136,9 @@ def standard_error(error: BaseException) -> Response:
             400, reason, [{"name": "nonFieldErrors", "code": "parse_error", "reason": reason}]
         )
     status = 400 if found.status == 422 else found.status
-    invalid = [_param(p, "invalid") for p in found.invalid_params]
+    invalid = [_param(p, "invalid") for p in found.invalid_params] or [
+        {"name": "nonFieldErrors", "code": "invalid", "reason": found.detail}
+    ]
     return fout(status, found.detail, invalid, found.headers)
 
 

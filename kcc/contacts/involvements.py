@@ -24,8 +24,10 @@ from kcc.parties.models import Party
 from kcc.parties.records import live_party
 from kcc.privacy.services import log_processing
 
-# Fields a correction may change; ``occurred_at`` moves the involvements' copy along.
+# Fields a correction may change; ``occurred_at`` moves the involvements' copy along;
+# ``agent_id`` is the user's key (an agent found later, e.g. through the standard's actor).
 CHANGEABLE = {
+    "agent_id",
     "channel",
     "subject",
     "text",
