@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from kcc.auth.models import User
+from kcc.contacts import involvements
 from kcc.contacts.models import ContactMoment
 from kcc.db import db
 from klantinteracties.batch import prime, related
@@ -130,7 +131,7 @@ def save_link(data: dict[str, Any], link: ActorContactMoment | None = None) -> A
     link = link or ActorContactMoment()
     link.actor_id, link.contact_moment_id = actor.id, moment.id
     if actor.user_id is not None and moment.agent_id is None:
-        moment.agent_id = actor.user_id
+        involvements.change_contact_moment(moment.uuid, {"agent_id": actor.user_id})
     db.session().add(link)
     db.session().flush()
     db.session().refresh(link)

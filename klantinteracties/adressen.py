@@ -1,26 +1,23 @@
-"""Digitale adressen (the core's digital addresses) and rekeningnummers."""
+"""Digitale adressen over the core's digital addresses."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, exists, func
 
 from kcc.constants import AddressKind
 from kcc.contacts.models import Involvement
-from kcc.db import db
-from kcc.errors import ValidationFailed
-from kcc.events.outbox import record
+from kcc.errors import KccError, ValidationFailed
+from kcc.parties import addresses
 from kcc.parties import identifiers as ids
-from kcc.parties import services
-from kcc.parties.events import PartyUpdated
 from kcc.parties.models import DigitalAddress, Party, PartyIdentifier
 from kcc.privacy.activities import Activity
 from klantinteracties import identificatoren
 from klantinteracties.batch import prime, related
 from klantinteracties.filters import address_candidates, contains
-from klantinteracties.http import Invalid, Listing, ref, resolve, url
+from klantinteracties.http import Invalid, Listing, ref, renamed, resolve, url
 from klantinteracties.mapping import ADDRESS_KINDS, ADDRESS_KINDS_BACK, PARTY_TYPES, ROLES
 from klantinteracties.resources import Resource, prefetch, register, represent, sub
 
@@ -94,12 +91,7 @@ def _owner(data: dict[str, Any]) -> tuple[Party | None, Involvement | None]:
     )
     party = resolve(Party, data.get("verstrektDoorPartij"), "verstrektDoorPartij")
     if party is None and involvement is None:
-        raise Invalid.param(
-            "verstrektDoorPartij",
-            "say who gave the address: verstrektDoorPartij (a partij, for future contact) or "
-            "verstrektDoorBetrokkene (a betrokkene, during a klantcontact)",
-            "required",
-        )
+        raise _nobody()
     if (
         party is not None
         and involvement is not None
@@ -107,6 +99,15 @@ def _owner(data: dict[str, Any]) -> tuple[Party | None, Involvement | None]:
     ):
         raise Invalid.param("verstrektDoorBetrokkene", "the betrokkene was another partij")
     return party, involvement
+
+
+def _nobody() -> Invalid:
+    return Invalid.param(
+        "verstrektDoorPartij",
+        "say who gave the address: verstrektDoorPartij (a partij, for future contact) or "
+        "verstrektDoorBetrokkene (a betrokkene, during a klantcontact)",
+        "required",
+    )
 
 
 # The standard allows no 0800, 0900, 1400 or 140xx numbers as a telefoonnummer: they cannot
@@ -127,73 +128,54 @@ def _normalised(data: dict[str, Any]) -> tuple[str, str]:
     return kind, value
 
 
-def create_address(data: dict[str, Any]) -> DigitalAddress:
-    party, involvement = _owner(data)
+# The core's names for what the standard calls these fields.
+NAMES = {"address": "adres", "party_id": "verstrektDoorPartij"}
+
+
+def _input(data: dict[str, Any]) -> addresses.AddressInput:
     kind, value = _normalised(data)
-    if party is None:
-        address = DigitalAddress(
-            kind=kind,
-            address=value,
-            label=data.get("omschrijving") or "",
-            is_default=bool(data.get("isStandaardAdres")),
-            verified_at=_verified_at(data.get("verificatieDatum")),
-        )
-        db.session().add(address)
-    else:
-        try:
-            address = services.add_digital_address(
-                party.uuid,
-                services.AddressInput(
-                    kind=kind,
-                    address=data["adres"],
-                    label=data.get("omschrijving") or "",
-                    is_default=bool(data.get("isStandaardAdres")),
-                    verified_at=_verified_at(data.get("verificatieDatum")),
-                ),
+    return addresses.AddressInput(
+        kind=kind,
+        address=value,
+        label=data.get("omschrijving") or "",
+        is_default=bool(data.get("isStandaardAdres")),
+        verified_at=_verified_at(data.get("verificatieDatum")),
+        reference=data.get("referentie") or "",
+    )
+
+
+def create_address(data: dict[str, Any]) -> DigitalAddress:
+    """Add the address through the core: the partij's, or one a betrokkene gave."""
+    party, involvement = _owner(data)
+    wanted = _input(data)
+    try:
+        if party is not None:
+            return addresses.add_digital_address(
+                party.uuid, wanted, involvement.id if involvement else None
             )
-        except ValidationFailed as error:
-            params = [
-                {**p, "name": "adres"} if p.get("name") == "address" else p
-                for p in error.invalid_params
-            ]
-            raise Invalid(error.detail, invalid_params=params) from None
-    address.reference = data.get("referentie") or ""
-    address.involvement_id = involvement.id if involvement else None
-    db.session().flush()
-    return address
+        if involvement is not None:
+            return addresses.add_given_address(wanted, involvement.id)
+    except KccError as error:
+        raise renamed(error, NAMES) from None
+    raise _nobody()
 
 
 def update_address(address: DigitalAddress, data: dict[str, Any]) -> DigitalAddress:
     party, involvement = _owner(data)
-    kind, value = _normalised(data)
-    address.party_id = party.id if party is not None else None
-    address.kind, address.address = kind, value
-    address.label = data.get("omschrijving") or ""
-    address.reference = data.get("referentie") or ""
-    address.verified_at = _verified_at(data.get("verificatieDatum"))
-    address.involvement_id = involvement.id if involvement else None
-    if data.get("isStandaardAdres") and not address.is_default and party is not None:
-        for other in db.session().scalars(
-            select(DigitalAddress).where(
-                DigitalAddress.party_id == party.id, DigitalAddress.kind == kind
-            )
-        ):
-            other.is_default = False
-        db.session().flush()
-        address.is_default = True
-    elif "isStandaardAdres" in data:
-        address.is_default = bool(data["isStandaardAdres"])
-    db.session().flush()
-    if party is not None:
-        record(PartyUpdated(party_id=str(party.uuid), fields=["digital_addresses"]))
-    return address
+    try:
+        return addresses.change_digital_address(
+            address.uuid,
+            _input(data),
+            party.uuid if party is not None else None,
+            involvement.id if involvement is not None else None,
+            keep_default="isStandaardAdres" not in data,
+        )
+    except KccError as error:
+        raise renamed(error, NAMES) from None
 
 
 def delete_address(address: DigitalAddress) -> None:
-    if address.party is not None:
-        services.remove_digital_address(address.party.uuid, address.uuid)
-    else:
-        db.session().delete(address)
+    addresses.remove_address(address.uuid)
 
 
 def _address_value(stmt: Select[Any], value: str) -> Select[Any]:

@@ -7,8 +7,10 @@ from typing import Any
 from flask import Response, request
 from sqlalchemy import Select, select
 
+from kcc.contacts import involvements
 from kcc.contacts.models import ContactMoment, Involvement, SubjectObject
 from kcc.db import db
+from kcc.errors import KccError
 from kcc.parties.models import Party
 from klantinteracties.batch import known, prime, related
 from klantinteracties.filters import betrokkene_filters
@@ -18,6 +20,7 @@ from klantinteracties.http import (
     json_response,
     parse_param,
     ref,
+    renamed,
     resolve,
     url,
 )
@@ -83,44 +86,41 @@ def prefetch_involvements(involvements: list[Involvement], expand: set[str]) -> 
         prefetch("partijen", [i.party for i in involvements], sub(expand, "wasPartij"))
 
 
-def apply_extras(involvement: Involvement, data: dict[str, Any]) -> None:
-    involvement.initiator = bool(data.get("initiator"))
+def given_details(data: dict[str, Any]) -> dict[str, Any]:
+    """The name, addresses and organisation the betrokkene gave during the contact."""
     details = {key: data.get(key) for key in (*ADDRESS_KEYS, "contactnaam") if data.get(key)}
     if data.get("organisatienaam"):
         details["organisatienaam"] = data["organisatienaam"]
-    involvement.details = details
+    return details
+
+
+def involvement_change(
+    data: dict[str, Any], moment: ContactMoment, party: Party | None
+) -> involvements.InvolvementChange:
+    return involvements.InvolvementChange(
+        contact_moment_id=moment.uuid,
+        role=ROLES[data["rol"]],
+        party_id=party.uuid if party is not None else None,
+        initiator=bool(data.get("initiator")),
+        details=given_details(data),
+    )
 
 
 def save_involvement(data: dict[str, Any], involvement: Involvement | None = None) -> Involvement:
-    """Store a betrokkene: a partij's part in a klantcontact, or (without ``wasPartij``) that of
-    someone known only by the name and addresses given; a later ``wasPartij`` links them."""
+    """Store a betrokkene through the core: a partij's part in a klantcontact, or (without
+    ``wasPartij``) that of someone known only by the name and addresses given; a later
+    ``wasPartij`` links them."""
     party: Party | None = resolve(Party, data.get("wasPartij"), "wasPartij")
     moment: ContactMoment = resolve(
         ContactMoment, data.get("hadKlantcontact"), "hadKlantcontact", required=True
     )
-    role = ROLES[data["rol"]]
-    if party is not None:
-        clash = db.session().scalar(
-            select(Involvement.id).where(
-                Involvement.contact_moment_id == moment.id,
-                Involvement.party_id == party.id,
-                Involvement.role == role,
-            )
-        )
-        if clash is not None and (involvement is None or clash != involvement.id):
-            raise Invalid.param(
-                "wasPartij",
-                "the partij is betrokkene in this rol at this klantcontact already",
-                "unique",
-            )
-    involvement = involvement or Involvement()
-    involvement.contact_moment_id, involvement.role = moment.id, role
-    involvement.party_id = party.id if party is not None else None
-    involvement.occurred_at = moment.occurred_at
-    apply_extras(involvement, data)
-    db.session().add(involvement)
-    db.session().flush()
-    return involvement
+    wanted = involvement_change(data, moment, party)
+    try:
+        if involvement is None:
+            return involvements.add_involvement(wanted)
+        return involvements.change_involvement(involvement.uuid, wanted)
+    except KccError as error:
+        raise renamed(error, {"party_id": "wasPartij"}) from None
 
 
 def involvement_parties(rows: list[Involvement]) -> list[Any]:
@@ -135,7 +135,7 @@ register(
         represent=represent_involvement,
         create=save_involvement,
         update=lambda row, data: save_involvement(data, row),
-        delete=lambda row: db.session().delete(row),
+        delete=lambda row: involvements.remove_involvement(row.uuid),
         listing=Listing(filters=betrokkene_filters(), expand=("digitaleAdressen",)),
         item_expand=("digitaleAdressen",),
         parties=involvement_parties,
@@ -164,14 +164,18 @@ def represent_object(item: SubjectObject, _expand: set[str]) -> dict[str, Any]:
     }
 
 
-def apply_object(
-    item: Any, data: dict[str, Any], key: str = "onderwerpobjectidentificator"
-) -> None:
-    ident = data.get(key) or {}
-    item.object_id = ident.get("objectId") or ""
-    item.object_type = ident.get("codeObjecttype") or ""
-    item.register = ident.get("codeRegister") or ""
-    item.id_kind = ident.get("codeSoortObjectId") or ""
+def object_input(
+    data: dict[str, Any], moment: ContactMoment, was: ContactMoment | None = None
+) -> involvements.SubjectObjectInput:
+    ident = data.get("onderwerpobjectidentificator") or {}
+    return involvements.SubjectObjectInput(
+        contact_moment_id=moment.uuid,
+        type=ident.get("codeObjecttype") or "",
+        id=ident.get("objectId") or "",
+        register=ident.get("codeRegister") or "",
+        id_kind=ident.get("codeSoortObjectId") or "",
+        was_contact_moment_id=was.uuid if was is not None else None,
+    )
 
 
 def save_object(data: dict[str, Any], item: SubjectObject | None = None) -> SubjectObject:
@@ -181,20 +185,17 @@ def save_object(data: dict[str, Any], item: SubjectObject | None = None) -> Subj
             "klantcontact", "an onderwerpobject here belongs to a klantcontact", "required"
         )
     was = resolve(ContactMoment, data.get("wasKlantcontact"), "wasKlantcontact")
-    item = item or SubjectObject()
-    item.contact_moment_id = moment.id
-    item.was_contact_moment_id = was.id if was else None
-    apply_object(item, data)
-    db.session().add(item)
-    db.session().flush()
-    return item
+    wanted = object_input(data, moment, was)
+    if item is None:
+        return involvements.add_subject_object(wanted)
+    return involvements.change_subject_object(item.uuid, wanted)
 
 
 def delete_object(item: SubjectObject) -> Response | None:
     """Remove the onderwerpobject; klantcontacten are contact history and are always kept."""
     cascade = parse_param("cascade", "bool", request.args.get("cascade") or "false")
     kept = [url("klantcontacten", item.contact_moment.uuid)]
-    db.session().delete(item)
+    involvements.remove_subject_object(item.uuid)
     return json_response({"behouden": kept}) if cascade else None
 
 
@@ -273,9 +274,13 @@ def save_attachment(
     moment = resolve(
         ContactMoment, data.get("wasBijlageVanKlantcontact"), "wasBijlageVanKlantcontact"
     )
+    ident = data.get("bijlageidentificator") or {}
     item = item or ContactAttachment()
     item.contact_moment_id = moment.id if moment else None
-    apply_object(item, data, "bijlageidentificator")
+    item.object_id = ident.get("objectId") or ""
+    item.object_type = ident.get("codeObjecttype") or ""
+    item.register = ident.get("codeRegister") or ""
+    item.id_kind = ident.get("codeSoortObjectId") or ""
     db.session().add(item)
     db.session().flush()
     return item

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,17 +11,17 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, g, json, request
 from sqlalchemy import Select, func, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from kcc.auth.access import STAFF_AND_SYSTEM, requires
 from kcc.db import db
 from kcc.errors import Conflict, KccError, NotFound, ValidationFailed
-from kcc.http.problems import http_problem
+from kcc.http.problems import PROBLEM_MEDIA_TYPE, describe, http_problem
 from kcc.http.schemas import in_utc
+from kcc.parties.models import Party
+from kcc.parties.records import live_parties
 from klantinteracties import spec
-
-log = logging.getLogger(__name__)
 
 API_VERSION = "0.9.0"
 PREFIX = "/klantinteracties/api/v1"
@@ -67,7 +66,12 @@ TITLES = {
 }
 
 
-def fout(status: int, detail: str, invalid: list[dict[str, str]] | None = None) -> Response:
+def fout(
+    status: int,
+    detail: str,
+    invalid: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
     """The standard's Fout / ValidatieFout body as application/problem+json."""
     code, title = TITLES.get(status, ("error", "Error."))
     body: dict[str, Any] = {
@@ -87,72 +91,58 @@ def fout(status: int, detail: str, invalid: list[dict[str, str]] | None = None) 
             }
             for p in (invalid or [])
         ]
-    response = Response(json.dumps(body), status=status, mimetype="application/problem+json")
+    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_MEDIA_TYPE)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Token realm="klantinteracties"'
     return response
 
 
-@blp.errorhandler(KccError)
-def _kcc_error(error: KccError) -> Response:
-    db.rollback()
-    status = 400 if isinstance(error, (ValidationFailed, Conflict)) else error.status
-    invalid = [
-        {
-            "name": p.get("name", ""),
-            "code": p.get("code", "unique" if isinstance(error, Conflict) else "invalid"),
-            "reason": p.get("reason", ""),
-        }
-        for p in error.invalid_params
-    ]
-    if status == 401:
+class Refused(KccError):
+    """A write the law or stored records refuse (409), as opposed to an invalid body (400)."""
+
+    status = 409
+    title = "Conflict"
+    type_slug = "conflict"
+
+
+def _param(p: dict[str, str], code: str) -> dict[str, str]:
+    return {"name": p.get("name", ""), "code": p.get("code", code), "reason": p.get("reason", "")}
+
+
+def standard_error(error: BaseException) -> Response:
+    """Any error in the standard's body: the core decides the answer (``describe``); the
+    standard answers validation and duplicates with 400 and its own codes."""
+    found = describe(error)
+    if isinstance(error, ValidationFailed | Conflict):
+        code = "unique" if isinstance(error, Conflict) else "invalid"
+        invalid = [_param(p, code) for p in found.invalid_params] or [
+            {"name": "nonFieldErrors", "code": code, "reason": found.detail}
+        ]
+        return fout(400, found.detail, invalid, found.headers)
+    if isinstance(error, IntegrityError):
+        detail = "the change conflicts with stored data (a duplicate or a reference in use)"
+        return fout(400, detail, [{"name": "nonFieldErrors", "code": "unique", "reason": detail}])
+    if found.status == 401:
         # The standard's clients send "Authorization: Token <token>" (Bearer works too).
-        detail = error.detail.replace(
+        detail = found.detail.replace(
             "'Authorization: Bearer <token>'", "'Authorization: Token <token>'"
         )
         return fout(401, detail.replace("bearer token", "token"))
-    if status == 400 and not invalid:
-        invalid = [
-            {
-                "name": "nonFieldErrors",
-                "code": "unique" if isinstance(error, Conflict) else "invalid",
-                "reason": error.detail,
-            }
-        ]
-    return fout(status, error.detail, invalid)
-
-
-@blp.errorhandler(IntegrityError)
-def _integrity(_error: IntegrityError) -> Response:
-    db.rollback()
-    detail = "the change conflicts with stored data (a duplicate or a reference in use)"
-    return fout(400, detail, [{"name": "nonFieldErrors", "code": "unique", "reason": detail}])
-
-
-@blp.errorhandler(OperationalError)
-def _operational(error: OperationalError) -> Response:
-    db.rollback()
-    log.error("database unavailable on %s %s", request.method, request.path, exc_info=error)
-    return fout(503, "the database is not reachable; try again shortly")
-
-
-@blp.errorhandler(HTTPException)
-def _http(error: HTTPException) -> Response:
-    db.rollback()
-    status = error.code or 500
-    if status == 400:
+    if found.status == 400 and isinstance(error, HTTPException):
+        reason = "the body is not valid JSON"
         return fout(
-            400,
-            "the body is not valid JSON",
-            [
-                {
-                    "name": "nonFieldErrors",
-                    "code": "parse_error",
-                    "reason": "the body is not valid JSON",
-                }
-            ],
+            400, reason, [{"name": "nonFieldErrors", "code": "parse_error", "reason": reason}]
         )
-    return fout(status, error.description or error.name)
+    status = 400 if found.status == 422 else found.status
+    invalid = [_param(p, "invalid") for p in found.invalid_params] or [
+        {"name": "nonFieldErrors", "code": "invalid", "reason": found.detail}
+    ]
+    return fout(status, found.detail, invalid, found.headers)
+
+
+blp.register_error_handler(Exception, standard_error)
 
 
 def routing_problem(error: HTTPException) -> Response:
@@ -173,13 +163,6 @@ def routing_problem(error: HTTPException) -> Response:
     if status == 405 and valid:
         response.headers["Allow"] = ", ".join(sorted(valid))
     return response
-
-
-@blp.errorhandler(Exception)
-def _unexpected(error: Exception) -> Response:
-    db.rollback()
-    log.error("unhandled error on %s %s", request.method, request.path, exc_info=error)
-    return fout(500, "an unexpected error occurred; it has been logged")
 
 
 @blp.after_request
@@ -221,7 +204,9 @@ def resolve(model: Any, value: Any, name: str, required: bool = False) -> Any:
         wanted = uuid.UUID(str(key))
     except ValueError:
         raise Invalid.param(f"{name}.uuid", "must be a valid UUID") from None
-    row = db.session().scalar(select(model).where(model.uuid == wanted))
+    # A deleted partij is no longer one a body may refer to.
+    stmt = live_parties() if model is Party else select(model)
+    row = db.session().scalar(stmt.where(model.uuid == wanted))
     if row is None:
         raise Invalid.param(f"{name}.uuid", f"no object with uuid {wanted}", "does_not_exist")
     return row
@@ -357,10 +342,14 @@ def guarded(activity: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]
     return requires(*STAFF_AND_SYSTEM, activity=activity)
 
 
-def renamed(error: ValidationFailed, names: dict[str, str]) -> Invalid:
-    """A core validation error with its field names in the standard's words."""
+def renamed(error: KccError, names: dict[str, str]) -> KccError:
+    """A core validation error or conflict with its field names in the standard's words."""
+    if not isinstance(error, ValidationFailed | Conflict):
+        return error
     params = [
         {**p, "name": names.get(p.get("name", ""), p.get("name", ""))} for p in error.invalid_params
     ]
     detail = "; ".join(f"{p['name']}: {p['reason']}" for p in params) or error.detail
+    if isinstance(error, Conflict):
+        return Conflict(error.detail, invalid_params=params)
     return Invalid(detail, invalid_params=params)

@@ -6,28 +6,21 @@ from contextlib import suppress
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, delete, or_, select
+from sqlalchemy import ColumnElement, Select, or_
 
-from kcc.constants import IdentifierKind, PartyType
-from kcc.db import db
-from kcc.errors import ValidationFailed
-from kcc.events.outbox import record
+from kcc.constants import IdentifierKind
+from kcc.errors import KccError, ValidationFailed
+from kcc.parties import identifier_services
 from kcc.parties import identifiers as ids
-from kcc.parties.events import PartyUpdated
+from kcc.parties.identifier_services import IdentifierInput
 from kcc.parties.models import Party, PartyIdentifier
 from kcc.parties.services import BSN_CONTEXT, bsn_lookup
 from kcc.privacy.activities import Activity
 from klantinteracties.batch import prime
-from klantinteracties.http import Invalid, Listing, ref, resolve, url
+from klantinteracties.http import Invalid, Listing, ref, renamed, resolve, url
 from klantinteracties.mapping import IDENTIFIER_CODES, IDENTIFIER_CODES_BACK
 from klantinteracties.resources import Resource, register
 
-VALIDATORS = {
-    IdentifierKind.BSN: ids.validate_bsn,
-    IdentifierKind.KVK: ids.validate_kvk,
-    IdentifierKind.RSIN: ids.validate_rsin,
-    IdentifierKind.BRANCH_NUMBER: ids.validate_branch_number,
-}
 OBJECT_ID = "partijIdentificator.objectId"
 
 
@@ -59,10 +52,17 @@ def represent(identifier: PartyIdentifier, _expand: set[str] | None = None) -> d
     }
 
 
-def _checked(
-    party: Party, group: dict[str, Any], parent: PartyIdentifier | None
-) -> tuple[str, str, str, str]:
-    """(kind, lookup, display, encrypted) for a valid identifier group on ``party``."""
+# The core's names for what the standard calls these fields.
+NAMES = {
+    "value": OBJECT_ID,
+    "kind": "partijIdentificator.codeSoortObjectId",
+    "parent_id": "subIdentificatorVan",
+}
+
+
+def _input(data: dict[str, Any]) -> IdentifierInput:
+    """The core's identifier for the standard's group; its codes must agree with each other."""
+    group = data["partijIdentificator"]
     code = group["codeSoortObjectId"]
     kind, object_type, register_code = IDENTIFIER_CODES[code]
     if group["codeObjecttype"] != object_type:
@@ -73,66 +73,23 @@ def _checked(
         raise Invalid.param(
             "partijIdentificator.codeRegister", f"a {code} comes from the register {register_code}"
         )
-    persons = (PartyType.PERSON, PartyType.CONTACT_PERSON)
-    if (kind == IdentifierKind.BSN) != (party.type in persons):
-        raise Invalid.param(
-            "partijIdentificator.codeSoortObjectId",
-            f"a {party.type} cannot be identified by a {code}",
-        )
-    if kind == IdentifierKind.BRANCH_NUMBER:
-        if parent is None or parent.kind != IdentifierKind.KVK:
-            raise Invalid.param(
-                "subIdentificatorVan", "a vestigingsnummer belongs to a kvk_nummer identificator"
-            )
-    elif parent is not None:
-        raise Invalid.param("subIdentificatorVan", "only a vestigingsnummer is a sub-identificator")
-    try:
-        value = VALIDATORS[kind](group["objectId"], OBJECT_ID)
-    except ValidationFailed as error:
-        raise Invalid(error.detail, invalid_params=error.invalid_params) from None
-    if kind == IdentifierKind.BSN:
-        cipher = current_app.extensions["kcc.cipher"]
-        return kind, bsn_lookup(value), ids.mask_bsn(value), cipher.encrypt(value, BSN_CONTEXT)
-    return kind, value, value, ""
-
-
-def _ensure_free(kind: str, lookup: str, party: Party, own: PartyIdentifier | None) -> None:
-    taken = db.session().scalar(
-        select(PartyIdentifier).where(
-            PartyIdentifier.kind == kind, PartyIdentifier.lookup == lookup
-        )
+    parent = resolve(PartyIdentifier, data.get("subIdentificatorVan"), "subIdentificatorVan")
+    return IdentifierInput(
+        kind=kind, value=group["objectId"], parent_id=parent.uuid if parent else None
     )
-    if taken is not None and taken is not own:
-        raise Invalid.param(OBJECT_ID, "this identificator is registered already", "unique")
-    same_kind = db.session().scalar(
-        select(PartyIdentifier.id).where(
-            PartyIdentifier.party_id == party.id, PartyIdentifier.kind == kind
-        )
-    )
-    if same_kind is not None and (own is None or same_kind != own.id):
-        raise Invalid.param(
-            "partijIdentificator.codeSoortObjectId",
-            "the partij has an identificator of this kind",
-            "unique",
-        )
 
 
 def save_identifier(
     party: Party, data: dict[str, Any], own: PartyIdentifier | None = None
 ) -> PartyIdentifier:
-    """Add (or, with ``own``, replace) one identifier of ``party``."""
-    parent = resolve(PartyIdentifier, data.get("subIdentificatorVan"), "subIdentificatorVan")
-    kind, lookup, display, encrypted = _checked(party, data["partijIdentificator"], parent)
-    _ensure_free(kind, lookup, party, own)
-    identifier = own or PartyIdentifier()
-    identifier.party_id, identifier.kind, identifier.lookup = party.id, kind, lookup
-    identifier.display, identifier.value_encrypted = display, encrypted or None
-    identifier.parent_id = parent.id if parent is not None else None
-    if own is None:
-        db.session().add(identifier)
-    db.session().flush()
-    record(PartyUpdated(party_id=str(party.uuid), fields=["identifiers"]))
-    return identifier
+    """Add (or, with ``own``, replace) one identifier of ``party`` through the core."""
+    wanted = _input(data)
+    try:
+        if own is None:
+            return identifier_services.add_identifier(party.uuid, wanted)
+        return identifier_services.change_identifier(own.uuid, party.uuid, wanted)
+    except KccError as error:
+        raise renamed(error, NAMES) from None
 
 
 def _party(data: dict[str, Any]) -> Party:
@@ -151,15 +108,7 @@ def _update(identifier: PartyIdentifier, data: dict[str, Any]) -> PartyIdentifie
 
 
 def delete_identifier(identifier: PartyIdentifier) -> None:
-    children = db.session().scalar(
-        select(PartyIdentifier.id).where(PartyIdentifier.parent_id == identifier.id)
-    )
-    if children is not None:
-        raise Invalid.param(
-            "subIdentificatorVan", "vestigingsnummers still belong to this kvk_nummer", "protected"
-        )
-    db.session().execute(delete(PartyIdentifier).where(PartyIdentifier.id == identifier.id))
-    record(PartyUpdated(party_id=str(identifier.party.uuid), fields=["identifiers"]))
+    identifier_services.remove_identifier(identifier.uuid)
 
 
 def _delete(identifier: PartyIdentifier) -> None:

@@ -99,13 +99,22 @@ def create_task(data: dict[str, Any]) -> Task:
                 note=data.get("toelichting") or "",
             )
         )
+        extras = {k: v for k, v in _numbers(data).items() if v}
         if data["status"] == TASK_DONE:
-            task = tasks.update_task(task.uuid, {"status": TaskStatus.DONE})
+            extras["status"] = TaskStatus.DONE
+        if extras:
+            task = tasks.update_task(task.uuid, extras)
     except ValidationFailed as error:
         raise renamed(error, CORE_NAMES) from None
-    task.number, task.reference = data.get("nummer") or None, data.get("referentienummer") or None
     _link_actors(task, actors)
     return task
+
+
+def _numbers(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "number": data.get("nummer") or None,
+        "reference": data.get("referentienummer") or None,
+    }
 
 
 def update_task(task: Task, data: dict[str, Any]) -> Task:
@@ -121,6 +130,8 @@ def update_task(task: Task, data: dict[str, Any]) -> Task:
         "note": data.get("toelichting") or "",
         "assigned_user_id": user_uuid,
         "assigned_team": team,
+        "contact_moment_id": moment.uuid,
+        **_numbers(data),
     }
     if task_status_out(task.status) != data["status"]:
         changes["status"] = TaskStatus.DONE if data["status"] == TASK_DONE else TaskStatus.OPEN
@@ -128,8 +139,6 @@ def update_task(task: Task, data: dict[str, Any]) -> Task:
         task = tasks.update_task(task.uuid, changes)
     except ValidationFailed as error:
         raise renamed(error, CORE_NAMES) from None
-    task.contact_moment_id = moment.id
-    task.number, task.reference = data.get("nummer") or None, data.get("referentienummer") or None
     _link_actors(task, actors)
     return task
 
@@ -167,7 +176,7 @@ register(
         represent=represent_task,
         create=create_task,
         update=update_task,
-        delete=lambda row: db.session().delete(row),
+        delete=lambda row: tasks.delete_task(row.uuid),
         listing=Listing(
             filters={
                 "aanleidinggevendKlantcontact__uuid": (

@@ -10,9 +10,9 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from kcc.auth.access import current_user
+from kcc.contacts import involvements
 from kcc.contacts import services as contacts
 from kcc.contacts.models import ContactMoment, Involvement, SubjectObject
-from kcc.db import db
 from kcc.errors import ValidationFailed
 from kcc.http.schemas import in_utc
 from kcc.parties.models import Party
@@ -176,13 +176,16 @@ def _details(data: dict[str, Any], existing: dict[str, Any] | None = None) -> di
     return details
 
 
-def _extras(moment: ContactMoment, data: dict[str, Any]) -> None:
-    moment.number = data.get("nummer") or None
-    moment.reference = data.get("referentienummer") or None
-    moment.response = data.get("reactie") or ""
-    moment.contact_succeeded = data.get("indicatieContactGelukt")
-    moment.main_subject_type = data.get("hoofdOnderwerpType") or ""
-    moment.further_action = bool(data.get("verdereActieOndernomen", False))
+def _extras(data: dict[str, Any]) -> dict[str, Any]:
+    """The standard's klantcontact fields the core keeps for it, by the core's names."""
+    return {
+        "number": data.get("nummer") or None,
+        "reference": data.get("referentienummer") or None,
+        "response": data.get("reactie") or "",
+        "contact_succeeded": data.get("indicatieContactGelukt"),
+        "main_subject_type": data.get("hoofdOnderwerpType") or "",
+        "further_action": bool(data.get("verdereActieOndernomen", False)),
+    }
 
 
 def record(
@@ -228,40 +231,40 @@ def record(
         )
     except ValidationFailed as error:
         raise renamed(error, CORE_NAMES) from None
-    moment = recorded.contact_moment
-    _extras(moment, data)
-    if betrokkene is not None and party is None:
-        # Someone not known as a partij (an anonymous contact request): the core records the
-        # contact without parties; the betrokkene keeps the name and addresses given.
-        moment.involvements.append(
-            Involvement(role=ROLES[betrokkene["rol"]], occurred_at=moment.occurred_at)
-        )
+    moment = involvements.change_contact_moment(recorded.contact_moment.uuid, _extras(data))
     if betrokkene is not None:
-        betrokkenen.apply_extras(moment.involvements[0], betrokkene)
+        # Without a partij (an anonymous contact request) the core records the contact without
+        # parties; the betrokkene is added with the name and addresses given.
+        wanted = betrokkenen.involvement_change(betrokkene, moment, party)
+        if party is None:
+            involvements.add_involvement(wanted)
+        else:
+            involvements.change_involvement(moment.involvements[0].uuid, wanted)
     if onderwerp is not None:
-        betrokkenen.apply_object(moment.objects[0], onderwerp)
-    db.session().flush()
+        involvements.change_subject_object(
+            moment.objects[0].uuid, betrokkenen.object_input(onderwerp, moment)
+        )
     return moment
 
 
 def update_contact(moment: ContactMoment, data: dict[str, Any]) -> ContactMoment:
-    moment.channel = _channel(data)
-    moment.subject = data["onderwerp"]
-    moment.text = data.get("inhoud") or ""
-    moment.language = language_in(data["taal"])
-    moment.confidential = bool(data["vertrouwelijk"])
+    changes = {
+        "channel": _channel(data),
+        "subject": data["onderwerp"],
+        "text": data.get("inhoud") or "",
+        "language": language_in(data["taal"]),
+        "confidential": bool(data["vertrouwelijk"]),
+        "details": _details(data, moment.details),
+        **_extras(data),
+    }
     occurred = _occurred(data)
     if occurred is not None:
-        moment.occurred_at = occurred
-        for involvement in moment.involvements:
-            involvement.occurred_at = occurred
-    moment.details = _details(data, moment.details)
-    _extras(moment, data)
-    return moment
+        changes["occurred_at"] = occurred
+    return involvements.change_contact_moment(moment.uuid, changes)
 
 
 def delete_contact(moment: ContactMoment) -> None:
-    db.session().delete(moment)
+    involvements.delete_contact_moment(moment.uuid)
 
 
 def parties_of(rows: list[ContactMoment]) -> list[Any]:

@@ -12,13 +12,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from kcc.contacts.models import ContactMoment, Involvement
 from kcc.db import db
-from kcc.parties.models import DigitalAddress, Party
+from kcc.parties.models import BankAccount, DigitalAddress, Party
 from kcc.tasks.models import Task
 from klantinteracties.batch import loader
 from klantinteracties.models import (
     Actor,
     ActorContactMoment,
-    BankAccount,
     CategoryRelation,
     ContactAttachment,
     Representation,

@@ -1,5 +1,5 @@
-"""Klantinteracties concepts the core has no table for: actors, attachments, representations,
-bank accounts and categories. Everything else is a view over the core's own tables."""
+"""Klantinteracties concepts the core has no table for: actors, attachments, representations
+and categories. Everything else is a view over the core's own tables."""
 
 from __future__ import annotations
 
@@ -107,24 +107,6 @@ class Representation(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (UniqueConstraint("representative_id", "represented_id"),)
-
-
-class BankAccount(Base):
-    """A party's bank account (Rekeningnummer)."""
-
-    __tablename__ = "bank_accounts"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=new_uuid)
-    party_id: Mapped[int | None] = mapped_column(
-        ForeignKey("parties.id", ondelete="CASCADE"), index=True
-    )
-    iban: Mapped[str] = mapped_column(String(34))
-    bic: Mapped[str] = mapped_column(String(11), default="")
-    is_preferred: Mapped[bool] = mapped_column(
-        default=False, doc="voorkeursRekeningnummer of the party."
-    )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Category(Base):

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from kcc.constants import PartyType
-from kcc.contacts.models import Involvement
 from kcc.db import db
-from kcc.parties import services
-from kcc.parties.models import DigitalAddress, Party, PartyIdentifier
+from kcc.errors import Conflict, ValidationFailed
+from kcc.parties import addresses, bank_accounts, services
+from kcc.parties.models import BankAccount, DigitalAddress, Party, PartyIdentifier
+from kcc.parties.records import live_parties
 from kcc.privacy.activities import Activity
+from kcc.rights import deletion
 from klantinteracties import identificatoren
 from klantinteracties.batch import known, prime, related
-from klantinteracties.http import Invalid, Listing, ref, resolve, url
+from klantinteracties.http import Invalid, Listing, Refused, ref, renamed, resolve, url
 from klantinteracties.loaders import fill
 from klantinteracties.mapping import PARTY_TYPES, PARTY_TYPES_BACK, language_in, language_out
-from klantinteracties.models import BankAccount, CategoryRelation
+from klantinteracties.models import CategoryRelation
 from klantinteracties.partij_filters import FILTERS
 from klantinteracties.resources import Resource, prefetch, register, represent, sub
 
@@ -153,6 +153,7 @@ def _names(data: dict[str, Any], party_type: str) -> dict[str, Any]:
 
 
 def _extras(data: dict[str, Any]) -> dict[str, Any]:
+    """The standard's partij fields the core keeps for it, by the core's names."""
     return {
         "number": data.get("nummer") or None,
         "internal_note": data.get("interneNotitie") or "",
@@ -192,10 +193,10 @@ def create_party(data: dict[str, Any]) -> Party:
             organisation_id=organisation.uuid if organisation else None,
             preferred_language=language_in(data.get("voorkeurstaal")),
             names_required=False,
+            initials=names.get("initials"),
+            **_extras(data),
         )
     )
-    for key, value in {**_extras(data), "initials": names.get("initials")}.items():
-        setattr(party, key, value)
     for item in data.get("partijIdentificatoren") or []:
         identificatoren.save_identifier(party, item)
     _link(party, data)
@@ -211,10 +212,11 @@ def update_party(party: Party, data: dict[str, Any]) -> Party:
         **_extras(data),
         "preferred_language": language_in(data.get("voorkeurstaal")),
     }
+    changes = {k: v for k, v in wanted.items() if getattr(party, k) != v}
     if party.type == PartyType.CONTACT_PERSON:
         organisation = _organisation(data, party.type)
-        party.organisation_id = organisation.id if organisation else None
-    changes = {k: v for k, v in wanted.items() if getattr(party, k) != v}
+        if organisation is not None and organisation.id != party.organisation_id:
+            changes["organisation_id"] = organisation.uuid
     if changes:
         services.update_party(party.uuid, changes)
     if data.get("partijIdentificatoren") is not None:
@@ -242,59 +244,50 @@ def _sync_identifiers(party: Party, items: list[dict[str, Any]]) -> None:
 def _link(party: Party, data: dict[str, Any]) -> None:
     """Attach the listed digital addresses and bank accounts and mark the preferred ones."""
     if data.get("digitaleAdressen") is not None:
-        for i, item in enumerate(data["digitaleAdressen"]):
-            resolve(DigitalAddress, item, f"digitaleAdressen.{i}").party_id = party.id
+        listed = [
+            resolve(DigitalAddress, item, f"digitaleAdressen.{i}").uuid
+            for i, item in enumerate(data["digitaleAdressen"])
+        ]
+        addresses.link_addresses(party.uuid, listed)
     if data.get("rekeningnummers") is not None:
-        for i, item in enumerate(data["rekeningnummers"]):
-            resolve(BankAccount, item, f"rekeningnummers.{i}").party_id = party.id
-    db.session().flush()
-    _prefer(party, DigitalAddress, data.get("voorkeursDigitaalAdres"), "voorkeursDigitaalAdres")
-    _prefer(party, BankAccount, data.get("voorkeursRekeningnummer"), "voorkeursRekeningnummer")
+        listed = [
+            resolve(BankAccount, item, f"rekeningnummers.{i}").uuid
+            for i, item in enumerate(data["rekeningnummers"])
+        ]
+        bank_accounts.link_bank_accounts(party.uuid, listed)
+    preferred = resolve(
+        DigitalAddress, data.get("voorkeursDigitaalAdres"), "voorkeursDigitaalAdres"
+    )
+    account = resolve(BankAccount, data.get("voorkeursRekeningnummer"), "voorkeursRekeningnummer")
+    try:
+        addresses.prefer_address(party.uuid, preferred.uuid if preferred else None)
+        bank_accounts.prefer_bank_account(party.uuid, account.uuid if account else None)
+    except ValidationFailed as error:
+        raise renamed(error, PREFERRED) from None
 
 
-def _prefer(party: Party, model: Any, value: Any, name: str) -> None:
-    chosen = resolve(model, value, name)
-    if chosen is not None and chosen.party_id != party.id:
-        raise Invalid.param(name, "must be one of the partij's own", "invalid")
-    for row in db.session().scalars(select(model).where(model.party_id == party.id)):
-        row.is_preferred = chosen is not None and row.id == chosen.id
+PREFERRED = {
+    "address_id": "voorkeursDigitaalAdres",
+    "bank_account_id": "voorkeursRekeningnummer",
+}
 
 
 def delete_party(party: Party) -> None:
-    """Remove a partij that no contact moment or task refers to."""
-    from kcc.tasks.models import Task
-
-    session = db.session()
-    if (
-        session.scalar(select(Involvement.id).where(Involvement.party_id == party.id).limit(1))
-        is not None
-    ):
-        raise Invalid.param(
-            "nonFieldErrors", "the partij is betrokkene at klantcontacten and is kept", "protected"
+    """Delete a partij through the core: erased as far as the law allows, then gone; while
+    the law keeps it (an open complaint, ...) the refusal is a 409 saying why."""
+    try:
+        deletion.delete_party(
+            party.uuid, "deleted through the Klantinteracties API (DELETE partij)"
         )
-    if session.scalar(select(Task.id).where(Task.party_id == party.id).limit(1)) is not None:
-        raise Invalid.param("nonFieldErrors", "interne taken refer to the partij", "protected")
-    if (
-        session.scalar(select(Party.id).where(Party.organisation_id == party.id).limit(1))
-        is not None
-    ):
-        raise Invalid.param("nonFieldErrors", "contactpersonen work for this partij", "protected")
-    children = select(PartyIdentifier.id).where(PartyIdentifier.party_id == party.id)
-    if session.scalar(
-        select(PartyIdentifier.id).where(PartyIdentifier.parent_id.in_(children)).limit(1)
-    ):
-        raise Invalid.param(
-            "nonFieldErrors",
-            "vestigingen are registered under this partij's kvk_nummer",
-            "protected",
-        )
-    session.delete(party)
+    except Conflict as error:
+        raise Refused(error.detail) from None
 
 
 RESOURCE = Resource(
     path="partijen",
     model=Party,
     schema="Partij",
+    query=live_parties,
     represent=represent_party,
     create=create_party,
     update=update_party,

@@ -1,5 +1,5 @@
-"""The Klantinteracties tables as privacy sections: representations, bank accounts, categories,
-attachments and the actors of contacts and tasks."""
+"""The Klantinteracties tables as privacy sections: representations, categories, attachments
+and the actors of contacts and tasks (bank accounts are the core's, with the party's identity)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from kcc.tasks.models import Task
 from klantinteracties.models import (
     Actor,
     ActorContactMoment,
-    BankAccount,
     Category,
     CategoryRelation,
     ContactAttachment,
@@ -63,25 +62,6 @@ def representations_export(parties: list[Party]) -> list[dict[str, Any]]:
     )
     return [
         {"representative": str(a), "represented": str(s), "since": _iso(at)} for a, s, at in rows
-    ]
-
-
-def bank_accounts_export(parties: list[Party]) -> list[dict[str, Any]]:
-    rows = db.session().execute(
-        select(Party.uuid, BankAccount)
-        .join(Party, Party.id == BankAccount.party_id)
-        .where(BankAccount.party_id.in_(_ids(parties)))
-        .order_by(BankAccount.id)
-    )
-    return [
-        {
-            "party_id": str(puid),
-            "iban": b.iban,
-            "bic": b.bic,
-            "preferred": b.is_preferred,
-            "added_at": _iso(b.created_at),
-        }
-        for puid, b in rows
     ]
 
 
@@ -184,12 +164,6 @@ def register_privacy() -> None:
             ("representations",),
             export=representations_export,
             **_erasing(Representation, _representations),
-        ),
-        PrivacySection(
-            "bank_accounts",
-            ("bank_accounts",),
-            export=bank_accounts_export,
-            **_erasing(BankAccount, lambda ps: BankAccount.party_id.in_(_ids(ps))),
         ),
         PrivacySection(
             "categories",

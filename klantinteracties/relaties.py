@@ -6,16 +6,14 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
-from stdnum import bic as stdnum_bic
-from stdnum import iban as stdnum_iban
-from stdnum.exceptions import ValidationError as StdnumError
 
 from kcc.db import db
-from kcc.parties.models import Party
+from kcc.parties import bank_accounts
+from kcc.parties.models import BankAccount, Party
 from kcc.privacy.activities import Activity
 from klantinteracties.batch import prime, related
 from klantinteracties.http import Invalid, Listing, ref, resolve, url
-from klantinteracties.models import BankAccount, Category, CategoryRelation, Representation
+from klantinteracties.models import Category, CategoryRelation, Representation
 from klantinteracties.resources import Resource, register
 
 
@@ -241,22 +239,14 @@ def represent_account(account: BankAccount, _expand: set[str]) -> dict[str, Any]
 
 
 def save_account(data: dict[str, Any], account: BankAccount | None = None) -> BankAccount:
-    try:
-        iban = stdnum_iban.validate(data["iban"])
-    except StdnumError:
-        raise Invalid.param("iban", "not a valid IBAN") from None
-    bic = data.get("bic") or ""
-    if bic:
-        try:
-            bic = stdnum_bic.validate(bic)
-        except StdnumError:
-            raise Invalid.param("bic", "not a valid BIC") from None
+    """Register (or replace) a rekeningnummer through the core, which checks IBAN and BIC."""
     party = resolve(Party, data.get("partij"), "partij")
-    account = account or BankAccount()
-    account.iban, account.bic, account.party_id = iban, bic, party.id if party else None
-    db.session().add(account)
-    db.session().flush()
-    return account
+    wanted = bank_accounts.BankAccountInput(
+        iban=data["iban"], bic=data.get("bic") or "", party_id=party.uuid if party else None
+    )
+    if account is None:
+        return bank_accounts.add_bank_account(wanted)
+    return bank_accounts.change_bank_account(account.uuid, wanted)
 
 
 def _account_party(rows: list[BankAccount]) -> list[Any]:
@@ -271,7 +261,7 @@ register(
         represent=represent_account,
         create=save_account,
         update=lambda row, data: save_account(data, row),
-        delete=lambda row: db.session().delete(row),
+        delete=lambda row: bank_accounts.remove_bank_account(row.uuid),
         listing=Listing(
             filters={
                 "bic": ("str", lambda stmt, v: stmt.where(BankAccount.bic == v)),

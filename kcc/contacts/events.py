@@ -18,3 +18,47 @@ class ContactMomentRecorded(DomainEvent):
     party_ids: list[str]
     objects: list[dict[str, str]]
     agent_id: str | None
+
+
+@event_type
+@dataclass(frozen=True)
+class ContactMomentChanged(DomainEvent):
+    """Fields of a recorded contact moment were corrected or completed."""
+
+    name = "contact_moment.changed"
+    contact_moment_id: str
+    fields: list[str]
+
+
+@event_type
+@dataclass(frozen=True)
+class ContactMomentDeleted(DomainEvent):
+    name = "contact_moment.deleted"
+    contact_moment_id: str
+    party_ids: list[str]
+
+
+@event_type
+@dataclass(frozen=True)
+class InvolvementChanged(DomainEvent):
+    """Someone's part in a contact moment was added, changed or removed (``change``)."""
+
+    name = "contact_moment.involvement_changed"
+    contact_moment_id: str
+    involvement_id: str
+    party_id: str | None
+    role: str
+    change: str
+
+
+@event_type
+@dataclass(frozen=True)
+class SubjectObjectChanged(DomainEvent):
+    """What a contact moment was about was added, changed or removed (``change``)."""
+
+    name = "contact_moment.subject_object_changed"
+    contact_moment_id: str
+    subject_object_id: str
+    type: str
+    id: str
+    change: str

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from typing import Any
 
 import marshmallow as ma
@@ -124,8 +125,67 @@ class KccApi(Api):
         return http_problem(error)
 
 
-def http_problem(error: HTTPException) -> Response:
+@dataclass(frozen=True)
+class Problem:
+    """How the app answers one error, before it is put in a body of some shape."""
+
+    status: int
+    title: str
+    detail: str
+    slug: str
+    invalid_params: list[dict[str, str]] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def describe(error: BaseException) -> Problem:
+    """The answer to ``error``: rolls the session back and logs what an operator must see.
+
+    Every API shares this path; each renders the result in its own body (``render`` here, the
+    Klantinteracties standard's in that package).
+    """
     db.rollback()
+    if isinstance(error, KccError):
+        headers = {"WWW-Authenticate": 'Bearer realm="kcc"'} if error.status == 401 else {}
+        return Problem(
+            error.status, error.title, error.detail, error.type_slug, error.invalid_params, headers
+        )
+    if isinstance(error, IntegrityError):
+        log.info(
+            "integrity error on %s %s: %s", request.method, request.path, type(error.orig).__name__
+        )
+        return Problem(
+            409,
+            "Conflict",
+            "the change conflicts with stored data (a duplicate or a missing reference)",
+            "conflict",
+        )
+    if isinstance(error, OperationalError):
+        log.error("database unavailable on %s %s", request.method, request.path, exc_info=error)
+        return Problem(
+            503,
+            "Service unavailable",
+            "the database is not reachable; try again shortly",
+            "unavailable",
+            headers={"Retry-After": "5"},
+        )
+    if isinstance(error, DataError | OverflowError) or (
+        # A value the column type could not bind (raised before the database saw it).
+        isinstance(error, StatementError) and isinstance(error.orig, OverflowError | ValueError)
+    ):
+        cause = getattr(error, "orig", error)
+        log.info("data error on %s %s: %s", request.method, request.path, type(cause).__name__)
+        return Problem(
+            422,
+            "Validation failed",
+            "a value in the request is out of range or malformed for its field",
+            "validation",
+        )
+    if isinstance(error, HTTPException):
+        return _http(error)
+    return _http(InternalServerError(original_exception=error))
+
+
+def _http(error: HTTPException) -> Problem:
     status = error.code or 500
     data = getattr(error, "data", None) or {}
     messages = data.get("messages") or data.get("errors")
@@ -145,67 +205,23 @@ def http_problem(error: HTTPException) -> Response:
     if status == 405 and hasattr(error, "valid_methods") and error.valid_methods:
         headers["Allow"] = ", ".join(sorted(error.valid_methods))
     title = "Validation failed" if status == 422 and invalid else error.name
-    return problem(status, title, detail, SLUGS.get(status, "error"), invalid, headers)
+    return Problem(status, title, detail, SLUGS.get(status, "error"), invalid, headers)
+
+
+def render(found: Problem) -> Response:
+    """The problem as this API's RFC 9457 body."""
+    return problem(
+        found.status, found.title, found.detail, found.slug, found.invalid_params, found.headers
+    )
+
+
+def http_problem(error: HTTPException) -> Response:
+    return render(describe(error))
 
 
 def register_error_handlers(app: Flask) -> None:
-    @app.errorhandler(KccError)
-    def _kcc_error(error: KccError) -> Response:
-        db.rollback()
-        headers = {"WWW-Authenticate": 'Bearer realm="kcc"'} if error.status == 401 else None
-        return problem(
-            error.status, error.title, error.detail, error.type_slug, error.invalid_params, headers
-        )
-
-    @app.errorhandler(IntegrityError)
-    def _integrity(error: IntegrityError) -> Response:
-        db.rollback()
-        log.info(
-            "integrity error on %s %s: %s", request.method, request.path, type(error.orig).__name__
-        )
-        return problem(
-            409,
-            "Conflict",
-            "the change conflicts with stored data (a duplicate or a missing reference)",
-            "conflict",
-        )
-
-    @app.errorhandler(DataError)
-    @app.errorhandler(OverflowError)
-    def _data(error: Exception) -> Response:
-        db.rollback()
-        cause = getattr(error, "orig", error)
-        log.info("data error on %s %s: %s", request.method, request.path, type(cause).__name__)
-        return problem(
-            422,
-            "Validation failed",
-            "a value in the request is out of range or malformed for its field",
-            "validation",
-        )
-
-    @app.errorhandler(OperationalError)
-    def _operational(error: OperationalError) -> Response:
-        db.rollback()
-        log.error("database unavailable on %s %s", request.method, request.path, exc_info=error)
-        return problem(
-            503,
-            "Service unavailable",
-            "the database is not reachable; try again shortly",
-            "unavailable",
-            headers={"Retry-After": "5"},
-        )
-
-    @app.errorhandler(StatementError)
-    def _statement(error: StatementError) -> Response:
-        # A value the column type could not bind (raised before the database saw it).
-        if isinstance(error.orig, OverflowError | ValueError):
-            return _data(error)
-        return _unexpected(error)
-
-    @app.errorhandler(HTTPException)
-    def _http(error: HTTPException) -> Response:
-        return http_problem(error)
+    """One handler for every error: ``describe`` decides the answer, ``render`` its body."""
 
     @app.errorhandler(Exception)
-    def _unexpected(error: Exception) -> Response:
-        return http_problem(InternalServerError(original_exception=error))
+    def _answer(error: Exception) -> Response:
+        return render(describe(error))

@@ -21,3 +21,35 @@ class PartyUpdated(DomainEvent):
     name = "party.updated"
     party_id: str
     fields: list[str]
+
+
+@event_type
+@dataclass(frozen=True)
+class GivenAddressChanged(DomainEvent):
+    """An address given during a contact moment for its follow-up only (no party holds it) was
+    added, changed or removed; a party's own addresses record ``PartyUpdated`` instead."""
+
+    name = "digital_address.changed"
+    address_id: str
+    change: str
+
+
+@event_type
+@dataclass(frozen=True)
+class BankAccountChanged(DomainEvent):
+    """A bank account that no party holds (yet) was added, changed or removed; a party's own
+    accounts record ``PartyUpdated`` instead."""
+
+    name = "bank_account.changed"
+    bank_account_id: str
+    change: str
+
+
+@event_type
+@dataclass(frozen=True)
+class PartyRemoved(DomainEvent):
+    """A party was deleted: what may be erased is erased and it is no longer a live party."""
+
+    name = "party.removed"
+    party_id: str
+    erased: dict[str, int]

@@ -1,4 +1,5 @@
-"""Parties (Partij), their identifiers (PartijIdentificator) and digital addresses (DigitaalAdres)."""
+"""Parties (Partij), their identifiers (PartijIdentificator), digital addresses (DigitaalAdres)
+and bank accounts (Rekeningnummer)."""
 
 from __future__ import annotations
 
@@ -51,6 +52,11 @@ class Party(Base):
     postal_address: Mapped[dict[str, Any] | None] = mapped_column(
         JSONType, doc="Correspondentieadres."
     )
+    removed_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime,
+        doc="Set when the party was deleted: erased, and no longer a live party anywhere; the "
+        "row stays for the consent records and the processing log that erasure keeps.",
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -62,6 +68,9 @@ class Party(Base):
     )
     addresses: Mapped[list[DigitalAddress]] = relationship(
         back_populates="party", cascade="all, delete-orphan", order_by="DigitalAddress.id"
+    )
+    bank_accounts: Mapped[list[BankAccount]] = relationship(
+        back_populates="party", cascade="all, delete-orphan", order_by="BankAccount.id"
     )
     organisation: Mapped[Party | None] = relationship(
         remote_side=[id], foreign_keys=[organisation_id]
@@ -154,3 +163,27 @@ class DigitalAddress(Base):
             postgresql_where=text("is_default"),
         ),
     )
+
+
+class BankAccount(Base):
+    """A party's bank account (Rekeningnummer): an IBAN and, optionally, its bank's BIC.
+
+    The Klantinteracties standard lets an account be registered before the party it belongs to
+    is known, so ``party_id`` may be empty.
+    """
+
+    __tablename__ = "bank_accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=new_uuid)
+    party_id: Mapped[int | None] = mapped_column(
+        ForeignKey("parties.id", ondelete="CASCADE"), index=True
+    )
+    iban: Mapped[str] = mapped_column(String(34), doc="The IBAN, compact and upper case.")
+    bic: Mapped[str] = mapped_column(String(11), default="", doc="The bank's BIC, if given.")
+    is_preferred: Mapped[bool] = mapped_column(
+        default=False, doc="voorkeursRekeningnummer of the party."
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    party: Mapped[Party | None] = relationship(back_populates="bank_accounts")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import String, cast, delete, func, or_, select, update
+from sqlalchemy import String, cast, delete, func, null, or_, select, update
 
 from kcc.constants import OPEN_TASK_STATUSES, TaskKind
 from kcc.contacts.models import ContactMoment, Involvement, delete_given_addresses
@@ -12,7 +12,7 @@ from kcc.db import db, utcnow
 from kcc.events.models import OutboxEvent
 from kcc.http.models import IdempotencyRecord
 from kcc.identity.models import MergeMove, MergeRecord
-from kcc.parties.models import DigitalAddress, Party, PartyIdentifier
+from kcc.parties.models import BankAccount, DigitalAddress, Party, PartyIdentifier
 from kcc.tasks.models import Task
 
 STATUTORY = {
@@ -159,7 +159,8 @@ def erase_identity(parties: list[Party]) -> int:
     )
     for p in parties:
         p.given_names = p.surname_prefix = p.surname = p.name = p.initials = None
-        p.search_name, p.visiting_address, p.postal_address = "", None, None
+        # SQL NULL, not JSON null: an erased address must read as no address at all.
+        p.search_name, p.visiting_address, p.postal_address = "", null(), null()
         p.preferred_channel, p.is_active = None, False
         p.internal_note = f"erased on request on {utcnow().date().isoformat()}"
     return len(parties) + int(identifiers.rowcount or 0)  # type: ignore[attr-defined]
@@ -198,6 +199,22 @@ def erase_addresses(parties: list[Party]) -> int:
         return 0
     result = db.session().execute(
         delete(DigitalAddress).where(DigitalAddress.party_id.in_(_ids(parties)))
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _own_bank_accounts(parties: list[Party]) -> Any:
+    return select(BankAccount.id).where(BankAccount.party_id.in_(_ids(parties)))
+
+
+def count_bank_accounts(parties: list[Party]) -> int:
+    """The parties' bank accounts; no open task needs them, so they go even under a hold."""
+    return _count(_own_bank_accounts(parties))
+
+
+def erase_bank_accounts(parties: list[Party]) -> int:
+    result = db.session().execute(
+        delete(BankAccount).where(BankAccount.party_id.in_(_ids(parties)))
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 

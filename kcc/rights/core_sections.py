@@ -118,6 +118,14 @@ def register_core_sections() -> None:
             order=800,
         ),
         PrivacySection(
+            "bank_accounts",
+            ("bank_accounts",),
+            export=export.bank_accounts_export,
+            erase=ce.erase_bank_accounts,
+            count=ce.count_bank_accounts,
+            order=850,
+        ),
+        PrivacySection(
             "identity",
             ("parties", "party_identifiers"),
             export=export.identity_export,

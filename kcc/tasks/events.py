@@ -24,3 +24,12 @@ class TaskChanged(DomainEvent):
     task_id: str
     status: str
     fields: list[str]
+
+
+@event_type
+@dataclass(frozen=True)
+class TaskDeleted(DomainEvent):
+    name = "task.deleted"
+    task_id: str
+    kind: str
+    party_id: str | None

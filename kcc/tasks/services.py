@@ -20,7 +20,7 @@ from kcc.pagination import decode_cursor, encode_cursor
 from kcc.parties.models import Party
 from kcc.privacy.services import log_processing
 from kcc.tasks import deadlines
-from kcc.tasks.events import TaskChanged, TaskCreated
+from kcc.tasks.events import TaskChanged, TaskCreated, TaskDeleted
 from kcc.tasks.models import Task
 
 STATUTORY = (TaskKind.COMPLAINT, TaskKind.OBJECTION)
@@ -143,9 +143,11 @@ def update_task(task_uuid: uuid.UUID, changes: dict[str, Any]) -> Task:
         task.assigned_team = changes["assigned_team"]
     if task.assigned_user is None and not task.assigned_team:
         raise ValidationFailed.field("assigned_team", "a task stays assigned to a user or a team")
-    for name in ("description", "note"):
+    for name in ("description", "note", "number", "reference"):
         if name in changes:
             setattr(task, name, changes[name])
+    if "contact_moment_id" in changes:
+        task.contact_moment = _contact(changes["contact_moment_id"])
     if "due_at" in changes:
         if task.kind in STATUTORY:
             raise ValidationFailed.field(
@@ -163,6 +165,23 @@ def update_task(task_uuid: uuid.UUID, changes: dict[str, Any]) -> Task:
     if task.party is not None:
         log_processing([task.party.uuid], Action.UPDATE)
     return task
+
+
+def delete_task(task_uuid: uuid.UUID) -> None:
+    """Delete a task (the Klantinteracties standard lets its clients remove an interne taak)."""
+    task = db.session().scalar(_task_query().where(Task.uuid == task_uuid))
+    if task is None:
+        raise NotFound(f"no task with id {task_uuid}")
+    party = task.party
+    db.session().delete(task)
+    db.session().flush()
+    record(
+        TaskDeleted(
+            task_id=str(task_uuid), kind=task.kind, party_id=str(party.uuid) if party else None
+        )
+    )
+    if party is not None:
+        log_processing([party.uuid], Action.DELETE)
 
 
 def _set_status(task: Task, status: str) -> None:

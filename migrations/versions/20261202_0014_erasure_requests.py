@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0014_erasure_requests"
-down_revision: str | Sequence[str] | None = "0010_consent_gaps"
+down_revision: str | Sequence[str] | None = "0011_party_ports"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

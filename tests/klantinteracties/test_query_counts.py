@@ -15,13 +15,12 @@ from kcc.auth.models import User
 from kcc.contacts.models import ContactMoment, Involvement, SubjectObject
 from kcc.db import db
 from kcc.parties.identifiers import mask_bsn
-from kcc.parties.models import DigitalAddress, Party, PartyIdentifier
+from kcc.parties.models import BankAccount, DigitalAddress, Party, PartyIdentifier
 from kcc.parties.services import BSN_CONTEXT, bsn_lookup
 from kcc.tasks.models import Task
 from klantinteracties.models import (
     Actor,
     ActorContactMoment,
-    BankAccount,
     Category,
     CategoryRelation,
     ContactAttachment,

@@ -161,7 +161,7 @@ def test_every_package_in_the_export_and_gone_after_erasure(
     )
     assert erased.status_code == 200, erased.get_json()
     body = erased.get_json()
-    assert body["complete"] is True and body["left"] == {}, body
+    assert body["complete"] is True and body["left"] == {}, (body["left"], body["kept"])
     for name in ("bank_accounts", "categories", "conversations", "journeys", "life_events"):
         assert body["erased"][name] >= 1, name
     assert body["erased"]["representations"] == 1

@@ -1,0 +1,184 @@
+"""Add, change and remove digital addresses: a party's own, and those given during a contact."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from kcc.db import db
+from kcc.errors import Conflict, NotFound, ValidationFailed
+from kcc.events.outbox import record
+from kcc.parties import identifiers as ids
+from kcc.parties.events import GivenAddressChanged
+from kcc.parties.models import DigitalAddress, Party
+from kcc.parties.records import flush_unique, live_party, party_changed
+
+FIELDS = ["digital_addresses"]
+
+
+@dataclass
+class AddressInput:
+    kind: str
+    address: str
+    label: str = ""
+    is_default: bool = False
+    verified_at: datetime | None = None
+    reference: str = ""
+
+
+def attach_address(party: Party, data: AddressInput) -> DigitalAddress:
+    """A new address of ``party``; the first of its kind (or one asked to be) is the default."""
+    normalised = ids.normalise_address(data.kind, data.address)
+    if any(a.kind == data.kind and a.address == normalised for a in party.addresses):
+        raise Conflict(f"the party has this {data.kind} address already")
+    is_default = data.is_default or not any(a.kind == data.kind for a in party.addresses)
+    if is_default:
+        for other in party.addresses:
+            if other.kind == data.kind:
+                other.is_default = False
+    address = DigitalAddress(
+        kind=data.kind,
+        address=normalised,
+        label=data.label,
+        is_default=is_default,
+        verified_at=data.verified_at,
+        reference=data.reference,
+    )
+    party.addresses.append(address)
+    return address
+
+
+def add_digital_address(
+    party_uuid: uuid.UUID, data: AddressInput, involvement_id: int | None = None
+) -> DigitalAddress:
+    """Add an address to a live party; ``involvement_id`` when it was given during a contact."""
+    party = live_party(party_uuid)
+    address = attach_address(party, data)
+    address.involvement_id = involvement_id
+    flush_unique("the party has this address already")
+    party_changed(party, FIELDS)
+    return address
+
+
+def add_given_address(data: AddressInput, involvement_id: int) -> DigitalAddress:
+    """An address someone gave during a contact moment for its follow-up, held by no party."""
+    address = DigitalAddress(
+        kind=data.kind,
+        address=ids.normalise_address(data.kind, data.address),
+        label=data.label,
+        is_default=data.is_default,
+        verified_at=data.verified_at,
+        reference=data.reference,
+        involvement_id=involvement_id,
+    )
+    db.session().add(address)
+    db.session().flush()
+    record(GivenAddressChanged(address_id=str(address.uuid), change="added"))
+    return address
+
+
+def _address(address_uuid: uuid.UUID) -> DigitalAddress:
+    address = db.session().scalar(select(DigitalAddress).where(DigitalAddress.uuid == address_uuid))
+    if address is None:
+        raise NotFound(f"no digital address with id {address_uuid}")
+    return address
+
+
+def change_digital_address(
+    address_uuid: uuid.UUID,
+    data: AddressInput,
+    party_uuid: uuid.UUID | None,
+    involvement_id: int | None,
+    keep_default: bool = False,
+) -> DigitalAddress:
+    """Replace an address: its value, description, holder (party and/or contact involvement).
+
+    With ``keep_default`` the address stays (or stays not) its party's default of its kind.
+    """
+    if party_uuid is None and involvement_id is None:
+        raise ValidationFailed.field(
+            "party_id", "an address belongs to a party, to a contact involvement, or to both"
+        )
+    address = _address(address_uuid)
+    before = address.party
+    party = live_party(party_uuid) if party_uuid is not None else None
+    address.kind = data.kind
+    address.address = ids.normalise_address(data.kind, data.address)
+    address.label, address.reference = data.label, data.reference
+    address.verified_at = data.verified_at
+    address.involvement_id = involvement_id
+    address.party = party
+    is_default = address.is_default if keep_default else data.is_default
+    if is_default and party is not None:
+        for other in party.addresses:
+            if other is not address and other.kind == address.kind:
+                other.is_default = False
+        flush_unique("the party has this address already")
+    address.is_default = is_default
+    flush_unique("the party has this address already")
+    _changed({before, party}, address, "changed")
+    return address
+
+
+def _changed(parties: set[Party | None], address: DigitalAddress, change: str) -> None:
+    holders = sorted((p for p in parties if p is not None), key=lambda p: p.id)
+    for holder in holders:
+        party_changed(holder, FIELDS)
+    if not holders:
+        record(GivenAddressChanged(address_id=str(address.uuid), change=change))
+
+
+def remove_digital_address(party_uuid: uuid.UUID, address_uuid: uuid.UUID) -> None:
+    """Remove one of a party's addresses; the next of its kind becomes the default."""
+    party = live_party(party_uuid)
+    address = next((a for a in party.addresses if a.uuid == address_uuid), None)
+    if address is None:
+        raise NotFound(f"party {party_uuid} has no digital address {address_uuid}")
+    party.addresses.remove(address)
+    db.session().flush()
+    if address.is_default:
+        successor = next((a for a in party.addresses if a.kind == address.kind), None)
+        if successor is not None:
+            successor.is_default = True
+    party_changed(party, FIELDS)
+
+
+def remove_address(address_uuid: uuid.UUID) -> None:
+    """Remove any address: a party's own, or one given during a contact moment only."""
+    address = _address(address_uuid)
+    if address.party is not None:
+        remove_digital_address(address.party.uuid, address_uuid)
+        return
+    db.session().delete(address)
+    db.session().flush()
+    record(GivenAddressChanged(address_id=str(address_uuid), change="removed"))
+
+
+def link_addresses(party_uuid: uuid.UUID, address_uuids: list[uuid.UUID]) -> None:
+    """Make the listed addresses the party's (e.g. ones first given during a contact)."""
+    party = live_party(party_uuid)
+    moved = [_address(u) for u in address_uuids]
+    others = {a.party for a in moved if a.party is not None and a.party is not party}
+    for address in moved:
+        address.party = party
+    flush_unique("the party has this address already")
+    if moved:
+        for other in sorted(others, key=lambda p: p.id):
+            party_changed(other, FIELDS)
+        party_changed(party, FIELDS)
+
+
+def prefer_address(party_uuid: uuid.UUID, address_uuid: uuid.UUID | None) -> None:
+    """Mark one of the party's addresses as its preferred one of any kind (or none)."""
+    party = live_party(party_uuid)
+    if address_uuid is not None and all(a.uuid != address_uuid for a in party.addresses):
+        raise ValidationFailed.field("address_id", "must be one of the party's own addresses")
+    current = next((a.uuid for a in party.addresses if a.is_preferred), None)
+    if current == address_uuid:
+        return
+    for address in party.addresses:
+        address.is_preferred = address.uuid == address_uuid
+    party_changed(party, ["preferred_address"])
