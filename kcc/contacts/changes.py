@@ -8,10 +8,10 @@ processing log as a phone call's recording does.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import selectinload
 
 from kcc.constants import Action, InvolvementRole, Outcome
@@ -20,6 +20,7 @@ from kcc.contacts.events import (
     ContactMomentResidentAttached,
     ContactMomentSubjectChanged,
     ContactMomentTextAppended,
+    ContactMomentTextsRemoved,
 )
 from kcc.contacts.models import ContactMoment, Involvement
 from kcc.db import db
@@ -178,3 +179,30 @@ def attach_resident(moment_uuid: uuid.UUID, party_uuid: uuid.UUID) -> ContactMom
     )
     log_processing([party.uuid], Action.UPDATE)
     return moment
+
+
+def remove_texts(moment_ids: Iterable[int] | Select[Any], replacement: str) -> int:
+    """Replace the text of many contact moments at once (a transcript past its retention
+    period); how many changed. Subject, outcome and parties stay.
+
+    Args:
+        moment_ids: The moments' row ids, or a select of them.
+        replacement: What the text says instead, e.g. that it was removed and why.
+    """
+    wanted = moment_ids if isinstance(moment_ids, Select) else list(moment_ids)
+    session = db.session()
+    found = list(session.scalars(select(ContactMoment.uuid).where(ContactMoment.id.in_(wanted))))
+    if not found:
+        return 0
+    session.execute(
+        update(ContactMoment)
+        .where(ContactMoment.uuid.in_(found))
+        .values(text=replacement)
+        .execution_options(synchronize_session=False)
+    )
+    record(
+        ContactMomentTextsRemoved(
+            contact_moment_ids=[str(u) for u in found], replacement=replacement
+        )
+    )
+    return len(found)

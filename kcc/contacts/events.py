@@ -68,3 +68,14 @@ class ContactMomentResidentAttached(DomainEvent):
     involvement_id: str
     party_id: str
     previous_party_id: str | None
+
+
+@event_type
+@dataclass(frozen=True)
+class ContactMomentTextsRemoved(DomainEvent):
+    """The texts of these contact moments were replaced by ``replacement`` (retention of
+    verbatim transcripts); subject, outcome and parties stay."""
+
+    name = "contact_moment.texts_removed"
+    contact_moment_ids: list[str]
+    replacement: str
