@@ -121,7 +121,7 @@ def subject_of(message: ChannelMessage) -> str:
     """A subject from a resident's first message: its first line, or the channel's name for an
     empty or media-only message."""
     first = next((line.strip() for line in message.body.splitlines() if line.strip()), "")
-    return first[:SUBJECT_CHARS] or SUBJECTS.get(message.channel, message.channel)
+    return first[:SUBJECT_CHARS].rstrip() or SUBJECTS.get(message.channel, message.channel)
 
 
 def _line(message: ChannelMessage) -> str:
