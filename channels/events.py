@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kcc.events.base import DomainEvent, event_type
+from kcc.messaging.events import SmsOptedIn, SmsOptedOut
+
+# The opt-out events are the core's (consent subscribes to them); the channels record them.
+__all__ = ["ConversationClosed", "ConversationMessageAdded", "SmsOptedIn", "SmsOptedOut"]
 
 
 @event_type
@@ -16,27 +20,6 @@ class ConversationMessageAdded(DomainEvent):
     channel: str
     direction: str
     party_id: str | None
-
-
-@event_type
-@dataclass(frozen=True)
-class SmsOptedOut(DomainEvent):
-    """A phone number withdrew SMS contact; ``evidence_message_id`` is the message saying so."""
-
-    name = "sms.opted_out"
-    address: str
-    source: str
-    keyword: str | None
-    evidence_message_id: str | None
-
-
-@event_type
-@dataclass(frozen=True)
-class SmsOptedIn(DomainEvent):
-    name = "sms.opted_in"
-    address: str
-    keyword: str | None
-    evidence_message_id: str | None
 
 
 @event_type

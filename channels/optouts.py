@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from channels.events import SmsOptedIn, SmsOptedOut
 from channels.models import ChannelMessage, SmsOptOut
 from kcc.db import db, utcnow
 from kcc.events.outbox import record
+from kcc.messaging.events import SmsOptedIn, SmsOptedOut
 
 
 def is_opted_out(address: str) -> bool:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, or_, select
 
 from channels.models import Conversation
 from kcc.constants import OPEN_TASK_STATUSES, Channel
-from kcc.contacts.models import ContactMoment
+from kcc.contacts.changes import remove_texts
 from kcc.db import db
 from kcc.rights.retention import Category
 from kcc.tasks.models import Task
@@ -48,17 +48,11 @@ expired_messages = _expired((Channel.SMS, Channel.EMAIL))
 def remove_conversations(ids: list[int]) -> None:
     """Delete the conversations with their messages, attachments and sessions; blank the
     transcript in their contact moments."""
-    session = db.session()
     moments = select(Conversation.contact_moment_id).where(
         Conversation.id.in_(ids), Conversation.contact_moment_id.is_not(None)
     )
-    session.execute(
-        update(ContactMoment)
-        .where(ContactMoment.id.in_(moments))
-        .values(text=TRANSCRIPT_REMOVED)
-        .execution_options(synchronize_session=False)
-    )
-    session.execute(delete(Conversation).where(Conversation.id.in_(ids)))
+    remove_texts(moments, TRANSCRIPT_REMOVED)
+    db.session().execute(delete(Conversation).where(Conversation.id.in_(ids)))
 
 
 CHAT_TRANSCRIPTS = Category(

@@ -37,3 +37,6 @@ class InboundStatus(StrEnum):
 
 LIFE_EVENT_RECEIVED = "life_event.received"
 CONTACT_MOMENT_RECORDED = "contact_moment.recorded"
+# Not a trigger name of its own: a journey triggered by ``contact_moment.recorded`` also
+# listens to a recorded moment whose subject changes to one it matches.
+CONTACT_MOMENT_SUBJECT_CHANGED = "contact_moment.subject_changed"

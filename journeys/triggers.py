@@ -9,7 +9,12 @@ from typing import Any
 from sqlalchemy import select
 
 from journeys.conditions import matches
-from journeys.constants import CONTACT_MOMENT_RECORDED, LIFE_EVENT_RECEIVED, CauseType
+from journeys.constants import (
+    CONTACT_MOMENT_RECORDED,
+    CONTACT_MOMENT_SUBJECT_CHANGED,
+    LIFE_EVENT_RECEIVED,
+    CauseType,
+)
 from journeys.engine import Cause, StepResult, active_instances, advance, start
 from journeys.models import JourneyInstance
 from journeys.versions import definition_for, published_versions, recently_published
@@ -104,7 +109,8 @@ def _contact_subject(data: dict[str, Any]) -> dict[str, Any]:
 
 def wants_contact_moment(data: dict[str, Any]) -> bool:
     """Whether a published journey has a trigger this contact moment matches (asked when the
-    moment is recorded: most contact moments concern no journey and then cost no job).
+    moment is recorded or its subject changes: most contact moments concern no journey and
+    then cost no job).
 
     The published versions are read at most a second ago: a journey published in another
     process meanwhile starts counting contact moments a second later."""
@@ -119,15 +125,21 @@ def wants_contact_moment(data: dict[str, Any]) -> bool:
 
 
 def on_contact_moment(envelope: EventEnvelope) -> None:
-    """Subscriber: a contact moment with a subject moves the journeys of the parties involved."""
+    """Subscriber: a contact moment recorded with a subject, or whose subject changed (a
+    conversation an agent or the resident's first message named), moves the journeys of the
+    parties involved. Both count as the trigger ``contact_moment.recorded`` of a journey."""
     data = envelope.data
     if not data.get("subject"):
         return
-    cause = Cause(
-        CauseType.CONTACT_MOMENT,
-        data["contact_moment_id"],
-        f"contact moment about '{data['subject']}'",
+    moment_id = data["contact_moment_id"]
+    # A subject change is a new occasion for the same moment: its own event id keeps a retry
+    # of it harmless without hiding it behind the recording of the moment.
+    occasion = (
+        f"contact:{moment_id}"
+        if envelope.name == CONTACT_MOMENT_RECORDED
+        else f"contact:{moment_id}:subject:{envelope.event_id}"
     )
+    cause = Cause(CauseType.CONTACT_MOMENT, moment_id, f"contact moment about '{data['subject']}'")
     subject = _contact_subject(data)
     with system_processing("journeys.contact-moment", Activity.PROACTIVE_SERVICE):
         for party_uuid in data.get("party_ids") or []:
@@ -137,7 +149,7 @@ def on_contact_moment(envelope: EventEnvelope) -> None:
                     party_id,
                     CONTACT_MOMENT_RECORDED,
                     subject,
-                    f"contact:{data['contact_moment_id']}",
+                    occasion,
                     cause,
                     {"subject": data["subject"]},
                 )
@@ -149,6 +161,12 @@ SUBSCRIPTIONS = (
         CONTACT_MOMENT_RECORDED,
         on_contact_moment,
         "journeys.contact-moments",
+        wants_contact_moment,
+    ),
+    (
+        CONTACT_MOMENT_SUBJECT_CHANGED,
+        on_contact_moment,
+        "journeys.contact-moment-subjects",
         wants_contact_moment,
     ),
 )

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask.views import MethodView
 
-from channels.conversations import queries, services
+from channels.conversations import actions, queries, services
 from channels.conversations.schemas import (
     AssignSchema,
     CloseSchema,
@@ -62,16 +62,9 @@ class ConversationItem(MethodView):
     @blp.arguments(AssignSchema)
     @blp.response(200, ConversationSchema)
     def patch(self, data: dict[str, Any], conversation_id: uuid.UUID) -> Any:
-        """Assign to an agent or team, set priority or status, or link to a party"""
-        if data["party_id"] is not None:
-            services.link_party(conversation_id, data["party_id"])
-        return services.assign_conversation(
-            conversation_id,
-            data["assigned_user_id"],
-            data["assigned_team"],
-            data["priority"],
-            data["status"],
-        )
+        """Assign to an agent or team, set priority, status or subject, or link to a party"""
+        change = actions.ConversationChange(**data)
+        return actions.change_conversation(conversation_id, change, current_user().uuid)
 
 
 @blp.route("/<uuid:conversation_id>/messages")
@@ -92,4 +85,4 @@ class CloseConversation(MethodView):
     @blp.response(200, ConversationSchema)
     def post(self, data: dict[str, Any], conversation_id: uuid.UUID) -> Any:
         """Close the conversation and its contact moment"""
-        return services.close_conversation(conversation_id, data["outcome"])
+        return actions.close_conversation(conversation_id, data["outcome"])

@@ -109,3 +109,11 @@ class AssignSchema(StrictSchema):
         load_default=None,
         metadata={"description": "Link the conversation (e.g. an anonymous chat) to a party."},
     )
+    subject = ma.fields.String(
+        load_default=None,
+        validate=validate.Length(1, 200),
+        metadata={
+            "description": "What the conversation is about, also on its contact moment (a "
+            "journey listening for this subject starts or moves)."
+        },
+    )

@@ -1,4 +1,4 @@
-"""Conversations: threading messages, the contact moment that stands for each, and agent actions."""
+"""Conversations: threading messages and the contact moment that stands for each."""
 
 from __future__ import annotations
 
@@ -8,19 +8,18 @@ from datetime import timedelta
 from sqlalchemy import select, text
 
 from channels.constants import OPEN_CONVERSATION_STATUSES, ConversationStatus, Priority
-from channels.events import ConversationClosed, ConversationMessageAdded
+from channels.events import ConversationMessageAdded
 from channels.models import ChannelMessage, Conversation
-from kcc.auth.models import User
-from kcc.constants import Action, Direction, InvolvementRole, Outcome
-from kcc.contacts.models import ContactMoment, Involvement
+from kcc.constants import Action, Direction, Outcome
+from kcc.contacts.changes import SUBJECT_CHARS, append_text
 from kcc.contacts.services import ContactInput, InvolvementInput, record_contact
 from kcc.db import db, utcnow
-from kcc.errors import Conflict, NotFound, ValidationFailed
+from kcc.errors import NotFound
 from kcc.events.outbox import record
+from kcc.messaging.events import EARLIER_MESSAGES, MessageReceived
 from kcc.parties.models import Party
 from kcc.privacy.services import log_processing
 
-TRANSCRIPT_CHARS = 8000
 SUBJECTS = {"sms": "SMS-gesprek", "chat": "Chatgesprek", "email": "E-mail"}
 
 
@@ -70,14 +69,15 @@ def open_conversation(
 
 
 def add_message(conversation: Conversation, message: ChannelMessage) -> None:
-    """Put ``message`` into ``conversation`` and grow the conversation's contact moment."""
+    """Put ``message`` into ``conversation`` and grow the conversation's contact moment; a
+    resident's message is announced to the core as received."""
     message.conversation_id = conversation.id
     conversation.message_count += 1
     conversation.last_message_at = utcnow()
     if message.direction == Direction.INBOUND and conversation.status == ConversationStatus.PENDING:
         conversation.status = ConversationStatus.OPEN
     db.session().flush()
-    _grow_contact_moment(conversation, message)
+    moment_uuid = _grow_contact_moment(conversation, message)
     party_uuid = conversation.party.uuid if conversation.party is not None else None
     record(
         ConversationMessageAdded(
@@ -88,6 +88,40 @@ def add_message(conversation: Conversation, message: ChannelMessage) -> None:
             party_id=str(party_uuid) if party_uuid else None,
         )
     )
+    if message.direction == Direction.INBOUND:
+        record(
+            MessageReceived(
+                message_id=str(message.uuid),
+                channel=conversation.channel,
+                party_id=str(party_uuid) if party_uuid else None,
+                text=message.body,
+                conversation_id=str(conversation.uuid),
+                contact_moment_id=str(moment_uuid),
+                earlier_message_ids=_earlier_outbound(conversation, message),
+            )
+        )
+
+
+def _earlier_outbound(conversation: Conversation, message: ChannelMessage) -> list[str]:
+    """The messages sent to the resident earlier in this conversation, newest first."""
+    found = db.session().scalars(
+        select(ChannelMessage.uuid)
+        .where(
+            ChannelMessage.conversation_id == conversation.id,
+            ChannelMessage.direction == Direction.OUTBOUND,
+            ChannelMessage.id < message.id,
+        )
+        .order_by(ChannelMessage.id.desc())
+        .limit(EARLIER_MESSAGES)
+    )
+    return [str(u) for u in found]
+
+
+def subject_of(message: ChannelMessage) -> str:
+    """A subject from a resident's first message: its first line, or the channel's name for an
+    empty or media-only message."""
+    first = next((line.strip() for line in message.body.splitlines() if line.strip()), "")
+    return first[:SUBJECT_CHARS].rstrip() or SUBJECTS.get(message.channel, message.channel)
 
 
 def _line(message: ChannelMessage) -> str:
@@ -96,7 +130,9 @@ def _line(message: ChannelMessage) -> str:
     return f"{arrow} {message.body}{media}"
 
 
-def _grow_contact_moment(conversation: Conversation, message: ChannelMessage) -> None:
+def _grow_contact_moment(conversation: Conversation, message: ChannelMessage) -> uuid.UUID:
+    """Record the conversation's contact moment with its first message, or add the message to
+    it; the moment's id."""
     details = {
         "conversation_id": str(conversation.uuid),
         "address": conversation.address,
@@ -104,30 +140,29 @@ def _grow_contact_moment(conversation: Conversation, message: ChannelMessage) ->
         "status": conversation.status,
         "last_message_at": conversation.last_message_at.isoformat(),
     }
-    if conversation.contact_moment_id is None:
-        parties = (
-            [InvolvementInput(conversation.party.uuid)] if conversation.party is not None else []
+    if conversation.contact_moment is not None:
+        return append_text(conversation.contact_moment.uuid, _line(message), details).uuid
+    if message.direction == Direction.INBOUND and conversation.subject == SUBJECTS.get(
+        conversation.channel
+    ):
+        # What the resident wrote first says what the contact is about (and may start a journey).
+        conversation.subject = subject_of(message)
+    parties = [InvolvementInput(conversation.party.uuid)] if conversation.party is not None else []
+    recorded = record_contact(
+        ContactInput(
+            channel=conversation.channel,
+            direction=message.direction,
+            subject=conversation.subject,
+            text=_line(message),
+            outcome=Outcome.IN_PROGRESS,
+            language=conversation.language,
+            parties=parties,
+            external_id=f"conversation:{conversation.uuid}",
+            details=details,
         )
-        recorded = record_contact(
-            ContactInput(
-                channel=conversation.channel,
-                direction=message.direction,
-                subject=conversation.subject,
-                text=_line(message),
-                outcome=Outcome.IN_PROGRESS,
-                language=conversation.language,
-                parties=parties,
-                external_id=f"conversation:{conversation.uuid}",
-                details=details,
-            )
-        )
-        conversation.contact_moment_id = recorded.contact_moment.id
-        return
-    moment = db.session().get(ContactMoment, conversation.contact_moment_id)
-    if moment is None:
-        return
-    moment.text = (moment.text + "\n" + _line(message))[-TRANSCRIPT_CHARS:]
-    moment.details = {**moment.details, **details}
+    )
+    conversation.contact_moment = recorded.contact_moment
+    return recorded.contact_moment.uuid
 
 
 def get_conversation(conversation_uuid: uuid.UUID, lock: bool = False) -> Conversation:
@@ -146,88 +181,4 @@ def read_conversation(conversation_uuid: uuid.UUID) -> Conversation:
     conversation = get_conversation(conversation_uuid)
     if conversation.party is not None:
         log_processing([conversation.party.uuid], Action.READ)
-    return conversation
-
-
-def close_conversation(conversation_uuid: uuid.UUID, outcome: str | None = None) -> Conversation:
-    """Close a conversation and its contact moment with an outcome."""
-    conversation = get_conversation(conversation_uuid, lock=True)
-    if conversation.status == ConversationStatus.CLOSED:
-        raise Conflict("this conversation is closed already")
-    conversation.status = ConversationStatus.CLOSED
-    conversation.closed_at = utcnow()
-    if conversation.contact_moment_id is not None:
-        moment = db.session().get(ContactMoment, conversation.contact_moment_id)
-        if moment is not None:
-            moment.outcome = outcome or Outcome.ANSWERED
-            moment.details = {**moment.details, "status": ConversationStatus.CLOSED}
-    db.session().flush()
-    party_uuid = conversation.party.uuid if conversation.party is not None else None
-    record(
-        ConversationClosed(
-            conversation_id=str(conversation.uuid), party_id=str(party_uuid) if party_uuid else None
-        )
-    )
-    if party_uuid is not None:
-        log_processing([party_uuid], Action.UPDATE)
-    return conversation
-
-
-def assign_conversation(
-    conversation_uuid: uuid.UUID,
-    user_uuid: uuid.UUID | None,
-    team: str | None,
-    priority: str | None = None,
-    status: str | None = None,
-) -> Conversation:
-    """Assign to an agent and/or team, set the priority, or move between open and pending."""
-    conversation = get_conversation(conversation_uuid, lock=True)
-    if conversation.status == ConversationStatus.CLOSED:
-        raise Conflict("a closed conversation cannot be changed")
-    if user_uuid is not None:
-        user = db.session().scalar(select(User).where(User.uuid == user_uuid))
-        if user is None:
-            raise ValidationFailed.field("assigned_user_id", f"no user with id {user_uuid}")
-        conversation.assigned_user = user
-    if team is not None:
-        conversation.assigned_team = team or None
-    if priority is not None:
-        conversation.priority = priority
-    if status is not None:
-        if status == ConversationStatus.CLOSED:
-            raise ValidationFailed.field("status", "close a conversation with POST .../close")
-        conversation.status = status
-    db.session().flush()
-    return conversation
-
-
-def _attach_resident(moment: ContactMoment, party_id: int) -> None:
-    """Make ``party_id`` the moment's resident: the existing resident involvement (anonymous,
-    or the wrong party) is re-pointed, so it keeps its id (a Klantinteracties betrokkene URL)
-    and its contact name; representatives and other roles stay as they are."""
-    residents = [i for i in moment.involvements if i.role == InvolvementRole.RESIDENT]
-    if not residents:
-        moment.involvements.append(
-            Involvement(
-                party_id=party_id, role=InvolvementRole.RESIDENT, occurred_at=moment.occurred_at
-            )
-        )
-        return
-    residents[0].party_id = party_id
-
-
-def link_party(conversation_uuid: uuid.UUID, party_uuid: uuid.UUID) -> Conversation:
-    """Attach an anonymous (or wrongly attached) conversation to a party, with its contact moment."""
-    conversation = get_conversation(conversation_uuid, lock=True)
-    party = db.session().scalar(select(Party).where(Party.uuid == party_uuid))
-    if party is None:
-        raise ValidationFailed.field("party_id", f"no party with id {party_uuid}")
-    conversation.party = party
-    conversation.party_id = party.id
-    if conversation.contact_moment_id is not None:
-        moment = db.session().get(ContactMoment, conversation.contact_moment_id)
-        if moment is not None:
-            _attach_resident(moment, party.id)
-    db.session().flush()
-    log_processing([party.uuid], Action.UPDATE)
     return conversation

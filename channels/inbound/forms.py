@@ -6,9 +6,12 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import select
+
 from channels.inbound.threading import party_for_address
 from kcc.constants import AddressKind, Channel, Direction, PartyType
 from kcc.contacts.services import ContactInput, InvolvementInput, record_contact
+from kcc.db import db
 from kcc.parties.models import Party
 from kcc.parties.services import (
     AddressInput,
@@ -17,6 +20,7 @@ from kcc.parties.services import (
     register_party,
     search_parties,
 )
+from kcc.tasks.models import Task
 from kcc.tasks.services import TaskInput, create_task
 
 
@@ -102,8 +106,9 @@ def submit_form(data: FormSubmission) -> FormResult:
             )
         )
         task_id = task.uuid
-        moment.details = {**moment.details, "task_id": str(task.uuid)}
     elif not recorded.created:
-        stored = moment.details.get("task_id")
-        task_id = uuid.UUID(stored) if stored else None
+        # A repeated submission answers with the task its first delivery created.
+        task_id = db.session().scalar(
+            select(Task.uuid).where(Task.contact_moment_id == moment.id).order_by(Task.id).limit(1)
+        )
     return FormResult(moment.uuid, task_id, recorded.created)

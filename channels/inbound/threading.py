@@ -13,20 +13,19 @@ from channels.conversations.services import (
     find_open_thread,
     lock_thread,
     open_conversation,
+    subject_of,
 )
 from channels.models import ChannelMessage, Conversation, ConversationKey
 from channels.optouts import is_opted_out
 from channels.outbound.service import queue_message
 from channels.parties import party_by_address
 from channels.twilio.keywords import classify, help_text
-from kcc.constants import Action, AddressKind, Channel, PartyType
+from kcc.constants import AddressKind, Channel, PartyType
 from kcc.db import db
 from kcc.errors import ValidationFailed
-from kcc.events.outbox import record
-from kcc.parties.events import PartyRegistered
 from kcc.parties.identifiers import normalise_email, normalise_phone
-from kcc.parties.models import DigitalAddress, Party
-from kcc.privacy.services import log_processing
+from kcc.parties.models import Party
+from kcc.parties.services import AddressInput, PartyInput, register_party
 
 
 def thread_inbound(message_uuid: uuid.UUID) -> None:
@@ -55,7 +54,10 @@ def _sms_thread(message: ChannelMessage) -> Conversation:
         return found
     party = party_for_address(AddressKind.PHONE, message.sender.removeprefix("whatsapp:"))
     language = party.preferred_language if party is not None else "nl"
-    return open_conversation(Channel.SMS, message.sender, party, language=language)
+    # The first line of the resident's text is the subject: "geboorte" may start a journey.
+    return open_conversation(
+        Channel.SMS, message.sender, party, subject=subject_of(message), language=language
+    )
 
 
 def _email_thread(message: ChannelMessage) -> Conversation:
@@ -102,16 +104,17 @@ def party_for_address(kind: str, raw: str) -> Party | None:
     party = party_by_address(kind, address)
     if party is not None:
         return party
-    party = Party(type=PartyType.PERSON, search_name="")
-    party.addresses.append(
-        DigitalAddress(kind=kind, address=address, is_default=True, label="unidentified sender")
+    return register_party(
+        PartyInput(
+            type=PartyType.PERSON,
+            names_required=False,
+            digital_addresses=[
+                AddressInput(
+                    kind=kind, address=address, label="unidentified sender", is_default=True
+                )
+            ],
+        )
     )
-    session = db.session()
-    session.add(party)
-    session.flush()
-    record(PartyRegistered(party_id=str(party.uuid), type=party.type))
-    log_processing([party.uuid], Action.CREATE)
-    return party
 
 
 def _answer_help(conversation: Conversation, message: ChannelMessage) -> None:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from channels.constants import OptOutKind
-
-STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "AFMELDEN"})
-START_WORDS = frozenset({"START", "UNSTOP", "AANMELDEN"})
-HELP_WORDS = frozenset({"HELP", "INFO"})
+from kcc.messaging.keywords import Keyword, keyword_of
 
 # Twilio's Advanced Opt-Out sends OptOutType with the keyword class it matched.
 OPT_OUT_TYPES = {"STOP": OptOutKind.STOP, "START": OptOutKind.START, "HELP": OptOutKind.HELP}
+_OPT_OUT_KEYWORDS = {
+    Keyword.STOP: OptOutKind.STOP,
+    Keyword.START: OptOutKind.START,
+    Keyword.HELP: OptOutKind.HELP,
+}
 
 HELP_TEXTS = {
     "nl": (
@@ -24,17 +26,12 @@ HELP_TEXTS = {
 
 
 def classify(body: str, opt_out_type: str | None = None) -> OptOutKind | None:
-    """The keyword class of a message: Twilio's OptOutType when present, else the one word."""
+    """The keyword class of a message: Twilio's OptOutType when present, else the one word
+    (the core's keywords, which the answers to suggestions read too)."""
     if opt_out_type:
         return OPT_OUT_TYPES.get(opt_out_type.strip().upper())
-    word = body.strip().strip(".!").upper()
-    if word in STOP_WORDS:
-        return OptOutKind.STOP
-    if word in START_WORDS:
-        return OptOutKind.START
-    if word in HELP_WORDS:
-        return OptOutKind.HELP
-    return None
+    keyword = keyword_of(body)
+    return _OPT_OUT_KEYWORDS.get(keyword) if keyword is not None else None
 
 
 def help_text(language: str) -> str:

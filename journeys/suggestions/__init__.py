@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
     from kcc.consent.services import register_journey_lookup
     from kcc.events.base import subscribe
     from kcc.messaging import register_send_check
+    from kcc.messaging.events import MessageReceived
     from kcc.view.services import register_section
     from kcc.web.metrics import register_suggestion_outcomes
 
@@ -35,8 +36,8 @@ def init_app(app: Flask) -> None:
     )
     subscribe("consent.granted", handlers.on_consent_granted, key="suggestions.consent_granted")
     subscribe(
-        "conversation.message_added",
-        handlers.on_message_added,
+        MessageReceived.name,
+        handlers.on_message_received,
         key="suggestions.answer",
         wants=handlers.wants_message,
     )

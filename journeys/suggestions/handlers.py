@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, Uuid, column, select, table
+from sqlalchemy import ColumnElement, Select, select
 
 from journeys.suggestions import services
 from journeys.suggestions.constants import SuggestionStatus
@@ -14,19 +14,10 @@ from kcc.consent.constants import CollectionMethod, ConsentChannel
 from kcc.consent.services import withdraw_channel
 from kcc.db import db, unit_of_work
 from kcc.events.base import EventEnvelope
+from kcc.messaging.keywords import Keyword, first_own_line, keyword_of
 from kcc.parties.models import Party
 from kcc.privacy.activities import Activity
 from kcc.privacy.context import system_processing
-
-YES = frozenset({"JA", "J", "YES", "Y", "OK", "OKE", "GRAAG"})
-NO = frozenset({"NEE", "N", "NO", "NEE DANK", "NO THANKS"})
-STOP_WORDS = frozenset({"STOP", "AFMELDEN", "UNSUBSCRIBE"})
-
-# The channels package's tables, read by name: journeys never import channels.
-_messages = table(
-    "channel_messages", column("uuid", Uuid), column("body"), column("conversation_id", Integer)
-)
-_conversations = table("conversations", column("id", Integer), column("uuid", Uuid))
 
 
 def _party_id(party_uuid: str | None) -> int | None:
@@ -57,23 +48,18 @@ def on_consent_granted(envelope: EventEnvelope) -> None:
             services.resolve_requests(party_id)
 
 
-def _word(body: str) -> str:
-    return " ".join(body.strip().strip(".!?").upper().split())
-
-
-def _first_line(body: str) -> str:
-    """An e-mail answer is its first line of own text (quoted lines and the rest are ignored)."""
-    for line in body.splitlines():
-        if line.strip() and not line.lstrip().startswith(">"):
-            return line
-    return ""
-
-
 # Per answering channel: the consent channel a STOP ends, and how the withdrawal reached us.
 STOP_ENDS = {
     "chat": (ConsentChannel.ANY, CollectionMethod.CHAT),
     "email": (ConsentChannel.EMAIL, CollectionMethod.EMAIL),
 }
+ANSWERS = {Keyword.YES: True, Keyword.NO: False}
+
+
+def _keyword(data: dict[str, Any]) -> Keyword | None:
+    """The keyword a received message is: an e-mail's first own line, else the whole text."""
+    text = str(data.get("text") or "")
+    return keyword_of(first_own_line(text) if data.get("channel") == "email" else text)
 
 
 def _awaiting_answer(party: ColumnElement[bool]) -> Select[Suggestion]:
@@ -81,63 +67,54 @@ def _awaiting_answer(party: ColumnElement[bool]) -> Select[Suggestion]:
     return select(Suggestion).where(party, Suggestion.status == SuggestionStatus.SENT)
 
 
-def _answered(party_id: int, channel: str, conversation_uuid: str) -> Suggestion | None:
-    """The sent suggestion an answer is about: for e-mail the one sent in that conversation
+def _answered(party_id: int, data: dict[str, Any]) -> Suggestion | None:
+    """The sent suggestion an answer is about: for e-mail the one sent earlier in that thread
     (each proactive e-mail starts its own), else the newest sent one."""
     query = _awaiting_answer(Suggestion.party_id == party_id)
-    if channel == "email":
-        thread = select(_conversations.c.id).where(
-            _conversations.c.uuid == uuid.UUID(conversation_uuid)
-        )
-        in_thread = db.session().scalars(
-            select(_messages.c.uuid).where(_messages.c.conversation_id.in_(thread))
-        )
-        query = query.where(Suggestion.message_id.in_([str(u) for u in in_thread]))
+    if data["channel"] == "email":
+        query = query.where(Suggestion.message_id.in_(data.get("earlier_message_ids") or []))
     return db.session().scalar(
         query.order_by(Suggestion.sent_at.desc(), Suggestion.id.desc()).limit(1)
     )
 
 
 def wants_message(data: dict[str, Any]) -> bool:
-    """Whether ``on_message_added`` could do anything with a message (asked when it is
-    stored): a chat or e-mail may carry STOP; an SMS matters only as the answer to a suggestion
-    sent to the party and not yet answered (SMS STOP is the opt-out's)."""
-    if data.get("direction") != "inbound" or not data.get("party_id"):
+    """Whether ``on_message_received`` could do anything with a message (asked when it is
+    recorded): STOP in the chat or an e-mail (SMS STOP is the opt-out's), or JA/NEE while a
+    suggestion sent to the party awaits an answer. Any other message costs no job."""
+    if not data.get("party_id"):
         return False
-    channel = data.get("channel")
-    if channel in STOP_ENDS:
-        return True
-    if channel != "sms":
+    keyword = _keyword(data)
+    if keyword == Keyword.STOP:
+        return data.get("channel") in STOP_ENDS
+    if keyword not in ANSWERS:
         return False
     party = select(Party.id).where(Party.uuid == uuid.UUID(data["party_id"]))
     waiting = _awaiting_answer(Suggestion.party_id.in_(party)).with_only_columns(Suggestion.id)
     return db.session().scalar(waiting.limit(1)) is not None
 
 
-def on_message_added(envelope: EventEnvelope) -> None:
-    """``conversation.message_added``: a resident's JA/NEE (SMS, chat or e-mail) answers a sent
+def on_message_received(envelope: EventEnvelope) -> None:
+    """``message.received``: a resident's JA/NEE (SMS, chat or e-mail) answers a sent
     suggestion; STOP in the chat or an e-mail withdraws consent (SMS STOP is the opt-out's)."""
     data = envelope.data
-    if data.get("direction") != "inbound" or data.get("channel") not in ("sms", "chat", "email"):
+    channel = data.get("channel")
+    if channel not in ("sms", "chat", "email"):
         return
     party_id = _party_id(data.get("party_id"))
     if party_id is None:
         return
-    body = db.session().scalar(
-        select(_messages.c.body).where(_messages.c.uuid == uuid.UUID(data["message_id"]))
-    )
-    channel = data["channel"]
-    word = _word(_first_line(body or "") if channel == "email" else body or "")
+    keyword = _keyword(data)
     with system_processing("suggestions.answer", Activity.PROACTIVE_SERVICE):
-        if channel in STOP_ENDS and word in STOP_WORDS:
+        if channel in STOP_ENDS and keyword == Keyword.STOP:
             ends, method = STOP_ENDS[channel]
             withdraw_channel(party_id, ends, method, f"{channel} message {data['message_id']}")
             return
-        if word not in YES and word not in NO:
+        if keyword not in ANSWERS:
             return
-        answered = _answered(party_id, channel, data["conversation_id"])
+        answered = _answered(party_id, data)
         if answered is not None:
-            services.record_answer(answered, word in YES, f"resident:{channel}")
+            services.record_answer(answered, ANSWERS[keyword], f"resident:{channel}")
 
 
 def expire_due_job() -> int:

@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     from kcc.consent.api import blp
     from kcc.consent.sections import on_sms_opted_out
     from kcc.events.base import subscribe
+    from kcc.messaging.events import SmsOptedOut
 
     app.extensions["kcc.api"].register_blueprint(blp)
-    subscribe("sms.opted_out", on_sms_opted_out, key="consent.sms_opted_out")
+    subscribe(SmsOptedOut.name, on_sms_opted_out, key="consent.sms_opted_out")

@@ -85,7 +85,8 @@ def consents_export(parties: list[Party]) -> list[dict[str, Any]]:
 
 
 def on_sms_opted_out(envelope: EventEnvelope) -> None:
-    """Subscriber of ``sms.opted_out``: every party with that number loses SMS consent at once."""
+    """Subscriber of the core's ``sms.opted_out`` (kcc.messaging.events, recorded by whichever
+    package carries SMS): every party with that number loses SMS consent at once."""
     address = str(envelope.data.get("address") or "").removeprefix("whatsapp:")
     keyword = envelope.data.get("keyword") or envelope.data.get("source") or "opt-out"
     evidence = f"SMS {keyword} from {address}"

@@ -62,3 +62,64 @@ class SubjectObjectChanged(DomainEvent):
     type: str
     id: str
     change: str
+
+
+@event_type
+@dataclass(frozen=True)
+class ContactMomentTextAppended(DomainEvent):
+    """A line was added to a running contact moment's text (a conversation's transcript)."""
+
+    name = "contact_moment.text_appended"
+    contact_moment_id: str
+    channel: str
+    party_ids: list[str]
+
+
+@event_type
+@dataclass(frozen=True)
+class ContactMomentClosed(DomainEvent):
+    name = "contact_moment.closed"
+    contact_moment_id: str
+    channel: str
+    outcome: str
+    party_ids: list[str]
+
+
+@event_type
+@dataclass(frozen=True)
+class ContactMomentSubjectChanged(DomainEvent):
+    """A recorded contact moment is now about ``subject``: journeys trigger on it as on a
+    contact moment recorded with that subject."""
+
+    name = "contact_moment.subject_changed"
+    contact_moment_id: str
+    channel: str
+    direction: str
+    subject: str
+    previous_subject: str
+    party_ids: list[str]
+    objects: list[dict[str, str]]
+    agent_id: str | None
+
+
+@event_type
+@dataclass(frozen=True)
+class ContactMomentResidentAttached(DomainEvent):
+    """The contact moment's resident is now ``party_id`` (the involvement keeps its id)."""
+
+    name = "contact_moment.resident_attached"
+    contact_moment_id: str
+    involvement_id: str
+    party_id: str
+    previous_party_id: str | None
+
+
+@event_type
+@dataclass(frozen=True)
+class ContactMomentTextsRemoved(DomainEvent):
+    """The texts of these contact moments were replaced by ``replacement`` (retention of
+    verbatim transcripts); subject, outcome and parties stay."""
+
+    name = "contact_moment.texts_removed"
+    contact_moment_ids: list[str]
+    replacement: str

@@ -145,11 +145,11 @@ def test_an_sms_matters_to_suggestions_only_while_one_awaits_an_answer(
     from kcc.events.models import OutboxEvent
 
     def message_events() -> list[bool]:
-        """Per conversation.message_added event: was it queued (not handled when recorded)?"""
+        """Per message.received event: was it queued (not handled when recorded)?"""
         with app.app_context():
             rows = db.session().execute(
                 select(OutboxEvent.handled_at, OutboxEvent.attempts)
-                .where(OutboxEvent.name == "conversation.message_added")
+                .where(OutboxEvent.name == "message.received")
                 .order_by(OutboxEvent.id)
             )
             found = [attempts > 0 for _, attempts in rows]
