@@ -46,3 +46,6 @@ def init_app(app: Flask) -> None:
     register_retention_category(JOURNEYS)
     register_retention_category(LIFE_EVENTS)
     init_suggestions(app)
+    from journeys.web import init_web
+
+    init_web(app)
