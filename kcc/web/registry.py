@@ -102,11 +102,12 @@ def register_translations(app: Flask, directory: Path) -> None:
     """Add a catalogue directory (``<lang>/LC_MESSAGES/messages.mo``) to the app's one domain.
 
     The shell's own catalogue is merged last, so a package cannot change the shell's words.
+    Packages register from their ``init_app``, which runs before the shell configures
+    Flask-Babel with the list.
     """
+    if "babel" in app.extensions:
+        raise RuntimeError("register translations before kcc.web.init_app configures Babel")
     shell(app).translations.append(str(directory))
-    babel = app.extensions.get("babel")
-    if babel is not None:  # registered after the shell started: Flask-Babel reads this list
-        babel.translation_directories.insert(0, str(directory))
 
 
 def register_navigation(
