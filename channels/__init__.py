@@ -40,6 +40,9 @@ def init_app(app: Flask) -> None:
     jobs.register_periodic("outbound-sweep", "channels.outbound.delivery.sweep_due", SWEEP_SECONDS)
     jobs.register_periodic("inbound-sweep", "channels.inbound.dispatch.sweep_now", SWEEP_SECONDS)
     _register_privacy_and_messaging()
+    from channels.web import init_web
+
+    init_web(app)
 
 
 def _register_privacy_and_messaging() -> None:

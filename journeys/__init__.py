@@ -45,3 +45,6 @@ def init_app(app: Flask) -> None:
 
     register_privacy()
     init_suggestions(app)
+    from journeys.web import init_web
+
+    init_web(app)

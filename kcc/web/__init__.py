@@ -1,4 +1,7 @@
-"""Web pages: sign-in, agents' console, journey studio, dashboard and residents' chat."""
+"""The web shell: layout, sign-in, navigation, translations, security headers and core pages.
+
+Packages add their own pages, menu entries and panels through ``kcc.web.registry``.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +10,24 @@ from flask import Flask
 from kcc.web.formats import local_time
 from kcc.web.i18n import init_babel
 from kcc.web.labels import labels_json
+from kcc.web.pages import navigation, register_core_navigation, url_template
+from kcc.web.registry import register_pages
 from kcc.web.security import init_security
 
 
 def init_app(app: Flask) -> None:
-    """Register the page blueprints, translations, CSRF and security headers."""
-    from kcc.web.views import agent, auth, chat, customer, dashboard, studio
+    """Register the shell's pages, menu, translations, CSRF and security headers.
+
+    Runs after the packages' ``init_app``, so their catalogues are known to Flask-Babel.
+    """
+    from kcc.web.views import agent, auth, customer, dashboard
 
     init_babel(app)
     init_security(app)
-    app.jinja_env.globals.update(labels_json=labels_json)
+    app.jinja_env.globals.update(
+        labels_json=labels_json, navigation=navigation, url_template=url_template
+    )
     app.jinja_env.filters.update(localtime=local_time)
-    for module in (auth, agent, customer, studio, dashboard, chat):
-        app.register_blueprint(module.bp)
+    for module in (auth, agent, customer, dashboard):
+        register_pages(app, module.bp)
+    register_core_navigation(app)

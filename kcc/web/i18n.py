@@ -12,6 +12,8 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from kcc.web.registry import shell
+
 LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
@@ -27,6 +29,12 @@ def select_locale() -> str:
         return asked
     remembered = session.get("lang")
     return remembered if remembered in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def page_language() -> str:
+    """The language of this page: ``nl`` or ``en``."""
+    locale = get_locale()
+    return locale.language if locale is not None else DEFAULT_LANGUAGE
 
 
 def catalog() -> NullTranslations:
@@ -55,8 +63,10 @@ def template_gettext(context: Context, string: str, **variables: Any) -> str:
 
 
 def init_babel(app: Flask) -> None:
+    """One domain over the packages' catalogues and the shell's (last, so its words win)."""
+    directories = [*shell(app).translations, str(TRANSLATIONS)]
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", ";".join(directories))
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals.update(
         get_locale=get_locale, _=template_gettext, gettext=template_gettext

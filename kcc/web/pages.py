@@ -1,4 +1,4 @@
-"""Page helpers: who may open a page, HTML error pages, and a blueprint factory."""
+"""Page helpers: who may open a page, HTML error pages, navigation and URLs for scripts."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, Response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from kcc.auth.access import authorize
@@ -15,19 +16,22 @@ from kcc.auth.models import User
 from kcc.constants import Role
 from kcc.db import db
 from kcc.errors import Forbidden, KccError, Unauthorized
+from kcc.web.registry import register_navigation, shell
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 STAFF_PAGES = (Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
 SUPERVISOR_PAGES = (Role.SUPERVISOR, Role.ADMIN)
-STUDIO_PAGES = (Role.PROCESS_OWNER, Role.ADMIN, Role.SUPERVISOR)
 ALL_PAGES = (Role.AGENT, Role.SUPERVISOR, Role.PROCESS_OWNER, Role.ADMIN)
+# The shell's start page per role; a package may offer one for a role not listed here.
 HOME_BY_ROLE = {
     Role.AGENT: "web_agent.home",
     Role.SUPERVISOR: "web_dashboard.dashboard",
     Role.ADMIN: "web_agent.home",
-    Role.PROCESS_OWNER: "web_studio.studio",
 }
+FALLBACK_HOME = "web_auth.password"
+# Numbers standing in for placeholders while a URL template is built (see url_template).
+PLACEHOLDER_SAMPLE = 918_273_645
 
 
 def page(*roles: Role, activity: str) -> Callable[[F], F]:
@@ -79,4 +83,46 @@ def html_errors(bp: Blueprint) -> Blueprint:
 
 
 def home_endpoint(user: User) -> str:
-    return HOME_BY_ROLE.get(Role(user.role), "web_agent.home")
+    """The shell's start page for the user's role, else a package's, else the first menu entry.
+
+    A role with no page at all on this installation starts on its own password page.
+    """
+    role = Role(user.role)
+    if role in HOME_BY_ROLE:
+        return HOME_BY_ROLE[role]
+    registry = shell()
+    if role in registry.homes:
+        return registry.homes[role]
+    entries = [e.endpoint for e in registry.navigation if role in e.roles]
+    return entries[0] if entries else FALLBACK_HOME
+
+
+def register_core_navigation(app: Flask) -> None:
+    """The shell's own menu entries; packages add theirs between them by order."""
+    register_navigation(app, _l("Search and queue"), "web_agent.home", STAFF_PAGES, 10)
+    register_navigation(app, _l("Dashboard"), "web_dashboard.dashboard", SUPERVISOR_PAGES, 30)
+    register_navigation(
+        app, _l("Processing log"), "web_dashboard.processing_log", SUPERVISOR_PAGES, 40
+    )
+
+
+def navigation(user: User) -> list[tuple[str, str]]:
+    """The menu for the user's role: (label, URL) in order."""
+    role = str(user.role)
+    return [(str(e.label), url_for(e.endpoint)) for e in shell().navigation if role in e.roles]
+
+
+def url_template(endpoint: str, *placeholders: str, **values: Any) -> str:
+    """The URL of ``endpoint`` with ``{name}`` for each placeholder, for a page's script to fill.
+
+    ``url_template("chat.ChatMessages", "session_id")`` gives
+    ``/api/v1/chat/sessions/{session_id}/messages``: the page names the route, the script only
+    puts the value in, so a route that is not there fails when the page is rendered.
+    """
+    samples: dict[str, Any] = {
+        name: PLACEHOLDER_SAMPLE + index for index, name in enumerate(placeholders)
+    }
+    url = url_for(endpoint, **values, **samples)
+    for name, sample in samples.items():
+        url = url.replace(str(sample), "{" + name + "}", 1)
+    return url

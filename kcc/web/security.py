@@ -1,21 +1,18 @@
-"""Security headers on every page, CSRF on every form, and the chat's embedding origins."""
+"""Security headers on every page, CSRF on every form, and who may embed which page."""
 
 from __future__ import annotations
-
-import os
 
 from flask import Flask, Response, abort, request
 from flask_babel import lazy_gettext as _l
 
 from kcc.auth.sessions import CSRF_FIELD, SAFE_METHODS, csrf_token, csrf_valid
+from kcc.web.registry import shell
 
-EMBED_ORIGINS_ENV = "KCC_CHAT_EMBED_ORIGINS"
-CHAT_PATH = "/chat"
 STALE_FORM = _l(
     "The form's security token is missing or has expired. Reload the page and try again."
 )
 HSTS = "max-age=31536000; includeSubDomains"
-NOT_PAGES = ("/api/", "/channels/", "/klantinteracties/")
+API_PREFIX = "/api/"
 BASE_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'"
@@ -23,21 +20,33 @@ BASE_POLICY = (
 
 
 def embed_origins(value: str | None) -> tuple[str, ...]:
-    """The origins allowed to frame /chat, from a comma- or space-separated list."""
+    """The origins allowed to frame a page, from a comma- or space-separated list."""
     found = [o.strip().rstrip("/") for o in (value or "").replace(",", " ").split()]
     return tuple(
         o for o in found if o.startswith(("https://", "http://")) and "'" not in o and ";" not in o
     )
 
 
-def is_page(path: str) -> bool:
-    return not path.startswith(NOT_PAGES)
+def is_page_request() -> bool:
+    """A page or a page's file (a registered page blueprint), or a path no route serves.
+
+    The API and the webhooks are blueprints too, but not page blueprints: they answer JSON to
+    callers that do not render it, and check their callers their own way.
+    """
+    if request.blueprint is not None:
+        return request.blueprint in shell().page_blueprints
+    return request.endpoint is None and not request.path.startswith(API_PREFIX)
+
+
+def _frame_ancestors(app: Flask) -> str | None:
+    """The sites that may embed this page, when its package allowed that."""
+    setting = shell().framable.get(request.endpoint or "")
+    if setting is None:
+        return None
+    return " ".join(("'self'", *app.config.get(setting, ())))
 
 
 def init_security(app: Flask) -> None:
-    app.config.setdefault(
-        "KCC_CHAT_EMBED_ORIGINS", embed_origins(os.environ.get(EMBED_ORIGINS_ENV))
-    )
     app.config.setdefault("PERMANENT_SESSION_LIFETIME", 10 * 60 * 60)
     # Production runs behind HTTPS only (its session cookie is Secure): browsers keep to it.
     app.config.setdefault("KCC_HSTS", bool(app.config.get("SESSION_COOKIE_SECURE")))
@@ -45,18 +54,18 @@ def init_security(app: Flask) -> None:
 
     @app.before_request
     def _csrf_on_forms() -> None:
-        if request.method in SAFE_METHODS or not is_page(request.path):
+        if request.method in SAFE_METHODS or request.blueprint not in shell().page_blueprints:
             return
         if not csrf_valid():
             abort(400, str(STALE_FORM))
 
     @app.after_request
     def _page_headers(response: Response) -> Response:
-        if not is_page(request.path):
+        if not is_page_request():
             return response
         headers = response.headers
-        if request.path == CHAT_PATH:
-            ancestors = " ".join(("'self'", *app.config["KCC_CHAT_EMBED_ORIGINS"]))
+        ancestors = _frame_ancestors(app)
+        if ancestors is not None:
             headers["Content-Security-Policy"] = f"{BASE_POLICY}; frame-ancestors {ancestors}"
         else:
             headers["Content-Security-Policy"] = f"{BASE_POLICY}; frame-ancestors 'none'"

@@ -20,8 +20,10 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+from kcc.app import create_app
 from kcc.auth.passwords import hash_password
 from kcc.auth.services import create_user
+from kcc.config import Settings
 from kcc.db import db
 
 CHROMIUM = "/usr/bin/chromium"
@@ -63,14 +65,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason=reason))
 
 
-@pytest.fixture(scope="session")
-def live_server(app: Flask) -> Iterator[str]:
+def _serve(app: Flask) -> Iterator[str]:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def live_server(app: Flask) -> Iterator[str]:
+    yield from _serve(app)
+
+
+@pytest.fixture(scope="session")
+def bare_live_server(app: Flask, settings: Settings) -> Iterator[str]:
+    """The app built without any outer package, on the same database."""
+    bare = create_app(settings, plugins=())
+    bare.config["TESTING"] = True
+    yield from _serve(bare)
 
 
 @pytest.fixture(scope="session")
@@ -87,8 +101,8 @@ def browser() -> Iterator[Any]:
 def new_page(browser: Any, live_server: str) -> Iterator[Callable[[], Any]]:
     contexts = []
 
-    def make(**options: Any) -> Any:
-        context = browser.new_context(base_url=live_server, locale="nl-NL", **options)
+    def make(base_url: str | None = None, **options: Any) -> Any:
+        context = browser.new_context(base_url=base_url or live_server, locale="nl-NL", **options)
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
@@ -102,6 +116,14 @@ def new_page(browser: Any, live_server: str) -> Iterator[Callable[[], Any]]:
             ),
         )
         page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+        page.on(
+            "response",
+            lambda response: (
+                problems.append(f"{response.status} from {response.url}")
+                if response.status == 404 and not response.url.endswith("/favicon.ico")
+                else None
+            ),
+        )
         return page
 
     yield make
@@ -140,7 +162,8 @@ def sign_in(page: Any, name: str) -> None:
 
 def check_page(page: Any, name: str) -> None:
     """Save a screenshot; fail on serious or critical axe-core violations, on anything the
-    Content-Security-Policy blocked and on script errors."""
+    Content-Security-Policy blocked, on script errors and on anything the page asked for that
+    is not there (404)."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     problems = PROBLEMS.get(id(page), [])

@@ -67,7 +67,7 @@ def sign_in(app: Flask, make_user: Callable[..., tuple[str, uuid.UUID]]) -> Call
             "/sign-in", data={"name": name, "password": PASSWORD, "csrf_token": token}
         )
         assert response.status_code == 302, response.get_data(as_text=True)
-        page = client.get("/chat")
+        page = client.get("/account/password")
         return Browser(client, name, user_id, csrf_of_session(client, page))
 
     return signed_in

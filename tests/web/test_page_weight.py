@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from tests.web.conftest import Browser
 
 LIMIT = 300 * 1024
-ASSET = re.compile(r'(?:src|href)="(/static/web/[^"]+)"')
+ASSET = re.compile(r'(?:src|href)="(/static/[^"]+)"')
 
 
 def _weight(client: FlaskClient, path: str) -> int:

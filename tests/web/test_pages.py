@@ -202,3 +202,14 @@ def test_studio_upload_too_large_is_refused_with_a_clear_message(
     response = browser.api("POST", "/api/v1/journeys", {"document": "x" * (1024 * 1024 + 10)})
     assert response.status_code == 413
     assert "larger than the limit" in response.get_json()["detail"]
+
+
+def test_package_pages_get_the_page_headers_and_the_api_does_not(client) -> None:  # type: ignore[no-untyped-def]
+    studio = client.get("/studio")  # a page of the journeys package: sends to sign-in
+    assert studio.status_code == 302
+    assert "frame-ancestors 'none'" in studio.headers["Content-Security-Policy"]
+    assert studio.headers["X-Frame-Options"] == "DENY"
+    script = client.get("/static/journeys/studio.js")
+    assert script.status_code == 200 and "Content-Security-Policy" in script.headers
+    api = client.get("/api/v1/health")
+    assert "X-Frame-Options" not in api.headers and "Content-Security-Policy" not in api.headers

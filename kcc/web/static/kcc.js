@@ -1,4 +1,5 @@
-/* Shared helpers for the pages: calls to the JSON API with the session and its CSRF token. */
+/* Shared helpers for the pages: calls to the JSON API with the session and its CSRF token.
+   Scripts take every URL from the page (data-url and data-*-url attributes), never from literals. */
 (function () {
   "use strict";
   function csrf() {
@@ -20,7 +21,7 @@
   // out): go to the sign-in page, which says why, and come back here afterwards.
   function signInAgain() {
     var here = window.location.pathname + window.location.search;
-    window.location.assign("/sign-in?next=" + encodeURIComponent(here));
+    window.location.assign(document.body.dataset.signInUrl + "?next=" + encodeURIComponent(here));
   }
   function problemText(result) {
     var data = result.data || {};
@@ -34,9 +35,29 @@
     if (text !== undefined && text !== null) { node.textContent = String(text); }
     return node;
   }
-  function texts() {
-    var t = document.getElementById("texts");
+  function texts(id) {
+    var t = document.getElementById(id || "texts");
     return t ? t.dataset : {};
+  }
+  // A URL template from the page (a data-*-url such as /api/v1/conversations/{id}) with its values filled in.
+  function url(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (whole, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? encodeURIComponent(values[name]) : whole;
+    });
+  }
+  function say(form, ok, text) {
+    var out = form.querySelector(".form-result");
+    out.textContent = text;
+    out.className = "form-result " + (ok ? "form-result--ok" : "form-result--error");
+  }
+  // A form whose data-url takes a POST of the JSON that build(form) makes; the result under it.
+  function apiForm(form, build, t) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      api("POST", form.dataset.url, build(form)).then(function (r) {
+        say(form, r.ok, r.ok ? t.saved : t.failed + " " + problemText(r));
+      });
+    });
   }
   // Stored values (channels, statuses, directions) in the page's language, from the page.
   var labels = null;
@@ -51,5 +72,5 @@
     var img = el("img", { alt: label, src: "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svg), "class": "diagram__img" });
     return img;
   }
-  window.KCC = { api: api, problemText: problemText, el: el, texts: texts, svgImage: svgImage, label: label };
+  window.KCC = { api: api, problemText: problemText, el: el, texts: texts, url: url, say: say, apiForm: apiForm, svgImage: svgImage, label: label };
 })();

@@ -1,4 +1,4 @@
-"""The agent's home: one search box, the queue of conversations and my tasks."""
+"""The agent's home: one search box and my tasks, beside the panels packages add (the queue)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,10 @@ from kcc.parties.schemas import PartySchema
 from kcc.parties.services import search_parties
 from kcc.privacy.activities import Activity
 from kcc.tasks.models import Task
+from kcc.web.i18n import page_language
 from kcc.web.pages import STAFF_PAGES, html_errors, page
+from kcc.web.panels import render_panels
+from kcc.web.registry import PanelPage
 from kcc.web.search import detect
 
 bp = html_errors(Blueprint("web_agent", __name__, template_folder="../templates"))
@@ -63,4 +66,5 @@ def home(user: User) -> str:
         error=error,
         tasks=my_tasks(user),
         now=utcnow(),
+        panels=render_panels("home", PanelPage(user, page_language())),
     )

@@ -1,10 +1,11 @@
-"""The customer view page: the resident at a glance, the timeline, conversations and actions.
+"""The customer view page: the resident at a glance, the timeline, tasks and actions.
 
 The page reads the core's one customer view (``kcc.view.services.customer_view``) once and
 turns it into what the template shows, in one pass: only the fields on the page, the words
 in the page's language and the times in Dutch local time. No API schemas are dumped (they
 would serialise the involvements, subject objects and agents of every contact moment, which
-the page does not show), and the template does no per-row lookups of its own.
+the page does not show), and the template does no per-row lookups of its own. Packages add
+their panels (conversations, journeys, suggestions) from the same view through the registry.
 """
 
 from __future__ import annotations
@@ -12,10 +13,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from flask import Blueprint, render_template, request
-from flask_babel import get_locale
 
 from kcc.auth.models import User
 from kcc.constants import Channel, Direction, Outcome, TaskKind
@@ -23,8 +22,11 @@ from kcc.parties.schemas import PartySchema
 from kcc.privacy.activities import Activity
 from kcc.view.services import MomentRow, customer_view
 from kcc.web.formats import language_name, local_time, shorten
+from kcc.web.i18n import page_language
 from kcc.web.labels import label
 from kcc.web.pages import STAFF_PAGES, html_errors, page
+from kcc.web.panels import render_panels
+from kcc.web.registry import PanelPage
 
 bp = html_errors(Blueprint("web_customer", __name__, template_folder="../templates"))
 
@@ -86,32 +88,26 @@ def _choice(name: str, allowed: tuple[str, ...]) -> str:
     return value if value in allowed else ""
 
 
-def _suggestions(items: list[dict[str, Any]], language: str) -> list[dict[str, Any]]:
-    """Suggestions with the explanation in plain words in the page's language."""
-    shown = []
-    for item in items:
-        why = item.get("why_nl") if language == "nl" else item.get("why")
-        shown.append({**item, "why_text": why})
-    return shown
-
-
 @bp.get("/parties/<uuid:party_id>")
 @page(*STAFF_PAGES, activity=Activity.CUSTOMER_CONTACT)
 def customer(user: User, party_id: uuid.UUID) -> str:
     view = customer_view(party_id, PAGE_SIZE, request.args.get("cursor") or None)
     channel = _choice("channel", CHANNELS)
     direction = _choice("direction", DIRECTIONS)
-    language = get_locale().language if get_locale() is not None else "nl"
-    conversations = view.sections.get("conversations", [])
+    language = page_language()
     moments = timeline_rows(view.contact_moments, channel, direction)
+    party = PartySchema().dump(view.party)
+    panel_page = PanelPage(user, language, view, icons={m.channel for m in moments})
+    panels = render_panels("customer", panel_page, party=party)
     return render_template(
         "customer.html",
         user=user,
         lang=language,
-        party=PartySchema().dump(view.party),
+        party=party,
         preferred_language=language_name(view.party.preferred_language, language),
         moments=moments,
-        icons=sorted({m.channel for m in moments} | {c["channel"] for c in conversations}),
+        icons=sorted(panel_page.icons),
+        panels=panels,
         next_cursor=view.next_cursor,
         tasks=[
             TaskRow(
@@ -121,9 +117,6 @@ def customer(user: User, party_id: uuid.UUID) -> str:
             )
             for t in view.open_tasks
         ],
-        open_conversations=[c for c in conversations if c.get("status") != "closed"],
-        journeys=view.sections.get("journeys", []),
-        suggestions=_suggestions(view.sections.get("suggestions", []), language),
         consents=view.sections.get("consents", []),
         channel=channel,
         direction=direction,

@@ -1,4 +1,7 @@
-"""The supervisors' dashboard (plots of the contact centre's figures) and the processing log."""
+"""The supervisors' dashboard (plots of the contact centre's figures) and the processing log.
+
+Packages add their own figures to the dashboard as panels (the journeys' funnels).
+"""
 
 from __future__ import annotations
 
@@ -18,8 +21,11 @@ from kcc.privacy.activities import Activity
 from kcc.privacy.services import list_processing
 from kcc.web import metrics
 from kcc.web.charts import Chart, bar_chart
+from kcc.web.i18n import page_language
 from kcc.web.labels import label
 from kcc.web.pages import SUPERVISOR_PAGES, html_errors, page
+from kcc.web.panels import render_panels
+from kcc.web.registry import PanelPage
 
 bp = html_errors(Blueprint("web_dashboard", __name__, template_folder="../templates"))
 
@@ -117,6 +123,7 @@ def dashboard(user: User) -> str:
         user=user,
         charts=_charts(utcnow(), outcomes),
         suggestions_known=outcomes is not None,
+        panels=render_panels("dashboard", PanelPage(user, page_language())),
     )
 
 

@@ -1,24 +1,26 @@
-/* Journey studio: list, upload with errors at their line, diagram, simulate, publish, stats, register preview. */
+/* Journey studio: list, upload with errors at their line, diagram, simulate, publish, stats, register preview.
+   Every URL comes from the page: data-*-url on #studio, with {key} and {number} for the script to fill. */
 (function () {
   "use strict";
   var K = window.KCC;
   var t = K.texts();
   var root = document.getElementById("studio");
   var key = root.dataset.key;
+  var urls = root.dataset;
   var maxUpload = parseInt(root.dataset.maxUpload, 10);
   var lang = document.documentElement.lang.slice(0, 2);
   var current = null;
 
   function listJourneys() {
     var list = document.getElementById("journey-list");
-    K.api("GET", "/api/v1/journeys").then(function (r) {
+    K.api("GET", urls.journeysUrl).then(function (r) {
       list.textContent = "";
       var items = (r.ok && r.data && r.data.items) || [];
       if (!r.ok) { list.appendChild(K.el("li", { "class": "alert alert--error" }, t.failed + " " + K.problemText(r))); return; }
       if (!items.length) { list.appendChild(K.el("li", {}, t.none)); }
       items.forEach(function (j) {
         var li = K.el("li");
-        li.appendChild(K.el("a", { href: "/studio/" + encodeURIComponent(j.key) }, (j.title && (j.title[lang] || j.title.nl)) || j.key));
+        li.appendChild(K.el("a", { href: K.url(urls.pageUrl, { key: j.key }) }, (j.title && (j.title[lang] || j.title.nl)) || j.key));
         li.appendChild(document.createTextNode(" (" + j.key + ", " + j.versions.length + " v)"));
         list.appendChild(li);
       });
@@ -26,7 +28,7 @@
   }
 
   function loadVersions(select) {
-    K.api("GET", "/api/v1/journeys/" + encodeURIComponent(key)).then(function (r) {
+    K.api("GET", urls.journeyUrl).then(function (r) {
       var body = document.getElementById("versions");
       body.textContent = "";
       if (!r.ok) { body.appendChild(K.el("tr")).appendChild(K.el("td", { colspan: "4" }, K.problemText(r))); return; }
@@ -54,7 +56,7 @@
 
   function publishVersion(number) {
     var out = document.getElementById("upload-result");
-    K.api("POST", "/api/v1/journeys/" + encodeURIComponent(key) + "/versions/" + number + "/publish", {}).then(function (r) {
+    K.api("POST", K.url(urls.publishUrl, { number: number }), {}).then(function (r) {
       if (out) { out.textContent = r.ok ? t.published + " (" + number + ")" : t.failed + " " + K.problemText(r); }
       loadVersions(number);
     });
@@ -63,12 +65,12 @@
   function openVersion(number) {
     current = number;
     document.getElementById("current-version").textContent = number;
-    var base = "/api/v1/journeys/" + encodeURIComponent(key) + "/versions/" + number;
+    var version = { number: number };
     var doc = document.getElementById("doc");
-    K.api("GET", base).then(function (r) { if (r.ok && doc && !doc.value) { doc.value = r.data.source || ""; } });
+    K.api("GET", K.url(urls.versionUrl, version)).then(function (r) { if (r.ok && doc && !doc.value) { doc.value = r.data.source || ""; } });
     var diagram = document.getElementById("diagram");
     diagram.textContent = t.loading;
-    K.api("GET", base + "/diagram").then(function (r) {
+    K.api("GET", K.url(urls.diagramUrl, version)).then(function (r) {
       diagram.textContent = "";
       if (!r.ok) { diagram.textContent = K.problemText(r); return; }
       if (r.data.svg) { diagram.appendChild(K.svgImage(r.data.svg, t.diagram)); }
@@ -78,7 +80,7 @@
       diagram.appendChild(details);
     });
     var stats = document.getElementById("stats");
-    K.api("GET", base + "/stats").then(function (r) {
+    K.api("GET", K.url(urls.statsUrl, version)).then(function (r) {
       stats.textContent = "";
       if (!r.ok) { stats.textContent = K.problemText(r); return; }
       var table = K.el("table", { "class": "table" });
@@ -96,7 +98,7 @@
       stats.appendChild(K.el("p", {}, t.completion + ": " + rate));
     });
     var register = document.getElementById("register");
-    K.api("GET", "/api/v1/journeys/" + encodeURIComponent(key) + "/algorithm-register").then(function (r) {
+    K.api("GET", urls.registerUrl).then(function (r) {
       register.textContent = "";
       if (!r.ok) { register.appendChild(K.el("p", { "class": "note" }, r.status === 404 ? t.noRegister : K.problemText(r))); return; }
       var dl = K.el("dl", { "class": "facts" });
@@ -144,13 +146,12 @@
       event.preventDefault();
       var source = document.getElementById("doc").value;
       if (new Blob([source]).size > maxUpload) { out.textContent = t.tooBig + " " + Math.round(maxUpload / 1024) + " kB."; out.className = "form-result form-result--error"; return; }
-      var path = key ? "/api/v1/journeys/" + encodeURIComponent(key) + "/versions" : "/api/v1/journeys";
-      K.api("POST", path, { document: source }).then(function (r) {
+      K.api("POST", urls.uploadUrl, { document: source }).then(function (r) {
         document.getElementById("doc-errors").textContent = "";
         if (r.ok) {
           out.className = "form-result form-result--ok";
           out.textContent = r.data.outcome === "unchanged" ? t.unchanged : t.saved + " " + r.data.number + ".";
-          if (!key) { window.location.assign("/studio/" + encodeURIComponent(r.data.journey)); return; }
+          if (!key) { window.location.assign(K.url(urls.pageUrl, { key: r.data.journey })); return; }
           loadVersions(r.data.number);
         } else if (r.status === 422) { out.textContent = ""; showProblems(r, source); }
         else { out.className = "form-result form-result--error"; out.textContent = t.failed + " " + K.problemText(r); }
@@ -166,7 +167,7 @@
       var steps = document.getElementById("sim-events").value.split("\n").map(function (s) { return s.trim(); }).filter(Boolean)
         .map(function (s) { return s.indexOf("timer:") === 0 ? { timer: s.slice(6) } : { event: s }; });
       var out = document.getElementById("simulation");
-      K.api("POST", "/api/v1/journeys/" + encodeURIComponent(key) + "/versions/" + current + "/simulate", { steps: steps, language: lang === "en" ? "en" : "nl" }).then(function (r) {
+      K.api("POST", K.url(urls.simulateUrl, { number: current }), { steps: steps, language: lang === "en" ? "en" : "nl" }).then(function (r) {
         out.textContent = "";
         if (!r.ok) { out.appendChild(K.el("p", { "class": "alert alert--error", role: "alert" }, K.problemText(r))); return; }
         var path = (r.data.path || []).map(function (s) {

@@ -1,8 +1,9 @@
-/* Dashboard: journey funnels (instances per state of each published journey) as SVG bars from the API. */
+/* Dashboard: journey funnels (instances per state of each published journey) as SVG bars from the API.
+   The URLs come from #funnels (data-journeys-url, data-stats-url with {key} and {number}). */
 (function () {
   "use strict";
   var K = window.KCC;
-  var t = K.texts();
+  var t = K.texts("funnel-texts");
   var box = document.getElementById("funnels");
   var NS = "http://www.w3.org/2000/svg";
   var lang = document.documentElement.lang.slice(0, 2);
@@ -51,14 +52,14 @@
     return figure;
   }
 
-  K.api("GET", "/api/v1/journeys").then(function (r) {
+  K.api("GET", box.dataset.journeysUrl).then(function (r) {
     box.textContent = "";
     if (!r.ok) { box.appendChild(K.el("p", { "class": "note" }, t.failed)); return; }
     var published = (r.data.items || []).filter(function (j) { return j.published_version; });
     if (!published.length) { box.appendChild(K.el("p", {}, t.none)); return; }
     published.forEach(function (j) {
       var title = (j.title && (j.title[lang] || j.title.nl)) || j.key;
-      K.api("GET", "/api/v1/journeys/" + encodeURIComponent(j.key) + "/versions/" + j.published_version + "/stats").then(function (s) {
+      K.api("GET", K.url(box.dataset.statsUrl, { key: j.key, number: j.published_version })).then(function (s) {
         if (s.ok) { box.appendChild(funnel(title + " (" + t.version + " " + j.published_version + ")", s.data)); }
       });
     });

@@ -1,8 +1,11 @@
-/* Residents' chat: start a session (after consent), send messages, and long-poll for replies. */
+/* Residents' chat: start a session (after consent), send messages, and long-poll for replies.
+   The chat API's URLs come from the page (data-sessions-url, data-messages-url). */
 (function () {
   "use strict";
   var t = document.getElementById("texts").dataset;
   var root = document.getElementById("main");
+  var sessionsUrl = root.dataset.sessionsUrl;
+  function messagesUrl() { return root.dataset.messagesUrl.replace("{session_id}", encodeURIComponent(session.id)); }
   var list = document.getElementById("chat-messages");
   var session = null;
   var last = null;
@@ -35,7 +38,7 @@
   }
   function poll() {
     var query = "?wait=" + WAIT + (last ? "&after=" + encodeURIComponent(last) : "");
-    call("GET", "/api/v1/chat/sessions/" + session.id + "/messages" + query).then(function (r) {
+    call("GET", messagesUrl() + query).then(function (r) {
       if (r.ok && r.data) { (r.data.items || []).forEach(show); setTimeout(poll, 100); }
       else { setTimeout(poll, 3000); }
     }).catch(function () { setTimeout(poll, 3000); });
@@ -44,7 +47,7 @@
     event.preventDefault();
     var error = document.getElementById("start-error");
     if (!document.getElementById("chat-consent").checked) { error.textContent = t.consent; error.hidden = false; return; }
-    call("POST", "/api/v1/chat/sessions", { display_name: document.getElementById("chat-name").value, language: root.dataset.lang })
+    call("POST", sessionsUrl, { display_name: document.getElementById("chat-name").value, language: root.dataset.lang })
       .then(function (r) {
         if (!r.ok) { error.textContent = t.unavailable; error.hidden = false; return; }
         session = r.data;
@@ -61,7 +64,7 @@
     var status = document.getElementById("send-status");
     var body = box.value.trim();
     if (!body) { return; }
-    call("POST", "/api/v1/chat/sessions/" + session.id + "/messages", { body: body }).then(function (r) {
+    call("POST", messagesUrl(), { body: body }).then(function (r) {
       if (r.ok) { box.value = ""; status.textContent = t.sent; show(r.data); }
       else { status.textContent = t.failed + (r.data && r.data.detail ? " " + r.data.detail : ""); }
     }).catch(function () { status.textContent = t.failed; });
