@@ -17,6 +17,7 @@ from kcc.parties.services import (
     register_party,
     search_parties,
 )
+from kcc.privacy.bsn import mask_text, named_bsn, scrub
 from kcc.tasks.services import TaskInput, create_task
 
 
@@ -38,8 +39,9 @@ class FormResult:
     created: bool
 
 
-def _submitter_party(submitter: dict[str, str]) -> Party | None:
-    bsn = submitter.get("bsn")
+def _submitter_party(submitter: dict[str, str], fields: dict[str, Any]) -> Party | None:
+    # A field named bsn or burgerservicenummer identifies the resident like the submitter's BSN.
+    bsn = submitter.get("bsn") or named_bsn(fields)
     if bsn:
         found, _ = search_parties(PartyQuery(bsn=bsn), 1, None)
         if found:
@@ -72,13 +74,13 @@ def _text(fields: dict[str, Any]) -> str:
 
 def submit_form(data: FormSubmission) -> FormResult:
     """Record a submission once per ``submission_id``; a repeat returns what the first created."""
-    party = _submitter_party(data.submitter)
+    party = _submitter_party(data.submitter, data.fields)
     recorded = record_contact(
         ContactInput(
             channel=Channel.WEB,
             direction=Direction.INBOUND,
             subject=(data.subject or f"Formulier {data.form_id}")[:200],
-            text=_text(data.fields),
+            text=_text(scrub(data.fields)[0]),  # masks named BSN fields of 8 digits too
             language=data.language,
             parties=[InvolvementInput(party.uuid)] if party is not None else [],
             external_id=f"form:{data.form_id}:{data.submission_id}",
@@ -98,7 +100,7 @@ def submit_form(data: FormSubmission) -> FormResult:
                 party_id=party.uuid if party is not None else None,
                 contact_moment_id=moment.uuid,
                 assigned_team=data.task.get("team") or "KCC",
-                description=data.task.get("description") or moment.subject,
+                description=mask_text(data.task.get("description") or moment.subject)[0],
             )
         )
         task_id = task.uuid
