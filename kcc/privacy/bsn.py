@@ -38,9 +38,11 @@ BSN_FIELD_NAMES = frozenset({"bsn", "burgerservicenummer"})
 _SEPARATORS = " .\u00a0-"
 _SEP = "[ .\u00a0-]"
 # A whole group of digits: not glued to a letter or digit, nor continued by another group
-# after one separator on either side. The candidate is then checked for nine digits.
+# after one separator on either side, nor the rest of a phone number written "+31 (0)6 ...".
+# The candidate is then checked for nine digits.
 _DIGIT_GROUPS = re.compile(
-    rf"(?<![^\W_])(?<![0-9]{_SEP})[0-9]+(?:{_SEP}[0-9]+)*(?![^\W_])(?!{_SEP}[0-9])"
+    rf"(?<![^\W_])(?<![0-9]{_SEP})(?<!\(0\))(?<!\(0\){_SEP})"
+    rf"[0-9]+(?:{_SEP}[0-9]+)*(?![^\W_])(?!{_SEP}[0-9])"
 )
 
 R = TypeVar("R")
