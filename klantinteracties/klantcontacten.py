@@ -17,6 +17,7 @@ from kcc.errors import ValidationFailed
 from kcc.http.schemas import in_utc
 from kcc.parties.models import Party
 from kcc.privacy.activities import Activity
+from kcc.privacy.bsn import mask_text, scrub
 from klantinteracties import betrokkenen
 from klantinteracties.batch import known, none_yet, prime, related
 from klantinteracties.filters import klantcontact_filters
@@ -179,7 +180,7 @@ def _details(data: dict[str, Any], existing: dict[str, Any] | None = None) -> di
 def _extras(moment: ContactMoment, data: dict[str, Any]) -> None:
     moment.number = data.get("nummer") or None
     moment.reference = data.get("referentienummer") or None
-    moment.response = data.get("reactie") or ""
+    moment.response = mask_text(data.get("reactie") or "")[0]  # no BSN in clear
     moment.contact_succeeded = data.get("indicatieContactGelukt")
     moment.main_subject_type = data.get("hoofdOnderwerpType") or ""
     moment.further_action = bool(data.get("verdereActieOndernomen", False))
@@ -245,6 +246,7 @@ def record(
 
 
 def update_contact(moment: ContactMoment, data: dict[str, Any]) -> ContactMoment:
+    data = scrub(data)[0]  # onderwerp, inhoud and metadata hold no BSN in clear
     moment.channel = _channel(data)
     moment.subject = data["onderwerp"]
     moment.text = data.get("inhoud") or ""

@@ -17,7 +17,7 @@ from kcc.parties.services import (
     register_party,
     search_parties,
 )
-from kcc.privacy.bsn import mask_text, named_bsn, scrub
+from kcc.privacy.bsn import named_bsn, scrub
 from kcc.tasks.services import TaskInput, create_task
 
 
@@ -100,7 +100,7 @@ def submit_form(data: FormSubmission) -> FormResult:
                 party_id=party.uuid if party is not None else None,
                 contact_moment_id=moment.uuid,
                 assigned_team=data.task.get("team") or "KCC",
-                description=mask_text(data.task.get("description") or moment.subject)[0],
+                description=data.task.get("description") or moment.subject,
             )
         )
         task_id = task.uuid

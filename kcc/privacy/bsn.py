@@ -166,18 +166,18 @@ def reveal(details: Mapping[str, Any]) -> list[str]:
     return [cipher.decrypt(token, BSN_CONTEXT) for token in details.get(SEALED_KEY) or []]
 
 
-def protect(values: Mapping[str, Any], sealed_in: str = "details") -> dict[str, Any]:
+def protect(values: Mapping[str, Any], sealed_in: str | None = "details") -> dict[str, Any]:
     """``values`` (column name to text or JSON) masked, the BSNs found sealed into ``sealed_in``.
 
     Returns the same mapping's values unchanged when no BSN is found, so the common case
-    costs one scan and no encryption.
+    costs one scan and no encryption. Without ``sealed_in`` the BSNs are only masked.
     """
     found: list[str] = []
     result = {}
     for name, value in values.items():
         result[name], bsns = scrub(value)
         found.extend(bsns)
-    if found:
+    if found and sealed_in is not None:
         result[sealed_in] = seal(found, result.get(sealed_in) or {})
     return result
 
@@ -197,14 +197,16 @@ def protect_text(
     return result["text"], {**details, **result["details"]}
 
 
-def protect_record(record: R, *names: str, sealed_in: str = "details") -> R:
+def protect_record(record: R, *names: str, sealed_in: str | None = "details") -> R:
     """A copy of the dataclass ``record`` whose fields ``names`` hold no BSN in clear.
 
     ``sealed_in`` names the record's details field (a mapping) that keeps the BSNs found,
-    encrypted; ``record`` itself is returned when it holds no BSN.
+    encrypted (``None``: a record without one, the BSNs are only masked); ``record`` itself
+    is returned when it holds no BSN.
     """
     assert dataclasses.is_dataclass(record) and not isinstance(record, type)
-    values = {name: getattr(record, name) for name in (*names, sealed_in)}
+    fields = (*names, sealed_in) if sealed_in is not None else names
+    values = {name: getattr(record, name) for name in fields}
     protected = protect(values, sealed_in)
     if all(protected[name] is values[name] for name in values):
         return record

@@ -18,6 +18,7 @@ from kcc.db import Base, db
 from kcc.privacy.bsn import SEALED_KEY, find, reveal
 from tests.channels.conftest import channel_settings, fake_twilio, text_in  # noqa: F401
 from tests.conftest import Caller
+from tests.klantinteracties.test_flows import patch as ki_patch
 from tests.klantinteracties.test_flows import person
 from tests.klantinteracties.test_flows import post as ki_post
 
@@ -34,7 +35,10 @@ EMAIL = "999991723"
 API = "999992491"
 KI = "999995017"
 KI_PARTY = "999996022"
-ALL = [RESIDENT, CHILD, OLD_STYLE, SMS, CHAT, EMAIL, API, KI, KI_PARTY]
+KI_UPDATE = "999995029"
+TASK = "999996009"
+TASK_NOTE = "999996010"
+ALL = [RESIDENT, CHILD, OLD_STYLE, SMS, CHAT, EMAIL, API, KI, KI_PARTY, KI_UPDATE, TASK, TASK_NOTE]
 PHONE = "+31612345671"  # its last nine digits pass the eleven-check: it must stay as it is
 IBAN = "NL91ABNA0417164300"
 
@@ -167,6 +171,47 @@ def _run(
         },
     )
     assert made.status_code == 201, made.get_json()
+    contact = made.get_json()["klantcontact"]
+    changed = ki_patch(
+        system,
+        f"/klantcontacten/{contact['uuid']}",
+        {"inhoud": f"Aangevuld: bsn {KI_UPDATE}", "reactie": f"Antwoord over {KI_UPDATE}"},
+    )
+    assert changed.status_code == 200, changed.get_json()
+    # Tasks: an agent's description and note, through the API and as a Klantinteracties task.
+    task = agent.post(
+        "/api/v1/tasks",
+        json={"kind": "callback", "assigned_team": "KCC", "description": f"Bel {TASK} terug"},
+    )
+    assert task.status_code == 201, task.json
+    noted = agent.patch(f"/api/v1/tasks/{task.json['id']}", json={"note": f"ook {TASK_NOTE}"})
+    assert noted.status_code == 200, noted.json
+    assert (noted.json["description"], noted.json["note"]) == (
+        "Bel *****6009 terug",
+        "ook *****6010",
+    )
+    actor = ki_post(
+        system,
+        "/actoren",
+        {
+            "naam": "Team Burgerzaken",
+            "soortActor": "organisatorische_eenheid",
+            "indicatieActief": True,
+            "actorIdentificatie": {"omschrijving": "Burgerzaken"},
+        },
+    )
+    internal = ki_post(
+        system,
+        "/internetaken",
+        {
+            "gevraagdeHandeling": "Terugbellen",
+            "toelichting": f"Klant met bsn {TASK} wacht",
+            "aanleidinggevendKlantcontact": {"uuid": contact["uuid"]},
+            "toegewezenAanActoren": [{"uuid": actor.get_json()["uuid"]}],
+            "status": "te_verwerken",
+        },
+    )
+    assert internal.status_code == 201, internal.get_json()
     run_jobs()
 
 
@@ -191,7 +236,7 @@ def test_no_bsn_is_stored_in_clear_on_any_channel(
 
     # Masked the way the product shows BSNs, and only the BSNs: phone numbers and IBANs stay.
     texts = "\n".join(v for t, c, v in dump if (t, c) == ("contact_moments", "text"))
-    for bsn in (RESIDENT, CHILD, SMS, CHAT, API, KI):
+    for bsn in (RESIDENT, CHILD, SMS, CHAT, API, KI_UPDATE):
         assert "*****" + bsn[-4:] in texts
     assert IBAN in texts and "0612345671" in texts and "06 1234 5671" in texts
     assert [m.body for m in fake_twilio.sent()] == ["We vonden BSN *****3653."]
