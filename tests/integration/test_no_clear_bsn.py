@@ -276,3 +276,27 @@ def test_no_bsn_is_stored_in_clear_on_any_channel(
         ("chat", "outbound", [CHAT]),
         ("email", "inbound", [EMAIL]),
     ]
+
+
+def test_an_e_mail_id_that_looks_like_a_bsn_still_threads_the_reply(
+    app: Flask, client: Any, agent: Caller, run_jobs: Any
+) -> None:
+    first_id = f"<{RESIDENT}@mail.example.nl>"
+    for message_id, in_reply_to in ((first_id, None), ("<2@mail.example.nl>", first_id)):
+        mail = EmailMessage()
+        mail["From"] = "piet@example.nl"
+        mail["To"] = "kcc@gemeente.example.nl"
+        mail["Subject"] = "Afvalpas"
+        mail["Date"] = "Mon, 23 Nov 2026 10:00:00 +0100"
+        mail["Message-ID"] = message_id
+        if in_reply_to:
+            mail["In-Reply-To"] = in_reply_to
+        mail.set_content("Nog een vraag.")
+        sent = _signed(
+            client, "/channels/email/inbound", mail.as_bytes(), MAIL_SECRET, "message/rfc822"
+        )
+        assert sent.status_code == 202, sent.json
+        run_jobs()
+    conversations = agent.get("/api/v1/conversations?channel=email").json["items"]
+    assert len(conversations) == 1
+    assert conversations[0]["message_count"] == 2
