@@ -31,6 +31,12 @@ class FormSubmission:
     fields: dict[str, Any] = field(default_factory=dict)
     task: dict[str, str] | None = None
 
+    def __post_init__(self) -> None:
+        # A field named bsn or burgerservicenummer identifies the resident like the
+        # submitter's own BSN: the party is found by its lookup hash, never by the number.
+        if not self.submitter.get("bsn") and (bsn := named_bsn(self.fields)):
+            self.submitter = {**self.submitter, "bsn": bsn}
+
 
 @dataclass(frozen=True)
 class FormResult:
@@ -39,9 +45,8 @@ class FormResult:
     created: bool
 
 
-def _submitter_party(submitter: dict[str, str], fields: dict[str, Any]) -> Party | None:
-    # A field named bsn or burgerservicenummer identifies the resident like the submitter's BSN.
-    bsn = submitter.get("bsn") or named_bsn(fields)
+def _submitter_party(submitter: dict[str, str]) -> Party | None:
+    bsn = submitter.get("bsn")
     if bsn:
         found, _ = search_parties(PartyQuery(bsn=bsn), 1, None)
         if found:
@@ -74,7 +79,7 @@ def _text(fields: dict[str, Any]) -> str:
 
 def submit_form(data: FormSubmission) -> FormResult:
     """Record a submission once per ``submission_id``; a repeat returns what the first created."""
-    party = _submitter_party(data.submitter, data.fields)
+    party = _submitter_party(data.submitter)
     recorded = record_contact(
         ContactInput(
             channel=Channel.WEB,

@@ -21,9 +21,9 @@ from kcc.pagination import decode_cursor, encode_cursor
 from kcc.parties import identifiers as ids
 from kcc.parties.events import PartyRegistered, PartyUpdated
 from kcc.parties.models import DigitalAddress, Party, PartyIdentifier
-from kcc.privacy.bsn import BSN_CONTEXT
 from kcc.privacy.services import log_processing
 
+BSN_CONTEXT = "party-identifier/bsn"
 PERSON_FIELDS = ("given_names", "surname_prefix", "surname")
 
 

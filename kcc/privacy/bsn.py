@@ -29,7 +29,7 @@ from stdnum.nl import bsn as stdnum_bsn
 from kcc.crypto import DataCipher
 
 BSN_CONTEXT = "party-identifier/bsn"
-"""The encryption and lookup context of BSNs, shared with the parties' identifiers."""
+"""The encryption context of BSNs: the parties' identifiers use the same one (a test checks)."""
 SEALED_KEY = "bsns_encrypted"
 """The details key under which the BSNs masked in a record are kept, encrypted."""
 BSN_FIELD_NAMES = frozenset({"bsn", "burgerservicenummer"})

@@ -7,7 +7,8 @@ import dataclasses
 import pytest
 
 from kcc.parties.identifiers import mask_bsn
-from kcc.privacy.bsn import find, mask, mask_text, named_bsn, scrub
+from kcc.parties.services import BSN_CONTEXT as PARTY_BSN_CONTEXT
+from kcc.privacy.bsn import BSN_CONTEXT, find, mask, mask_text, named_bsn, scrub
 
 # Eleven-check-valid; 012345672 is a BSN that is written without its leading zero, too.
 BSN = "111222333"
@@ -31,8 +32,9 @@ def test_a_bsn_is_found_together_or_in_groups(written: str) -> None:
     assert mask_text(f"bsn: {written}.") == ("bsn: *****2333.", [BSN])
 
 
-def test_the_mask_is_the_one_the_product_shows() -> None:
+def test_the_mask_and_the_encryption_are_the_ones_of_the_parties_bsns() -> None:
     assert mask(BSN) == mask_bsn(BSN) == "*****2333"
+    assert BSN_CONTEXT == PARTY_BSN_CONTEXT  # a sealed BSN decrypts like a party's
 
 
 @pytest.mark.parametrize(
