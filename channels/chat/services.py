@@ -21,6 +21,7 @@ from kcc.constants import Channel, Direction
 from kcc.crypto import hash_api_token
 from kcc.db import db, unit_of_work, utcnow
 from kcc.errors import Conflict, NotFound, Unauthorized, ValidationFailed
+from kcc.privacy.bsn import protect_text
 
 MAX_WAIT_SECONDS = 25
 POLL_INTERVAL_SECONDS = 0.25
@@ -100,6 +101,7 @@ def post_chat_message(chat: ChatSession, body: str) -> ChannelMessage:
         media=[],
         details={},
     )
+    message.body, message.details = protect_text(message.body, message.details)
     db.session().add(message)
     add_message(conversation, message)
     return message

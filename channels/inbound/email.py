@@ -18,6 +18,7 @@ from kcc.constants import Channel, Direction
 from kcc.db import db
 from kcc.errors import ValidationFailed
 from kcc.parties.identifiers import normalise_email
+from kcc.privacy.bsn import protect_text
 
 MAX_BODY_CHARS = 100_000
 
@@ -93,6 +94,7 @@ def receive_email(raw: bytes) -> tuple[ChannelMessage, bool]:
             "references": _ids(str(message.get("References") or "")),
         },
     )
+    stored.body, stored.details = protect_text(stored.body, stored.details, {"subject"})
     for part in message.iter_attachments():
         content = part.get_payload(decode=True) or b""
         assert isinstance(content, bytes)

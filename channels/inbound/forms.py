@@ -20,6 +20,7 @@ from kcc.parties.services import (
     register_party,
     search_parties,
 )
+from kcc.privacy.bsn import named_bsn, scrub
 from kcc.tasks.models import Task
 from kcc.tasks.services import TaskInput, create_task
 
@@ -33,6 +34,12 @@ class FormSubmission:
     submitter: dict[str, str] = field(default_factory=dict)
     fields: dict[str, Any] = field(default_factory=dict)
     task: dict[str, str] | None = None
+
+    def __post_init__(self) -> None:
+        # A field named bsn or burgerservicenummer identifies the resident like the
+        # submitter's own BSN: the party is found by its lookup hash, never by the number.
+        if not self.submitter.get("bsn") and (bsn := named_bsn(self.fields)):
+            self.submitter = {**self.submitter, "bsn": bsn}
 
 
 @dataclass(frozen=True)
@@ -82,7 +89,7 @@ def submit_form(data: FormSubmission) -> FormResult:
             channel=Channel.WEB,
             direction=Direction.INBOUND,
             subject=(data.subject or f"Formulier {data.form_id}")[:200],
-            text=_text(data.fields),
+            text=_text(scrub(data.fields)[0]),  # masks named BSN fields of 8 digits too
             language=data.language,
             parties=[InvolvementInput(party.uuid)] if party is not None else [],
             external_id=f"form:{data.form_id}:{data.submission_id}",

@@ -17,6 +17,7 @@ from channels.optouts import opt_in, opt_out
 from channels.twilio.keywords import classify
 from kcc.constants import Channel, Direction
 from kcc.db import db, utcnow
+from kcc.privacy.bsn import protect_text
 
 MAX_MEDIA = 10
 
@@ -111,6 +112,7 @@ def receive_sms(data: InboundSms) -> uuid.UUID | None:
         "attempts": 0,
         "created_at": utcnow(),
     }
+    values["body"], values["details"] = protect_text(data.body, details)
     kind = classify(data.body, data.opt_out_type)
     if kind is None or kind == OptOutKind.HELP:
         assert db.engine is not None

@@ -18,6 +18,7 @@ from channels.outbound.delivery import enqueue_delivery
 from kcc.constants import Channel, Direction
 from kcc.db import db, utcnow
 from kcc.errors import Conflict, ValidationFailed
+from kcc.privacy.bsn import protect_text
 
 SMS_MAX_CHARS = 1600
 
@@ -102,6 +103,7 @@ def queue_message(conversation: Conversation, body: str, author_id: int | None) 
     )
     if conversation.channel == Channel.EMAIL:
         message.details = _email_headers(conversation)
+    message.body, message.details = protect_text(body, message.details, {"subject"})
     db.session().add(message)
     add_message(conversation, message)
     if not is_chat:

@@ -22,6 +22,7 @@ from kcc.errors import Conflict, NotFound, ValidationFailed
 from kcc.events.outbox import record
 from kcc.parties.models import Party
 from kcc.parties.records import live_party
+from kcc.privacy.bsn import protect
 from kcc.privacy.services import log_processing
 
 # Fields a correction may change; ``occurred_at`` moves the involvements' copy along;
@@ -76,11 +77,24 @@ def _parties_of(moment: ContactMoment) -> list[uuid.UUID]:
     return [i.party.uuid for i in moment.involvements if i.party is not None]
 
 
+FREE_TEXT = ("subject", "text", "response", "details")
+
+
+def _without_bsns(changes: dict[str, Any]) -> dict[str, Any]:
+    """The changes with every BSN in their free text masked (sealed in the details when those
+    change too), as ``record_contact`` stores them; numbers and references are not free text."""
+    free = {name: changes[name] for name in FREE_TEXT if name in changes}
+    if not free:
+        return changes
+    return {**changes, **protect(free, sealed_in="details" if "details" in free else None)}
+
+
 def change_contact_moment(moment_uuid: uuid.UUID, changes: dict[str, Any]) -> ContactMoment:
     """Correct or complete a recorded contact moment; nothing is recorded if nothing changed."""
     unknown = set(changes) - CHANGEABLE
     if unknown:
         raise ValidationFailed.field(sorted(unknown)[0], "cannot be changed")
+    changes = _without_bsns(changes)
     moment = _moment(moment_uuid)
     changed = sorted(name for name, value in changes.items() if getattr(moment, name) != value)
     if not changed:

@@ -21,6 +21,7 @@ from kcc.errors import NotFound, ValidationFailed
 from kcc.events.outbox import record
 from kcc.pagination import decode_cursor, encode_cursor
 from kcc.parties.models import Party
+from kcc.privacy.bsn import protect_record
 from kcc.privacy.services import log_processing
 
 MAX_CLOCK_SKEW = timedelta(minutes=5)
@@ -68,6 +69,7 @@ def record_contact(data: ContactInput, recorded_by: int | None = None) -> Record
     A repeat of the same ``(channel, external_id)`` returns the stored moment unchanged, so
     that a channel's retries are harmless.
     """
+    data = protect_record(data, "subject", "text", "details")  # no BSN is stored in clear
     session = db.session()
     if data.external_id:
         existing = session.scalar(

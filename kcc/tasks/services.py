@@ -18,6 +18,7 @@ from kcc.errors import Conflict, NotFound, ValidationFailed
 from kcc.events.outbox import record
 from kcc.pagination import decode_cursor, encode_cursor
 from kcc.parties.models import Party
+from kcc.privacy.bsn import protect_record, scrub
 from kcc.privacy.services import log_processing
 from kcc.tasks import deadlines
 from kcc.tasks.events import TaskChanged, TaskCreated, TaskDeleted
@@ -50,6 +51,7 @@ def _task_query() -> Select[Task]:
 
 def create_task(data: TaskInput) -> Task:
     """Create a task; complaints and objections get their statutory ``due_at``."""
+    data = protect_record(data, "description", "note", sealed_in=None)  # no BSN in clear
     received_at = data.received_at or utcnow()
     if received_at > utcnow() + timedelta(minutes=5):
         raise ValidationFailed.field("received_at", "lies in the future")
@@ -128,6 +130,7 @@ def get_task(task_uuid: uuid.UUID) -> Task:
 
 def update_task(task_uuid: uuid.UUID, changes: dict[str, Any]) -> Task:
     """Change status, assignment or note; ``extend: true`` extends a statutory term once."""
+    changes = scrub(changes)[0]  # a description or note holds no BSN in clear
     task = db.session().scalar(_task_query().where(Task.uuid == task_uuid).with_for_update(of=Task))
     if task is None:
         raise NotFound(f"no task with id {task_uuid}")
