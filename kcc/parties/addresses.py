@@ -110,7 +110,15 @@ def change_digital_address(
     address.label, address.reference = data.label, data.reference
     address.verified_at = data.verified_at
     address.involvement_id = involvement_id
-    address.party = party
+    if party is not None:
+        address.party = party
+    elif before is not None:
+        # Taken from the party's collection it would be deleted as an orphan; the contact
+        # involvement still holds it, so only the link to the party goes.
+        address.party_id = None
+        db.session().flush()
+        db.session().expire(before, ["addresses"])
+        db.session().expire(address, ["party"])
     is_default = address.is_default if keep_default else data.is_default
     if is_default and party is not None:
         for other in party.addresses:

@@ -69,8 +69,10 @@ class Party(Base):
     addresses: Mapped[list[DigitalAddress]] = relationship(
         back_populates="party", cascade="all, delete-orphan", order_by="DigitalAddress.id"
     )
+    # An account may outlive its holder's link (the standard lets it stand alone), so taking
+    # it from the party unlinks it; deleting the party's row deletes them in the database.
     bank_accounts: Mapped[list[BankAccount]] = relationship(
-        back_populates="party", cascade="all, delete-orphan", order_by="BankAccount.id"
+        back_populates="party", passive_deletes=True, order_by="BankAccount.id"
     )
     organisation: Mapped[Party | None] = relationship(
         remote_side=[id], foreign_keys=[organisation_id]

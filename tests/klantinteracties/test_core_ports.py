@@ -370,3 +370,28 @@ def test_an_interne_taak_changed_and_deleted_here_records_the_tasks_events(
     assert [e["fields"] for e in events(app, "task.changed")][-1].count("number") == 1
     deleted = events(app, "task.deleted")
     assert deleted == [{"task_id": taak.get_json()["uuid"], "kind": "callback", "party_id": uuid}]
+
+
+def test_unlinking_an_account_or_a_given_address_from_its_partij_keeps_it(
+    app: Flask, system: Caller
+) -> None:
+    from tests.klantinteracties.test_anonymous import contact_request
+
+    uuid = person(system)["uuid"]
+    account = post(system, "/rekeningnummers", {"partij": {"uuid": uuid}, "iban": IBAN}).get_json()
+    unlinked = patch(system, f"/rekeningnummers/{account['uuid']}", {"partij": None})
+    assert unlinked.status_code == 200, unlinked.get_json()
+    assert unlinked.get_json()["partij"] is None
+    assert get(system, f"/rekeningnummers/{account['uuid']}").status_code == 200
+    assert _updated(app, uuid)[-2:] == [["bank_accounts"], ["bank_accounts"]]
+
+    made = contact_request(system)
+    adres = made["adres"]["uuid"]
+    adopted = patch(system, f"/digitaleadressen/{adres}", {"verstrektDoorPartij": {"uuid": uuid}})
+    assert adopted.status_code == 200, adopted.get_json()
+    released = patch(system, f"/digitaleadressen/{adres}", {"verstrektDoorPartij": None})
+    assert released.status_code == 200, released.get_json()
+    kept = get(system, f"/digitaleadressen/{adres}").get_json()
+    assert kept["verstrektDoorPartij"] is None
+    assert kept["verstrektDoorBetrokkene"]["uuid"] == made["betrokkene"]["uuid"]
+    assert get(system, f"/partijen/{uuid}").get_json()["digitaleAdressen"] == []
