@@ -81,12 +81,16 @@ def build_requests(count: int, senders: int = 5000) -> Prepared:
 
 
 async def run_load(
-    base: str, rate: int, prepared: Prepared, started: list[float] | None = None
+    base: str,
+    rate: int,
+    prepared: Prepared,
+    started: list[float] | None = None,
+    acked: set[str] | None = None,
 ) -> tuple[list[float], int]:
     """Send every prepared message twice, ``rate`` requests per second; latencies and errors.
 
     The latencies are in the order the requests were scheduled; ``started`` receives the
-    clock time the schedule counts from.
+    clock time the schedule counts from, ``acked`` the MessageSids answered 200.
     """
     schedule = [item for item in prepared for _ in range(2)]  # every message delivered twice
     latencies: list[float] = [0.0] * len(schedule)
@@ -110,6 +114,8 @@ async def run_load(
                     await r.read()
                     if r.status != 200:
                         errors += 1
+                    elif acked is not None:
+                        acked.add(form["MessageSid"])
             except Exception:
                 errors += 1
             latencies[i] = time.perf_counter() - due
@@ -170,6 +176,22 @@ def count_rows(db_url: str) -> dict[str, int]:
     return dict(
         zip(("stored", "distinct", "unthreaded", "conversations", "threaded"), row, strict=True)
     )
+
+
+def missing(db_url: str, acked: set[str]) -> dict[str, int]:
+    """Of the messages answered 200: how many are not stored, and how many not threaded."""
+    engine = create_engine(db_url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT provider_sid, conversation_id IS NOT NULL FROM channel_messages"
+                " WHERE direction = 'inbound'"
+            )
+        ).all()
+    engine.dispose()
+    threaded = {sid for sid, done in rows if done}
+    stored = {sid for sid, _ in rows}
+    return {"not_stored": len(acked - stored), "not_threaded": len(acked & stored - threaded)}
 
 
 def drain(env: dict[str, str]) -> float:
@@ -233,7 +255,8 @@ def main() -> None:
         started: list[float] = []
         try:
             base = f"http://127.0.0.1:{port}"
-            asyncio.run(run_load(base, max(1, args.rate // 2), warmup))  # counted too
+            acked: set[str] = set()
+            asyncio.run(run_load(base, max(1, args.rate // 2), warmup, acked=acked))  # counted too
             result["background_busy"] = background_busy()
             workers = children(server.pid)
             backends = postgres_backends(db_url)
@@ -246,7 +269,7 @@ def main() -> None:
                     redis, 0.5 + (args.seconds - args.redis_outage) / 2, args.redis_outage
                 )
                 outage.start()
-            latencies, errors = asyncio.run(run_load(base, args.rate, prepared, started))
+            latencies, errors = asyncio.run(run_load(base, args.rate, prepared, started, acked))
             own_cpu = time.process_time() - own_cpu
             busy_after, total_after = machine_busy()
             backends = sorted(set(backends) | set(postgres_backends(db_url)))
@@ -256,14 +279,10 @@ def main() -> None:
                 after.update(outage.cpu_at_stop)
                 assert worker is not None
                 result["settle_seconds"] = round(
-                    settle(
-                        lambda: count_rows(db_url),
-                        unique + len(warmup),
-                        worker,
-                        args.settle_seconds,
-                    ),
-                    1,
+                    settle(lambda: missing(db_url, acked), worker, args.settle_seconds), 1
                 )
+                result["acknowledged"] = len(acked)
+                result["lost"] = sum(missing(db_url, acked).values())
                 result["worker_alive"] = worker.poll() is None
         finally:
             server.terminate()
@@ -346,9 +365,10 @@ def main() -> None:
         )
         print(
             f"worker alive after the outage: {result['worker_alive']}; outage logged"
-            f" {result['worker_outage_lines']} time(s); threaded within"
-            f" {result['settle_seconds']} s: unthreaded {result['unthreaded']},"
-            f" conversation messages {result['threaded']} of {result['stored']}"
+            f" {result['worker_outage_lines']} time(s); of {result['acknowledged']} messages"
+            f" answered 200, lost (not stored or not threaded after {result['settle_seconds']} s):"
+            f" {result['lost']}; unthreaded {result['unthreaded']},"
+            f" conversation messages {result['threaded']} of {result['stored']} stored"
         )
     if args.drain:
         print(

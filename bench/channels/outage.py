@@ -47,16 +47,11 @@ def start_worker(env: dict[str, str], log_path: Path) -> subprocess.Popen:
         )
 
 
-def settle(
-    counts_now: Callable[[], dict[str, int]], expected: int, worker: subprocess.Popen, seconds: int
-) -> float:
-    """Wait until every expected message is stored and threaded; the seconds it took."""
+def settle(missing: Callable[[], dict[str, int]], worker: subprocess.Popen, seconds: int) -> float:
+    """Wait until no acknowledged message is missing or unthreaded; the seconds it took."""
     began = time.perf_counter()
-    while time.perf_counter() - began < seconds:
-        counts = counts_now()
-        if counts["stored"] >= expected and counts["unthreaded"] == 0:
-            break
-        if worker.poll() is not None:
+    while time.perf_counter() - began < seconds and worker.poll() is None:
+        if not any(missing().values()):
             break
         time.sleep(2)
     return time.perf_counter() - began
