@@ -146,9 +146,13 @@ def start_gunicorn(env: dict[str, str], port: int, args: argparse.Namespace) -> 
     ]
     if args.worker_class == "gthread":
         command[5:5] = ["--threads", str(args.threads)]
-    server = subprocess.Popen(
-        command, env=env, cwd=SOURCE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    # Its log goes to a file: an unread pipe fills up and then blocks every worker's write.
+    log_path = ROOT / "bench" / "data" / "inbound_sms_gunicorn.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("wb") as log_file:
+        server = subprocess.Popen(
+            command, env=env, cwd=SOURCE, stdout=subprocess.DEVNULL, stderr=log_file
+        )
     base = f"http://127.0.0.1:{port}"
     for _ in range(150):
         try:
@@ -286,7 +290,11 @@ def main() -> None:
                 result["worker_alive"] = worker.poll() is None
         finally:
             server.terminate()
-            server.wait(timeout=30)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
             if worker is not None:
                 worker.terminate()
                 try:
