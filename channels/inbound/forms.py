@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from channels.inbound.threading import party_for_address
 from kcc.constants import AddressKind, Channel, Direction, PartyType
@@ -81,8 +81,22 @@ def _text(fields: dict[str, Any]) -> str:
     return "\n".join(f"{name}: {value}" for name, value in fields.items())[:10_000]
 
 
+def _lock_submission(external_id: str) -> None:
+    """Serialise copies of one submission (PostgreSQL) until the first one's transaction ends.
+
+    The website retries with a fresh signature; a copy racing the first would otherwise
+    register the submitter a second time before the contact moment's unique key is reached.
+    """
+    if db.dialect == "postgresql":
+        db.session().execute(
+            text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": external_id}
+        )
+
+
 def submit_form(data: FormSubmission) -> FormResult:
     """Record a submission once per ``submission_id``; a repeat returns what the first created."""
+    external_id = f"form:{data.form_id}:{data.submission_id}"
+    _lock_submission(external_id)
     party = _submitter_party(data.submitter)
     recorded = record_contact(
         ContactInput(
@@ -92,7 +106,7 @@ def submit_form(data: FormSubmission) -> FormResult:
             text=_text(scrub(data.fields)[0]),  # masks named BSN fields of 8 digits too
             language=data.language,
             parties=[InvolvementInput(party.uuid)] if party is not None else [],
-            external_id=f"form:{data.form_id}:{data.submission_id}",
+            external_id=external_id,
             details={
                 "form_id": data.form_id,
                 "submission_id": data.submission_id,

@@ -40,6 +40,7 @@ def deliver(message_id: str) -> str:
         outgoing = _claim(uuid.UUID(message_id))
         if outgoing is None:
             return "skipped"
+        attempted = False
         try:
             sender = sender_for(outgoing.channel)
             if outgoing.reconcile:
@@ -50,9 +51,16 @@ def deliver(message_id: str) -> str:
             refused = _start_attempt(outgoing.uuid)
             if refused is not None:
                 return "cancelled"
+            attempted = True
             result = sender.send(outgoing)
         except SendFailed as failure:
-            return _record_failure(outgoing, failure)
+            return _record_failure(outgoing, failure, attempted)
+        except Exception as exc:
+            # Whatever a sender raises is this message's failure, retried with backoff; it
+            # must never stop the job or the sweep that sends the other messages.
+            log.exception("sending %s raised %s", outgoing.uuid, type(exc).__name__)
+            unexpected = SendFailed("error", f"unexpected {type(exc).__name__} while sending", True)
+            return _record_failure(outgoing, unexpected, attempted)
         _record_sent(outgoing.uuid, result)
         return "sent"
 
@@ -164,17 +172,28 @@ def _record_sent(message_uuid: uuid.UUID, result: SendResult) -> None:
         row.error_message = None
 
 
-def _record_failure(outgoing: Outgoing, failure: SendFailed) -> str:
+def _record_failure(outgoing: Outgoing, failure: SendFailed, attempted: bool) -> str:
+    """Keep the reason on the row; retry with backoff until the attempts run out, then fail.
+
+    A failed lookup of an earlier attempt counts as an attempt too, so that a provider whose
+    message list keeps failing cannot keep a message pending for ever.
+    """
     with unit_of_work() as session:
         row = session.scalars(
             select(ChannelMessage).where(ChannelMessage.uuid == outgoing.uuid)
         ).one()
+        if not attempted:
+            row.attempts += 1
         row.error_code = failure.code[:20]
         row.error_message = failure.message[:500]
         if failure.code == OPTED_OUT_CODE and row.channel == Channel.SMS:
             opt_out(row.recipient, "twilio_21610", None, None)
         if not failure.retryable:
             _fail(row, failure.code, failure.message)
+            return "failed"
+        if row.attempts >= channel_settings().max_send_attempts:
+            _fail(row, failure.code, f"gave up after {row.attempts} attempts: {failure.message}")
+            log.warning("sending %s failed for good (%s)", outgoing.uuid, failure.code)
             return "failed"
         delay = backoff(row.attempts)
         row.next_attempt_at = utcnow() + delay
@@ -244,5 +263,10 @@ def sweep_due(now: datetime | None = None, limit: int = 200) -> int:
             )
         )
     for message_uuid in ids:
-        deliver(str(message_uuid))
+        try:
+            deliver(str(message_uuid))
+        except Exception:
+            # deliver() keeps a sender's failures on the row; this is the database or a bug.
+            # The next round tries this message again, the others are not held up.
+            log.exception("sweep: sending %s failed; it is tried again next round", message_uuid)
     return len(ids)

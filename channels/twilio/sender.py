@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import requests
 from flask import current_app
-from twilio.base.exceptions import TwilioRestException
+from twilio.base.exceptions import TwilioException, TwilioRestException
 
 from channels.outbound.senders import Outgoing, SendFailed, SendResult
 from channels.status import TWILIO_STATUS
@@ -32,12 +32,8 @@ class TwilioSmsSender:
             options["status_callback"] = callback
         try:
             created = twilio_client().messages.create(**options)
-        except TwilioRestException as exc:
-            raise SendFailed(
-                str(exc.code or exc.status), exc.msg or "Twilio error", exc.status >= 500
-            ) from exc
-        except requests.RequestException as exc:
-            raise SendFailed("network", f"Twilio not reached: {type(exc).__name__}", True) from exc
+        except (TwilioException, requests.RequestException) as exc:
+            raise provider_failure(exc, "send") from exc
         return SendResult(created.sid, TWILIO_STATUS.get(str(created.status), "sending"))
 
     def find_sent(self, outgoing: Outgoing, taken: set[str]) -> SendResult | None:
@@ -47,10 +43,11 @@ class TwilioSmsSender:
             listed = twilio_client().messages.list(
                 to=outgoing.recipient, from_=outgoing.sender, limit=RECONCILE_LIMIT
             )
-        except TwilioRestException as exc:
-            raise SendFailed(str(exc.code or exc.status), exc.msg or "Twilio error", True) from exc
-        except requests.RequestException as exc:
-            raise SendFailed("network", f"Twilio not reached: {type(exc).__name__}", True) from exc
+        except (TwilioException, requests.RequestException) as exc:
+            # The earlier attempt's outcome is still unknown: never give up on the lookup
+            # for a refusal alone, or a resend could duplicate the SMS.
+            failure = provider_failure(exc, "message list")
+            raise SendFailed(failure.code, failure.message, True) from exc
         for item in sorted(listed, key=lambda m: m.date_created or since):
             if item.sid in taken or item.body != outgoing.body:
                 continue
@@ -58,3 +55,31 @@ class TwilioSmsSender:
                 continue
             return SendResult(item.sid, TWILIO_STATUS.get(str(item.status), "sending"))
         return None
+
+
+def provider_failure(exc: Exception, call: str) -> SendFailed:
+    """What went wrong talking to Twilio, as a failure of this one message.
+
+    A 429, a 5xx or an unreachable API is retried; any other refusal is final. The SDK raises
+    a bare ``TwilioException`` (no status attribute) when a list page answers non-200.
+    """
+    if isinstance(exc, requests.RequestException):
+        return SendFailed("network", f"Twilio not reached ({call}): {type(exc).__name__}", True)
+    if isinstance(exc, TwilioRestException):
+        status = exc.status
+        return SendFailed(
+            str(exc.code or status), exc.msg or f"Twilio answered {status}", _retryable(status)
+        )
+    response = exc.args[1] if len(exc.args) > 1 else None
+    status = getattr(response, "status_code", None)
+    if isinstance(status, int):
+        return SendFailed(
+            str(status), f"Twilio answered {status} to the {call}", _retryable(status)
+        )
+    return SendFailed(
+        "twilio", f"Twilio error on the {call}: {exc.args[0] if exc.args else exc}", True
+    )
+
+
+def _retryable(status: int) -> bool:
+    return status == 429 or status >= 500

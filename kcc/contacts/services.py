@@ -116,10 +116,12 @@ def record_contact(data: ContactInput, recorded_by: int | None = None) -> Record
     moment.objects = [
         SubjectObject(object_type=o.type, object_id=o.id, register=o.register) for o in data.objects
     ]
-    session.add(moment)
     if data.external_id:
         try:
+            # Added inside the savepoint: when it rolls back the moment leaves the session
+            # with it, instead of staying pending and being inserted again by the next flush.
             with session.begin_nested():
+                session.add(moment)
                 session.flush()
         except IntegrityError:
             # A concurrent delivery of the same channel message won the race.
@@ -133,6 +135,7 @@ def record_contact(data: ContactInput, recorded_by: int | None = None) -> Record
                 raise
             return Recorded(existing, created=False)
     else:
+        session.add(moment)
         session.flush()
     record(
         ContactMomentRecorded(

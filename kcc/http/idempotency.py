@@ -21,7 +21,12 @@ HEADER = "Idempotency-Key"
 
 
 def idempotent(view: F) -> F:
-    """Store the response of a POST carrying ``Idempotency-Key`` in the same transaction."""
+    """Store the response of a POST carrying ``Idempotency-Key`` in the same transaction.
+
+    The key is claimed before the view runs. A copy racing the first one waits on the claim
+    (PostgreSQL's unique index) until the first commits and then replays its response; if
+    the first rolled back, the copy does the work itself.
+    """
 
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -34,36 +39,61 @@ def idempotent(view: F) -> F:
         fingerprint = hashlib.sha256(
             request.method.encode() + request.path.encode() + b"\n" + request.get_data()
         ).hexdigest()
-        session = db.session()
-        stored = session.scalar(
-            select(IdempotencyRecord).where(
-                IdempotencyRecord.user_id == user.id, IdempotencyRecord.key == key
-            )
-        )
+        stored = _stored(user.id, key)
         if stored is not None:
-            if stored.request_hash != fingerprint:
-                raise ValidationFailed.field(HEADER, "this key was used for a different request")
-            replay = Response(stored.body, status=stored.status, mimetype="application/json")
-            replay.headers["Idempotent-Replayed"] = "true"
-            return replay
-        response = make_response(view(*args, **kwargs))
-        session.add(
-            IdempotencyRecord(
-                user_id=user.id,
-                key=key,
-                method_path=f"{request.method} {request.path}"[:300],
-                request_hash=fingerprint,
-                status=response.status_code,
-                body=response.get_data(as_text=True),
-            )
+            return _replay(stored, fingerprint)
+        claim = IdempotencyRecord(
+            user_id=user.id,
+            key=key,
+            method_path=f"{request.method} {request.path}"[:300],
+            request_hash=fingerprint,
+            status=0,
+            body="",
         )
         try:
-            with session.begin_nested():
-                session.flush()
+            _claim(claim)
         except IntegrityError:
-            raise Conflict(
-                "a request with this Idempotency-Key is being processed; retry shortly"
-            ) from None
+            stored = _stored(user.id, key) if db.dialect != "sqlite" else None
+            if stored is None:
+                raise Conflict(
+                    "a request with this Idempotency-Key is being processed; retry shortly"
+                ) from None
+            return _replay(stored, fingerprint)
+        response = make_response(view(*args, **kwargs))
+        claim.status = response.status_code
+        claim.body = response.get_data(as_text=True)
+        db.session().flush()
         return response
 
     return wrapper  # type: ignore[return-value]
+
+
+def _claim(claim: IdempotencyRecord) -> None:
+    session = db.session()
+    if db.dialect == "sqlite":
+        # pysqlite opens no transaction for a SAVEPOINT, so releasing one as the request's
+        # first write would commit the claim; SQLite serialises writers anyway, and a lost
+        # race ends the request with a 409 and a rollback.
+        session.add(claim)
+        session.flush()
+        return
+    # Added inside the savepoint, so that a lost race leaves nothing pending behind.
+    with session.begin_nested():
+        session.add(claim)
+        session.flush()
+
+
+def _stored(user_id: int, key: str) -> IdempotencyRecord | None:
+    return db.session().scalar(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key
+        )
+    )
+
+
+def _replay(stored: IdempotencyRecord, fingerprint: str) -> Response:
+    if stored.request_hash != fingerprint:
+        raise ValidationFailed.field(HEADER, "this key was used for a different request")
+    replay = Response(stored.body, status=stored.status, mimetype="application/json")
+    replay.headers["Idempotent-Replayed"] = "true"
+    return replay

@@ -1,6 +1,7 @@
 """A fake Twilio: a real HTTP server on loopback speaking the Messages API the SDK calls.
 
-It records every request, can be told to time out, answer 500 or refuse with 21610, and
+It records every request, can be told to time out, answer an HTTP error (429, 5xx) on sends
+or on the message list, or refuse with 21610, and
 sends signed inbound messages and status callbacks to the app (test client or live server).
 """
 
@@ -68,7 +69,7 @@ class FakeMessage:
 
 @dataclass
 class Fault:
-    """What the next ``times`` create calls do: timeout, timeout_after_create, 500, 21610."""
+    """What the next ``times`` calls do: timeout, timeout_after_create, 21610 or an HTTP status."""
 
     kind: str
     times: int = 1
@@ -82,6 +83,7 @@ class FakeTwilio:
     messages: list[FakeMessage] = field(default_factory=list)
     requests: list[Recorded] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
+    list_faults: list[Fault] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _server: ThreadingHTTPServer | None = None
 
@@ -125,6 +127,17 @@ class FakeTwilio:
         with self._lock:
             self.faults.append(Fault(kind, times))
 
+    def fail_next_list(self, status: str, times: int = 1) -> None:
+        """The next ``times`` message-list calls answer HTTP ``status`` (e.g. "429", "501")."""
+        with self._lock:
+            self.list_faults.append(Fault(status, times))
+
+    def list_calls(self) -> list[Recorded]:
+        with self._lock:
+            return [
+                r for r in self.requests if r.method == "GET" and r.path.endswith("/Messages.json")
+            ]
+
     def sent(self) -> list[FakeMessage]:
         with self._lock:
             return list(self.messages)
@@ -160,15 +173,22 @@ class FakeTwilio:
             return self._list(handler, query)
         return self._create(handler, form)
 
-    def _take_fault(self) -> str | None:
+    def _take_fault(self, faults: list[Fault] | None = None) -> str | None:
+        faults = self.faults if faults is None else faults
         with self._lock:
-            if not self.faults:
+            if not faults:
                 return None
-            fault = self.faults[0]
+            fault = faults[0]
             fault.times -= 1
             if fault.times <= 0:
-                self.faults.pop(0)
+                faults.pop(0)
             return fault.kind
+
+    def _http_error(self, handler: BaseHTTPRequestHandler, status: str) -> None:
+        code = 20429 if status == "429" else 20500
+        return self._reply(
+            handler, int(status), {"code": code, "message": f"HTTP {status}", "status": int(status)}
+        )
 
     def _create(self, handler: BaseHTTPRequestHandler, form: dict[str, str]) -> None:
         fault = self._take_fault()
@@ -179,6 +199,8 @@ class FakeTwilio:
             return self._reply(
                 handler, 500, {"code": 20500, "message": "Internal Server Error", "status": 500}
             )
+        if fault is not None and fault.isdigit() and fault != "21610":
+            return self._http_error(handler, fault)
         if fault == "21610":
             return self._reply(
                 handler,
@@ -211,6 +233,9 @@ class FakeTwilio:
         return self._reply(handler, 201, message.as_json())
 
     def _list(self, handler: BaseHTTPRequestHandler, query: dict[str, str]) -> None:
+        fault = self._take_fault(self.list_faults)
+        if fault is not None:
+            return self._http_error(handler, fault)
         with self._lock:
             found = [
                 m
