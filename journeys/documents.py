@@ -201,5 +201,7 @@ def _message(error: jsonschema.ValidationError) -> str:
         best = jsonschema.exceptions.best_match(error.context)
         return str(best.message if best is not None else error.message)
     if error.validator == "additionalProperties":
-        return str(error.message).replace("Additional properties are not allowed", "unknown field(s)")
+        return str(error.message).replace(
+            "Additional properties are not allowed", "unknown field(s)"
+        )
     return str(error.message)

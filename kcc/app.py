@@ -147,6 +147,19 @@ def _extra_body_type(app: Flask, path: str, mimetype: str) -> bool:
     )
 
 
+def _takes_json_body(app: Flask) -> bool:
+    """Whether the matched view declares a JSON body (flask-smorest ``@blp.arguments``).
+
+    Such a view must not run on a request without one: its schema would read the missing
+    body as ``{}`` and an all-optional schema would store an empty record.
+    """
+    view = app.view_functions.get(request.endpoint or "")
+    view_class = getattr(view, "view_class", None)
+    handler = getattr(view_class, request.method.lower(), view)
+    arguments = getattr(handler, "_apidoc", {}).get("arguments", {}).get("parameters", [])
+    return any(parameter.get("in") == "json" for parameter in arguments)
+
+
 def _register_hooks(app: Flask) -> None:
     app.before_request(check_request)
 
@@ -163,7 +176,7 @@ def _register_hooks(app: Flask) -> None:
         if (
             request.method in ("POST", "PUT", "PATCH")
             and request.path.startswith("/api/")
-            and has_body
+            and (has_body or _takes_json_body(app))
             and request.mimetype not in JSON_TYPES
             and not _extra_body_type(app, request.path, request.mimetype)
         ):
