@@ -10,10 +10,15 @@ from flask import Flask
 from flask.cli import FlaskGroup
 
 from kcc.app import create_app
+from kcc.errors import ConfigurationError
 
 
 def _app() -> Flask:
-    return create_app()
+    try:
+        return create_app()
+    except ConfigurationError as exc:
+        # One line saying what to set, not a traceback (kcc doctor lists every problem).
+        raise click.ClickException(f"{exc}. Run 'kcc doctor' for a full check.") from None
 
 
 @click.group(cls=FlaskGroup, create_app=_app, add_default_commands=True, add_version_option=False)
