@@ -1,4 +1,4 @@
-"""Sign-in: passwords, lockout, CSRF on the form, session expiry and sign-out."""
+"""Sign-in: passwords, throttling, CSRF on the form, session expiry and sign-out."""
 
 from __future__ import annotations
 
