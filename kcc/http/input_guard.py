@@ -80,8 +80,6 @@ def _looks_like_json(body: bytes) -> bool:
     mimetype = request.mimetype
     if mimetype == "application/json" or mimetype.endswith("+json"):
         return True
-    if mimetype in _NOT_JSON:
-        return False
     # Webhooks may read a signed JSON body whatever type the sender declared.
     return body.lstrip()[:1] in (b"{", b"[")
 
@@ -114,6 +112,8 @@ def check_request() -> None:
             raise ValidationFailed.field(key if not _bad_text(key) else "query", reason)
     if not (request.content_length or request.headers.get("Transfer-Encoding")):
         return
+    if request.mimetype in _NOT_JSON:
+        return  # form fields are parsed by werkzeug, never as JSON
     body = request.get_data(cache=True)
     if not body or not _looks_like_json(body):
         return
