@@ -198,7 +198,9 @@ def _register_hooks(app: Flask) -> None:
             and not _extra_body_type(app, request.path, request.mimetype)
         ):
             raise UnsupportedMediaType(
-                f"send the body as application/json, not {request.mimetype or 'no type'}"
+                f"send the body as application/json, not {request.mimetype}"
+                if request.mimetype
+                else "send a JSON body with Content-Type: application/json"
             )
 
     @app.after_request

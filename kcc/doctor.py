@@ -30,6 +30,8 @@ from kcc.config import Settings, load_settings
 MIN_SECRET = 32
 BUSY_QUEUE = 1000
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+# The app's own instance folder (beside the package), wherever kcc doctor is run from.
+INSTANCE = Path(__file__).resolve().parent.parent / "instance"
 
 
 class Status(StrEnum):
@@ -104,7 +106,7 @@ def check_configuration(env: Mapping[str, str]) -> tuple[list[Finding], Settings
             )
         )
     # Read the rest as development would, so that the other checks still run.
-    settings = load_settings({**env, "KCC_ENV": "development"})
+    settings = load_settings({**env, "KCC_ENV": "development"}, instance_path=str(INSTANCE))
     settings = dataclasses.replace(settings, env=env.get("KCC_ENV", "development"))
     if not any(f.status is Status.PROBLEM for f in found):
         found.append(_ok(area, f"settings complete for {settings.env}"))
