@@ -1,8 +1,10 @@
-# Two commands: `make demo` runs the product, `make test` runs the tests. Both start from a fresh clone.
+# Two commands: `make demo` runs the product (PORT=5000 by default), `make test` runs the tests.
+# Both start from a fresh clone.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PORT ?= 5000
 
 .PHONY: demo test lint typecheck check install clean bench
 
@@ -15,10 +17,12 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
+	@command -v dot >/dev/null || echo "Note: Graphviz (dot) is not installed, so journey diagrams show as Mermaid text. Install it (e.g. apt-get install graphviz) for drawn diagrams."
 	$(BIN)/kcc db upgrade
 	$(BIN)/kcc journeys load journeys/definitions --publish
 	$(BIN)/kcc demo-data
-	$(BIN)/kcc serve --host 127.0.0.1 --port 5000
+	@echo "Serving on http://127.0.0.1:$(PORT) (make demo PORT=... for another port)"
+	$(BIN)/kcc serve --host 127.0.0.1 --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/pytest -n 2 --dist loadgroup -q

@@ -5,7 +5,12 @@ Wired into the app by ``kcc.app.create_app``; the core never imports this packag
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Flask
+
+if TYPE_CHECKING:
+    from kcc.doctor import Finding
 
 TIMER_INTERVAL_SECONDS = 5
 BODY_TYPES = (
@@ -48,3 +53,23 @@ def init_app(app: Flask) -> None:
     from journeys.web import init_web
 
     init_web(app)
+    from kcc.doctor import register_check
+
+    register_check("journeys", published_journeys_check)
+
+
+def published_journeys_check() -> list[Finding]:
+    """kcc doctor: without a published journey no life event starts anything."""
+    from journeys.versions import published_versions
+    from kcc.doctor import Finding, Status
+
+    keys = sorted(key for _, key, _ in published_versions())
+    if not keys:
+        return [
+            Finding(
+                "journeys",
+                Status.WARNING,
+                "no journey is published: run 'kcc journeys load journeys/definitions --publish'",
+            )
+        ]
+    return [Finding("journeys", Status.OK, f"{len(keys)} published: {', '.join(keys)}")]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import marshmallow as ma
 from marshmallow import validate
 
@@ -37,8 +39,19 @@ class VersionDetailSchema(VersionSchema):
     source = ma.fields.String(metadata={"description": "The document as uploaded."})
     document = ma.fields.Dict()
     outcome = ma.fields.String(
-        metadata={"description": "created, replaced or unchanged (uploads)."}
+        metadata={
+            "description": "Only in the answer to an upload: created, replaced or unchanged.",
+            "enum": ["created", "replaced", "unchanged"],
+        }
     )
+
+    @ma.post_dump
+    def _outcome_only_for_uploads(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        # Reading or publishing a version has no upload outcome: the field is left out
+        # rather than sent as a null its type does not allow.
+        if data.get("outcome") is None:
+            data.pop("outcome", None)
+        return data
 
 
 class JourneySchema(ma.Schema):

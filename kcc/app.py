@@ -5,11 +5,15 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask, Response, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kcc import consent, jobs, web
+from kcc.auth.sessions import ABSOLUTE_SECONDS
+from kcc.auth.throttle import init_throttle
 from kcc.config import Settings, load_settings
 from kcc.crypto import DataCipher
 from kcc.db import db
@@ -58,6 +62,7 @@ def create_app(settings: Settings | None = None, plugins: tuple[str, ...] | None
     db.configure(settings.database_url)
     app.extensions["kcc.cipher"] = DataCipher(settings.data_key)
     jobs.init_app(app)
+    init_throttle(app)
     jobs.register_periodic(
         "outbox-sweep", "kcc.events.outbox.sweep_now", settings.sweep_interval_seconds
     )
@@ -98,7 +103,14 @@ def _configure(app: Flask, settings: Settings) -> None:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.is_production,
+        # The browser forgets the cookie when the server ends the session at the latest.
+        PERMANENT_SESSION_LIFETIME=timedelta(seconds=ABSOLUTE_SECONDS),
     )
+    # Behind N reverse proxies the client's address is the N-th from the right in
+    # X-Forwarded-For; sign-in throttling and the chat's limits count per client address.
+    proxies = int(os.environ.get("KCC_TRUSTED_PROXIES", "0") or 0)
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies)  # type: ignore[method-assign]
     logging.basicConfig(level=logging.INFO if settings.is_production else logging.WARNING)
     redaction.install()
 
@@ -130,12 +142,17 @@ def _register_core(api: KccApi) -> None:
 
 def _register_sections() -> None:
     """Core sections of the customer view, the core's privacy sections, and the retention run."""
+    from kcc.auth import throttle
     from kcc.consent.sections import consents_section
     from kcc.rights.core_sections import register_core_sections
+    from kcc.rights.retention import Category, register_retention_category
     from kcc.view.services import register_section
 
     register_section("consents", consents_section)
     register_core_sections()
+    register_retention_category(
+        Category("sign_in_throttles", 90, throttle.expired_records, throttle.remove_records)
+    )
     jobs.register_periodic("retention", "kcc.rights.retention.retention_job", RETENTION_SECONDS)
 
 
@@ -145,6 +162,19 @@ def _extra_body_type(app: Flask, path: str, mimetype: str) -> bool:
         path.startswith(prefix) and mimetype in types
         for prefix, types in app.config.get("KCC_EXTRA_BODY_TYPES", ())
     )
+
+
+def _takes_json_body(app: Flask) -> bool:
+    """Whether the matched view declares a JSON body (flask-smorest ``@blp.arguments``).
+
+    Such a view must not run on a request without one: its schema would read the missing
+    body as ``{}`` and an all-optional schema would store an empty record.
+    """
+    view = app.view_functions.get(request.endpoint or "")
+    view_class = getattr(view, "view_class", None)
+    handler = getattr(view_class, request.method.lower(), view)
+    arguments = getattr(handler, "_apidoc", {}).get("arguments", {}).get("parameters", [])
+    return any(parameter.get("in") == "json" for parameter in arguments)
 
 
 def _register_hooks(app: Flask) -> None:
@@ -163,12 +193,14 @@ def _register_hooks(app: Flask) -> None:
         if (
             request.method in ("POST", "PUT", "PATCH")
             and request.path.startswith("/api/")
-            and has_body
+            and (has_body or _takes_json_body(app))
             and request.mimetype not in JSON_TYPES
             and not _extra_body_type(app, request.path, request.mimetype)
         ):
             raise UnsupportedMediaType(
-                f"send the body as application/json, not {request.mimetype or 'no type'}"
+                f"send the body as application/json, not {request.mimetype}"
+                if request.mimetype
+                else "send a JSON body with Content-Type: application/json"
             )
 
     @app.after_request

@@ -10,10 +10,15 @@ from flask import Flask
 from flask.cli import FlaskGroup
 
 from kcc.app import create_app
+from kcc.errors import ConfigurationError
 
 
 def _app() -> Flask:
-    return create_app()
+    try:
+        return create_app()
+    except ConfigurationError as exc:
+        # One line saying what to set, not a traceback (kcc doctor lists every problem).
+        raise click.ClickException(f"{exc}. Run 'kcc doctor' for a full check.") from None
 
 
 @click.group(cls=FlaskGroup, create_app=_app, add_default_commands=True, add_version_option=False)
@@ -239,3 +244,19 @@ def serve(host: str, port: int) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+@main.command("doctor", with_appcontext=False)
+@click.option("--timeout", default=3.0, show_default=True, help="Seconds per network check.")
+def doctor(timeout: float) -> None:
+    """Check configuration, database, Redis, workers, journeys, providers and the public URL."""
+    from kcc.doctor import Status, diagnose
+
+    findings = diagnose(timeout=timeout)
+    width = max(len(f.area) for f in findings)
+    for finding in findings:
+        click.echo(f"{finding.status.value:<8} {finding.area:<{width}}  {finding.message}")
+    problems = sum(f.status is Status.PROBLEM for f in findings)
+    warnings = sum(f.status is Status.WARNING for f in findings)
+    click.echo(f"{problems} problem(s), {warnings} warning(s).")
+    sys.exit(1 if problems else 0)

@@ -148,8 +148,10 @@ def _clean_database() -> None:
 @pytest.fixture(autouse=True)
 def clean(app: Flask) -> Iterator[None]:
     from journeys.versions import forget_published
+    from kcc.auth import throttle
 
     _clean_database()
+    throttle.reset()  # sign-in failures counted in memory by the last test
     forget_published()  # the per-process view of published journeys, of the last test's data
     runner = app.extensions["kcc.jobs"]
     if not runner.inline:

@@ -10,14 +10,14 @@ from flask.views import MethodView
 from marshmallow import validate
 from sqlalchemy import select
 
-from kcc.auth import services, sessions
-from kcc.auth.access import bearer_token, current_user, requires
+from kcc.auth import services, sessions, throttle
+from kcc.auth.access import SUPERVISION, bearer_token, current_user, requires
 from kcc.auth.models import User
 from kcc.constants import Role
 from kcc.db import db
 from kcc.errors import Conflict
 from kcc.http.blueprint import Blueprint
-from kcc.http.schemas import StrictSchema, Timestamp
+from kcc.http.schemas import StrictSchema, Timestamp, page_of
 from kcc.privacy.activities import Activity
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1", description="Users, roles and API tokens.")
@@ -170,3 +170,31 @@ class UserSessions(MethodView):
         """End every web session of the user at once (they must sign in again)"""
         user = services.find_user(user_id)
         return {"ended": sessions.end_user_sessions(user.id, sessions.EndReason.REVOKED)}
+
+
+class ThrottleArgs(StrictSchema):
+    since = Timestamp()
+    limit = ma.fields.Integer(load_default=50, validate=validate.Range(1, 500))
+    cursor = ma.fields.String(load_default=None, validate=validate.Length(max=500))
+
+
+class ThrottleSchema(ma.Schema):
+    id = ma.fields.UUID(attribute="uuid")
+    occurred_at = Timestamp()
+    account = ma.fields.String(metadata={"description": "The user name tried."})
+    source = ma.fields.String(metadata={"description": "The client address."})
+    scope = ma.fields.String(
+        metadata={"description": "account_at_address or address (many accounts tried)."}
+    )
+    retry_after_seconds = ma.fields.Integer()
+
+
+@blp.route("/sign-in-throttles")
+class SignInThrottles(MethodView):
+    @requires(*SUPERVISION, activity=Activity.SUPERVISION)
+    @blp.arguments(ThrottleArgs, location="query", unknown=ma.RAISE)
+    @blp.response(200, page_of(ThrottleSchema))
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Sign-in limits that tripped (wrong passwords from one address), newest first"""
+        items, next_cursor = throttle.list_records(args["limit"], args["cursor"], args.get("since"))
+        return {"items": items, "next_cursor": next_cursor}

@@ -45,12 +45,6 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    failed_sign_ins: Mapped[int] = mapped_column(
-        default=0, server_default="0", doc="Wrong passwords in a row."
-    )
-    locked_until: Mapped[datetime | None] = mapped_column(
-        UTCDateTime, doc="Web sign-in refused until then."
-    )
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
 
@@ -93,3 +87,24 @@ class WebSession(Base):
     )
 
     user: Mapped[User] = relationship()
+
+
+class SignInThrottle(Base):
+    """A sign-in limit that tripped: which account was tried from where (for supervisors)."""
+
+    __tablename__ = "sign_in_throttles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=new_uuid)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    account: Mapped[str] = mapped_column(
+        String(150), doc="The user name tried (it need not exist)."
+    )
+    source: Mapped[str] = mapped_column(
+        String(64), doc="The client address the attempts came from."
+    )
+    scope: Mapped[str] = mapped_column(
+        String(30),
+        doc="account_at_address (one account from one address) or address (many accounts).",
+    )
+    retry_after_seconds: Mapped[int] = mapped_column(doc="How long the address must wait.")

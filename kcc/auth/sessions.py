@@ -1,4 +1,4 @@
-"""Signed-in browser sessions: held on the server, with timeouts, lockout and the CSRF token.
+"""Signed-in browser sessions: held on the server, with timeouts, throttling and the CSRF token.
 
 The (signed) cookie carries only a random session key, the CSRF token and the language. The
 session itself is a ``web_sessions`` row found by the key's SHA-256, so it can be ended on
@@ -19,15 +19,15 @@ from enum import StrEnum
 from flask import has_request_context, request, session
 from sqlalchemy import delete, select, update
 
+from kcc.auth import throttle
 from kcc.auth.models import Caller, User, WebSession
 from kcc.auth.passwords import hash_password, verify_password
+from kcc.auth.throttle import Throttled
 from kcc.db import db, utcnow
 
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-MAX_FAILURES = 5
-LOCKOUT = timedelta(minutes=15)
 IDLE_SECONDS = 30 * 60
 ABSOLUTE_SECONDS = 10 * 60 * 60
 IDLE = timedelta(seconds=IDLE_SECONDS)
@@ -57,10 +57,13 @@ TIMED_OUT = frozenset({EndReason.IDLE, EndReason.EXPIRED})
 
 @dataclass(frozen=True)
 class SignInOutcome:
-    """The result of a sign-in attempt; ``user`` is set only when it succeeded."""
+    """The result of a sign-in attempt; ``user`` is set only when it succeeded.
+
+    ``throttled`` is set when this address must wait before trying again.
+    """
 
     user: User | None
-    locked: bool = False
+    throttled: Throttled | None = None
 
 
 def _forget() -> None:
@@ -73,27 +76,21 @@ def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def sign_in(name: str, password: str) -> SignInOutcome:
-    """Check a password; count failures and lock the account for a while after too many."""
-    user = db.session().scalar(select(User).where(User.name == name).with_for_update())
-    now = utcnow()
+def sign_in(name: str, password: str, address: str) -> SignInOutcome:
+    """Check a password from ``address``; wrong ones slow that address down (kcc.auth.throttle).
+
+    A throttled address is refused before the password is checked, so guessing gains
+    nothing; the account itself stays open to its owner at any other address.
+    """
+    waiting = throttle.throttled(name, address)
+    if waiting is not None:
+        return SignInOutcome(None, throttled=waiting)
+    user = db.session().scalar(select(User).where(User.name == name))
     if user is None or not user.is_active:
         verify_password(None, password)
-        return SignInOutcome(None)
-    if user.locked_until is not None and user.locked_until > now:
-        return SignInOutcome(None, locked=True)
+        return SignInOutcome(None, throttled=throttle.count_failure(name, address))
     if not verify_password(user.password_hash, password):
-        user.failed_sign_ins = (user.failed_sign_ins or 0) + 1
-        if user.failed_sign_ins >= MAX_FAILURES:
-            user.locked_until = now + LOCKOUT
-            user.failed_sign_ins = 0
-            db.session().flush()
-            return SignInOutcome(None, locked=True)
-        db.session().flush()
-        return SignInOutcome(None)
-    user.failed_sign_ins = 0
-    user.locked_until = None
-    db.session().flush()
+        return SignInOutcome(None, throttled=throttle.count_failure(name, address))
     start_session(user)
     return SignInOutcome(user)
 
@@ -194,8 +191,6 @@ def change_password(caller: Caller | User, current: str, new: str) -> bool:
 def set_password(user: User, new: str) -> None:
     """A new password (an admin's reset or the user's own change) ends every session."""
     user.password_hash = hash_password(new)
-    user.failed_sign_ins = 0
-    user.locked_until = None
     end_user_sessions(user.id, EndReason.PASSWORD_CHANGED)
     db.session().flush()
 

@@ -14,7 +14,7 @@ from kcc.auth.services import create_user, issue_token
 from kcc.constants import Channel
 from kcc.contacts.services import ContactInput, InvolvementInput, ObjectInput, record_contact
 from kcc.db import db, utcnow
-from kcc.demo.people import DEMO_PASSWORD, business, resident
+from kcc.demo.people import DEMO_PASSWORD, EXAMPLE_BSN, EXAMPLE_PHONE, business, resident
 from kcc.parties.services import register_party
 from kcc.privacy.context import system_processing
 from kcc.tasks.services import TaskInput, create_task, update_task
@@ -74,6 +74,15 @@ def load_demo(seed: int = 14024) -> None:
     click.echo(f"Web sign-in for every demo user: password '{DEMO_PASSWORD}'.")
     for name, token in tokens.items():
         click.echo(f"  {name:<20} API token: {token}")
+    _example()
+
+
+def _example() -> None:
+    first = EXAMPLE_PHONE[:2] + " " + EXAMPLE_PHONE[2:]
+    click.echo(
+        f"Example resident to search for: phone {first} (?phone=06%20{EXAMPLE_PHONE[2:]}) "
+        f"or BSN {EXAMPLE_BSN} (?bsn={EXAMPLE_BSN})."
+    )
 
 
 def _fresh_tokens() -> None:
@@ -84,6 +93,7 @@ def _fresh_tokens() -> None:
         if user is not None:
             click.echo(f"  {name:<20} API token: {issue_token(user, label='demo')}")
     db.commit()
+    _example()
 
 
 def _user(name: str, role: str, display: str, team: str | None) -> str:

@@ -7,6 +7,10 @@ import random
 
 from kcc.parties.services import AddressInput, PartyInput
 
+# The first demo resident, printed by make demo and used in the README's examples (a test
+# BSN that passes the eleven-check; no real person has it).
+EXAMPLE_PHONE = "0612345678"
+EXAMPLE_BSN = "999993653"
 DEMO_PASSWORD = "demo-wachtwoord"  # noqa: S105  (printed by make demo; demo data only)
 
 GIVEN = [
@@ -94,6 +98,9 @@ def resident(rng: random.Random, index: int) -> PartyInput:
     given = GIVEN[index % len(GIVEN)]
     prefix, surname = SURNAMES[(index * 7) % len(SURNAMES)]
     mobile = f"06{rng.randint(1, 5)}{rng.randint(1000000, 9999999)}"
+    bsn = valid_bsn(rng)
+    if index == 0:  # the README's examples search for this resident
+        mobile, bsn = EXAMPLE_PHONE, EXAMPLE_BSN
     addresses = [AddressInput(kind="phone", address=f"{mobile[:2]} {mobile[2:]}")]
     if rng.random() < 0.7:
         email = f"{given.lower()}.{surname.lower()}{index}@example.nl"
@@ -108,7 +115,7 @@ def resident(rng: random.Random, index: int) -> PartyInput:
         addresses.append(AddressInput(kind="email", address=email))
     return PartyInput(
         type="person",
-        bsn=valid_bsn(rng),
+        bsn=bsn,
         given_names=given,
         surname_prefix=prefix,
         surname=surname,

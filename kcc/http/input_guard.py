@@ -1,7 +1,16 @@
-"""Refuse text no database can store: NUL characters and unpaired UTF-16 surrogates."""
+"""Refuse input no parser or database should meet: deep or huge JSON, NUL and lone surrogates.
+
+The JSON bounds are checked on the raw bytes, before anything parses the body: Python's
+parser recurses once per nesting level (a few thousand levels end in ``RecursionError``)
+and turns a long run of digits into an ``int`` (past 4300 digits a ``ValueError``). Every
+route that takes JSON (the API, the chat, Klantinteracties, CloudEvents, signed webhooks)
+goes through this one hook, so none of them needs its own guard.
+"""
 
 from __future__ import annotations
 
+import math
+import re
 from typing import Any
 
 from flask import request
@@ -9,6 +18,13 @@ from flask import request
 from kcc.errors import ValidationFailed
 
 MAX_DEPTH = 64
+MAX_NUMBER_CHARS = 40
+# Bodies of these types are never JSON, whatever their first byte.
+_NOT_JSON = ("application/x-www-form-urlencoded", "multipart/form-data")
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_NUMBER = re.compile(rb"-?[0-9][0-9.eE+\-]*")
+_NOT_A_NUMBER = re.compile(rb"-?\b(?:NaN|Infinity)\b")
+_BRACKET = re.compile(rb"[\[\]{}]")
 
 
 def _bad_text(value: str) -> str | None:
@@ -21,9 +37,54 @@ def _bad_text(value: str) -> str | None:
     return None
 
 
-def _walk(value: Any, name: str, depth: int = 0) -> None:
-    if depth > MAX_DEPTH:
-        raise ValidationFailed.field(name or "body", f"is nested deeper than {MAX_DEPTH} levels")
+def _too_deep(outside_strings: bytes) -> bool:
+    depth = 0
+    for match in _BRACKET.finditer(outside_strings):
+        depth += 1 if match.group() in (b"[", b"{") else -1
+        if depth > MAX_DEPTH:
+            return True
+    return False
+
+
+def _number_problem(outside_strings: bytes) -> str | None:
+    if _NOT_A_NUMBER.search(outside_strings):
+        return "holds NaN or Infinity, which JSON does not allow"
+    for match in _NUMBER.finditer(outside_strings):
+        token = match.group()
+        if len(token) > MAX_NUMBER_CHARS:
+            return f"holds a number longer than {MAX_NUMBER_CHARS} characters"
+        if b"e" in token.lower() or b"." in token:
+            try:
+                if math.isinf(float(token)):
+                    return "holds a number too large to store"
+            except ValueError:
+                continue  # not a number after all: the parser will say so
+    return None
+
+
+def check_json_bounds(body: bytes) -> None:
+    """Refuse a JSON document nested deeper than MAX_DEPTH or with an oversized number.
+
+    Raises:
+        ValidationFailed: naming the limit that was passed (field ``body``).
+    """
+    outside_strings = _STRING.sub(b'""', body)
+    if _too_deep(outside_strings):
+        raise ValidationFailed.field("body", f"is nested deeper than {MAX_DEPTH} levels")
+    reason = _number_problem(outside_strings)
+    if reason:
+        raise ValidationFailed.field("body", reason)
+
+
+def _looks_like_json(body: bytes) -> bool:
+    mimetype = request.mimetype
+    if mimetype == "application/json" or mimetype.endswith("+json"):
+        return True
+    # Webhooks may read a signed JSON body whatever type the sender declared.
+    return body.lstrip()[:1] in (b"{", b"[")
+
+
+def _walk(value: Any, name: str) -> None:
     if isinstance(value, str):
         reason = _bad_text(value)
         if reason:
@@ -34,14 +95,14 @@ def _walk(value: Any, name: str, depth: int = 0) -> None:
             reason = _bad_text(str(key))
             if reason:
                 raise ValidationFailed.field(child, "the field name " + reason)
-            _walk(item, child, depth + 1)
+            _walk(item, child)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            _walk(item, f"{name}[{index}]", depth + 1)
+            _walk(item, f"{name}[{index}]")
 
 
 def check_request() -> None:
-    """Before a view runs: the path, the query and a JSON body hold only storable text."""
+    """Before a view runs: the path, the query and a JSON body are safe to parse and store."""
     reason = _bad_text(request.path)
     if reason:
         raise ValidationFailed.field("path", reason)
@@ -49,7 +110,15 @@ def check_request() -> None:
         reason = _bad_text(key) or _bad_text(value)
         if reason:
             raise ValidationFailed.field(key if not _bad_text(key) else "query", reason)
-    if request.is_json and request.content_length:
-        body = request.get_json(silent=True)
-        if body is not None:
-            _walk(body, "")
+    if not (request.content_length or request.headers.get("Transfer-Encoding")):
+        return
+    if request.mimetype in _NOT_JSON:
+        return  # form fields are parsed by werkzeug, never as JSON
+    body = request.get_data(cache=True)
+    if not body or not _looks_like_json(body):
+        return
+    check_json_bounds(body)
+    if request.is_json:
+        parsed = request.get_json(silent=True)
+        if parsed is not None:
+            _walk(parsed, "")

@@ -53,3 +53,16 @@ class ErrorResponsesPlugin(BasePlugin):
             for code in codes:
                 # flask-smorest registers a problem+json response component per status name.
                 responses.setdefault(str(code), HTTPStatus(code).name)
+            _describe(responses)
+
+
+def _describe(responses: dict[str, Any]) -> None:
+    """OpenAPI requires a description on every response object; a hand-written one
+    (``@blp.doc(responses=...)``) often has only its content."""
+    for code, response in responses.items():
+        if isinstance(response, dict) and "$ref" not in response:
+            try:
+                phrase = HTTPStatus(int(code)).phrase
+            except ValueError:
+                phrase = "Response"
+            response.setdefault("description", phrase)

@@ -75,3 +75,76 @@ def test_moments_outside_the_utc_calendar_are_refused(agent, path, body, moment)
     invalid = response.json["invalid_params"]
     assert invalid[0]["name"].endswith(field)
     assert "between the years 1 and 9999" in invalid[0]["reason"]
+
+
+DEEP = b'{"a":' * 5000 + b"1" + b"}" * 5000
+HUGE_INT = b'{"display_name": "Anna", "n": ' + b"9" * 5000 + b"}"
+HUGE_FLOAT = b'{"display_name": "Anna", "n": 1e999}'
+LONG_FLOAT = b'{"display_name": "Anna", "n": 0.' + b"1" * 5000 + b"}"
+
+
+def _refused_naming(response, words: str) -> None:
+    # Klantinteracties answers in its own dialect (400, invalidParams); the rest 422.
+    assert response.status_code in (400, 422), response.get_data(as_text=True)[:500]
+    assert response.content_type == "application/problem+json"
+    problem = response.json
+    params = problem.get("invalid_params") or problem["invalidParams"]
+    assert params[0]["name"] == "body"
+    assert words in problem["detail"]
+
+
+@pytest.mark.parametrize(
+    "body, words",
+    [
+        (DEEP, "nested deeper than 64 levels"),
+        (HUGE_INT, "longer than 40 characters"),
+        (HUGE_FLOAT, "too large"),
+        (LONG_FLOAT, "longer than 40 characters"),
+        (b'{"display_name": NaN}', "NaN or Infinity"),
+    ],
+)
+def test_hostile_json_is_refused_without_signing_in(client, body, words):
+    response = client.post("/api/v1/chat/sessions", data=body, content_type="application/json")
+    _refused_naming(response, words)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/contact-moments", "/api/v1/parties", "/klantinteracties/api/v1/klantcontacten"],
+)
+@pytest.mark.parametrize(
+    "body, words",
+    [(DEEP, "nested deeper"), (HUGE_INT, "longer than"), (HUGE_FLOAT, "too large")],
+)
+def test_hostile_json_is_refused_when_signed_in(agent, path, body, words):
+    response = agent.client.post(
+        path,
+        data=body,
+        headers={"Authorization": f"Bearer {agent.token}", "Content-Type": "application/json"},
+    )
+    _refused_naming(response, words)
+
+
+def test_hostile_cloudevent_is_refused(system):
+    response = system.client.post(
+        "/api/v1/events",
+        data=DEEP,
+        headers={
+            "Authorization": f"Bearer {system.token}",
+            "Content-Type": "application/cloudevents+json",
+        },
+    )
+    _refused_naming(response, "nested deeper")
+
+
+def test_strings_that_look_like_numbers_or_brackets_pass(agent):
+    surname = "[" * 100 + "9" * 100
+    response = agent.post("/api/v1/parties", json={"type": "person", "surname": surname})
+    assert response.status_code == 201, response.json
+    assert response.json["surname"] == surname
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "text/plain"])
+def test_hostile_json_to_a_webhook_is_refused_before_anything_parses_it(client, content_type):
+    response = client.post("/channels/web/forms", data=DEEP, content_type=content_type)
+    _refused_naming(response, "nested deeper")

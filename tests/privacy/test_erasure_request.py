@@ -55,7 +55,9 @@ def _without_volatile(doc: dict[str, Any]) -> dict[str, Any]:
 
 def test_a_reason_is_required(agent: Caller, supervisor: Caller) -> None:
     party = _resident(agent, 301)
-    for body in (None, {}, {"reason": ""}, {"dry_run": True}):
+    bare = supervisor.post(f"/api/v1/parties/{party}/erasure")
+    assert bare.status_code == 415, bare.get_json()  # no body at all: say what to send
+    for body in ({}, {"reason": ""}, {"dry_run": True}):
         response = supervisor.post(f"/api/v1/parties/{party}/erasure", json=body)
         assert response.status_code == 422, (body, response.get_json())
         assert response.mimetype == "application/problem+json"

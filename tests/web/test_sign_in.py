@@ -1,4 +1,4 @@
-"""Sign-in: passwords, lockout, CSRF on the form, session expiry and sign-out."""
+"""Sign-in: passwords, throttling, CSRF on the form, session expiry and sign-out."""
 
 from __future__ import annotations
 
@@ -38,17 +38,17 @@ def test_unknown_user_gets_the_same_message(app: Flask) -> None:
     assert "De naam of het wachtwoord klopt niet." in response.get_data(as_text=True)
 
 
-def test_five_failures_lock_the_account_even_for_the_right_password(
+def test_five_failures_slow_down_that_address_even_for_the_right_password(
     app: Flask, make_user: Callable
 ) -> None:
     client = app.test_client()
     name, _ = make_user("agent")
     for _ in range(4):
         assert _form(client, name, "wrong").status_code == 401
-    locked = _form(client, name, "wrong")
-    assert locked.status_code == 423
-    assert "15 minuten geblokkeerd" in locked.get_data(as_text=True)
-    assert _form(client, name, PASSWORD).status_code == 423
+    assert _form(client, name, "wrong").status_code == 429
+    throttled = _form(client, name, PASSWORD)
+    assert throttled.status_code == 429
+    assert "Probeer het over 15 minuten opnieuw" in throttled.get_data(as_text=True)
 
 
 def test_sign_in_form_without_csrf_token_is_refused(app: Flask, make_user: Callable) -> None:

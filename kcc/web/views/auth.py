@@ -47,30 +47,39 @@ def start() -> Response:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"], endpoint="sign_in")
-def sign_in_page() -> Response | tuple[str, int] | str:
+def sign_in_page() -> Response | tuple[str, int, dict[str, str]]:
     error = None
     status = 200
+    headers: dict[str, str] = {}
     if request.method == "POST":
         name = request.form.get("name", "").strip()[:MAX_NAME]
         password = request.form.get("password", "")[:MAX_PASSWORD]
-        outcome = sign_in(name, password)
+        outcome = sign_in(name, password, request.remote_addr or "unknown")
         if outcome.user is not None:
             return redirect(
                 _safe_next(request.form.get("next")) or url_for(home_endpoint(outcome.user))
             )
-        status = 423 if outcome.locked else 401
-        error = (
-            _("Too many wrong attempts. This account is locked for 15 minutes.")
-            if outcome.locked
-            else _("The name or the password is not correct.")
-        )
+        status = 401
+        error = _("The name or the password is not correct.")
+        if outcome.throttled is not None:
+            status = 429
+            retry_after = outcome.throttled.retry_after
+            headers["Retry-After"] = str(retry_after)
+            error = _(
+                "Too many wrong attempts from here. Try again in %(minutes)s minutes.",
+                minutes=max(1, -(-retry_after // 60)),
+            )
     notice = session.pop(NOTICE, None)
-    return render_template(
-        "sign_in.html",
-        error=error,
-        notice=notice,
-        next=_safe_next(request.values.get("next")) or "",
-    ), status
+    return (
+        render_template(
+            "sign_in.html",
+            error=error,
+            notice=notice,
+            next=_safe_next(request.values.get("next")) or "",
+        ),
+        status,
+        headers,
+    )
 
 
 @bp.post("/sign-out")
