@@ -267,7 +267,7 @@ def test_no_bsn_is_stored_in_clear_on_any_channel(
         ]
         db.remove()
     assert sorted(in_moments) == sorted(
-        [sorted([CHILD, RESIDENT]), [RESIDENT], [OLD_STYLE], [API], [KI]]
+        [sorted([CHILD, RESIDENT]), [RESIDENT], [OLD_STYLE], [API], sorted([KI, KI_UPDATE])]
     )
     assert in_messages == [
         ("sms", "inbound", [SMS]),
