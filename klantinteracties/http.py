@@ -212,13 +212,6 @@ def resolve(model: Any, value: Any, name: str, required: bool = False) -> Any:
     return row
 
 
-def get_or_404(model: Any, item_uuid: uuid.UUID, options: tuple[Any, ...] = ()) -> Any:
-    row = db.session().scalar(select(model).where(model.uuid == item_uuid).options(*options))
-    if row is None:
-        raise NotFound("Niet gevonden.")
-    return row
-
-
 # ---- request bodies and query parameters ----------------------------------------------------
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from sqlalchemy import select
@@ -101,7 +100,3 @@ def on_sms_opted_out(envelope: EventEnvelope) -> None:
         # An address given only during a contact (no party) has no consent to withdraw.
         for party_id in sorted({p for p in party_ids if p is not None}):
             withdraw_channel(party_id, ConsentChannel.SMS, CollectionMethod.SMS, evidence)
-
-
-def party_uuid_of(party_id: int) -> uuid.UUID | None:
-    return db.session().scalar(select(Party.uuid).where(Party.id == party_id))

@@ -16,9 +16,8 @@ from kcc.errors import Conflict, NotFound
 from kcc.events.outbox import record
 from kcc.parties.events import PartyUpdated
 from kcc.parties.models import Party
+from kcc.privacy.bsn import BSN_CONTEXT  # one context, so a sealed BSN decrypts like a party's
 from kcc.privacy.services import log_processing
-
-BSN_CONTEXT = "party-identifier/bsn"
 
 
 def cipher() -> DataCipher:

@@ -11,22 +11,20 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from kcc.constants import Action, IdentifierKind
 from kcc.contacts.models import ContactMoment, Involvement, SubjectObject
-from kcc.crypto import DataCipher
 from kcc.db import db, utcnow
 from kcc.errors import NotFound
 from kcc.parties.models import BankAccount, DigitalAddress, Party
+from kcc.parties.services import reveal_bsn
 from kcc.privacy.models import ProcessingRecord
 from kcc.privacy.services import log_processing, subject_lookup
 from kcc.rights.sections import ExportProvider, privacy_sections
 from kcc.tasks.models import Task
 
-BSN_CONTEXT = "party-identifier/bsn"
 MAX_MERGE_DEPTH = 20
 # The core's sections lead the document in this order; the packages' follow by name.
 CORE_ORDER = ("identity", "addresses", "contact_moments", "tasks", "processing_log")
@@ -75,19 +73,18 @@ def _iso(value: Any) -> Any:
 
 
 def identity_export(parties: list[Party]) -> list[dict[str, Any]]:
-    cipher: DataCipher = current_app.extensions["kcc.cipher"]
     # A merged party points at another party of the group; look up only what is not there.
     merged_into = {p.id: str(p.uuid) for p in parties}
     outside = {p.merged_into_id for p in parties} - set(merged_into) - {None}
     merged_into.update(_uuids_of([i for i in outside if i is not None]))
     out = []
     for p in parties:
-        identifiers = []
-        for ident in p.identifiers:
-            value = ident.display
-            if ident.kind == IdentifierKind.BSN and ident.value_encrypted:
-                value = cipher.decrypt(ident.value_encrypted, BSN_CONTEXT)
-            identifiers.append({"kind": ident.kind, "value": value})
+        # The resident sees their own BSN in full; every other identifier as it is shown.
+        bsn = reveal_bsn(p)
+        identifiers = [
+            {"kind": i.kind, "value": bsn if i.kind == IdentifierKind.BSN and bsn else i.display}
+            for i in p.identifiers
+        ]
         out.append(
             {
                 "id": str(p.uuid),
