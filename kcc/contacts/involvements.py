@@ -89,6 +89,14 @@ def _without_bsns(changes: dict[str, Any]) -> dict[str, Any]:
     return {**changes, **protect(free, sealed_in="details" if "details" in free else None)}
 
 
+def _assign(row: Any, wanted: dict[str, Any]) -> bool:
+    """Set ``wanted`` columns on ``row``; whether any of them changed."""
+    changed = any(getattr(row, name) != value for name, value in wanted.items())
+    for name, value in wanted.items():
+        setattr(row, name, value)
+    return changed
+
+
 def change_contact_moment(moment_uuid: uuid.UUID, changes: dict[str, Any]) -> ContactMoment:
     """Correct or complete a recorded contact moment; nothing is recorded if nothing changed."""
     unknown = set(changes) - CHANGEABLE
@@ -174,9 +182,7 @@ def _apply(involvement: Involvement, data: InvolvementChange) -> bool:
         "initiator": data.initiator,
         "details": data.details,
     }
-    changed = any(getattr(involvement, k) != v for k, v in wanted.items())
-    for name, value in wanted.items():
-        setattr(involvement, name, value)
+    changed = _assign(involvement, wanted)
     involvement.contact_moment = moment
     involvement.party = party
     return changed
@@ -251,9 +257,7 @@ def _put_object(item: SubjectObject, data: SubjectObjectInput) -> bool:
         "register": data.register,
         "id_kind": data.id_kind,
     }
-    changed = any(getattr(item, k) != v for k, v in wanted.items())
-    for name, value in wanted.items():
-        setattr(item, name, value)
+    changed = _assign(item, wanted)
     item.contact_moment = moment
     return changed
 
