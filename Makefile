@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 5000
 
-.PHONY: demo test lint typecheck check install clean bench
+.PHONY: demo test lint typecheck check install clean bench graphviz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +16,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-demo: $(STAMP)
-	@command -v dot >/dev/null || echo "Note: Graphviz (dot) is not installed, so journey diagrams show as Mermaid text. Install it (e.g. apt-get install graphviz) for drawn diagrams."
+# Journey diagrams are drawn by Graphviz: installed with the system's packages where we may
+# (root with apt-get), else the studio shows them as Mermaid text and says so.
+graphviz:
+	@command -v dot >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && apt-get update -qq && apt-get install -y -qq graphviz >/dev/null; } \
+	  || echo "Note: Graphviz (dot) is not installed, so journey diagrams show as Mermaid text. Install it (e.g. apt-get install graphviz) for drawn diagrams."
+
+demo: $(STAMP) graphviz
 	$(BIN)/kcc db upgrade
 	$(BIN)/kcc journeys load journeys/definitions --publish
 	$(BIN)/kcc demo-data
