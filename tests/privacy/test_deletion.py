@@ -62,7 +62,9 @@ def test_a_deleted_party_is_erased_and_its_consent_and_log_stay(
         outcome["complete"] is True and outcome["erased"]["identity"] == 2
     )  # the party and its BSN
     kept = {k["what"] for k in outcome["kept"]}
-    assert kept == {"consent records", "processing log", "party records without personal data"}
+    stays = {"consent records", "processing log", "party records without personal data"}
+    # With real workers, events about the party may still be on their way to a subscriber.
+    assert stays <= kept <= stays | {"domain events not yet handled"}
     assert agent.get(f"/api/v1/parties/{party}").status_code == 404
     assert agent.get(f"/api/v1/parties/{party}/view").status_code == 404
     assert agent.get(f"/api/v1/parties?bsn={valid_bsn(91)}").get_json()["items"] == []
