@@ -12,7 +12,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, MetaData, create_engine, event
+from sqlalchemy import JSON, DateTime, MetaData, create_engine, event, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.exc import DisconnectionError
@@ -150,6 +150,14 @@ class Database:
     def dialect(self) -> str:
         assert self.engine is not None, "database not configured"
         return self.engine.dialect.name
+
+    def lock(self, key: str) -> None:
+        """Serialise work on ``key`` until the current transaction ends (a PostgreSQL advisory
+        lock; SQLite serialises every writer already)."""
+        if self.dialect == "postgresql":
+            self.session().execute(
+                text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key}
+            )
 
     def after_commit(self, callback: Callable[[], None], key: str | None = None) -> None:
         """Run ``callback`` once the current session's transaction has committed."""

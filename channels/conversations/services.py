@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from channels.constants import OPEN_CONVERSATION_STATUSES, ConversationStatus, Priority
 from channels.events import ConversationMessageAdded
@@ -25,11 +25,7 @@ SUBJECTS = {"sms": "SMS-gesprek", "chat": "Chatgesprek", "email": "E-mail"}
 
 def lock_thread(channel: str, address: str) -> None:
     """Serialise threading of one outside address (PostgreSQL), so one thread is created once."""
-    if db.dialect == "postgresql":
-        db.session().execute(
-            text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
-            {"key": f"thread:{channel}:{address}"},
-        )
+    db.lock(f"thread:{channel}:{address}")
 
 
 def find_open_thread(channel: str, address: str, quiet_minutes: int) -> Conversation | None:

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from channels.inbound.threading import party_for_address
 from kcc.constants import AddressKind, Channel, Direction, PartyType
@@ -87,10 +87,7 @@ def _lock_submission(external_id: str) -> None:
     The website retries with a fresh signature; a copy racing the first would otherwise
     register the submitter a second time before the contact moment's unique key is reached.
     """
-    if db.dialect == "postgresql":
-        db.session().execute(
-            text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": external_id}
-        )
+    db.lock(external_id)
 
 
 def submit_form(data: FormSubmission) -> FormResult:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from kcc.consent.constants import (
@@ -73,10 +73,7 @@ def check_channel(channel: str) -> None:
 
 def lock_consents(party_id: int) -> None:
     """Serialise consent changes and sends for one party until the transaction ends (PostgreSQL)."""
-    if db.dialect == "postgresql":
-        db.session().execute(
-            text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"consent:{party_id}"}
-        )
+    db.lock(f"consent:{party_id}")
 
 
 def _party(party_uuid: uuid.UUID) -> Party:
