@@ -89,6 +89,9 @@ def workloads(token: str) -> dict[str, Callable[[], dict[str, Any]]]:
     return {
         "W1": w1,
         "W2": lambda: _environ("GET", f"/api/v1/parties/{random.choice(heavy)}/view", token),
+        "W2-light": lambda: _environ(
+            "GET", f"/api/v1/parties/{random.choice(parties)}/view", token
+        ),
         "W3-bsn": lambda: _environ("GET", f"/api/v1/parties?bsn={random.choice(bsns)}", token),
         "W3-phone": lambda: _environ(
             "GET", f"/api/v1/parties?phone={random.choice(phones)}", token

@@ -9,11 +9,19 @@ Two routes, served with the same gunicorn settings as the load runs:
   token checked by its keyed hash, the party found by its BSN's keyed hash, one
   processing-log record appended), each committing on its own, with no ORM, no schemas and no
   transaction block: the least W3 can cost in this stack;
+- ``GET /floor/w3-phone?phone=``: the same for a search by phone number (normalised as the
+  app does, then found by the address index);
 - ``POST /floor/w1``: the writes recording a contact moment cannot do without, in one
   transaction (token check, party lookup, the moment, its involvement, the outbox event, the
-  processing-log record): the least W1 can cost in this stack.
+  processing-log record): the least W1 can cost in this stack;
+- ``GET /floor/w2/<party>``: the statements of the customer view (token check; the party with
+  its identifiers and addresses; the newest 20 contact moments by the involvement index, the
+  parties involved in them and their objects; the open tasks; the processing-log record),
+  each committing on its own. Sections of other packages cost nothing here, as if a read
+  model had told that they are empty: the least W2 can cost in this stack.
 
-Whatever W1-W3 cost on top of these is the application. ``bench/core/floor.py`` runs them.
+Whatever W1-W3 cost on top of these is the application. ``bench/core/load.py --floor`` (or
+``--interleave``) runs them.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ from flask import Flask, abort, jsonify, request
 from sqlalchemy import Connection, Row, create_engine, text
 
 from kcc.crypto import DataCipher, hash_api_token
+from kcc.parties.identifiers import normalise_phone
 from kcc.parties.services import BSN_CONTEXT
 from kcc.privacy.services import SUBJECT_CONTEXT
 
@@ -46,7 +55,45 @@ SEARCH = text(
     "SELECT p.uuid, p.type, p.search_name FROM parties p"
     " JOIN party_identifiers i ON i.party_id = p.id WHERE i.kind = 'bsn' AND i.lookup = :lookup"
 )
+SEARCH_PHONE = text(
+    "SELECT p.uuid, p.type, p.search_name FROM parties p"
+    " JOIN digital_addresses a ON a.party_id = p.id WHERE a.kind = 'phone' AND a.address = :address"
+    " AND p.removed_at IS NULL"
+)
 PARTY = text("SELECT id FROM parties WHERE uuid = :uuid")
+VIEW_PARTY = text(
+    "SELECT p.id, p.uuid, p.type, p.given_names, p.surname_prefix, p.surname, p.name,"
+    " p.preferred_language, p.preferred_channel, p.is_active,"
+    " (SELECT json_agg(json_build_object('kind', i.kind, 'display', i.display))"
+    "  FROM party_identifiers i WHERE i.party_id = p.id),"
+    " (SELECT json_agg(json_build_object('id', a.uuid, 'kind', a.kind, 'address', a.address,"
+    "  'label', a.label, 'is_default', a.is_default)) FROM digital_addresses a"
+    "  WHERE a.party_id = p.id)"
+    " FROM parties p WHERE p.uuid = :uuid AND p.removed_at IS NULL"
+)
+VIEW_MOMENTS = text(
+    "SELECT m.id, m.uuid, m.channel, m.direction, m.subject, m.text, m.outcome, m.language,"
+    " m.confidential, m.occurred_at, m.external_id, m.details, m.created_at, u.uuid"
+    " FROM involvements i JOIN contact_moments m ON m.id = i.contact_moment_id"
+    " LEFT JOIN users u ON u.id = m.agent_id"
+    " WHERE i.party_id = :party AND NOT EXISTS (SELECT 1 FROM involvements o"
+    "  WHERE o.contact_moment_id = i.contact_moment_id AND o.party_id = i.party_id"
+    "  AND o.id < i.id)"
+    " ORDER BY i.occurred_at DESC, i.contact_moment_id DESC LIMIT 21"
+)
+VIEW_INVOLVED = text(
+    "SELECT i.contact_moment_id, p.uuid, i.role FROM involvements i"
+    " LEFT JOIN parties p ON p.id = i.party_id WHERE i.contact_moment_id = ANY(:ids)"
+    " ORDER BY i.id"
+)
+VIEW_OBJECTS = text(
+    "SELECT contact_moment_id, object_type, object_id, register FROM subject_objects"
+    " WHERE contact_moment_id = ANY(:ids) ORDER BY id"
+)
+VIEW_TASKS = text(
+    "SELECT uuid, kind, status, description, due_at FROM tasks WHERE party_id = :party"
+    " AND status IN ('open', 'in_progress') ORDER BY due_at, id LIMIT 50"
+)
 MOMENT = text(
     "INSERT INTO contact_moments (uuid, channel, direction, subject, text, outcome, language,"
     " confidential, occurred_at, details, created_at, created_by_id, response, main_subject_type,"
@@ -124,6 +171,88 @@ def floor_w3():  # type: ignore[no-untyped-def]
             _log(conn, user, str(party[0]), "GET /api/v1/parties", "search")
     items = [] if party is None else [{"id": str(party[0]), "type": party[1], "name": party[2]}]
     return jsonify(items=items, next_cursor=None)
+
+
+@app.get("/floor/w3-phone")
+def floor_w3_phone():  # type: ignore[no-untyped-def]
+    with engine.connect() as conn:
+        user = _caller(conn)
+        address = normalise_phone(request.args["phone"])
+        party = conn.execute(SEARCH_PHONE, {"address": address}).first()
+        if party is not None:
+            _log(conn, user, str(party[0]), "GET /api/v1/parties", "search")
+    items = [] if party is None else [{"id": str(party[0]), "type": party[1], "name": party[2]}]
+    return jsonify(items=items, next_cursor=None)
+
+
+@app.get("/floor/w2/<uuid:party_uuid>")
+def floor_w2(party_uuid: uuid.UUID):  # type: ignore[no-untyped-def]
+    with engine.connect() as conn:
+        user = _caller(conn)
+        party = conn.execute(VIEW_PARTY, {"uuid": party_uuid}).first()
+        if party is None:
+            abort(404)
+        rows = conn.execute(VIEW_MOMENTS, {"party": party[0]}).all()
+        moments = {
+            row[0]: {
+                "id": str(row[1]),
+                "channel": row[2],
+                "direction": row[3],
+                "subject": row[4],
+                "text": row[5],
+                "outcome": row[6],
+                "language": row[7],
+                "confidential": row[8],
+                "occurred_at": row[9].isoformat(),
+                "external_id": row[10],
+                "details": row[11],
+                "created_at": row[12].isoformat(),
+                "agent": str(row[13]) if row[13] else None,
+                "parties": [],
+                "objects": [],
+            }
+            for row in rows[:20]
+        }
+        ids = list(moments)
+        for moment, involved, role in conn.execute(VIEW_INVOLVED, {"ids": ids}):
+            moments[moment]["parties"].append(
+                {"party_id": str(involved) if involved else None, "role": role}
+            )
+        for moment, kind, object_id, register in conn.execute(VIEW_OBJECTS, {"ids": ids}):
+            moments[moment]["objects"].append({"type": kind, "id": object_id, "register": register})
+        tasks = [
+            {
+                "id": str(t[0]),
+                "kind": t[1],
+                "status": t[2],
+                "description": t[3],
+                "due_at": t[4].isoformat() if t[4] else None,
+            }
+            for t in conn.execute(VIEW_TASKS, {"party": party[0]})
+        ]
+        _log(conn, user, str(party[1]), "GET /api/v1/parties/<uuid:party_id>/view", "read")
+    return jsonify(
+        party={
+            "id": str(party[1]),
+            "type": party[2],
+            "given_names": party[3],
+            "surname_prefix": party[4],
+            "surname": party[5],
+            "name": party[6],
+            "preferred_language": party[7],
+            "preferred_channel": party[8],
+            "is_active": party[9],
+            "identifiers": party[10] or [],
+        },
+        digital_addresses=party[11] or [],
+        preferred_channel=party[8],
+        contact_moments={"items": list(moments.values()), "next_cursor": None},
+        open_tasks=tasks,
+        conversations=[],
+        journeys=[],
+        suggestions=[],
+        consents=[],
+    )
 
 
 @app.post("/floor/w1")

@@ -1,10 +1,20 @@
 """Run the core workloads with wrk against gunicorn on 127.0.0.1 and summarise the medians.
 
 Starts gunicorn (bench/core/wsgi.py), waits for it, warms each workload up, runs each one
-``--runs`` times for ``--duration`` seconds with 8 connections, samples the RSS of every
-worker during the runs, stops gunicorn, and writes a JSON record to bench/data/.
+``--runs`` times for ``--duration`` seconds with 8 connections, samples the RSS and PSS of
+every worker during the runs, stops gunicorn, and writes a JSON record to bench/data/.
+
+With ``--interleave`` it serves the app on ``--port`` and the floors (``floor_wsgi.py``) on
+``--port + 1`` at once, with the same gunicorn settings, and alternates floor and app run by
+run (W1 beside F-w1, W2 beside F-w2, W3 beside F-w3), so that both sides see the same machine;
+``report.py`` prints the ratios from that one record.
+
+The database and Redis come from ``--database-url`` and ``--redis``, else from
+``KCC_BENCH_DATABASE_URL`` and ``KCC_BENCH_REDIS``, else ``kcc_bench`` on 127.0.0.1 and Redis
+database 15, so a run can sit beside other servers and other databases.
 
     .venv/bin/python bench/core/load.py --workers 4 --worker-class sync --runs 3 --duration 20
+    .venv/bin/python bench/core/load.py --interleave --runs 5 --duration 10 --port 8771
 """
 
 from __future__ import annotations
@@ -30,10 +40,10 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "bench" / "data"
 WRK = ROOT / "bench" / "core" / "wrk"
 SOURCE = Path(os.environ.get("KCC_BENCH_SOURCE") or ROOT)
-PORT = 8765
 WORKLOADS = {
     "W1": "w1_record_contact.lua",
     "W2": "w2_customer_view.lua",
+    "W2-light": "w2_customer_view_light.lua",
     "W3-bsn": "w3_search_bsn.lua",
     "W3-phone": "w3_search_phone.lua",
 }
@@ -43,6 +53,17 @@ FLOOR = {
     "F-pg": "floor_pg.lua",
     "F-w3": "floor_w3.lua",
     "F-w1": "floor_w1.lua",
+    "F-w2": "floor_w2.lua",
+    "F-w2-light": "floor_w2_light.lua",
+    "F-w3-phone": "floor_w3_phone.lua",
+}
+# Each workload beside the floor it is measured against (``--interleave``, ``report.py``).
+PAIRS = {
+    "W1": "F-w1",
+    "W2": "F-w2",
+    "W2-light": "F-w2-light",
+    "W3-bsn": "F-w3",
+    "W3-phone": "F-w3-phone",
 }
 
 
@@ -118,10 +139,10 @@ def port_free(port: int) -> bool:
 
 
 def start_server(
-    args: argparse.Namespace, env: dict[str, str], app: str = "wsgi:app"
+    args: argparse.Namespace, env: dict[str, str], port: int, app: str = "wsgi:app"
 ) -> subprocess.Popen[bytes]:
-    if not port_free(PORT):
-        raise SystemExit(f"127.0.0.1:{PORT} is taken (another run?); not measuring it")
+    if not port_free(port):
+        raise SystemExit(f"127.0.0.1:{port} is taken (another run?); not measuring it")
     command = [
         str(ROOT / ".venv" / "bin" / "gunicorn"),
         "--config",
@@ -131,7 +152,7 @@ def start_server(
         "--pythonpath",
         str(SOURCE),
         "-b",
-        f"127.0.0.1:{PORT}",
+        f"127.0.0.1:{port}",
         "-w",
         str(args.workers),
         "-k",
@@ -142,6 +163,7 @@ def start_server(
         "256",
         "--graceful-timeout",
         "5",
+        *(["--preload"] if args.preload else []),
         app,
     ]
     server = subprocess.Popen(
@@ -155,7 +177,7 @@ def start_server(
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(
-                f"http://127.0.0.1:{PORT}/api/v1/health", timeout=2
+                f"http://127.0.0.1:{port}/api/v1/health", timeout=2
             ) as response:
                 if response.status == 200 and server.poll() is None:
                     return server
@@ -165,12 +187,12 @@ def start_server(
     raise SystemExit("gunicorn did not become healthy within 30 s; see bench/data/gunicorn.log")
 
 
-def preflight() -> None:
+def preflight(port: int) -> None:
     """One authenticated search must succeed, or the tokens and keys do not match the server."""
     token = (DATA / "tokens.txt").read_text().split()[0]
     bsn = (DATA / "bsns.txt").read_text().split()[0]
     request = urllib.request.Request(
-        f"http://127.0.0.1:{PORT}/api/v1/parties?bsn={bsn}",
+        f"http://127.0.0.1:{port}/api/v1/parties?bsn={bsn}",
         headers={"Authorization": f"Bearer {token}"},
     )
     try:
@@ -185,7 +207,7 @@ def preflight() -> None:
 
 
 def wrk(
-    script: str, seconds: int, connections: int, threads: int
+    script: str, seconds: int, connections: int, threads: int, port: int
 ) -> tuple[dict[str, float], float]:
     command = [
         "wrk",
@@ -199,7 +221,7 @@ def wrk(
         "5s",
         "-s",
         str(WRK / script),
-        f"http://127.0.0.1:{PORT}",
+        f"http://127.0.0.1:{port}",
     ]
     env = {**os.environ, "KCC_BENCH_DATA": str(DATA), "KCC_BENCH_LUA": str(WRK)}
     proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
@@ -210,18 +232,22 @@ def wrk(
     return json.loads(line.removeprefix("RESULT ")), 0.0
 
 
-def run_workload(name: str, args: argparse.Namespace, master: int) -> list[dict[str, float]]:
+def run_workload(
+    name: str, args: argparse.Namespace, master: int, port: int, runs: int | None = None
+) -> list[dict[str, float]]:
+    """Warm ``name`` up, then measure it ``runs`` times (default ``--runs``)."""
     script = {**WORKLOADS, **FLOOR}[name]
-    wrk(script, args.warmup, args.connections, args.wrk_threads)
+    if args.warmup:
+        wrk(script, args.warmup, args.connections, args.wrk_threads, port)
     results = []
-    for n in range(args.runs):
+    for n in range(args.runs if runs is None else runs):
         idle = background_busy()
         sampler = RssSampler(master)
         sampler.start()
         workers = children(master)
         cpu_before = sum(cpu_seconds(p) for p in workers)
         busy_before, total_before = machine_busy()
-        result, _ = wrk(script, args.duration, args.connections, args.wrk_threads)
+        result, _ = wrk(script, args.duration, args.connections, args.wrk_threads, port)
         busy_after, total_after = machine_busy()
         cpu_after = sum(cpu_seconds(p) for p in workers if Path(f"/proc/{p}").exists())
         sampler.stop.set()
@@ -248,19 +274,22 @@ def summary(name: str, runs: list[dict[str, float]]) -> dict[str, float]:
         "p95_ms",
         "p99_ms",
         "worker_rss_peak_mb",
+        "worker_pss_peak_mb",
+        "worker_cpu_ms_per_request",
         "workers_cpu_share",
         "machine_busy",
     )
     return {
         "workload": name,
-        **{k: round(statistics.median(r[k] for r in runs), 2) for k in keys},  # type: ignore[dict-item]
+        **{k: round(statistics.median(r.get(k, 0.0) for r in runs), 2) for k in keys},  # type: ignore[dict-item]
         "non_2xx": sum(r["non_2xx"] for r in runs),
         "socket_errors": sum(r["socket_errors"] for r in runs),
     }
 
 
-def main() -> None:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=int(os.environ.get("KCC_BENCH_PORT", 8765)))
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--worker-class", default="sync")
     parser.add_argument("--threads", type=int, default=1)
@@ -270,13 +299,22 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--wrk-threads", type=int, default=1)
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("KCC_BENCH_DATABASE_URL", ""),
+        help="PostgreSQL URL (default: KCC_BENCH_DATABASE_URL, else --database on --db-host).",
+    )
     parser.add_argument("--database", default="kcc_bench")
     parser.add_argument(
         "--db-host",
         default="127.0.0.1",
         help="PostgreSQL host: an address (TCP) or a socket directory such as /var/run/postgresql.",
     )
-    parser.add_argument("--redis", default="redis://127.0.0.1:6379/15", help="'' for inline jobs")
+    parser.add_argument(
+        "--redis",
+        default=os.environ.get("KCC_BENCH_REDIS", "redis://127.0.0.1:6379/15"),
+        help="Redis URL (default: KCC_BENCH_REDIS, else database 15); '' for inline jobs.",
+    )
     parser.add_argument(
         "--subscriber", action="store_true", help="Register a no-op contact_moment subscriber."
     )
@@ -284,52 +322,111 @@ def main() -> None:
     parser.add_argument(
         "--floor",
         action="store_true",
-        help="Serve bench/core/floor_wsgi.py instead of the app and run F-json and F-pg.",
+        help="Serve bench/core/floor_wsgi.py instead of the app and run the floors.",
+    )
+    parser.add_argument(
+        "--interleave",
+        action="store_true",
+        help="Serve app and floors side by side; alternate each workload with its floor.",
     )
     parser.add_argument("workloads", nargs="*")
     args = parser.parse_args()
     args.workloads = args.workloads or list(FLOOR if args.floor else WORKLOADS)
-    env = {
+    args.database_url = args.database_url or database_url(args.db_host, args.database)
+    return args
+
+
+def server_env(args: argparse.Namespace) -> dict[str, str]:
+    return {
         **os.environ,
         "KCC_ENV": "production",
-        "KCC_DATABASE_URL": database_url(args.db_host, args.database),
+        "KCC_DATABASE_URL": args.database_url,
         "KCC_REDIS_URL": args.redis,
         "KCC_SECRET_KEY": os.environ.get("KCC_SECRET_KEY", BENCH_SECRET_KEY),
         "KCC_DATA_KEY": os.environ.get("KCC_DATA_KEY", BENCH_DATA_KEY),
-        "KCC_PUBLIC_BASE_URL": "http://127.0.0.1:8765",
+        "KCC_PUBLIC_BASE_URL": f"http://127.0.0.1:{args.port}",
         "KCC_BENCH_SUBSCRIBER": "1" if args.subscriber else "0",
         "PYTHONPATH": str(SOURCE),
     }
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+def measure(args: argparse.Namespace, record: dict) -> None:  # type: ignore[type-arg]
+    """One server (the app, or the floors with ``--floor``), each workload in turn."""
+    server = start_server(
+        args, server_env(args), args.port, "floor_wsgi:app" if args.floor else "wsgi:app"
+    )
+    try:
+        if not args.floor:
+            preflight(args.port)
+        for name in args.workloads:
+            record["runs"][name] = run_workload(name, args, server.pid, args.port)
+    finally:
+        stop(server)
+
+
+def measure_interleaved(args: argparse.Namespace, record: dict) -> None:  # type: ignore[type-arg]
+    """App and floors served at once; per round, each workload and its floor back to back,
+    the floor first in even rounds and second in odd ones."""
+    env = server_env(args)
+    app = start_server(args, env, args.port, "wsgi:app")
+    try:
+        floor = start_server(args, env, args.port + 1, "floor_wsgi:app")
+        try:
+            preflight(args.port)
+            sides = {"app": (app.pid, args.port), "floor": (floor.pid, args.port + 1)}
+            for name in args.workloads:  # warm-up, once per side
+                for side, workload in (("floor", PAIRS[name]), ("app", name)):
+                    wrk(
+                        {**WORKLOADS, **FLOOR}[workload],
+                        args.warmup,
+                        args.connections,
+                        args.wrk_threads,
+                        sides[side][1],
+                    )
+            no_warmup = argparse.Namespace(**{**vars(args), "warmup": 0})
+            for round_ in range(args.runs):
+                for name in args.workloads:
+                    order = [("floor", PAIRS[name]), ("app", name)]
+                    for side, workload in order if round_ % 2 == 0 else order[::-1]:
+                        pid, port = sides[side]
+                        result = run_workload(workload, no_warmup, pid, port, runs=1)
+                        record["runs"].setdefault(workload, []).extend(result)
+        finally:
+            stop(floor)
+    finally:
+        stop(app)
+
+
+def main() -> None:
+    args = parse_args()
     subprocess.run(
         [str(ROOT / ".venv" / "bin" / "kcc"), "db", "upgrade"],
-        env=env,
+        env=server_env(args),
         cwd=SOURCE,
         check=True,
         stdout=subprocess.DEVNULL,
         timeout=300,
     )
-    server = start_server(args, env, "floor_wsgi:app" if args.floor else "wsgi:app")
-    try:
-        if not args.floor:
-            preflight()
-        master = server.pid
-        record = {
-            "label": args.label,
-            "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
-            "options": vars(args),
-            "runs": {},
-            "summary": [],
-        }
-        for name in args.workloads:
-            runs = run_workload(name, args, master)
-            record["runs"][name] = runs
-            record["summary"].append(summary(name, runs))
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
+    record: dict = {  # type: ignore[type-arg]
+        "label": args.label,
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "options": vars(args),
+        "runs": {},
+        "summary": [],
+    }
+    if args.interleave:
+        measure_interleaved(args, record)
+    else:
+        measure(args, record)
+    record["summary"] = [summary(name, runs) for name, runs in record["runs"].items()]
     out = (
         DATA / f"load-{time.strftime('%Y%m%d-%H%M%S')}{'-' + args.label if args.label else ''}.json"
     )

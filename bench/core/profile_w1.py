@@ -5,6 +5,11 @@ in a loop under ``py-spy record`` (on-CPU samples only), then attributes every s
 phase of the request and to the library it was spent in.
 
     .venv/bin/python bench/core/profile_w1.py --requests 2000
+    .venv/bin/python bench/core/profile_w1.py --database-url postgresql://postgres@127.0.0.1/kcc_b \\
+        --redis redis://127.0.0.1:6379/14
+
+The database and Redis come from the flags, else from ``KCC_BENCH_DATABASE_URL`` and
+``KCC_BENCH_REDIS``, else ``kcc_bench`` on 127.0.0.1 and Redis database 15.
 """
 
 from __future__ import annotations
@@ -57,11 +62,11 @@ LIBRARIES = [
 ]
 
 
-def drive(requests: int) -> None:
+def drive(requests: int, database_url: str, redis_url: str) -> None:
     os.environ.update(
         KCC_ENV="production",
-        KCC_DATABASE_URL="postgresql://postgres@127.0.0.1/kcc_bench",
-        KCC_REDIS_URL=os.environ.get("KCC_BENCH_REDIS", "redis://127.0.0.1:6379/15"),
+        KCC_DATABASE_URL=database_url,
+        KCC_REDIS_URL=redis_url,
         KCC_SECRET_KEY=BENCH_SECRET_KEY,
         KCC_DATA_KEY=BENCH_DATA_KEY,
         KCC_PUBLIC_BASE_URL="http://127.0.0.1:8765",
@@ -108,16 +113,25 @@ def summarise(raw: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get(
+            "KCC_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1/kcc_bench"
+        ),
+    )
+    parser.add_argument(
+        "--redis", default=os.environ.get("KCC_BENCH_REDIS", "redis://127.0.0.1:6379/15")
+    )
     parser.add_argument("--drive", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.drive:
-        drive(args.requests)
+        drive(args.requests, args.database_url, args.redis)
         return
     raw = DATA / "w1-profile.raw"
+    command = [sys.executable, __file__, "--drive", "--requests", str(args.requests)]
+    command += ["--database-url", args.database_url, "--redis", args.redis]
     subprocess.run(
-        pyspy_summary.record_command(
-            raw, 500, [sys.executable, __file__, "--drive", "--requests", str(args.requests)]
-        ),
+        pyspy_summary.record_command(raw, 500, command),
         check=True,
         timeout=600,
     )
