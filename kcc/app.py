@@ -12,6 +12,7 @@ from flask import Flask, Response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kcc import consent, jobs, web
+from kcc.auth import token_cache
 from kcc.auth.sessions import ABSOLUTE_SECONDS
 from kcc.auth.throttle import init_throttle
 from kcc.config import Settings, load_settings
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None, plugins: tuple[str, ...] | None
     app.extensions["kcc.cipher"] = DataCipher(settings.data_key)
     jobs.init_app(app)
     init_throttle(app)
+    token_cache.init_app(app)
     jobs.register_periodic(
         "outbox-sweep", "kcc.events.outbox.sweep_now", settings.sweep_interval_seconds
     )

@@ -152,6 +152,7 @@ def clean(app: Flask) -> Iterator[None]:
 
     _clean_database()
     throttle.reset()  # sign-in failures counted in memory by the last test
+    app.extensions["kcc.token_cache"].clear()  # token checks remembered from the last test
     forget_published()  # the per-process view of published journeys, of the last test's data
     runner = app.extensions["kcc.jobs"]
     if not runner.inline:

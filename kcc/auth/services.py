@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import Table, bindparam, select
 
 from kcc.auth.models import ApiToken, Caller, User
+from kcc.auth.token_cache import token_cache
 from kcc.constants import Role
 from kcc.crypto import hash_api_token, new_api_token
 from kcc.db import db, utcnow
@@ -88,11 +89,23 @@ _TOKEN_LOOKUP = (
 
 
 def authenticate_token(token: str) -> Caller | None:
-    """The active user a valid, unrevoked token belongs to, or None."""
-    row = (
-        db.session().connection().execute(_TOKEN_LOOKUP, {"token_hash": _token_hash(token)}).first()
-    )
-    return None if row is None else Caller(*row)
+    """The active user a valid, unrevoked token belongs to, or None.
+
+    A successful check is remembered in this process for at most a second
+    (``kcc.auth.token_cache``); a change of the user or the token ends that at once.
+    """
+    token_hash = _token_hash(token)
+    cache = token_cache()
+    known = cache.get(token_hash)
+    if known is not None:
+        return known
+    ticket = cache.ticket()
+    row = db.session().connection().execute(_TOKEN_LOOKUP, {"token_hash": token_hash}).first()
+    if row is None:
+        return None
+    caller = Caller(*row)
+    cache.put(token_hash, caller, ticket)
+    return caller
 
 
 def find_user(user_uuid: uuid.UUID) -> User:
