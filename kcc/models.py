@@ -4,6 +4,7 @@ from kcc.auth.models import ApiToken, User
 from kcc.consent.models import ConsentRecord
 from kcc.contacts.models import ContactMoment, Involvement, SubjectObject
 from kcc.db import Base
+from kcc.directory.models import Department, Team
 from kcc.events.models import EventDelivery, OutboxEvent
 from kcc.http.models import IdempotencyRecord
 from kcc.identity.models import MergeMove, MergeRecord  # noqa: F401  (merge records)
@@ -17,6 +18,7 @@ __all__ = [
     "Base",
     "ConsentRecord",
     "ContactMoment",
+    "Department",
     "DigitalAddress",
     "EventDelivery",
     "IdempotencyRecord",
@@ -29,5 +31,6 @@ __all__ = [
     "RetentionRun",
     "SubjectObject",
     "Task",
+    "Team",
     "User",
 ]

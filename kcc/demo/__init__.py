@@ -15,6 +15,7 @@ from kcc.constants import Channel
 from kcc.contacts.services import ContactInput, InvolvementInput, ObjectInput, record_contact
 from kcc.db import db, utcnow
 from kcc.demo.people import DEMO_PASSWORD, EXAMPLE_BSN, EXAMPLE_PHONE, business, resident
+from kcc.directory.services import create_department, create_team
 from kcc.parties.services import register_party
 from kcc.privacy.context import system_processing
 from kcc.tasks.services import TaskInput, create_task, update_task
@@ -25,6 +26,28 @@ STAFF = (
     ("demo-process-owner", "process_owner", "Anouk van den Berg", "Dienstverlening"),
     ("demo-admin", "admin", "Ruud Janssen", "ICT"),
     ("demo-system", "system", "Open Formulieren", None),
+)
+
+DEPARTMENTS = (
+    ("Publiekszaken", "Publiekszaken", "publiekszaken@example.nijmegen.nl"),
+    ("Juridische Zaken", "Juridische Zaken", "juridischezaken@example.nijmegen.nl"),
+    ("Stadsbeheer", "Stadsbeheer", "stadsbeheer@example.nijmegen.nl"),
+    ("Bedrijfsvoering", "Bedrijfsvoering", ""),
+)
+TEAMS = (
+    ("KCC", "Klantcontactcentrum", "Publiekszaken", "kcc@example.nijmegen.nl"),
+    ("Burgerzaken", "Burgerzaken", "Publiekszaken", "burgerzaken@example.nijmegen.nl"),
+    (
+        "Klachtencoördinatie",
+        "Klachtencoördinatie",
+        "Juridische Zaken",
+        "klachten@example.nijmegen.nl",
+    ),
+    ("Bezwaar en beroep", "Bezwaar en beroep", "Juridische Zaken", "bezwaar@example.nijmegen.nl"),
+    ("Parkeren", "Parkeren", "Stadsbeheer", "parkeren@example.nijmegen.nl"),
+    ("Afval", "Afval en reiniging", "Stadsbeheer", "afval@example.nijmegen.nl"),
+    ("Dienstverlening", "Dienstverlening", "Bedrijfsvoering", ""),
+    ("ICT", "ICT", "Bedrijfsvoering", ""),
 )
 
 SUBJECTS = {
@@ -59,6 +82,7 @@ def load_demo(seed: int = 14024) -> None:
         return
     rng = random.Random(seed)
     with system_processing("kcc demo-data", "kcc.system"):
+        _directory()
         tokens = {name: _user(name, role, display, team) for name, role, display, team in STAFF}
         agent = db.session().scalar(select(User).where(User.name == "demo-agent"))
         assert agent is not None
@@ -94,6 +118,13 @@ def _fresh_tokens() -> None:
             click.echo(f"  {name:<20} API token: {issue_token(user, label='demo')}")
     db.commit()
     _example()
+
+
+def _directory() -> None:
+    for key, name, email in DEPARTMENTS:
+        create_department(key, name, email=email)
+    for key, name, department, email in TEAMS:
+        create_team(key, name, department_key=department, email=email)
 
 
 def _user(name: str, role: str, display: str, team: str | None) -> str:
