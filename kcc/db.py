@@ -12,11 +12,17 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, MetaData, create_engine, event, text
+from sqlalchemy import JSON, DateTime, MetaData, Table, create_engine, event, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.exc import DisconnectionError
-from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Session,
+    make_transient_to_detached,
+    scoped_session,
+    sessionmaker,
+)
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
 
@@ -203,3 +209,31 @@ def unit_of_work() -> Iterator[Session]:
     finally:
         db.remove()
         _scope.reset(token)
+
+
+def with_defaults(table: Table, values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` completed with the Python-side defaults of ``table``'s other columns (the
+    key is left to the database): what the ORM would have written, for a Core insert whose
+    row becomes an ORM object (:func:`as_loaded`)."""
+    row = dict(values)
+    for column in table.columns:
+        if column.key in row or column.primary_key:
+            continue
+        default = column.default
+        if default is None:
+            row[column.key] = None
+        elif getattr(default, "is_scalar", False):
+            row[column.key] = default.arg  # type: ignore[attr-defined]
+        elif getattr(default, "is_callable", False):
+            row[column.key] = default.arg(None)  # type: ignore[attr-defined]
+    return row
+
+
+def as_loaded(session: Session, *instances: Any) -> None:
+    """Make objects whose rows were written by Core statements part of ``session`` as if they
+    had been loaded: persistent, nothing pending, every attribute set here loaded (attributes
+    not set load on first use). Related objects passed together stay linked."""
+    for instance in instances:
+        make_transient_to_detached(instance)
+    for instance in instances:
+        session.add(instance)

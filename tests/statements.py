@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import event
 
+from kcc.auth.token_cache import clear_all
 from kcc.db import db
 
 
@@ -16,7 +17,11 @@ from kcc.db import db
 def counted_statements() -> Iterator[list[str]]:
     """The statements executed on this thread while the block runs (the test client serves
     requests on the caller's thread); other threads of the process, such as the browser
-    suite's live server, share the engine and are left out."""
+    suite's live server, share the engine and are left out.
+
+    Token checks remembered from earlier requests are forgotten first, so that every counted
+    request checks its token, whatever the time between them."""
+    clear_all()
     seen: list[str] = []
     mine = threading.get_ident()
 

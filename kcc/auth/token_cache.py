@@ -19,6 +19,7 @@ import logging
 import os
 import threading
 import time
+import weakref
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
@@ -50,6 +51,7 @@ class TokenCache:
         self._listener_pid: int | None = None
         self._publisher: Redis | None = None
         self.subscribed = threading.Event()
+        _caches.add(self)
 
     def get(self, token_hash: str) -> Caller | None:
         """The caller of a check made less than ``ttl`` ago, if it is still valid."""
@@ -127,6 +129,15 @@ class TokenCache:
                 self.subscribed.clear()
                 log.debug("token-cache subscriber reconnects (%s)", type(exc).__name__)
                 time.sleep(0.5)
+
+
+_caches: weakref.WeakSet[TokenCache] = weakref.WeakSet()
+
+
+def clear_all() -> None:
+    """Forget every remembered check of this process (every app in it)."""
+    for cache in list(_caches):
+        cache.clear()
 
 
 def channel_name(database_url: str, redis_url: str | None) -> str:

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from kcc.auth.access import known_caller
@@ -16,6 +15,7 @@ from kcc.auth.models import User
 from kcc.constants import Action
 from kcc.contacts.events import ContactMomentRecorded
 from kcc.contacts.models import ContactMoment, Involvement, SubjectObject
+from kcc.contacts.writes import insert_contact_moment
 from kcc.db import db, utcnow
 from kcc.errors import NotFound, ValidationFailed
 from kcc.events.outbox import record
@@ -70,73 +70,48 @@ def record_contact(data: ContactInput, recorded_by: int | None = None) -> Record
     that a channel's retries are harmless.
     """
     data = protect_record(data, "subject", "text", "details")  # no BSN is stored in clear
-    session = db.session()
     if data.external_id:
-        existing = session.scalar(
-            _with_children(select(ContactMoment)).where(
-                ContactMoment.channel == data.channel, ContactMoment.external_id == data.external_id
-            )
-        )
+        existing = _stored(data.channel, data.external_id)
         if existing is not None:
             return Recorded(existing, created=False)
     occurred_at = data.occurred_at or utcnow()
     if occurred_at > utcnow() + MAX_CLOCK_SKEW:
         raise ValidationFailed.field("occurred_at", "lies in the future")
     party_keys = _party_keys([p.party_id for p in data.parties])
-    moment = ContactMoment(
-        uuid=uuid.uuid4(),
-        channel=data.channel,
-        direction=data.direction,
-        subject=data.subject,
-        text=data.text,
-        outcome=data.outcome,
-        language=data.language,
-        confidential=data.confidential,
-        occurred_at=occurred_at,
-        agent_id=_agent_key(data.agent_id),
-        external_id=data.external_id,
-        details=data.details,
-        created_by_id=recorded_by,
+    _each_party_once(data.parties)
+    moment = insert_contact_moment(
+        {
+            "uuid": uuid.uuid4(),
+            "channel": data.channel,
+            "direction": data.direction,
+            "subject": data.subject,
+            "text": data.text,
+            "outcome": data.outcome,
+            "language": data.language,
+            "confidential": data.confidential,
+            "occurred_at": occurred_at,
+            "agent_id": _agent_key(data.agent_id),
+            "external_id": data.external_id,
+            "details": data.details,
+            "created_by_id": recorded_by,
+        },
+        involvements=[
+            {"party_id": party_keys[p.party_id], "role": p.role, "occurred_at": occurred_at}
+            for p in data.parties
+        ],
+        objects=[
+            {"object_type": o.type, "object_id": o.id, "register": o.register} for o in data.objects
+        ],
     )
+    if moment is None:
+        # A concurrent delivery of the same channel message won the race (and committed).
+        existing = _stored(data.channel, data.external_id)
+        if existing is None:
+            raise RuntimeError(f"{data.channel} message {data.external_id} neither new nor stored")
+        return Recorded(existing, created=False)
     moment.agent_uuid = data.agent_id
-    seen: set[tuple[uuid.UUID, str]] = set()
-    for involvement in data.parties:
-        if (involvement.party_id, involvement.role) in seen:
-            raise ValidationFailed.field(
-                "parties", f"party {involvement.party_id} is listed twice as {involvement.role}"
-            )
-        seen.add((involvement.party_id, involvement.role))
-        linked = Involvement(
-            party_id=party_keys[involvement.party_id],
-            role=involvement.role,
-            occurred_at=occurred_at,
-        )
-        linked.party_uuid = involvement.party_id
-        moment.involvements.append(linked)
-    moment.objects = [
-        SubjectObject(object_type=o.type, object_id=o.id, register=o.register) for o in data.objects
-    ]
-    if data.external_id:
-        try:
-            # Added inside the savepoint: when it rolls back the moment leaves the session
-            # with it, instead of staying pending and being inserted again by the next flush.
-            with session.begin_nested():
-                session.add(moment)
-                session.flush()
-        except IntegrityError:
-            # A concurrent delivery of the same channel message won the race.
-            existing = session.scalar(
-                _with_children(select(ContactMoment)).where(
-                    ContactMoment.channel == data.channel,
-                    ContactMoment.external_id == data.external_id,
-                )
-            )
-            if existing is None:
-                raise
-            return Recorded(existing, created=False)
-    else:
-        session.add(moment)
-        session.flush()
+    for linked, given in zip(moment.involvements, data.parties, strict=True):
+        linked.party_uuid = given.party_id
     record(
         ContactMomentRecorded(
             contact_moment_id=str(moment.uuid),
@@ -150,6 +125,25 @@ def record_contact(data: ContactInput, recorded_by: int | None = None) -> Record
     )
     log_processing([p.party_id for p in data.parties], Action.CREATE)
     return Recorded(moment, created=True)
+
+
+def _each_party_once(parties: list[InvolvementInput]) -> None:
+    seen: set[tuple[uuid.UUID, str]] = set()
+    for involvement in parties:
+        if (involvement.party_id, involvement.role) in seen:
+            raise ValidationFailed.field(
+                "parties", f"party {involvement.party_id} is listed twice as {involvement.role}"
+            )
+        seen.add((involvement.party_id, involvement.role))
+
+
+def _stored(channel: str, external_id: str | None) -> ContactMoment | None:
+    """The moment stored for a channel's message id, if there is one."""
+    return db.session().scalar(
+        _with_children(select(ContactMoment)).where(
+            ContactMoment.channel == channel, ContactMoment.external_id == external_id
+        )
+    )
 
 
 def _party_keys(party_uuids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
