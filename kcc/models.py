@@ -12,6 +12,7 @@ from kcc.parties.models import DigitalAddress, Party, PartyIdentifier
 from kcc.privacy.models import ProcessingRecord
 from kcc.rights.retention_models import RetentionCount, RetentionRun
 from kcc.tasks.models import Task
+from kcc.view.models import ViewSummary
 
 __all__ = [
     "ApiToken",
@@ -33,4 +34,5 @@ __all__ = [
     "Task",
     "Team",
     "User",
+    "ViewSummary",
 ]

@@ -21,6 +21,7 @@ from kcc.parties.models import Party
 from kcc.parties.services import get_party
 from kcc.privacy.services import log_processing
 from kcc.tasks.models import Task
+from kcc.view.summary import known_empty, remember_empty
 
 # Sections other packages fill (conversations, journeys, suggestions, consents): each
 # provider takes the party and returns a list of JSON-ready dicts. Registered at start-up.
@@ -32,7 +33,12 @@ OPEN_TASKS_LIMIT = 50
 
 
 def register_section(name: str, provider: SectionProvider) -> None:
-    """Let a package fill one section of the customer view."""
+    """Let a package fill one section of the customer view.
+
+    The section must show only rows of tables with a ``party_id`` column pointing at the
+    party: the view skips it while it is known empty (``kcc.view.summary``), and only an
+    insert or update that sets a ``party_id`` ends that.
+    """
     if name not in SECTIONS:
         raise ValueError(f"unknown customer-view section {name!r}; known: {', '.join(SECTIONS)}")
     _providers[name] = provider
@@ -62,7 +68,13 @@ def customer_view(
             .limit(OPEN_TASKS_LIMIT)
         )
     )
-    sections = {name: (_providers[name](party) if name in _providers else []) for name in SECTIONS}
+    # A section found empty before is not asked again until something may have filled it.
+    summary = known_empty(party.id)
+    sections = {
+        name: (_providers[name](party) if name in _providers and name not in summary.empty else [])
+        for name in SECTIONS
+    }
+    remember_empty(summary, (name for name in _providers if not sections[name]))
     log_processing([party.uuid], Action.READ)
     return CustomerView(party, moments, next_cursor, tasks, sections)
 

@@ -154,7 +154,12 @@ def test_query_count_does_not_grow_with_history(app, agent, limit):
     small, large = register(agent, "Klein"), register(agent, "Groot")
     add_history(app, small, 5 + limit, open_tasks=1, closed_tasks=1)
     add_history(app, large, 200, open_tasks=12, closed_tasks=30)
-    agent.get(f"/api/v1/parties/{small}/view")  # warm up caches that are not per request
+    # Warm up caches that are not per request; the first view of each party also finds which
+    # sections are empty (kcc.view.summary), which the second view does not ask again.
+    for party in (small, large):
+        with counted_statements() as first:
+            agent.get(f"/api/v1/parties/{party}/view")
+        assert len(first) <= 15, first
 
     counts = {}
     for name, party in (("small", small), ("large", large)):
@@ -164,4 +169,4 @@ def test_query_count_does_not_grow_with_history(app, agent, limit):
         assert len(response.json["contact_moments"]["items"]) == limit
         counts[name] = len(statements)
     assert counts["small"] == counts["large"], counts
-    assert counts["large"] <= 15, counts
+    assert counts["large"] <= 9, counts
