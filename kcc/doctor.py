@@ -19,8 +19,6 @@ from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from redis import Redis
 from rq import Queue, Worker
 from sqlalchemy.engine import make_url
@@ -115,6 +113,11 @@ def check_configuration(env: Mapping[str, str]) -> tuple[list[Finding], Settings
 
 def check_database(settings: Settings) -> list[Finding]:
     """The database answers and its schema is at the code's migration head."""
+    # Imported here: alembic (with mako and pygments) would add megabytes to every web worker,
+    # which imports this module to register checks but never runs them.
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     from kcc.db import db
 
     area = "database"
