@@ -197,7 +197,8 @@ def preflight(port: int) -> None:
         headers={"Authorization": f"Bearer {token}"},
     )
     try:
-        with urllib.request.urlopen(request, timeout=5) as response:
+        # The first authenticated request of a worker may be slow on a busy machine.
+        with urllib.request.urlopen(request, timeout=60) as response:
             found = json.load(response)["items"]
     except urllib.error.HTTPError as exc:
         raise SystemExit(f"preflight failed with {exc.code}: keys or tokens do not match") from None
