@@ -41,8 +41,9 @@ def represent_address(address: DigitalAddress, expand: set[str]) -> dict[str, An
         "isStandaardAdres": address.is_default,
         "omschrijving": (address.label or "")[:40],
         "verificatieDatum": address.verified_at.date().isoformat() if address.verified_at else None,
-        "referentie": address.reference or "",
     }
+    if address.reference:  # the document's pattern does not allow ""
+        data["referentie"] = address.reference
     if expand:
         nested = sub(expand, "verstrektDoorBetrokkene")
         data["_expand"] = {

@@ -89,7 +89,11 @@ def prefetch_involvements(involvements: list[Involvement], expand: set[str]) -> 
 
 def given_details(data: dict[str, Any]) -> dict[str, Any]:
     """The name, addresses and organisation the betrokkene gave during the contact."""
-    details = {key: data[key] for key in (*ADDRESS_KEYS, "contactnaam") if filled(data.get(key))}
+    details = {
+        key: {k: v for k, v in data[key].items() if v not in ("", None)}
+        for key in (*ADDRESS_KEYS, "contactnaam")
+        if filled(data.get(key))
+    }
     if data.get("organisatienaam"):
         details["organisatienaam"] = data["organisatienaam"]
     return details

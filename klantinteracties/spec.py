@@ -78,7 +78,7 @@ def _to_json_schema(node: Any, request: bool) -> Any:
         node["pattern"] = f"^$|{node['pattern']}"
     if request and node.get("type") == "string" and (node.get("minLength") or 0) > 1:
         # Likewise ``land: ""`` (a two-letter code or nothing); a required text stays so.
-        node["pattern"] = f"^$|^.{{{node.pop('minLength')},}}$"
+        node = {"anyOf": [{"const": ""}, node]}
     if "properties" in node:
         read_only = {name for name, schema in node["properties"].items() if _read_only(schema)}
         node["properties"] = {

@@ -30,7 +30,8 @@ from openklant_client.types.resources.partij_identificator import PartijIdentifi
 from pydantic import TypeAdapter, ValidationError
 
 # Fields the standard's document does not allow to be "" (pattern, minimum length): we leave
-# them out of an empty address group where Open Klant sends "" (see the README).
+# them out while empty where Open Klant sends "" (see the README): three of an address group,
+# and a digitaal adres's ``referentie``.
 DOCUMENTED = {"nummeraanduidingId", "postcode", "land"}
 ADDRESS_GROUPS = {"bezoekadres", "correspondentieadres"}
 
@@ -45,8 +46,10 @@ def typed(model: Any, value: Any) -> Any:
             for e in error.errors()
             if not (
                 e["type"] == "missing"
-                and e["loc"][-1] in DOCUMENTED
-                and any(part in ADDRESS_GROUPS for part in e["loc"])
+                and (
+                    (e["loc"][-1] in DOCUMENTED and any(p in ADDRESS_GROUPS for p in e["loc"]))
+                    or e["loc"][-1] == "referentie"
+                )
             )
         ]
         if left:
