@@ -211,6 +211,7 @@ def record(
             )
         )
     user = current_user()
+    number = numbers.number_for("klantcontact", ContactMoment.number, data.get("nummer"))
     try:
         recorded = contacts.record_contact(
             contacts.ContactInput(
@@ -224,12 +225,12 @@ def record(
                 objects=objects,
                 agent_id=user.uuid if user.role != "system" else None,
                 details=_details(data),
+                number=number,
             ),
             recorded_by=user.id,
         )
     except ValidationFailed as error:
         raise renamed(error, CORE_NAMES) from None
-    number = numbers.number_for("klantcontact", ContactMoment.number, data.get("nummer"))
     moment = involvements.change_contact_moment(
         recorded.contact_moment.uuid, {**_extras(data), "number": number}
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from kcc.db import db
@@ -56,11 +56,23 @@ def _counter(resource: str, column: Any, prefix: str, length: int) -> NumberCoun
 
 
 def generate(resource: str, column: Any) -> str:
-    """The next ``nummer`` of the resource, never one in use."""
+    """The next ``nummer`` of the resource, never one in use: one statement once the counter
+    exists (an atomic increment that holds the row until the commit)."""
     prefix, length = _format()
-    counter = _counter(resource, column, prefix, length)
-    counter.last += 1
-    value = prefix + str(counter.last).rjust(length - len(prefix), "0")
+    session = db.session()
+    session.flush()
+    last = session.scalar(
+        update(NumberCounter)
+        .where(NumberCounter.resource == resource, NumberCounter.prefix == prefix)
+        .values(last=NumberCounter.last + 1)
+        .returning(NumberCounter.last)
+        .execution_options(synchronize_session=False)
+    )
+    if last is None:
+        counter = _counter(resource, column, prefix, length)
+        counter.last += 1
+        last = counter.last
+    value = prefix + str(last).rjust(length - len(prefix), "0")
     if len(value) > length:
         raise Conflict(FULL)
     return value

@@ -76,9 +76,8 @@ def _to_json_schema(node: Any, request: bool) -> Any:
         # Open Klant accepts an empty text where the document gives a pattern
         # (``nummeraanduidingId: ""``, ``postcode: ""``): it means "not known".
         node["pattern"] = f"^$|{node['pattern']}"
-    if request and node.get("type") == "string" and (node.get("minLength") or 0) > 1:
-        # Likewise ``land: ""`` (a two-letter code or nothing); a required text stays so.
-        node = {"anyOf": [{"const": ""}, node]}
+    # Likewise ``land: ""`` (a two-letter code or nothing); a required text stays so.
+    blank = request and node.get("type") == "string" and (node.get("minLength") or 0) > 1
     if "properties" in node:
         read_only = {name for name, schema in node["properties"].items() if _read_only(schema)}
         node["properties"] = {
@@ -93,6 +92,8 @@ def _to_json_schema(node: Any, request: bool) -> Any:
     for key in ("allOf", "anyOf", "oneOf"):
         if key in node:
             node[key] = _to_json_schema(node[key], request)
+    if blank:
+        node = {"anyOf": [{"const": ""}, node]}
     if nullable:
         return {"anyOf": [{"type": "null"}, node]}
     return node
@@ -115,7 +116,10 @@ def _validator(schema_name: str) -> Draft7Validator:
 def _leaf(error: ValidationError) -> ValidationError:
     while error.context:
         relevant = [
-            e for e in error.context if not (e.validator == "type" and e.validator_value == "null")
+            e
+            for e in error.context
+            if not (e.validator == "type" and e.validator_value == "null")
+            and not (e.validator == "const" and e.validator_value == "")
         ]
         deeper = best_match(relevant) if relevant else None
         if deeper is None:

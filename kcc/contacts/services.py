@@ -55,6 +55,7 @@ class ContactInput:
     agent_id: uuid.UUID | None = None
     external_id: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
+    number: str | None = None  # the Klantinteracties nummer, when the standard's client has one
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ def record_contact(data: ContactInput, recorded_by: int | None = None) -> Record
         external_id=data.external_id,
         details=data.details,
         created_by_id=recorded_by,
+        number=data.number,
     )
     moment.agent_uuid = data.agent_id
     seen: set[tuple[uuid.UUID, str]] = set()
