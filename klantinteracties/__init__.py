@@ -22,9 +22,11 @@ def init_app(app: Flask) -> None:
         partijen,
         relaties,
     )
+    from klantinteracties.config import init_config
     from klantinteracties.http import blp, routing_problem
     from klantinteracties.privacy import register_privacy
 
+    init_config(app)
     app.register_blueprint(blp)
     register_privacy()
     for error in (NotFound, MethodNotAllowed):

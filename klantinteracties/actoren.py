@@ -38,7 +38,7 @@ def represent_actor(actor: Actor, _expand: set[str] | None = None) -> dict[str, 
         "naam": actor.name,
         "soortActor": actor.kind,
         "indicatieActief": actor.is_active,
-        "actoridentificator": identifier if any(identifier.values()) else None,
+        "actoridentificator": identifier,
         "actorIdentificatie": {
             key: details[key] for key in IDENTIFICATION.get(actor.kind, ()) if details.get(key)
         },

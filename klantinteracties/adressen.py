@@ -36,13 +36,13 @@ def represent_address(address: DigitalAddress, expand: set[str]) -> dict[str, An
         "url": url("digitaleadressen", address.uuid),
         "verstrektDoorBetrokkene": ref("betrokkenen", involvement.uuid) if involvement else None,
         "verstrektDoorPartij": ref("partijen", party.uuid) if party else None,
-        "adres": address.address[:80],
+        "adres": (address.as_given or address.address)[:80],
         "soortDigitaalAdres": ADDRESS_KINDS_BACK.get(address.kind, "overig"),
         "isStandaardAdres": address.is_default,
         "omschrijving": (address.label or "")[:40],
         "verificatieDatum": address.verified_at.date().isoformat() if address.verified_at else None,
     }
-    if address.reference:
+    if address.reference:  # the document's pattern does not allow ""
         data["referentie"] = address.reference
     if expand:
         nested = sub(expand, "verstrektDoorBetrokkene")
@@ -85,29 +85,22 @@ def _verified_at(value: str | None) -> datetime | None:
 
 def _owner(data: dict[str, Any]) -> tuple[Party | None, Involvement | None]:
     """The partij that gave the address for future contact, and the betrokkene that gave it
-    during a klantcontact (for that contact's follow-up): one of them, or both."""
+    during a klantcontact (for that contact's follow-up): one of them, both, or (as in Open
+    Klant) neither yet."""
     involvement = resolve(
         Involvement, data.get("verstrektDoorBetrokkene"), "verstrektDoorBetrokkene"
     )
     party = resolve(Party, data.get("verstrektDoorPartij"), "verstrektDoorPartij")
-    if party is None and involvement is None:
-        raise _nobody()
     if (
         party is not None
         and involvement is not None
         and involvement.party_id not in (None, party.id)
     ):
-        raise Invalid.param("verstrektDoorBetrokkene", "the betrokkene was another partij")
+        raise Invalid.param(
+            "verstrektDoorBetrokkene",
+            "Deze betrokkene was een andere partij dan verstrektDoorPartij.",
+        )
     return party, involvement
-
-
-def _nobody() -> Invalid:
-    return Invalid.param(
-        "verstrektDoorPartij",
-        "say who gave the address: verstrektDoorPartij (a partij, for future contact) or "
-        "verstrektDoorBetrokkene (a betrokkene, during a klantcontact)",
-        "required",
-    )
 
 
 # The standard allows no 0800, 0900, 1400 or 140xx numbers as a telefoonnummer: they cannot
@@ -115,7 +108,8 @@ def _nobody() -> Invalid:
 SERVICE_NUMBERS = ("+31800", "+31900", "+3114")
 
 
-def _normalised(data: dict[str, Any]) -> tuple[str, str]:
+def _checked(data: dict[str, Any]) -> str:
+    """Our kind of address; the value must be one of that kind (it is kept as written)."""
     kind = ADDRESS_KINDS[data["soortDigitaalAdres"]]
     try:
         value = ids.normalise_address(kind, data["adres"], "adres")
@@ -123,9 +117,10 @@ def _normalised(data: dict[str, Any]) -> tuple[str, str]:
         raise Invalid(error.detail, invalid_params=error.invalid_params) from None
     if kind == AddressKind.PHONE and value.startswith(SERVICE_NUMBERS):
         raise Invalid.param(
-            "adres", "0800, 0900, 1400 and 140xx numbers are not allowed as a telefoonnummer"
+            "adres",
+            "Een 0800-, 0900-, 1400- of 140xx-nummer is niet toegestaan als telefoonnummer.",
         )
-    return kind, value
+    return kind
 
 
 # The core's names for what the standard calls these fields.
@@ -133,14 +128,14 @@ NAMES = {"address": "adres", "party_id": "verstrektDoorPartij"}
 
 
 def _input(data: dict[str, Any]) -> addresses.AddressInput:
-    kind, value = _normalised(data)
     return addresses.AddressInput(
-        kind=kind,
-        address=value,
+        kind=_checked(data),
+        address=data["adres"],
         label=data.get("omschrijving") or "",
         is_default=bool(data.get("isStandaardAdres")),
         verified_at=_verified_at(data.get("verificatieDatum")),
         reference=data.get("referentie") or "",
+        first_is_default=False,
     )
 
 
@@ -153,11 +148,9 @@ def create_address(data: dict[str, Any]) -> DigitalAddress:
             return addresses.add_digital_address(
                 party.uuid, wanted, involvement.id if involvement else None
             )
-        if involvement is not None:
-            return addresses.add_given_address(wanted, involvement.id)
+        return addresses.add_given_address(wanted, involvement.id if involvement else None)
     except KccError as error:
         raise renamed(error, NAMES) from None
-    raise _nobody()
 
 
 def update_address(address: DigitalAddress, data: dict[str, Any]) -> DigitalAddress:
@@ -169,6 +162,7 @@ def update_address(address: DigitalAddress, data: dict[str, Any]) -> DigitalAddr
             party.uuid if party is not None else None,
             involvement.id if involvement is not None else None,
             keep_default="isStandaardAdres" not in data,
+            unheld=True,
         )
     except KccError as error:
         raise renamed(error, NAMES) from None

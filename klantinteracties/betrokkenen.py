@@ -26,10 +26,11 @@ from klantinteracties.http import (
 )
 from klantinteracties.mapping import ROLES, ROLES_BACK
 from klantinteracties.models import ContactAttachment
-from klantinteracties.partijen import full_name
+from klantinteracties.partijen import address_group, filled, full_name
 from klantinteracties.resources import Resource, prefetch, register, represent, sub
 
 ADDRESS_KEYS = ("bezoekadres", "correspondentieadres")
+CONTACT_NAME = ("voorletters", "voornaam", "voorvoegselAchternaam", "achternaam")
 
 
 def represent_involvement(involvement: Involvement, expand: set[str]) -> dict[str, Any]:
@@ -44,9 +45,9 @@ def represent_involvement(involvement: Involvement, expand: set[str]) -> dict[st
         "wasPartij": ref("partijen", party.uuid) if party else None,
         "hadKlantcontact": ref("klantcontacten", involvement.contact_moment.uuid),
         "digitaleAdressen": [ref("digitaleadressen", a.uuid) for a in addresses],
-        "bezoekadres": details.get("bezoekadres"),
-        "correspondentieadres": details.get("correspondentieadres"),
-        "contactnaam": contact or None,
+        "bezoekadres": address_group(details.get("bezoekadres")),
+        "correspondentieadres": address_group(details.get("correspondentieadres")),
+        "contactnaam": {key: (contact or {}).get(key) or "" for key in CONTACT_NAME},
         "volledigeNaam": name or (full_name(party) if party else ""),
         "rol": ROLES_BACK.get(involvement.role, "klant"),
         "organisatienaam": details.get("organisatienaam") or "",
@@ -88,7 +89,11 @@ def prefetch_involvements(involvements: list[Involvement], expand: set[str]) -> 
 
 def given_details(data: dict[str, Any]) -> dict[str, Any]:
     """The name, addresses and organisation the betrokkene gave during the contact."""
-    details = {key: data.get(key) for key in (*ADDRESS_KEYS, "contactnaam") if data.get(key)}
+    details = {
+        key: {k: v for k, v in data[key].items() if v not in ("", None)}
+        for key in (*ADDRESS_KEYS, "contactnaam")
+        if filled(data.get(key))
+    }
     if data.get("organisatienaam"):
         details["organisatienaam"] = data["organisatienaam"]
     return details

@@ -5,7 +5,7 @@ from __future__ import annotations
 from contextlib import suppress
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 
 from kcc.constants import AddressKind
 from kcc.contacts.models import ContactMoment, Involvement, SubjectObject
@@ -14,7 +14,7 @@ from kcc.parties import identifiers as ids
 from kcc.parties.models import DigitalAddress, Party, PartyIdentifier
 from kcc.tasks.models import Task
 from klantinteracties import identificatoren
-from klantinteracties.mapping import channel_in
+from klantinteracties.mapping import CHANNELS_BACK
 
 Filters = dict[str, tuple[str, Any]]
 
@@ -78,9 +78,13 @@ def _object(column: str, was: bool = False) -> Any:
 
 
 def _kanaal(stmt: Select[Any], value: str) -> Select[Any]:
-    given = ContactMoment.details["kanaal"].as_string() == value
-    channel = channel_in(value)
-    return stmt.where(or_(given, ContactMoment.channel == channel) if channel else given)
+    """The kanaal as it was given; a contact recorded outside this API has the name we answer
+    with for its channel (``telefoon``, ``balie``, ...)."""
+    given = ContactMoment.details["kanaal"].as_string()
+    ours = [channel for channel, name in CHANNELS_BACK.items() if name == value]
+    if not ours:
+        return stmt.where(given == value)
+    return stmt.where(or_(given == value, and_(given.is_(None), ContactMoment.channel == ours[0])))
 
 
 def _had_party(stmt: Select[Any], value: bool) -> Select[Any]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, current_app, g, json, request
 from sqlalchemy import Select, func, select
@@ -17,13 +18,15 @@ from werkzeug.exceptions import HTTPException
 from kcc.auth.access import STAFF_AND_SYSTEM, requires
 from kcc.db import db
 from kcc.errors import Conflict, KccError, NotFound, ValidationFailed
-from kcc.http.problems import PROBLEM_MEDIA_TYPE, describe, http_problem
+from kcc.http.problems import describe, http_problem
 from kcc.http.schemas import in_utc
 from kcc.parties.models import Party
 from kcc.parties.records import live_parties
 from klantinteracties import spec
 
 API_VERSION = "0.9.0"
+# Open Klant reads a time without a zone as Dutch local time (Django's TIME_ZONE).
+LOCAL = ZoneInfo("Europe/Amsterdam")
 PREFIX = "/klantinteracties/api/v1"
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
@@ -51,19 +54,25 @@ class UnsupportedMedia(KccError):
 
 # ---- errors ---------------------------------------------------------------------------------
 
+# Titles as Open Klant (Django REST framework in Dutch) gives them: clients show them as they are.
 TITLES = {
-    400: ("invalid", "Invalid input."),
-    401: ("not_authenticated", "Authentication credentials were not provided."),
-    403: ("permission_denied", "You do not have permission to perform this action."),
-    404: ("not_found", "Not found."),
-    405: ("method_not_allowed", "Method not allowed."),
-    406: ("not_acceptable", "Not acceptable."),
+    400: ("invalid", "Ongeldige invoer."),
+    401: ("not_authenticated", "Authenticatiegegevens zijn niet opgegeven."),
+    403: ("permission_denied", "Je hebt geen toestemming om deze actie uit te voeren."),
+    404: ("not_found", "Niet gevonden."),
+    405: ("method_not_allowed", "Methode niet toegestaan."),
+    406: ("not_acceptable", "Niet acceptabel."),
     409: ("conflict", "Conflict."),
-    413: ("too_large", "Request body too large."),
-    415: ("unsupported_media_type", "Unsupported media type."),
-    500: ("error", "A server error occurred."),
-    503: ("unavailable", "Service unavailable."),
+    413: ("too_large", "Het verzoek is te groot."),
+    415: ("unsupported_media_type", "Niet-ondersteund mediatype."),
+    429: ("throttled", "Te veel verzoeken."),
+    500: ("error", "Er is een serverfout opgetreden."),
+    503: ("unavailable", "De dienst is tijdelijk niet beschikbaar."),
 }
+REQUIRED = "Dit veld is vereist."
+# Open Klant's clients (open-klant-client, KISS) accept only application/json: an error in
+# application/problem+json reaches them as "not JSON" and its invalidParams are lost.
+ERROR_MEDIA_TYPE = "application/json"
 
 
 def fout(
@@ -72,8 +81,8 @@ def fout(
     invalid: list[dict[str, str]] | None = None,
     headers: dict[str, str] | None = None,
 ) -> Response:
-    """The standard's Fout / ValidatieFout body as application/problem+json."""
-    code, title = TITLES.get(status, ("error", "Error."))
+    """The standard's Fout / ValidatieFout body, as application/json like Open Klant's."""
+    code, title = TITLES.get(status, ("error", "Fout."))
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE + code,
         "code": code,
@@ -91,7 +100,7 @@ def fout(
             }
             for p in (invalid or [])
         ]
-    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_MEDIA_TYPE)
+    response = Response(json.dumps(body), status=status, mimetype=ERROR_MEDIA_TYPE)
     for name, value in (headers or {}).items():
         response.headers[name] = value
     if status == 401:
@@ -131,7 +140,7 @@ def standard_error(error: BaseException) -> Response:
         )
         return fout(401, detail.replace("bearer token", "token"))
     if found.status == 400 and isinstance(error, HTTPException):
-        reason = "the body is not valid JSON"
+        reason = "De body is geen geldige JSON."
         return fout(
             400, reason, [{"name": "nonFieldErrors", "code": "parse_error", "reason": reason}]
         )
@@ -153,11 +162,7 @@ def routing_problem(error: HTTPException) -> Response:
     ):
         return http_problem(error)
     status = error.code or 404
-    detail = (
-        f"{request.method} is not allowed here"
-        if status == 405
-        else "no resource of this API lives at this path"
-    )
+    detail = f'Methode "{request.method}" niet toegestaan.' if status == 405 else "Niet gevonden."
     response = _headers(fout(status, detail))
     valid = getattr(error, "valid_methods", None)
     if status == 405 and valid:
@@ -197,18 +202,20 @@ def resolve(model: Any, value: Any, name: str, required: bool = False) -> Any:
     """The row a ``{uuid}`` reference in a body points at; None for null when allowed."""
     if value is None:
         if required:
-            raise Invalid.param(name, "this field is required", "required")
+            raise Invalid.param(name, REQUIRED, "required")
         return None
     key = value.get("uuid") if isinstance(value, dict) else None
     try:
         wanted = uuid.UUID(str(key))
     except ValueError:
-        raise Invalid.param(f"{name}.uuid", "must be a valid UUID") from None
+        raise Invalid.param(f"{name}.uuid", "Moet een geldige UUID zijn.") from None
     # A deleted partij is no longer one a body may refer to.
     stmt = live_parties() if model is Party else select(model)
     row = db.session().scalar(stmt.where(model.uuid == wanted))
     if row is None:
-        raise Invalid.param(f"{name}.uuid", f"no object with uuid {wanted}", "does_not_exist")
+        raise Invalid.param(
+            f"{name}.uuid", f"Object met uuid {wanted} bestaat niet.", "does_not_exist"
+        )
     return row
 
 
@@ -219,14 +226,20 @@ def body(schema_name: str, merge_onto: dict[str, Any] | None = None) -> dict[str
     """The JSON body checked against the document; a PATCH is merged onto the current state."""
     if request.mimetype not in JSON_TYPES:
         raise UnsupportedMedia(
-            f"send the body as application/json, not {request.mimetype or 'no type'}"
+            f'Ongeldig mediatype "{request.mimetype or ""}" in aanvraag; stuur application/json.'
         )
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise Invalid.param("nonFieldErrors", "the body must be a JSON object", "parse_error")
+        raise Invalid.param(
+            "nonFieldErrors", "Ongeldige data. Verwachtte een JSON-object.", "parse_error"
+        )
     if merge_onto is not None:
         data = {**merge_onto, **data}
     problems = spec.check_body(schema_name, data)
+    if merge_onto is not None:
+        # A partial update, as Open Klant's: groups inside the body need not be whole
+        # (PATCH /actoren with only a new e-mail address in actorIdentificatie).
+        problems = [p for p in problems if not (p["code"] == "required" and "." in p["name"])]
     if problems:
         detail = "; ".join(f"{p['name']}: {p['reason']}" for p in problems[:5])
         raise Invalid(detail, invalid_params=problems)
@@ -239,7 +252,11 @@ def parse_param(name: str, kind: str, raw: str) -> Any:
         if kind == "uuid":
             return uuid.UUID(raw)
         if kind == "url":
-            return uuid.UUID(raw.rstrip("/").rsplit("/", 1)[-1])
+            # Like Open Klant: a value that names no object finds nothing (no 400).
+            try:
+                return uuid.UUID(raw.rstrip("/").rsplit("/", 1)[-1])
+            except ValueError:
+                return NOTHING
         if kind == "bool":
             if raw.lower() not in ("true", "false", "1", "0"):
                 raise ValueError(raw)
@@ -248,12 +265,25 @@ def parse_param(name: str, kind: str, raw: str) -> Any:
             return date.fromisoformat(raw)
         if kind == "datetime":
             parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-            return in_utc(parsed) if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+            return in_utc(parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=LOCAL))
         if kind.startswith("enum:") and raw not in kind[5:].split(","):
             raise ValueError(raw)
         return raw
     except ValueError:
-        raise Invalid.param(name, f"not a valid {kind.split(':')[0]}") from None
+        raise Invalid.param(
+            name, INVALID_PARAM.get(kind.split(":")[0], "Ongeldige waarde.")
+        ) from None
+
+
+# No object has this uuid (ours are random ones): a filter on it finds nothing.
+NOTHING = uuid.UUID(int=0)
+INVALID_PARAM = {
+    "uuid": "Voer een geldige UUID in.",
+    "bool": "Kies true of false.",
+    "date": "Voer een geldige datum in.",
+    "datetime": "Voer een geldige datum/tijd in.",
+    "enum": "Selecteer een geldige keuze.",
+}
 
 
 Filter = Callable[[Select[Any], Any], Select[Any]]
@@ -283,7 +313,10 @@ def expansions(allowed: tuple[str, ...]) -> set[str]:
     unknown = sorted(wanted - set(allowed))
     if unknown:
         raise Invalid.param(
-            "expand", f"cannot expand {', '.join(unknown)}; choose from {', '.join(allowed)}"
+            "expand",
+            f"Selecteer een geldige keuze. {', '.join(unknown)} is geen beschikbare keuze; "
+            f"kies uit {', '.join(allowed)}.",
+            "invalid_choice",
         )
     for name in list(wanted):
         while "." in name:
@@ -293,13 +326,19 @@ def expansions(allowed: tuple[str, ...]) -> set[str]:
 
 
 def paginate(stmt: Select[Any], order: tuple[Any, ...]) -> tuple[list[Any], dict[str, Any]]:
-    """One page of rows and the ``{count, next, previous}`` around it."""
-    page = _positive("page", 1)
-    size = min(_positive("pageSize", DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE)
+    """One page of rows and the ``{count, next, previous}`` around it.
+
+    As in Open Klant (Django REST framework): ``page=last`` is the last page, a page that is not
+    a whole number of at least 1 or lies past the last is 404 "Ongeldige pagina.", and a
+    ``pageSize`` that is not a positive whole number is the default.
+    """
+    size = min(_page_size(), MAX_PAGE_SIZE)
     session = db.session()
     count = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     last_page = max(1, -(-count // size))
-    if page > last_page:
+    raw = (request.args.get("page") or "1").strip()
+    page = last_page if raw == "last" else int(raw) if raw.isdigit() else 0
+    if page < 1 or page > last_page:
         raise NotFound("Ongeldige pagina.")
     rows = list(
         session.scalars(stmt.order_by(*order).offset((page - 1) * size).limit(size)).unique()
@@ -311,13 +350,9 @@ def paginate(stmt: Select[Any], order: tuple[Any, ...]) -> tuple[list[Any], dict
     }
 
 
-def _positive(name: str, default: int) -> int:
-    raw = request.args.get(name)
-    if raw in (None, ""):
-        return default
-    if not raw.isdigit() or int(raw) < 1:
-        raise Invalid.param(name, "must be a positive whole number")
-    return int(raw)
+def _page_size() -> int:
+    raw = (request.args.get("pageSize") or "").strip()
+    return int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_PAGE_SIZE
 
 
 def _page_url(page: int) -> str:

@@ -38,7 +38,9 @@ def represent(identifier: PartyIdentifier, _expand: set[str] | None = None) -> d
     return {
         "uuid": str(identifier.uuid),
         "url": url("partij-identificatoren", identifier.uuid),
-        "identificeerdePartij": ref("partijen", identifier.party.uuid),
+        "identificeerdePartij": ref("partijen", identifier.party.uuid)
+        if identifier.party is not None
+        else None,
         "anderePartijIdentificator": "",
         "partijIdentificator": {
             "codeObjecttype": object_type,
@@ -57,6 +59,7 @@ NAMES = {
     "value": OBJECT_ID,
     "kind": "partijIdentificator.codeSoortObjectId",
     "parent_id": "subIdentificatorVan",
+    "party_id": "identificeerdePartij",
 }
 
 
@@ -80,22 +83,26 @@ def _input(data: dict[str, Any]) -> IdentifierInput:
 
 
 def save_identifier(
-    party: Party, data: dict[str, Any], own: PartyIdentifier | None = None
+    party: Party | None, data: dict[str, Any], own: PartyIdentifier | None = None
 ) -> PartyIdentifier:
-    """Add (or, with ``own``, replace) one identifier of ``party`` through the core."""
+    """Add (or, with ``own``, replace) one identifier of ``party`` through the core; without a
+    party (``identificeerdePartij: null``) a business identifier waits for its party."""
     wanted = _input(data)
     try:
+        if own is None and party is None:
+            return identifier_services.add_unheld_identifier(wanted)
         if own is None:
+            assert party is not None
             return identifier_services.add_identifier(party.uuid, wanted)
-        return identifier_services.change_identifier(own.uuid, party.uuid, wanted)
+        return identifier_services.change_identifier(
+            own.uuid, party.uuid if party is not None else None, wanted
+        )
     except KccError as error:
         raise renamed(error, NAMES) from None
 
 
-def _party(data: dict[str, Any]) -> Party:
-    party: Party = resolve(
-        Party, data.get("identificeerdePartij"), "identificeerdePartij", required=True
-    )
+def _party(data: dict[str, Any]) -> Party | None:
+    party: Party | None = resolve(Party, data.get("identificeerdePartij"), "identificeerdePartij")
     return party
 
 
@@ -164,7 +171,7 @@ RESOURCE = Resource(
             "partijIdentificatorObjectId": ("str", lambda stmt, v: stmt.where(value_matches(v))),
         }
     ),
-    parties=lambda rows: [row.party.uuid for row in rows],
+    parties=lambda rows: [row.party.uuid for row in rows if row.party is not None],
     prefetch=lambda rows, _expand: prime("party", [row.party_id for row in rows]),
     read_activity=Activity.CUSTOMER_CONTACT,
     write_activity=Activity.PARTY_REGISTRATION,

@@ -14,6 +14,7 @@ from kcc.errors import ValidationFailed
 from kcc.privacy.activities import Activity
 from kcc.tasks import services as tasks
 from kcc.tasks.models import Task
+from klantinteracties import numbers
 from klantinteracties.batch import prime, related
 from klantinteracties.http import Invalid, Listing, ref, renamed, resolve, url
 from klantinteracties.mapping import CLOSED_TASK, TASK_DONE, task_status_out
@@ -100,6 +101,7 @@ def create_task(data: dict[str, Any]) -> Task:
             )
         )
         extras = {k: v for k, v in _numbers(data).items() if v}
+        extras["number"] = numbers.number_for("internetaak", Task.number, data.get("nummer"))
         if data["status"] == TASK_DONE:
             extras["status"] = TaskStatus.DONE
         if extras:
@@ -132,6 +134,7 @@ def update_task(task: Task, data: dict[str, Any]) -> Task:
         "assigned_team": team,
         "contact_moment_id": moment.uuid,
         **_numbers(data),
+        "number": numbers.number_for("internetaak", Task.number, data.get("nummer"), task),
     }
     if task_status_out(task.status) != data["status"]:
         changes["status"] = TaskStatus.DONE if data["status"] == TASK_DONE else TaskStatus.OPEN

@@ -17,10 +17,11 @@ from kcc.errors import ValidationFailed
 from kcc.http.schemas import in_utc
 from kcc.parties.models import Party
 from kcc.privacy.activities import Activity
-from klantinteracties import betrokkenen
+from klantinteracties import betrokkenen, numbers
 from klantinteracties.batch import known, none_yet, prime, related
 from klantinteracties.filters import klantcontact_filters
 from klantinteracties.http import (
+    LOCAL,
     Invalid,
     Listing,
     blp,
@@ -34,7 +35,6 @@ from klantinteracties.http import (
 )
 from klantinteracties.loaders import fill
 from klantinteracties.mapping import (
-    CHANNELS,
     CHANNELS_BACK,
     ROLES,
     channel_in,
@@ -148,21 +148,19 @@ def represent_contact(moment: ContactMoment, expand: set[str]) -> dict[str, Any]
 
 
 def _channel(data: dict[str, Any]) -> str:
-    channel = channel_in(data["kanaal"])
-    if channel is None:
-        raise Invalid.param(
-            "kanaal", "unknown kanaal; use one of " + ", ".join(sorted(CHANNELS)), "invalid_choice"
-        )
-    return channel
+    """Free text in the standard (up to 50 characters), kept as given; our channel is the one
+    the name maps onto (see ``klantinteracties.config``)."""
+    return channel_in(data["kanaal"])
 
 
 def _occurred(data: dict[str, Any]) -> datetime | None:
+    """A time without a zone is Dutch local time, as Open Klant reads it."""
     raw = data.get("plaatsgevondenOp")
     if not raw:
         return None
     parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     if parsed.tzinfo is None:
-        raise Invalid.param("plaatsgevondenOp", "give a time zone (e.g. Z or +01:00)")
+        parsed = parsed.replace(tzinfo=LOCAL)
     try:
         return in_utc(parsed)
     except ValueError as exc:
@@ -213,6 +211,7 @@ def record(
             )
         )
     user = current_user()
+    number = numbers.number_for("klantcontact", ContactMoment.number, data.get("nummer"))
     try:
         recorded = contacts.record_contact(
             contacts.ContactInput(
@@ -226,12 +225,15 @@ def record(
                 objects=objects,
                 agent_id=user.uuid if user.role != "system" else None,
                 details=_details(data),
+                number=number,
             ),
             recorded_by=user.id,
         )
     except ValidationFailed as error:
         raise renamed(error, CORE_NAMES) from None
-    moment = involvements.change_contact_moment(recorded.contact_moment.uuid, _extras(data))
+    moment = involvements.change_contact_moment(
+        recorded.contact_moment.uuid, {**_extras(data), "number": number}
+    )
     if betrokkene is not None:
         # Without a partij (an anonymous contact request) the core records the contact without
         # parties; the betrokkene is added with the name and addresses given.
@@ -256,6 +258,9 @@ def update_contact(moment: ContactMoment, data: dict[str, Any]) -> ContactMoment
         "confidential": bool(data["vertrouwelijk"]),
         "details": _details(data, moment.details),
         **_extras(data),
+        "number": numbers.number_for(
+            "klantcontact", ContactMoment.number, data.get("nummer"), moment
+        ),
     }
     occurred = _occurred(data)
     if occurred is not None:

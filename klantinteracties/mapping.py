@@ -12,6 +12,8 @@ from kcc.constants import (
     PartyType,
     TaskStatus,
 )
+from klantinteracties.config import CHANNELS as CHANNEL_SETTING
+from klantinteracties.config import DEFAULT_CHANNEL, setting
 
 PARTY_TYPES = {
     "persoon": PartyType.PERSON,
@@ -123,8 +125,18 @@ def _channel_key(kanaal: str) -> str:
 _CHANNEL_KEYS = {_channel_key(name): channel for name, channel in CHANNELS.items()}
 
 
-def channel_in(kanaal: str) -> str | None:
-    return _CHANNEL_KEYS.get(_channel_key(kanaal))
+def known_channel(kanaal: str) -> str | None:
+    """Our channel for a ``kanaal`` name: the municipality's own names first, then the usual
+    ones; None when no name matches."""
+    key = _channel_key(kanaal)
+    own = {_channel_key(name): channel for name, channel in setting(CHANNEL_SETTING).items()}
+    return own.get(key) or _CHANNEL_KEYS.get(key)
+
+
+def channel_in(kanaal: str) -> str:
+    """Our channel for any ``kanaal`` (free text in the standard): a name no mapping knows is
+    the configured default channel; the name itself is kept as given."""
+    return known_channel(kanaal) or str(setting(DEFAULT_CHANNEL))
 
 
 def task_status_out(status: str) -> str:

@@ -136,3 +136,14 @@ class CategoryRelation(Base):
     end_date: Mapped[date | None] = mapped_column(Date)
 
     category: Mapped[Category | None] = relationship(lazy="joined")
+
+
+class NumberCounter(Base):
+    """The last ``nummer`` generated for a resource (partij, klantcontact, interne taak) with a
+    prefix: the next one is one more, so generating takes no scan of the resource's table."""
+
+    __tablename__ = "ki_number_counters"
+
+    resource: Mapped[str] = mapped_column(String(20), primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(10), primary_key=True)
+    last: Mapped[int] = mapped_column(default=0)

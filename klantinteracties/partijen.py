@@ -12,7 +12,7 @@ from kcc.parties.models import BankAccount, DigitalAddress, Party, PartyIdentifi
 from kcc.parties.records import live_parties
 from kcc.privacy.activities import Activity
 from kcc.rights import deletion
-from klantinteracties import identificatoren
+from klantinteracties import identificatoren, numbers
 from klantinteracties.batch import known, prime, related
 from klantinteracties.http import Invalid, Listing, Refused, ref, renamed, resolve, url
 from klantinteracties.loaders import fill
@@ -41,9 +41,9 @@ ADDRESS_FIELDS = (
 )
 
 
-def _contact_name(party: Party) -> dict[str, str] | None:
-    values = {key: getattr(party, attr) or "" for key, attr in NAME_PARTS}
-    return values if any(values.values()) else None
+def _contact_name(party: Party) -> dict[str, str]:
+    """Always an object, of empty strings when no name is known (as Open Klant answers)."""
+    return {key: getattr(party, attr) or "" for key, attr in NAME_PARTS}
 
 
 def full_name(party: Party) -> str:
@@ -66,8 +66,28 @@ def _identification(party: Party) -> dict[str, Any]:
     return found
 
 
-def _address(value: dict[str, Any] | None) -> dict[str, Any] | None:
-    return {k: v for k, v in value.items() if k in ADDRESS_FIELDS} if value else None
+# Fields whose empty value the standard's document does not allow (a pattern, a minimum
+# length): left out while empty, where Open Klant answers "" (see the README).
+PATTERNED = ("nummeraanduidingId", "postcode", "land")
+
+
+def filled(group: Any) -> bool:
+    """A group (address, name) with at least one value: one of empty strings is none."""
+    return isinstance(group, dict) and any(v not in ("", None) for v in group.values())
+
+
+def address_group(value: dict[str, Any] | None) -> dict[str, Any]:
+    """An address group as Open Klant answers it: always an object, empty fields as ``""``
+    (``huisnummer`` as null)."""
+    value = value or {}
+    found: dict[str, Any] = {}
+    for key in ADDRESS_FIELDS:
+        given = value.get(key)
+        if key == "huisnummer":
+            found[key] = given if isinstance(given, int) else None
+        elif given or key not in PATTERNED:
+            found[key] = given or ""
+    return found
 
 
 def represent_party(party: Party, expand: set[str]) -> dict[str, Any]:
@@ -96,8 +116,8 @@ def represent_party(party: Party, expand: set[str]) -> dict[str, Any]:
         "indicatieGeheimhouding": party.confidential,
         "voorkeurstaal": language_out(party.preferred_language),
         "indicatieActief": party.is_active,
-        "bezoekadres": _address(party.visiting_address),
-        "correspondentieadres": _address(party.postal_address),
+        "bezoekadres": address_group(party.visiting_address),
+        "correspondentieadres": address_group(party.postal_address),
         "partijIdentificatie": _identification(party),
     }
     if expand:
@@ -159,8 +179,10 @@ def _extras(data: dict[str, Any]) -> dict[str, Any]:
         "internal_note": data.get("interneNotitie") or "",
         "confidential": data.get("indicatieGeheimhouding"),
         "is_active": bool(data.get("indicatieActief", True)),
-        "visiting_address": data.get("bezoekadres") or None,
-        "postal_address": data.get("correspondentieadres") or None,
+        "visiting_address": data["bezoekadres"] if filled(data.get("bezoekadres")) else None,
+        "postal_address": data["correspondentieadres"]
+        if filled(data.get("correspondentieadres"))
+        else None,
     }
 
 
@@ -183,6 +205,10 @@ def create_party(data: dict[str, Any]) -> Party:
     party_type = PARTY_TYPES[data["soortPartij"]]
     names = _names(data, party_type)
     organisation = _organisation(data, party_type)
+    extras = {
+        **_extras(data),
+        "number": numbers.number_for("partij", Party.number, data.get("nummer")),
+    }
     party = services.register_party(
         services.PartyInput(
             type=party_type,
@@ -194,7 +220,7 @@ def create_party(data: dict[str, Any]) -> Party:
             preferred_language=language_in(data.get("voorkeurstaal")),
             names_required=False,
             initials=names.get("initials"),
-            **_extras(data),
+            **extras,
         )
     )
     for item in data.get("partijIdentificatoren") or []:
@@ -211,6 +237,7 @@ def update_party(party: Party, data: dict[str, Any]) -> Party:
         **_names(data, party.type),
         **_extras(data),
         "preferred_language": language_in(data.get("voorkeurstaal")),
+        "number": numbers.number_for("partij", Party.number, data.get("nummer"), party),
     }
     changes = {k: v for k, v in wanted.items() if getattr(party, k) != v}
     if party.type == PartyType.CONTACT_PERSON:

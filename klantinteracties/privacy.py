@@ -191,5 +191,8 @@ def register_privacy() -> None:
         "actors", "employees and units acting for the municipality; no resident's data"
     )
     declare_not_party_data(
+        "ki_number_counters", "the last nummer generated per resource; no resident's data"
+    )
+    declare_not_party_data(
         "categories", "the names of the categories parties can belong to; no resident's data"
     )

@@ -89,6 +89,14 @@ class Resource:
         return self.load(row.uuid)
 
 
+def expandable(resource: Resource, data: dict[str, Any]) -> dict[str, Any]:
+    """A read of a resource that can expand carries ``_expand``, ``{}`` when nothing was asked
+    for (as Open Klant answers)."""
+    if resource.listing.expand or resource.item_expand:
+        data.setdefault("_expand", {})
+    return data
+
+
 def register(resource: Resource) -> None:
     """Add the resource's five or six routes to the blueprint."""
     name = resource.path.replace("-", "_")
@@ -102,7 +110,8 @@ def register(resource: Resource) -> None:
         rows, meta = paginate(stmt, resource.order or (resource.model.id,))
         prefetch(resource.path, rows, expand)
         log_processing(resource.parties(rows), Action.SEARCH)
-        return json_response({**meta, "results": [resource.represent(row, expand) for row in rows]})
+        results = [expandable(resource, resource.represent(row, expand)) for row in rows]
+        return json_response({**meta, "results": results})
 
     @guarded(resource.write_activity)
     def collection_post() -> Response:
@@ -118,7 +127,7 @@ def register(resource: Resource) -> None:
         row = resource.load(item_uuid)
         prefetch(resource.path, [row], expand)
         log_processing(resource.parties([row]), Action.READ)
-        return json_response(resource.represent(row, expand))
+        return json_response(expandable(resource, resource.represent(row, expand)))
 
     @guarded(resource.write_activity)
     def item_put(item_uuid: uuid.UUID) -> Response:

@@ -72,6 +72,12 @@ def _to_json_schema(node: Any, request: bool) -> Any:
                 for value, ref in mapping.items()
             ],
         }
+    if request and isinstance(node.get("pattern"), str):
+        # Open Klant accepts an empty text where the document gives a pattern
+        # (``nummeraanduidingId: ""``, ``postcode: ""``): it means "not known".
+        node["pattern"] = f"^$|{node['pattern']}"
+    # Likewise ``land: ""`` (a two-letter code or nothing); a required text stays so.
+    blank = request and node.get("type") == "string" and (node.get("minLength") or 0) > 1
     if "properties" in node:
         read_only = {name for name, schema in node["properties"].items() if _read_only(schema)}
         node["properties"] = {
@@ -86,6 +92,8 @@ def _to_json_schema(node: Any, request: bool) -> Any:
     for key in ("allOf", "anyOf", "oneOf"):
         if key in node:
             node[key] = _to_json_schema(node[key], request)
+    if blank:
+        node = {"anyOf": [{"const": ""}, node]}
     if nullable:
         return {"anyOf": [{"type": "null"}, node]}
     return node
@@ -108,7 +116,10 @@ def _validator(schema_name: str) -> Draft7Validator:
 def _leaf(error: ValidationError) -> ValidationError:
     while error.context:
         relevant = [
-            e for e in error.context if not (e.validator == "type" and e.validator_value == "null")
+            e
+            for e in error.context
+            if not (e.validator == "type" and e.validator_value == "null")
+            and not (e.validator == "const" and e.validator_value == "")
         ]
         deeper = best_match(relevant) if relevant else None
         if deeper is None:
@@ -117,25 +128,47 @@ def _leaf(error: ValidationError) -> ValidationError:
     return error
 
 
+TYPES = {
+    "string": "Geen geldige string.",
+    "boolean": "Moet een geldige boolean zijn.",
+    "integer": "Een geldig getal is vereist.",
+    "number": "Een geldig getal is vereist.",
+    "object": "Ongeldige data. Verwachtte een object.",
+    "array": "Verwachtte een lijst met items.",
+}
+FORMATS = {
+    "uuid": "Moet een geldige UUID zijn.",
+    "date": "Datum heeft het verkeerde formaat. Gebruik het formaat JJJJ-MM-DD.",
+    "date-time": "Datetime heeft een ongeldig formaat. Gebruik het formaat "
+    "JJJJ-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].",
+    "email": "Voer een geldig e-mailadres in.",
+    "uri": "Voer een geldige URL in.",
+}
+
+
 def _reason(error: ValidationError) -> str:
-    """A message that names the rule but never echoes the value (it may be personal data)."""
+    """Open Klant's Dutch message for the rule; it never echoes the value (it may be personal
+    data)."""
     rule, value = str(error.validator), error.validator_value
+    if rule == "type":
+        if error.instance is None:
+            return "Dit veld mag niet leeg zijn."
+        return TYPES.get(str(value), "Ongeldige waarde.")
     reasons = {
-        "maxLength": f"at most {value} characters",
-        "minLength": f"at least {value} characters",
-        "maximum": f"at most {value}",
-        "minimum": f"at least {value}",
-        "enum": "must be one of: " + ", ".join(str(v) for v in value)
+        "maxLength": f"Zorg ervoor dat dit veld niet meer dan {value} karakters bevat.",
+        "minLength": f"Zorg ervoor dat dit veld minimaal {value} karakters bevat.",
+        "maximum": f"Zorg ervoor dat deze waarde kleiner is dan of gelijk is aan {value}.",
+        "minimum": f"Zorg ervoor dat deze waarde groter is dan of gelijk is aan {value}.",
+        "enum": "Dit is een ongeldige keuze; kies uit: " + ", ".join(str(v) for v in value) + "."
         if isinstance(value, list)
-        else "",
-        "const": f"must be {value}",
-        "pattern": f"must match the pattern {value}",
-        "type": f"must be of type {value}",
-        "format": f"must be a valid {value}",
-        "required": "this field is required",
-        "additionalProperties": "unknown fields are not allowed here",
+        else "Dit is een ongeldige keuze.",
+        "const": f"Dit is een ongeldige keuze; kies {value}.",
+        "pattern": f"Deze waarde voldoet niet aan het patroon {value}.",
+        "format": FORMATS.get(str(value), "Ongeldige waarde."),
+        "required": "Dit veld is vereist.",
+        "additionalProperties": "Onbekende velden zijn hier niet toegestaan.",
     }
-    return reasons.get(rule, "is not valid here")
+    return reasons.get(rule, "Ongeldige waarde.")
 
 
 def _checker() -> FormatChecker:
@@ -178,5 +211,7 @@ def check_body(schema_name: str, body: Any) -> list[dict[str, str]]:
         for name in names:
             if not any(p["name"] == name for p in problems):
                 code = CODES.get(str(leaf.validator), "invalid")
+                if leaf.validator == "type" and leaf.instance is None:
+                    code = "null"
                 problems.append({"name": name, "code": code, "reason": _reason(leaf)})
     return problems

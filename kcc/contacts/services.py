@@ -55,6 +55,7 @@ class ContactInput:
     agent_id: uuid.UUID | None = None
     external_id: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
+    number: str | None = None  # the Klantinteracties nummer, when the standard's client has one
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ def record_contact(data: ContactInput, recorded_by: int | None = None) -> Record
             "external_id": data.external_id,
             "details": data.details,
             "created_by_id": recorded_by,
+            "number": data.number,
         },
         involvements=[
             {"party_id": party_keys[p.party_id], "role": p.role, "occurred_at": occurred_at}

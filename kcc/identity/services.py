@@ -70,7 +70,7 @@ def _check_identifiers(survivor: Party, duplicate: Party) -> None:
             PartyIdentifier.party_id.in_([survivor.id, duplicate.id])
         )
     )
-    held: dict[tuple[int, str], set[str]] = {}
+    held: dict[tuple[int | None, str], set[str]] = {}
     for party_id, kind, lookup in rows:
         held.setdefault((party_id, kind), set()).add(lookup)
     for (party_id, kind), values in held.items():

@@ -27,6 +27,8 @@ class AddressInput:
     is_default: bool = False
     verified_at: datetime | None = None
     reference: str = ""
+    # The party's first address of a kind becomes its default unless this is False.
+    first_is_default: bool = True
 
 
 def attach_address(party: Party, data: AddressInput) -> DigitalAddress:
@@ -34,7 +36,9 @@ def attach_address(party: Party, data: AddressInput) -> DigitalAddress:
     normalised = ids.normalise_address(data.kind, data.address)
     if any(a.kind == data.kind and a.address == normalised for a in party.addresses):
         raise Conflict(f"the party has this {data.kind} address already")
-    is_default = data.is_default or not any(a.kind == data.kind for a in party.addresses)
+    is_default = data.is_default or (
+        data.first_is_default and not any(a.kind == data.kind for a in party.addresses)
+    )
     if is_default:
         for other in party.addresses:
             if other.kind == data.kind:
@@ -42,6 +46,7 @@ def attach_address(party: Party, data: AddressInput) -> DigitalAddress:
     address = DigitalAddress(
         kind=data.kind,
         address=normalised,
+        as_given=data.address.strip(),
         label=data.label,
         is_default=is_default,
         verified_at=data.verified_at,
@@ -63,11 +68,13 @@ def add_digital_address(
     return address
 
 
-def add_given_address(data: AddressInput, involvement_id: int) -> DigitalAddress:
-    """An address someone gave during a contact moment for its follow-up, held by no party."""
+def add_given_address(data: AddressInput, involvement_id: int | None) -> DigitalAddress:
+    """An address someone gave during a contact moment for its follow-up, held by no party
+    (or, as the Klantinteracties standard allows, given by no one known yet)."""
     address = DigitalAddress(
         kind=data.kind,
         address=ids.normalise_address(data.kind, data.address),
+        as_given=data.address.strip(),
         label=data.label,
         is_default=data.is_default,
         verified_at=data.verified_at,
@@ -93,12 +100,14 @@ def change_digital_address(
     party_uuid: uuid.UUID | None,
     involvement_id: int | None,
     keep_default: bool = False,
+    unheld: bool = False,
 ) -> DigitalAddress:
     """Replace an address: its value, description, holder (party and/or contact involvement).
 
-    With ``keep_default`` the address stays (or stays not) its party's default of its kind.
+    With ``keep_default`` the address stays (or stays not) its party's default of its kind;
+    with ``unheld`` it may be held by no one (the Klantinteracties standard allows that).
     """
-    if party_uuid is None and involvement_id is None:
+    if party_uuid is None and involvement_id is None and not unheld:
         raise ValidationFailed.field(
             "party_id", "an address belongs to a party, to a contact involvement, or to both"
         )
@@ -107,6 +116,7 @@ def change_digital_address(
     party = live_party(party_uuid) if party_uuid is not None else None
     address.kind = data.kind
     address.address = ids.normalise_address(data.kind, data.address)
+    address.as_given = data.address.strip()
     address.label, address.reference = data.label, data.reference
     address.verified_at = data.verified_at
     address.involvement_id = involvement_id

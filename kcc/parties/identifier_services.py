@@ -101,11 +101,13 @@ def _identifier(identifier_uuid: uuid.UUID) -> PartyIdentifier:
     return found
 
 
-def _checked(party: Party, data: IdentifierInput) -> tuple[str, PartyIdentifier | None]:
+def _checked(party: Party | None, data: IdentifierInput) -> tuple[str, PartyIdentifier | None]:
     """The validated value (a BSN in plain digits) and the KvK identifier it hangs under."""
     if data.kind not in VALIDATORS:
         raise ValidationFailed.field("kind", f"unknown kind of identifier {data.kind!r}")
-    if (data.kind == IdentifierKind.BSN) != (party.type in PERSONS):
+    if party is None and data.kind == IdentifierKind.BSN:
+        raise ValidationFailed.field("party_id", "a BSN is registered only with its person")
+    if party is not None and (data.kind == IdentifierKind.BSN) != (party.type in PERSONS):
         raise ValidationFailed.field(
             "kind", f"a {party.type} cannot be identified by a {data.kind}"
         )
@@ -121,7 +123,7 @@ def _checked(party: Party, data: IdentifierInput) -> tuple[str, PartyIdentifier 
 
 
 def _store(
-    party: Party, data: IdentifierInput, own: PartyIdentifier | None = None
+    party: Party | None, data: IdentifierInput, own: PartyIdentifier | None = None
 ) -> PartyIdentifier:
     value, parent = _checked(party, data)
     lookup = bsn_lookup(value) if data.kind == IdentifierKind.BSN else value
@@ -131,7 +133,7 @@ def _store(
             "this identifier is registered already",
             invalid_params=[{"name": "value", "reason": "this identifier is registered already"}],
         )
-    if any(i.kind == data.kind and i is not own for i in party.identifiers):
+    if party is not None and any(i.kind == data.kind and i is not own for i in party.identifiers):
         raise Conflict(
             f"the party has a {data.kind} identifier already",
             invalid_params=[{"name": "kind", "reason": "the party has an identifier of this kind"}],
@@ -142,6 +144,10 @@ def _store(
     identifier.display = fresh.display if fresh is not None else value
     identifier.value_encrypted = fresh.value_encrypted if fresh is not None else None
     identifier.parent = parent
+    if party is None:
+        db.session().add(identifier)
+        db.session().flush()
+        return identifier
     if own is None:
         party.identifiers.append(identifier)
     party_changed(party, FIELDS)
@@ -153,17 +159,27 @@ def add_identifier(party_uuid: uuid.UUID, data: IdentifierInput) -> PartyIdentif
     return _store(live_party(party_uuid), data)
 
 
+def add_unheld_identifier(data: IdentifierInput) -> PartyIdentifier:
+    """Register a business identifier before the party it identifies is known (the
+    Klantinteracties standard allows this: a KvK number that a branch's number hangs under)."""
+    return _store(None, data)
+
+
 def change_identifier(
-    identifier_uuid: uuid.UUID, party_uuid: uuid.UUID, data: IdentifierInput
+    identifier_uuid: uuid.UUID, party_uuid: uuid.UUID | None, data: IdentifierInput
 ) -> PartyIdentifier:
     """Replace an identifier's kind and value (and the party it identifies)."""
     identifier = _identifier(identifier_uuid)
-    party = live_party(party_uuid)
+    party = live_party(party_uuid) if party_uuid is not None else None
     before = identifier.party
+    if before is not None and party is None:
+        raise ValidationFailed.field("party_id", "an identifier keeps the party it identifies")
     if before is not party:
-        before.identifiers.remove(identifier)
-        party.identifiers.append(identifier)
-        party_changed(before, FIELDS)
+        if before is not None:
+            before.identifiers.remove(identifier)
+            party_changed(before, FIELDS)
+        if party is not None:
+            party.identifiers.append(identifier)
     return _store(party, data, own=identifier)
 
 
@@ -176,5 +192,9 @@ def remove_identifier(identifier_uuid: uuid.UUID) -> None:
     if children is not None:
         raise Conflict("branch numbers are registered under this KvK number; remove them first")
     party = identifier.party
+    if party is None:
+        db.session().delete(identifier)
+        db.session().flush()
+        return
     party.identifiers.remove(identifier)
     party_changed(party, FIELDS)

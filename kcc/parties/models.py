@@ -102,7 +102,12 @@ class PartyIdentifier(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=new_uuid)
-    party_id: Mapped[int] = mapped_column(ForeignKey("parties.id", ondelete="CASCADE"), index=True)
+    party_id: Mapped[int | None] = mapped_column(
+        ForeignKey("parties.id", ondelete="CASCADE"),
+        index=True,
+        doc="Empty for a business identifier registered before its party (a KvK number that "
+        "a branch's number hangs under); a BSN always has its party.",
+    )
     kind: Mapped[str] = mapped_column(String(20), doc="bsn, kvk, rsin or branch_number")
     lookup: Mapped[str] = mapped_column(String(64), doc="Plain value, or keyed hash for a BSN.")
     display: Mapped[str] = mapped_column(String(20), doc="The value as shown: masked for a BSN.")
@@ -113,7 +118,9 @@ class PartyIdentifier(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    party: Mapped[Party] = relationship(back_populates="identifiers", foreign_keys=[party_id])
+    party: Mapped[Party | None] = relationship(
+        back_populates="identifiers", foreign_keys=[party_id]
+    )
     parent: Mapped[PartyIdentifier | None] = relationship(remote_side=[id], lazy="joined")
 
     __table_args__ = (UniqueConstraint("kind", "lookup"),)
@@ -137,6 +144,13 @@ class DigitalAddress(Base):
     )
     kind: Mapped[str] = mapped_column(String(10), doc="phone, email or other")
     address: Mapped[str] = mapped_column(String(254), doc="Normalised address.")
+    as_given: Mapped[str] = mapped_column(
+        String(254),
+        default="",
+        server_default="",
+        doc="The address as it was written (e.g. 06 12345678): clients of the standard API find "
+        "it back by what they wrote; ``address`` is the form to match on.",
+    )
     label: Mapped[str] = mapped_column(String(80), default="", doc="Free description.")
     is_default: Mapped[bool] = mapped_column(default=False)
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

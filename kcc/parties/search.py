@@ -77,7 +77,7 @@ def _search_statement(query: PartyQuery) -> Select[Party]:
     return stmt
 
 
-def _identifier_owner(kind: str, lookup: str) -> Select[int]:
+def _identifier_owner(kind: str, lookup: str) -> Select[int | None]:
     return select(PartyIdentifier.party_id).where(
         PartyIdentifier.kind == kind, PartyIdentifier.lookup == lookup
     )

@@ -106,7 +106,7 @@ def test_deleting_a_partij_with_an_open_complaint_is_refused(
     refused = delete(system, f"/partijen/{uuid}")
 
     assert refused.status_code == 409
-    assert refused.mimetype == "application/problem+json"
+    assert refused.mimetype == "application/json"
     body = refused.get_json()
     assert body["code"] == "conflict" and body["status"] == 409 and body["title"]
     assert body["type"].endswith("/conflict") and body["instance"].startswith("urn:uuid:")

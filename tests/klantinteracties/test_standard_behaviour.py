@@ -37,7 +37,7 @@ def test_unknown_paths_and_methods_answer_in_the_standards_shape(
         response = client.get(BASE + path, headers=token(system))
         assert response.status_code == 404, path
         assert response.headers["API-Version"] == "0.9.0"
-        assert response.mimetype == "application/problem+json"
+        assert response.mimetype == "application/json"
         assert response.get_json()["code"] == "not_found"
     wrong = client.put(BASE + "/partijen", headers=token(system), json={})
     assert wrong.status_code == 405 and wrong.get_json()["code"] == "method_not_allowed"
@@ -155,20 +155,49 @@ def test_service_numbers_are_no_telefoonnummer(system: Caller) -> None:
             "soortDigitaalAdres": "telefoonnummer",
         },
     )
-    assert mobile.status_code == 201 and mobile.get_json()["adres"] == "+31612345678"
+    assert mobile.status_code == 201 and mobile.get_json()["adres"] == "0031612345678"
+    found = get(system, "/digitaleadressen?adres=%2B31612345678").get_json()
+    assert [a["uuid"] for a in found["results"]] == [mobile.get_json()["uuid"]]
 
 
-def test_kanaal_is_kept_as_written_and_read_in_any_spelling(system: Caller) -> None:
+def test_kanaal_is_kept_as_written_and_read_in_any_spelling(system: Caller, app: Any) -> None:
     partij = person(system)
     chat = _contact(system, partij["uuid"], kanaal="Live chat")
     assert chat["kanaal"] == "Live chat"
     ours = system.get(f"/api/v1/contact-moments/{chat['uuid']}").get_json()
     assert ours["channel"] == "chat"
     assert _contact(system, partij["uuid"], kanaal="E-Mail")["kanaal"] == "E-Mail"
-    refused = post(
+    # Free text (up to 50 characters): a name no mapping knows is the default channel (web),
+    # the municipality's own names (KCC_KI_CHANNELS) map onto the channel they are.
+    free = post(
         system,
         "/klantcontacten",
         {"kanaal": "postduif", "onderwerp": "x", "taal": "nld", "vertrouwelijk": False},
     )
-    assert refused.status_code == 400
-    assert refused.get_json()["invalidParams"][0]["name"] == "kanaal"
+    assert free.status_code == 201 and free.get_json()["kanaal"] == "postduif"
+    assert (
+        system.get(f"/api/v1/contact-moments/{free.get_json()['uuid']}").get_json()["channel"]
+        == "web"
+    )
+    before = app.config["KI_CHANNELS"]
+    app.config["KI_CHANNELS"] = {"Balie Stadskantoor": "counter"}
+    try:
+        counter = _contact(system, partij["uuid"], kanaal="balie stadskantoor")
+    finally:
+        app.config["KI_CHANNELS"] = before
+    assert (
+        system.get(f"/api/v1/contact-moments/{counter['uuid']}").get_json()["channel"] == "counter"
+    )
+    listed = get(system, "/klantcontacten?kanaal=postduif").get_json()
+    assert [c["uuid"] for c in listed["results"]] == [free.get_json()["uuid"]]
+    too_long = post(
+        system,
+        "/klantcontacten",
+        {"kanaal": "x" * 51, "onderwerp": "x", "taal": "nld", "vertrouwelijk": False},
+    )
+    assert too_long.status_code == 400
+    assert too_long.get_json()["invalidParams"][0] == {
+        "name": "kanaal",
+        "code": "max_length",
+        "reason": "Zorg ervoor dat dit veld niet meer dan 50 karakters bevat.",
+    }

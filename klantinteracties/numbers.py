@@ -1,0 +1,105 @@
+"""``nummer`` of partijen, klantcontacten and interne taken: generated as Open Klant does
+(a zero-padded sequence, ``0000000001``), with a configurable prefix and length, or given by
+the client; unique per resource either way."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from kcc.db import db
+from kcc.errors import Conflict
+from klantinteracties.config import NUMMER_LENGTH, NUMMER_PREFIX, setting
+from klantinteracties.http import Invalid
+from klantinteracties.models import NumberCounter
+
+FULL = (
+    "Er kon niet automatisch een opvolgend nummer worden gegenereerd. "
+    "Het maximaal aantal tekens is bereikt."
+)
+
+
+def _format() -> tuple[str, int]:
+    return str(setting(NUMMER_PREFIX)), int(setting(NUMMER_LENGTH))
+
+
+def _sequence(value: str | None, prefix: str, length: int) -> int | None:
+    """The sequence number in ``value``, when it is one of the generated format."""
+    if not value or len(value) != length or not value.startswith(prefix):
+        return None
+    digits = value[len(prefix) :]
+    return int(digits) if digits.isascii() and digits.isdigit() else None
+
+
+def _counter(resource: str, column: Any, prefix: str, length: int) -> NumberCounter:
+    """The resource's counter, locked for this transaction; made from the highest number in
+    use the first time."""
+    session = db.session()
+    key = {"resource": resource, "prefix": prefix}
+    counter = session.get(NumberCounter, key, with_for_update=True)
+    if counter is not None:
+        return counter
+    used = session.scalars(
+        select(column).where(column.startswith(prefix), func.length(column) == length)
+    )
+    highest = max((n for n in (_sequence(v, prefix, length) for v in used) if n), default=0)
+    try:
+        with session.begin_nested():
+            session.add(NumberCounter(**key, last=highest))
+    except IntegrityError:
+        pass  # made at the same moment by another request
+    counter = session.get(NumberCounter, key, with_for_update=True, populate_existing=True)
+    assert counter is not None
+    return counter
+
+
+def generate(resource: str, column: Any) -> str:
+    """The next ``nummer`` of the resource, never one in use: one statement once the counter
+    exists (an atomic increment that holds the row until the commit)."""
+    prefix, length = _format()
+    session = db.session()
+    session.flush()
+    last = session.scalar(
+        update(NumberCounter)
+        .where(NumberCounter.resource == resource, NumberCounter.prefix == prefix)
+        .values(last=NumberCounter.last + 1)
+        .returning(NumberCounter.last)
+        .execution_options(synchronize_session=False)
+    )
+    if last is None:
+        counter = _counter(resource, column, prefix, length)
+        counter.last += 1
+        last = counter.last
+    value = prefix + str(last).rjust(length - len(prefix), "0")
+    if len(value) > length:
+        raise Conflict(FULL)
+    return value
+
+
+def claim(resource: str, column: Any, value: str, current: Any = None) -> str:
+    """A ``nummer`` the client gives: refused when another object of the resource has it; one
+    in the generated format moves the sequence past it, so it is never generated again."""
+    model = column.class_
+    taken = select(model.id).where(column == value)
+    if current is not None:
+        taken = taken.where(model.id != current.id)
+    if db.session().scalar(taken.limit(1)) is not None:
+        raise Invalid.param("nummer", "Dit nummer is al in gebruik.", "unique")
+    prefix, length = _format()
+    sequence = _sequence(value, prefix, length)
+    if sequence is not None:
+        counter = _counter(resource, column, prefix, length)
+        counter.last = max(counter.last, sequence)
+    return value
+
+
+def number_for(resource: str, column: Any, given: str | None, current: Any = None) -> str:
+    """The ``nummer`` an object gets: the one given (checked), its own, or a new one."""
+    if given:
+        if current is not None and getattr(current, column.key) == given:
+            return given
+        return claim(resource, column, given, current)
+    own = getattr(current, column.key, None) if current is not None else None
+    return own or generate(resource, column)
