@@ -10,11 +10,13 @@ stay in the one process.
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from flask import Flask
 from redis import Redis
 from sqlalchemy.engine import make_url
 
+from kcc.auth import sessions
 from kcc.live.broker import Broker, LocalBroker, RedisBroker
 from kcc.live.publish import EXTENSION, notify
 from kcc.live.topics import register_topic
@@ -52,4 +54,17 @@ def init_app(app: Flask) -> None:
         broker = LocalBroker()
     app.extensions[EXTENSION] = broker
     app.register_blueprint(bp)
+    app.context_processor(_session_clock)
     register_core_topics()
+
+
+def _session_clock() -> dict[str, Any]:
+    """What the pages' session warning needs: the idle timeout and the seconds left now."""
+
+    def clock() -> dict[str, int]:
+        return {
+            "idle_seconds": int(sessions.idle_timeout().total_seconds()),
+            "seconds_left": int(sessions.seconds_left() or 0),
+        }
+
+    return {"session_clock": clock}

@@ -190,6 +190,15 @@ def _log_delivery(app: Flask, caller: Caller, party: uuid.UUID) -> None:
         log_processing([party], Action.READ)
 
 
+@bp.get("/session")
+def session_left() -> Response:
+    """How long this browser's session has left; asking does not extend it."""
+    sessions.mark_background()
+    if sessions.signed_in_user() is None:
+        raise Unauthorized("the session has ended; sign in again")
+    return jsonify(seconds_left=int(sessions.seconds_left() or 0))
+
+
 @bp.post("/session")
 def stay_signed_in() -> Response:
     """The person chose to stay signed in: the idle time starts again (needs the CSRF token)."""

@@ -2,7 +2,8 @@
 
    The body's data-live-topics names the page's topics; every element with
    data-live-topic="<topic>" data-live-src="<fragment URL>" adds its topic and is re-fetched
-   from its URL when an event on that topic arrives. Each event is also dispatched on
+   from its URL when an event on that topic arrives (only events of data-live-kinds, when
+   given). Each event is also dispatched on
    document as a "kcc:live" DOM event (detail {topic, kind, data}); the stream's session
    notes as "kcc:session" (detail {ended, seconds_left}). Requests the page makes by itself
    carry X-KCC-Background, so they never keep a session alive on their own. */
@@ -92,9 +93,13 @@
     });
   }
 
-  function refreshFollowers(topic) {
+  // An element refreshes on every event of its topics, or (data-live-kinds) on those kinds only.
+  function refreshFollowers(topic, kind) {
     document.querySelectorAll("[data-live-topic][data-live-src]").forEach(function (element) {
-      if (topic === null || element.dataset.liveTopic.split(/\s+/).indexOf(topic) >= 0) { refresh(element); }
+      if (topic !== null && element.dataset.liveTopic.split(/\s+/).indexOf(topic) < 0) { return; }
+      var kinds = element.dataset.liveKinds ? element.dataset.liveKinds.split(/\s+/) : null;
+      if (topic !== null && kinds && kinds.indexOf(kind) < 0) { return; }
+      refresh(element);
     });
   }
 
@@ -111,7 +116,7 @@
       try { event = JSON.parse(message.data); } catch (e) { return; }
       lastId = message.lastEventId || lastId;
       emit("kcc:live", { topic: event.topic, kind: event.kind, data: event.data });
-      refreshFollowers(event.topic);
+      refreshFollowers(event.topic, event.kind);
     };
     source.addEventListener("session", function (message) {
       var note = {};
@@ -121,7 +126,7 @@
     });
     source.addEventListener("resync", function () {
       emit("kcc:live", { topic: null, kind: "resync", data: {} });
-      refreshFollowers(null);
+      refreshFollowers(null, null);
     });
     source.onerror = function () {
       // The browser retries by itself while the stream is CONNECTING; a refused stream
