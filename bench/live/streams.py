@@ -114,6 +114,16 @@ def start_gunicorn(env: dict[str, str], port: int, args: argparse.Namespace) -> 
     raise SystemExit("gunicorn did not answer /api/v1/health")
 
 
+def stop(process: subprocess.Popen) -> None:
+    """Wait for a terminated process; kill it past gunicorn's graceful timeout (open streams
+    hold their threads until they end)."""
+    try:
+        process.wait(timeout=40)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
 def log_rows(db_url: str) -> int:
     engine = create_engine(db_url.replace("postgresql://", "postgresql+psycopg://"))
     with engine.connect() as conn:
@@ -291,8 +301,10 @@ def main() -> None:
     parser.add_argument("--idle", type=float, default=30.0)
     parser.add_argument("--settle", type=float, default=30.0)
     parser.add_argument("--threads", type=int, default=256)
+    parser.add_argument("--workers", type=int, default=1, help="kcc worker processes")
     args = parser.parse_args()
-    print(f"others' load before: {background_busy():.0%} of the machine")
+    others = background_busy()
+    print(f"others' load before: {others:.0%} of the machine", flush=True)
     with (
         fresh_database(f"kcc_bench_live_{secrets.token_hex(3)}") as db_url,
         redis_server() as redis,
@@ -301,17 +313,21 @@ def main() -> None:
         migrate(env)
         args.token = agent_token(env)
         port = free_port()
-        worker = start_worker(env, DATA / "live_worker.log")
+        workers = [
+            start_worker(env, DATA / f"live_worker_{n}.log") for n in range(args.workers)
+        ]
         server = start_gunicorn(env, port, args)
         try:
             result = asyncio.run(run(args, f"http://127.0.0.1:{port}", db_url, server.pid))
             result["postgres_backends"] = len(postgres_backends(db_url))
+            result["others_busy_before"] = others
         finally:
-            server.terminate()
-            worker.terminate()
-            server.wait(timeout=30)
-            worker.wait(timeout=30)
+            for process in (server, *workers):
+                process.terminate()
+            for process in (server, *workers):
+                stop(process)
     result["worker_class"] = f"gthread, 1 process, {args.threads} threads"
+    result["rq_workers"] = args.workers
     print(json.dumps(result, indent=2))
     out = DATA / "live_result.json"
     out.write_text(json.dumps(result, indent=2))

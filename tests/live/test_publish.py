@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import queue
 
 import pytest
 from flask import Flask
+from redis import Redis
 
 from kcc.db import db
-from kcc.live import notify
-from kcc.live.broker import Broker, LiveEvent
+from kcc.live import channel_prefix, notify
+from kcc.live.broker import Broker, LiveEvent, RedisBroker
 from kcc.live.publish import EXTENSION
 
 
@@ -100,3 +102,31 @@ def test_missed_events_are_replayed_after_the_last_id_and_an_unknown_id_is_a_gap
         assert broker.missed("garbage", frozenset({"queue:KCC"})) is None
     finally:
         broker.unsubscribe(subscription)
+
+
+@pytest.mark.redis
+@pytest.mark.skipif(
+    not os.environ.get("KCC_TEST_REDIS_URL"), reason="needs Redis (KCC_TEST_REDIS_URL)"
+)
+def test_events_cross_web_processes_through_redis_and_stay_within_their_prefix(
+    app: Flask,
+) -> None:
+    """Two brokers on one Redis stand for two web processes; a third, configured for another
+    database, shares the server but must hear nothing."""
+    settings = app.config["KCC_SETTINGS"]
+    redis = Redis.from_url(settings.redis_url)
+    prefix = channel_prefix(settings.redis_url, settings.database_url)
+    here, there = RedisBroker(redis, prefix), RedisBroker(redis, prefix)
+    elsewhere = RedisBroker(redis, channel_prefix(settings.redis_url, "postgresql:///other"))
+    mine = there.subscribe(frozenset({"queue:KCC"}))
+    theirs = elsewhere.subscribe(frozenset({"queue:KCC"}))
+    try:
+        here.publish([("queue:KCC", "conversation.waiting", {"count": 1})])
+        event = _next(mine.events)
+        assert (event.kind, event.data) == ("conversation.waiting", {"count": 1})
+        with pytest.raises(queue.Empty):
+            theirs.events.get(timeout=0.5)
+        assert there.missed(event.id, frozenset({"queue:KCC"})) == []
+    finally:
+        for broker in (here, there, elsewhere):
+            broker.close()
