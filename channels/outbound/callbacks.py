@@ -7,11 +7,12 @@ import uuid
 from sqlalchemy import select
 
 from channels.constants import MessageStatus
-from channels.models import ChannelMessage
+from channels.models import ChannelMessage, Conversation
 from channels.optouts import opt_out
 from channels.status import TWILIO_STATUS, advance
 from kcc.constants import Channel, Direction
 from kcc.db import db, utcnow
+from kcc.live import notify
 
 OPTED_OUT_CODE = "21610"
 
@@ -55,7 +56,22 @@ def apply_status(
         if error_code:
             row.error_code = error_code[:20]
             row.error_message = (error_message or f"Twilio error {error_code}")[:500]
+        _tell_customer_view(row)
     if error_code == OPTED_OUT_CODE and row.channel == Channel.SMS:
         opt_out(row.recipient, "twilio_21610", None, None)
     db.session().flush()
     return moved
+
+
+def _tell_customer_view(row: ChannelMessage) -> None:
+    """The pages showing the resident's customer view update the reply's status."""
+    if row.conversation_id is None:
+        return
+    conversation = db.session().get(Conversation, row.conversation_id)
+    if conversation is None or conversation.party is None:
+        return
+    notify(
+        f"party:{conversation.party.uuid}",
+        "message.status",
+        {"conversation_id": str(conversation.uuid), "message_id": str(row.uuid)},
+    )

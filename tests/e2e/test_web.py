@@ -229,8 +229,12 @@ def test_a_revoked_session_is_sent_to_sign_in(
     ended = admin.delete(f"/api/v1/users/{me['id']}/sessions")
     assert ended.status_code == 200 and ended.get_json() == {"ended": 1}
 
-    # The open page's next call to the API finds the session gone and goes to sign-in.
+    # The open page's next call to the API finds the session gone: the page says so (what was
+    # typed is kept) and the person signs in again from there.
     page.evaluate("() => { window.KCC.api('GET', '/api/v1/conversations?assigned=mine'); }")
+    ended = page.get_by_role("dialog", name="U bent afgemeld")
+    expect(ended).to_be_visible()
+    ended.get_by_role("button", name="Opnieuw aanmelden").click()
     page.wait_for_url(ENDED)
     expect(page.get_by_role("status")).to_have_text("Uw sessie is beëindigd. Log opnieuw in.")
     check_page(page, "sign-in-session-ended")

@@ -3,7 +3,6 @@
   "use strict";
   var K = window.KCC;
   var t = K.texts("conversation-texts");
-  var POLL_MS = 2000;
 
   function renderMessage(list, m) {
     var li = list.querySelector('[data-message="' + m.id + '"]');
@@ -24,15 +23,22 @@
     list.appendChild(li);
   }
 
-  function poll(article) {
-    K.api("GET", article.dataset.url).then(function (result) {
+  // New messages come by the page's live stream (kcc:live, topic party:<id>): the conversation
+  // is fetched once per message delivered, never polled, and never keeps the session alive.
+  function load(article) {
+    K.api("GET", article.dataset.url, null, { "X-KCC-Background": "1" }).then(function (result) {
       if (result.ok && result.data) {
         var list = article.querySelector(".messages");
         (result.data.messages || []).forEach(function (m) { renderMessage(list, m); });
       }
-    }).finally(function () { setTimeout(function () { poll(article); }, POLL_MS); });
+    });
   }
-  document.querySelectorAll("article.conversation").forEach(function (a) { setTimeout(function () { poll(a); }, POLL_MS); });
+  document.addEventListener("kcc:live", function (event) {
+    var e = event.detail;
+    document.querySelectorAll("article.conversation").forEach(function (a) {
+      if (e.kind === "resync" || (e.data && e.data.conversation_id && a.dataset.url.indexOf(e.data.conversation_id) >= 0)) { load(a); }
+    });
+  });
 
   document.querySelectorAll("form.js-reply").forEach(function (form) {
     form.addEventListener("submit", function (event) {

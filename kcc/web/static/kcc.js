@@ -11,7 +11,7 @@
     if (method !== "GET") { options.headers["X-CSRF-Token"] = csrf(); }
     if (body !== undefined && body !== null) { options.headers["Content-Type"] = "application/json"; options.body = JSON.stringify(body); }
     return fetch(path, options).then(function (response) {
-      if (response.status === 401) { signInAgain(); }
+      if (response.status === 401) { sessionEnded(); }
       var type = response.headers.get("Content-Type") || "";
       var parsed = type.indexOf("json") >= 0 ? response.json() : Promise.resolve(null);
       return parsed.then(function (data) { return { ok: response.ok, status: response.status, data: data }; });
@@ -19,6 +19,12 @@
   }
   // The session ended on the server (signed out elsewhere, password changed, revoked, timed
   // out): go to the sign-in page, which says why, and come back here afterwards.
+  // With the session dialog on the page, it tells the person and keeps what they typed.
+  function sessionEnded() {
+    if (document.getElementById("session-dialog")) {
+      document.dispatchEvent(new CustomEvent("kcc:session", { detail: { ended: true } }));
+    } else { signInAgain(); }
+  }
   function signInAgain() {
     var here = window.location.pathname + window.location.search;
     window.location.assign(document.body.dataset.signInUrl + "?next=" + encodeURIComponent(here));
@@ -50,12 +56,32 @@
     out.textContent = text;
     out.className = "form-result " + (ok ? "form-result--ok" : "form-result--error");
   }
+  // A fresh idempotency key: a registration sent twice (a double click, a retry) is stored once.
+  function newKey() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+  }
   // A form whose data-url takes a POST of the JSON that build(form) makes; the result under it.
+  // Each rendering of the form has its own Idempotency-Key; after a success the form clears,
+  // gets a new key, and "kcc:saved" tells the page (the new item arrives by the live stream).
   function apiForm(form, build, t) {
+    form.dataset.idempotencyKey = newKey();
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      api("POST", form.dataset.url, build(form)).then(function (r) {
+      if (form.dataset.sending) { return; }
+      form.dataset.sending = "1";
+      form.setAttribute("aria-busy", "true");
+      api("POST", form.dataset.url, build(form), { "Idempotency-Key": form.dataset.idempotencyKey }).then(function (r) {
         say(form, r.ok, r.ok ? t.saved : t.failed + " " + problemText(r));
+        if (r.ok) {
+          form.reset();
+          form.dataset.idempotencyKey = newKey();
+          document.dispatchEvent(new CustomEvent("kcc:saved", { detail: { form: form, data: r.data } }));
+        }
+      }).finally(function () {
+        delete form.dataset.sending;
+        form.removeAttribute("aria-busy");
       });
     });
   }
@@ -72,5 +98,5 @@
     var img = el("img", { alt: label, src: "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svg), "class": "diagram__img" });
     return img;
   }
-  window.KCC = { api: api, problemText: problemText, el: el, texts: texts, url: url, say: say, apiForm: apiForm, svgImage: svgImage, label: label };
+  window.KCC = { newKey: newKey, api: api, problemText: problemText, el: el, texts: texts, url: url, say: say, apiForm: apiForm, svgImage: svgImage, label: label };
 })();

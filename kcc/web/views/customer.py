@@ -16,11 +16,12 @@ from dataclasses import dataclass
 
 from flask import Blueprint, render_template, request
 
+from kcc.auth.access import authorize
 from kcc.auth.models import User
 from kcc.constants import Channel, Direction, Outcome, TaskKind
 from kcc.parties.schemas import PartySchema
 from kcc.privacy.activities import Activity
-from kcc.view.services import MomentRow, customer_view
+from kcc.view.services import CustomerView, MomentRow, customer_view
 from kcc.web.formats import language_name, local_time, shorten
 from kcc.web.i18n import page_language
 from kcc.web.labels import label
@@ -88,6 +89,36 @@ def _choice(name: str, allowed: tuple[str, ...]) -> str:
     return value if value in allowed else ""
 
 
+def _task_rows(view: CustomerView) -> list[TaskRow]:
+    return [
+        TaskRow(label(t.kind), shorten(t.description, TASK_CHARS), local_time(t.due_at)[:10])
+        for t in view.open_tasks
+    ]
+
+
+@bp.get("/parties/<uuid:party_id>/timeline")
+def timeline_fragment(party_id: uuid.UUID) -> str:
+    """The newest contact moments as list items, for the page to refresh when one is added.
+
+    A part of the page fetched by the page itself: it answers 401 (not the sign-in page) when
+    the session has ended, and does not keep the session alive.
+    """
+    authorize(STAFF_PAGES, Activity.CUSTOMER_CONTACT)
+    view = customer_view(party_id, PAGE_SIZE, None)
+    moments = timeline_rows(
+        view.contact_moments, _choice("channel", CHANNELS), _choice("direction", DIRECTIONS)
+    )
+    return render_template("customer_timeline.html", moments=moments)
+
+
+@bp.get("/parties/<uuid:party_id>/tasks")
+def tasks_fragment(party_id: uuid.UUID) -> str:
+    """The party's open tasks as list items, for the page to refresh when one is added."""
+    authorize(STAFF_PAGES, Activity.CUSTOMER_CONTACT)
+    view = customer_view(party_id, PAGE_SIZE, None)
+    return render_template("customer_tasks.html", tasks=_task_rows(view))
+
+
 @bp.get("/parties/<uuid:party_id>")
 @page(*STAFF_PAGES, activity=Activity.CUSTOMER_CONTACT)
 def customer(user: User, party_id: uuid.UUID) -> str:
@@ -109,14 +140,8 @@ def customer(user: User, party_id: uuid.UUID) -> str:
         icons=sorted(panel_page.icons),
         panels=panels,
         next_cursor=view.next_cursor,
-        tasks=[
-            TaskRow(
-                label(t.kind),
-                shorten(t.description, TASK_CHARS),
-                local_time(t.due_at)[:10],
-            )
-            for t in view.open_tasks
-        ],
+        tasks=_task_rows(view),
+        live_topics=[f"party:{party['id']}"],
         consents=view.sections.get("consents", []),
         channel=channel,
         direction=direction,
