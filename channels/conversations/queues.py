@@ -127,16 +127,15 @@ def agents(team: str | None = None) -> list[AgentState]:
     )
     if team is not None:
         stmt = stmt.where(User.team == team)
-    workload = dict(
-        db.session().execute(
-            select(Conversation.assigned_user_id, func.count())
-            .where(
-                Conversation.status != ConversationStatus.CLOSED,
-                Conversation.assigned_user_id.is_not(None),
-            )
-            .group_by(Conversation.assigned_user_id)
+    counted = db.session().execute(
+        select(Conversation.assigned_user_id, func.count())
+        .where(
+            Conversation.status != ConversationStatus.CLOSED,
+            Conversation.assigned_user_id.is_not(None),
         )
+        .group_by(Conversation.assigned_user_id)
     )
+    workload = {user_id: int(n) for user_id, n in counted}
     found = []
     for user, presence in db.session().execute(stmt):
         presence = presence or Presence.AVAILABLE

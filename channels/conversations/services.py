@@ -190,12 +190,20 @@ def _grow_contact_moment(conversation: Conversation, message: ChannelMessage) ->
             outcome=Outcome.IN_PROGRESS,
             language=conversation.language,
             parties=parties,
-            external_id=f"conversation:{conversation.uuid}",
+            external_id=_contact_key(conversation, message),
             details=details,
         )
     )
     conversation.contact_moment = recorded.contact_moment
     return recorded.contact_moment.uuid
+
+
+def _contact_key(conversation: Conversation, message: ChannelMessage) -> str:
+    """The outside key of the conversation's contact moment: the conversation's first one by
+    the conversation alone, one after a reopening by the message that reopened it."""
+    if conversation.message_count <= 1:
+        return f"conversation:{conversation.uuid}"
+    return f"conversation:{conversation.uuid}:{message.uuid}"
 
 
 def get_conversation(conversation_uuid: uuid.UUID, lock: bool = False) -> Conversation:
