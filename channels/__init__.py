@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     from channels.chat.api import blp as chat
     from channels.chat.limits import init_limits
     from channels.conversations.api import blp as conversations
+    from channels.conversations.live import register_topics
     from channels.conversations.queries import conversations_section
     from channels.conversations.queues_api import blp as queues
     from channels.conversations.queues_api import canned_blp as canned_replies
@@ -44,6 +45,7 @@ def init_app(app: Flask) -> None:
     register_sender(Channel.SMS, TwilioSmsSender())
     register_sender(Channel.EMAIL, SmtpSender())
     register_section("conversations", conversations_section)
+    register_topics()
     jobs.register_periodic("outbound-sweep", "channels.outbound.delivery.sweep_due", SWEEP_SECONDS)
     jobs.register_periodic("inbound-sweep", "channels.inbound.dispatch.sweep_now", SWEEP_SECONDS)
     jobs.register_periodic(

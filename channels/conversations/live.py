@@ -7,9 +7,15 @@ previous team's on a transfer), ``user:<uuid>`` (the holder's "my conversations"
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from channels.models import Conversation
+from kcc.auth.access import STAFF
+from kcc.auth.models import Caller
+from kcc.live import notify, register_topic
+
+TEAM_KEY_CHARS = 100
 
 SUPERVISION = "supervision"
 
@@ -47,8 +53,33 @@ def announce(conversation: Conversation, kind: str, previous_team: str | None = 
 
 
 def _notify(topic: str, kind: str, data: dict[str, Any]) -> None:
-    """Hand one event to the live stream port."""
-    del topic, kind, data
+    """Hand one event to the live stream port (published once the transaction commits)."""
+    notify(topic, kind, data)
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _may_follow_conversation(caller: Caller, topic: str) -> bool:
+    """Whoever may open conversations may follow one."""
+    return caller.role in STAFF and _is_uuid(topic.removeprefix("conversation:"))
+
+
+def _may_follow_queue(caller: Caller, topic: str) -> bool:
+    """Staff follow any team's queue (they may transfer to it and take from it)."""
+    team = topic.removeprefix("queue:")
+    return caller.role in STAFF and 0 < len(team) <= TEAM_KEY_CHARS
+
+
+def register_topics() -> None:
+    """Say who may follow the conversations' and the queues' topics."""
+    register_topic("conversation:", _may_follow_conversation)
+    register_topic("queue:", _may_follow_queue)
 
 
 def announce_supervision(kind: str) -> None:
