@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, render_template, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from channels.constants import ConversationStatus
@@ -39,6 +40,8 @@ LIST = 50
 SEARCH_RESULTS = 10
 CONTACT = Activity.CUSTOMER_CONTACT
 ANSWERING = ("agent", "supervisor", "admin")
+# Stored values these pages show that no template names literally.
+STATUS_LABELS = (_l("snoozed"), _l("available"), _l("away"))
 
 
 def _team_of(user: User) -> str:
