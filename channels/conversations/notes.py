@@ -47,8 +47,9 @@ def add_note(conversation_uuid: uuid.UUID, body: str, author_id: int | None) -> 
     return note
 
 
-def list_notes(conversation_uuid: uuid.UUID) -> list[dict[str, object]]:
-    """The conversation's notes, oldest first, with their authors' names."""
+def list_notes(conversation_uuid: uuid.UUID, log: bool = True) -> list[dict[str, object]]:
+    """The conversation's notes, oldest first, with their authors' names (``log=False`` when
+    the caller logs the read of the conversation already)."""
     conversation = get_conversation(conversation_uuid)
     rows = db.session().execute(
         select(ConversationNote, User)
@@ -56,7 +57,7 @@ def list_notes(conversation_uuid: uuid.UUID) -> list[dict[str, object]]:
         .where(ConversationNote.conversation_id == conversation.id)
         .order_by(ConversationNote.id)
     )
-    if conversation.party is not None:
+    if log and conversation.party is not None:
         log_processing([conversation.party.uuid], Action.READ)
     return [
         {

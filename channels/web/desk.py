@@ -108,7 +108,7 @@ def _state(user: User, conversation_uuid: uuid.UUID) -> dict[str, Any]:
     return {
         "c": ConversationDetailSchema().dump(conversation),
         "party": conversation.party,
-        "notes": notes.list_notes(conversation_uuid),
+        "notes": notes.list_notes(conversation_uuid, log=False),
         "closed": conversation.status == ConversationStatus.CLOSED,
         "now": utcnow(),
     }
