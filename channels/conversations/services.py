@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from channels.config import channel_settings
-from channels.constants import ConversationStatus, Priority
+from channels.constants import OPEN_CONVERSATION_STATUSES, ConversationStatus, Priority
 from channels.conversations.live import announce
 from channels.events import ConversationMessageAdded, ConversationReopened
 from channels.models import ChannelMessage, Conversation
@@ -30,20 +30,23 @@ def lock_thread(channel: str, address: str) -> None:
     db.lock(f"thread:{channel}:{address}")
 
 
-def find_open_thread(channel: str, address: str, quiet_minutes: int) -> Conversation | None:
-    """The conversation on ``channel`` with ``address`` whose last message is recent enough; a
-    closed one is found too, so that the resident's new message reopens it."""
+def find_open_thread(
+    channel: str, address: str, quiet_minutes: int, include_closed: bool = False
+) -> Conversation | None:
+    """The conversation on ``channel`` with ``address`` whose last message is recent enough.
+
+    A resident's new message asks for closed ones too (``include_closed``), so that it
+    reopens the conversation; a message the municipality starts opens a new one instead.
+    """
     since = utcnow() - timedelta(minutes=quiet_minutes)
-    return db.session().scalar(
-        select(Conversation)
-        .where(
-            Conversation.channel == channel,
-            Conversation.address == address,
-            Conversation.last_message_at >= since,
-        )
-        .order_by(Conversation.last_message_at.desc())
-        .limit(1)
+    query = select(Conversation).where(
+        Conversation.channel == channel,
+        Conversation.address == address,
+        Conversation.last_message_at >= since,
     )
+    if not include_closed:
+        query = query.where(Conversation.status.in_(OPEN_CONVERSATION_STATUSES))
+    return db.session().scalar(query.order_by(Conversation.last_message_at.desc()).limit(1))
 
 
 def open_conversation(

@@ -49,7 +49,7 @@ def thread_inbound(message_uuid: uuid.UUID) -> None:
 
 def _sms_thread(message: ChannelMessage) -> Conversation:
     quiet = channel_settings().quiet_period_minutes
-    found = find_open_thread(Channel.SMS, message.sender, quiet)
+    found = find_open_thread(Channel.SMS, message.sender, quiet, include_closed=True)
     if found is not None:
         return found
     party = party_for_address(AddressKind.PHONE, message.sender.removeprefix("whatsapp:"))

@@ -214,3 +214,17 @@ def test_release_puts_it_back_unassigned(client, agent) -> None:
     agent.post(_path(conversation, "take"))
     released = agent.post(_path(conversation, "release"))
     assert released.status_code == 200 and released.json["assigned_user_id"] is None
+
+
+def test_a_new_sms_reopens_the_closed_conversation(app, agent, text_in, run_jobs) -> None:
+    text_in("+31611112222", "Wanneer wordt het grofvuil opgehaald?")
+    run_jobs()
+    conversation = newest_conversation(agent)
+    closed = agent.post(_path(conversation, "close"), json={"subject": "Grofvuil"})
+    assert closed.status_code == 200, closed.json
+    text_in("+31611112222", "En het oud papier?")
+    run_jobs()
+    listed = agent.get("/api/v1/conversations").json["items"]
+    assert [c["id"] for c in listed] == [conversation["id"]]
+    assert listed[0]["status"] == "open" and listed[0]["message_count"] == 2
+    assert [e["reason"] for e in _events(app, "conversation.reopened")] == ["message"]

@@ -11,6 +11,8 @@ from flask import Flask
 from playwright.sync_api import expect
 
 from channels.chat.limits import limiter
+from channels.conversations.canned import CannedInput, create_canned
+from kcc.db import db
 from tests.channels.queue_helpers import make_teams
 from tests.e2e.conftest import check_page, sign_in
 
@@ -42,8 +44,12 @@ def _open_from_home(agent: Any, subject: str) -> None:
 
 
 def test_an_unknown_residents_first_chat_is_answered_and_linked(
-    new_page: Callable[..., Any], user: Callable[[str], str]
+    new_page: Callable[..., Any], user: Callable[[str], str], app: Flask
 ) -> None:
+    with app.app_context():
+        create_canned(CannedInput("KCC", "Afspraak", "Dag {name}, maak een afspraak. Uw naam?"))
+        db.commit()
+        db.remove()
     resident = _resident_chats(new_page, "Mijn paspoort is verlopen")
     agent = new_page()
     sign_in(agent, user("agent"))
@@ -52,10 +58,13 @@ def test_an_unknown_residents_first_chat_is_answered_and_linked(
     expect(state).to_contain_text("Mijn paspoort is verlopen")
     expect(state).to_contain_text("Nog niet gekoppeld aan een inwoner")
     check_page(agent, "desk-unknown-chat")
-    agent.get_by_label("Antwoorden via chat").fill("U kunt een afspraak maken. Wat is uw naam?")
+    agent.get_by_label("Standaardantwoord").select_option(label="Afspraak")
+    expect(agent.get_by_label("Antwoorden via chat")).to_have_value(
+        "Dag inwoner, maak een afspraak. Uw naam?"
+    )
     agent.get_by_role("button", name="Antwoord versturen").click()
-    expect(state).to_contain_text("Wat is uw naam?", timeout=10_000)
-    expect(resident.locator("#chat-messages")).to_contain_text("Wat is uw naam?", timeout=10_000)
+    expect(state).to_contain_text("Uw naam?", timeout=10_000)
+    expect(resident.locator("#chat-messages")).to_contain_text("Uw naam?", timeout=10_000)
     resident.get_by_label("Uw bericht").fill("Ik ben Fatima el Amrani")
     resident.get_by_role("button", name="Versturen").click()
     expect(state).to_contain_text("Ik ben Fatima el Amrani", timeout=10_000)  # live
@@ -64,7 +73,11 @@ def test_an_unknown_residents_first_chat_is_answered_and_linked(
     agent.get_by_label("Achternaam (verplicht)").fill("Amrani")
     agent.get_by_role("button", name="Registreren en koppelen").click()
     expect(state.get_by_role("link", name="Fatima el Amrani")).to_be_visible(timeout=10_000)
-    for line in ("Mijn paspoort is verlopen", "Wat is uw naam?", "Ik ben Fatima el Amrani"):
+    agent.get_by_label("Notitie voor collega").fill("Paspoort verlopen in maart")
+    agent.get_by_role("button", name="Notitie opslaan").click()
+    expect(state).to_contain_text("Paspoort verlopen in maart", timeout=10_000)
+    expect(resident.locator("#chat-messages")).not_to_contain_text("Paspoort verlopen")
+    for line in ("Mijn paspoort is verlopen", "Uw naam?", "Ik ben Fatima el Amrani"):
         expect(state).to_contain_text(line)  # nothing lost by identifying
     check_page(agent, "desk-chat-linked")
     state.get_by_role("link", name="Fatima el Amrani").click()
