@@ -34,18 +34,18 @@ def test_an_unidentified_chat_opens_with_its_messages_and_controls(
     queue = browser.client.get("/conversations?team=KCC")
     assert queue.status_code == 200
     html = queue.get_data(as_text=True)
-    assert f"/conversations/{conversation}" in html and "1 unread" in html
+    assert f"/conversations/{conversation}" in html and "1 ongelezen" in html
     page = browser.client.get(f"/conversations/{conversation}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "Ik wil &lt;b&gt;verhuizen&lt;/b&gt;" in html  # escaped, never markup
-    for control in ("Take", "Transfer", "Snooze", "Wrap up", "Register and link"):
+    for control in ("Oppakken", "Overdragen", "Uitstellen", "Afronden", "Registreren en koppelen"):
         assert control in html, control
     assert f'data-live-topic="conversation:{conversation}"' in html
     fragment = browser.client.get(f"/conversations/{conversation}/fragment")
     assert fragment.status_code == 200 and "verhuizen" in fragment.get_data(as_text=True)
     again = browser.client.get("/conversations?team=KCC").get_data(as_text=True)
-    assert "1 unread" not in again  # opening it read it
+    assert "1 ongelezen" not in again  # opening it read it
 
 
 def test_the_pages_need_the_right_role(client, sign_in: Callable[..., Browser]) -> None:
@@ -62,7 +62,7 @@ def test_the_pages_need_the_right_role(client, sign_in: Callable[..., Browser]) 
     assert agent.client.get("/conversations/fragments/supervision").status_code == 403
     supervisor = sign_in("supervisor")
     live = supervisor.client.get("/conversations/fragments/supervision")
-    assert live.status_code == 200 and "Agents available: 2" in live.get_data(as_text=True)
+    assert live.status_code == 200 and "Medewerkers beschikbaar: 2" in live.get_data(as_text=True)
     dashboard = supervisor.client.get("/dashboard").get_data(as_text=True)
     assert 'data-live-topic="supervision"' in dashboard
     assert client.get("/conversations").status_code == 302  # signed out: to sign-in
