@@ -14,11 +14,16 @@ SWEEP_SECONDS = 15
 
 def init_app(app: Flask) -> None:
     """Register this package's routes, subscribers, senders and customer-view sections."""
+    import channels.conversations.models
     import channels.models  # noqa: F401  (registers the tables)
     from channels.chat.api import blp as chat
     from channels.chat.limits import init_limits
     from channels.conversations.api import blp as conversations
+    from channels.conversations.live import register_topics
     from channels.conversations.queries import conversations_section
+    from channels.conversations.queues_api import blp as queues
+    from channels.conversations.queues_api import canned_blp as canned_replies
+    from channels.conversations.work_api import blp as conversation_work
     from channels.inbound.webhooks import blp as signed_webhooks
     from channels.outbound.senders import register_sender
     from channels.outbound.smtp import SmtpSender
@@ -31,14 +36,21 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(signed_webhooks)
     api = app.extensions["kcc.api"]
     api.register_blueprint(conversations)
+    api.register_blueprint(conversation_work)
+    api.register_blueprint(queues)
+    api.register_blueprint(canned_replies)
     api.register_blueprint(chat)
     api.register_blueprint(registrations)
     init_limits(app)
     register_sender(Channel.SMS, TwilioSmsSender())
     register_sender(Channel.EMAIL, SmtpSender())
     register_section("conversations", conversations_section)
+    register_topics()
     jobs.register_periodic("outbound-sweep", "channels.outbound.delivery.sweep_due", SWEEP_SECONDS)
     jobs.register_periodic("inbound-sweep", "channels.inbound.dispatch.sweep_now", SWEEP_SECONDS)
+    jobs.register_periodic(
+        "snooze-wake", "channels.conversations.handoffs.wake_snoozed", SWEEP_SECONDS
+    )
     _register_privacy_and_messaging()
     from channels.web import init_web
 

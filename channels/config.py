@@ -29,6 +29,7 @@ class ChannelSettings:
     signature_max_age_seconds: int = 300
     send_lease_seconds: int = 60
     max_send_attempts: int = 6
+    default_queue: str = "KCC"
 
 
 def load_channel_settings(environ: dict[str, str] | None = None) -> ChannelSettings:
@@ -47,6 +48,7 @@ def load_channel_settings(environ: dict[str, str] | None = None) -> ChannelSetti
         chat_max_chars=int(env.get("KCC_CHAT_MAX_CHARS", defaults.chat_max_chars)),
         chat_session_limit=env.get("KCC_CHAT_SESSION_LIMIT") or defaults.chat_session_limit,
         chat_address_limit=env.get("KCC_CHAT_ADDRESS_LIMIT") or defaults.chat_address_limit,
+        default_queue=env.get("KCC_DEFAULT_QUEUE") or defaults.default_queue,
     )
 
 

@@ -6,12 +6,27 @@ from enum import StrEnum
 
 
 class ConversationStatus(StrEnum):
+    """open: waiting for us; pending: waiting for the resident; snoozed: put aside until a
+    time; closed: wrapped up."""
+
     OPEN = "open"
     PENDING = "pending"
+    SNOOZED = "snoozed"
     CLOSED = "closed"
 
 
-OPEN_CONVERSATION_STATUSES = (ConversationStatus.OPEN, ConversationStatus.PENDING)
+OPEN_CONVERSATION_STATUSES = (
+    ConversationStatus.OPEN,
+    ConversationStatus.PENDING,
+    ConversationStatus.SNOOZED,
+)
+
+
+class Presence(StrEnum):
+    """Whether an agent takes conversations now (``away``: signed in, but not taking work)."""
+
+    AVAILABLE = "available"
+    AWAY = "away"
 
 
 class Priority(StrEnum):

@@ -1,4 +1,4 @@
-"""The channels' privacy sections: conversations with their messages, and SMS opt-outs."""
+"""The channels' privacy sections: conversations with their messages and notes, and SMS opt-outs."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, or_, select
 
+from channels.conversations.models import ConversationNote
 from channels.models import ChannelMessage, Conversation, SmsOptOut
 from channels.retention import CHAT_TRANSCRIPTS, MESSAGE_TRANSCRIPTS
 from kcc.db import db
@@ -61,6 +62,7 @@ def conversations_export(parties: list[Party]) -> list[dict[str, Any]]:
                 "sent_at": sent.isoformat() if sent else None,
             }
         )
+    notes = _notes([c.id for c in conversations])
     return [
         {
             "id": str(c.uuid),
@@ -71,9 +73,23 @@ def conversations_export(parties: list[Party]) -> list[dict[str, Any]]:
             "opened_at": c.opened_at.isoformat(),
             "closed_at": c.closed_at.isoformat() if c.closed_at else None,
             "messages": messages.get(c.id, []),
+            "notes": notes.get(c.id, []),
         }
         for c in conversations
     ]
+
+
+def _notes(conversation_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The agents' internal notes per conversation: about the resident, so theirs to see."""
+    found: dict[int, list[dict[str, Any]]] = {}
+    rows = db.session().execute(
+        select(ConversationNote.conversation_id, ConversationNote.body, ConversationNote.created_at)
+        .where(ConversationNote.conversation_id.in_(conversation_ids))
+        .order_by(ConversationNote.id)
+    )
+    for conversation_id, body, at in rows:
+        found.setdefault(conversation_id, []).append({"note": body, "at": at.isoformat()})
+    return found
 
 
 def erase_conversations(parties: list[Party]) -> int:
@@ -131,6 +147,8 @@ def privacy_sections() -> list[PrivacySection]:
             (
                 "conversations",
                 "conversation_keys",
+                "conversation_notes",
+                "conversation_reads",
                 "channel_messages",
                 "channel_attachments",
                 "chat_sessions",

@@ -44,12 +44,28 @@ class Conversation(Base):
     party_id: Mapped[int | None] = mapped_column(
         ForeignKey("parties.id", ondelete="RESTRICT"), doc="Empty for an anonymous chat."
     )
-    status: Mapped[str] = mapped_column(String(10), default="open", doc="open, pending or closed")
+    status: Mapped[str] = mapped_column(
+        String(10), default="open", doc="open, pending, snoozed or closed"
+    )
     priority: Mapped[str] = mapped_column(String(10), default="normal")
     assigned_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )
-    assigned_team: Mapped[str | None] = mapped_column(String(100))
+    assigned_team: Mapped[str | None] = mapped_column(
+        String(100), doc="The team whose queue holds the conversation (a directory team key)."
+    )
+    taken_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, doc="When the assigned agent took or was given the conversation."
+    )
+    snoozed_until: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, doc="A snoozed conversation comes back to its queue then."
+    )
+    waiting_since: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, doc="The resident's oldest message not answered yet; empty when answered."
+    )
+    first_response_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, doc="The first agent reply."
+    )
     subject: Mapped[str] = mapped_column(String(200), default="")
     language: Mapped[str] = mapped_column(String(5), default="nl")
     contact_moment_id: Mapped[int | None] = mapped_column(
@@ -76,6 +92,8 @@ class Conversation(Base):
         Index("ix_conversations_assigned", "assigned_user_id", "status"),
         Index("ix_conversations_party", "party_id", "status"),
         Index("ix_conversations_channel_last", "channel", "last_message_at"),  # retention
+        Index("ix_conversations_queue", "assigned_team", "status", "waiting_since"),
+        Index("ix_conversations_snoozed", "status", "snoozed_until"),
     )
 
 

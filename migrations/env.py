@@ -6,6 +6,7 @@ import os
 
 from alembic import context
 
+import channels.conversations.models
 import channels.models  # noqa: F401  (registers the channel tables)
 import journeys.models
 import journeys.suggestions.models  # noqa: F401  (registers the suggestion tables)

@@ -13,14 +13,14 @@ from flask import current_app
 from sqlalchemy import select
 
 from channels.config import channel_settings
-from channels.constants import ConversationStatus, MessageStatus
+from channels.constants import MessageStatus
 from channels.conversations.services import add_message, open_conversation
 from channels.models import ChannelMessage, ChatSession, Conversation
 from channels.status import advance
 from kcc.constants import Channel, Direction
 from kcc.crypto import hash_api_token
 from kcc.db import db, unit_of_work, utcnow
-from kcc.errors import Conflict, NotFound, Unauthorized, ValidationFailed
+from kcc.errors import NotFound, Unauthorized, ValidationFailed
 from kcc.privacy.bsn import protect_text
 
 MAX_WAIT_SECONDS = 25
@@ -85,12 +85,10 @@ def authenticate_chat(session_uuid: uuid.UUID, token: str | None) -> ChatSession
 
 
 def post_chat_message(chat: ChatSession, body: str) -> ChannelMessage:
-    """A resident's message into the chat's conversation."""
+    """A resident's message into the chat's conversation (reopening it, if it was closed)."""
     check_text(body)
     conversation = db.session().get(Conversation, chat.conversation_id)
     assert conversation is not None
-    if conversation.status == ConversationStatus.CLOSED:
-        raise Conflict("this chat was closed by the municipality; start a new chat")
     message = ChannelMessage(
         channel=Channel.CHAT,
         direction=Direction.INBOUND,

@@ -1,4 +1,4 @@
-"""What agents do with a conversation: close it, assign it, link its party, set its subject."""
+"""What agents do with a conversation: wrap it up, link its party, set its subject and priority."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from channels.constants import ConversationStatus
+from channels.conversations.handoffs import assign_conversation
+from channels.conversations.live import announce
 from channels.conversations.services import get_conversation
 from channels.events import ConversationClosed
 from channels.models import Conversation
-from kcc.auth.models import User
-from kcc.constants import Action
+from kcc.constants import Action, Outcome
 from kcc.contacts.changes import SUBJECT_CHARS, attach_resident, change_subject, close_contact
 from kcc.db import db, utcnow
 from kcc.errors import Conflict, ValidationFailed
@@ -21,13 +22,33 @@ from kcc.parties.models import Party
 from kcc.privacy.services import log_processing
 
 
-def close_conversation(conversation_uuid: uuid.UUID, outcome: str | None = None) -> Conversation:
-    """Close a conversation and its contact moment with an outcome."""
+def close_conversation(
+    conversation_uuid: uuid.UUID,
+    subject: str,
+    outcome: str | None = None,
+    closed_by: uuid.UUID | None = None,
+) -> Conversation:
+    """Wrap the conversation up: its subject and outcome go on its contact moment, which is
+    finished with them (and shows so in the customer view's timeline).
+
+    Args:
+        conversation_uuid: The conversation's public id.
+        subject: What it was about; required.
+        outcome: How it ended (``answered`` when not given).
+        closed_by: The agent who wraps it up.
+    """
+    if not subject or not subject.strip():
+        raise ValidationFailed.field("subject", "a wrap-up needs a subject")
+    if outcome is not None and outcome not in {o.value for o in Outcome}:
+        raise ValidationFailed.field("outcome", f"unknown outcome {outcome!r}")
     conversation = get_conversation(conversation_uuid, lock=True)
     if conversation.status == ConversationStatus.CLOSED:
         raise Conflict("this conversation is closed already")
+    set_subject(conversation_uuid, subject, closed_by)
     conversation.status = ConversationStatus.CLOSED
     conversation.closed_at = utcnow()
+    conversation.snoozed_until = None
+    conversation.waiting_since = None
     if conversation.contact_moment is not None:
         close_contact(
             conversation.contact_moment.uuid, outcome, {"status": ConversationStatus.CLOSED}
@@ -36,37 +57,33 @@ def close_conversation(conversation_uuid: uuid.UUID, outcome: str | None = None)
     party_uuid = conversation.party.uuid if conversation.party is not None else None
     record(
         ConversationClosed(
-            conversation_id=str(conversation.uuid), party_id=str(party_uuid) if party_uuid else None
+            conversation_id=str(conversation.uuid),
+            party_id=str(party_uuid) if party_uuid else None,
+            subject=conversation.subject,
+            outcome=outcome or Outcome.ANSWERED,
+            closed_by=str(closed_by) if closed_by else None,
         )
     )
     if party_uuid is not None:
         log_processing([party_uuid], Action.UPDATE)
+    announce(conversation, "closed")
     return conversation
 
 
-def assign_conversation(
-    conversation_uuid: uuid.UUID,
-    user_uuid: uuid.UUID | None,
-    team: str | None,
-    priority: str | None = None,
-    status: str | None = None,
+def set_priority_and_status(
+    conversation_uuid: uuid.UUID, priority: str | None = None, status: str | None = None
 ) -> Conversation:
-    """Assign to an agent and/or team, set the priority, or move between open and pending."""
+    """Set the priority, or move between open and pending."""
     conversation = get_conversation(conversation_uuid, lock=True)
     if conversation.status == ConversationStatus.CLOSED:
         raise Conflict("a closed conversation cannot be changed")
-    if user_uuid is not None:
-        user = db.session().scalar(select(User).where(User.uuid == user_uuid))
-        if user is None:
-            raise ValidationFailed.field("assigned_user_id", f"no user with id {user_uuid}")
-        conversation.assigned_user = user
-    if team is not None:
-        conversation.assigned_team = team or None
     if priority is not None:
         conversation.priority = priority
     if status is not None:
-        if status == ConversationStatus.CLOSED:
-            raise ValidationFailed.field("status", "close a conversation with POST .../close")
+        if status not in (ConversationStatus.OPEN, ConversationStatus.PENDING):
+            raise ValidationFailed.field(
+                "status", "close with POST .../close and snooze with POST .../snooze"
+            )
         conversation.status = status
     db.session().flush()
     return conversation
@@ -84,6 +101,7 @@ def link_party(conversation_uuid: uuid.UUID, party_uuid: uuid.UUID) -> Conversat
         attach_resident(conversation.contact_moment.uuid, party.uuid)
     db.session().flush()
     log_processing([party.uuid], Action.UPDATE)
+    announce(conversation, "identified")
     return conversation
 
 
@@ -119,16 +137,14 @@ class ConversationChange:
 def change_conversation(
     conversation_uuid: uuid.UUID, change: ConversationChange, changed_by: uuid.UUID | None
 ) -> Conversation:
-    """Link the party, set the subject, then assign: in that order, so that a subject sent
+    """Link the party, set the subject, then hand off: in that order, so that a subject sent
     with the party reaches the party's journeys."""
     if change.party_id is not None:
         link_party(conversation_uuid, change.party_id)
     if change.subject is not None:
         set_subject(conversation_uuid, change.subject, changed_by)
-    return assign_conversation(
-        conversation_uuid,
-        change.assigned_user_id,
-        change.assigned_team,
-        change.priority,
-        change.status,
-    )
+    if change.assigned_user_id is not None or change.assigned_team:
+        assign_conversation(
+            conversation_uuid, change.assigned_user_id, change.assigned_team or None, changed_by
+        )
+    return set_priority_and_status(conversation_uuid, change.priority, change.status)

@@ -1,4 +1,4 @@
-"""Routes for /api/v1/conversations: agents' lists, a conversation, replies, assignment, closing."""
+"""Routes for /api/v1/conversations: agents' lists, a conversation, replies, changes, wrap-up."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from flask.views import MethodView
 
 from channels.conversations import actions, queries, services
+from channels.conversations.reads import attach_unread
 from channels.conversations.schemas import (
     AssignSchema,
     CloseSchema,
@@ -47,7 +48,7 @@ class Conversations(MethodView):
             team=args["team"],
         )
         items, next_cursor = queries.list_conversations(query, args["limit"], args["cursor"])
-        return {"items": items, "next_cursor": next_cursor}
+        return {"items": attach_unread(items, current_user().id), "next_cursor": next_cursor}
 
 
 @blp.route("/<uuid:conversation_id>")
@@ -56,7 +57,8 @@ class ConversationItem(MethodView):
     @blp.response(200, ConversationDetailSchema)
     def get(self, conversation_id: uuid.UUID) -> Any:
         """Read a conversation with all its messages and their delivery status"""
-        return services.read_conversation(conversation_id)
+        conversation = services.read_conversation(conversation_id)
+        return attach_unread([conversation], current_user().id)[0]
 
     @requires(*STAFF, activity=Activity.CUSTOMER_CONTACT)
     @blp.arguments(AssignSchema)
@@ -84,5 +86,7 @@ class CloseConversation(MethodView):
     @blp.arguments(CloseSchema)
     @blp.response(200, ConversationSchema)
     def post(self, data: dict[str, Any], conversation_id: uuid.UUID) -> Any:
-        """Close the conversation and its contact moment"""
-        return actions.close_conversation(conversation_id, data["outcome"])
+        """Wrap up: subject and outcome finish the conversation's contact moment"""
+        return actions.close_conversation(
+            conversation_id, data["subject"], data["outcome"], current_user().uuid
+        )

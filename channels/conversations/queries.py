@@ -22,7 +22,7 @@ VIEW_MESSAGES = 10
 
 @dataclass
 class ConversationQuery:
-    assigned: str | None = None  # "unassigned" or "mine"
+    assigned: str | None = None  # "unassigned", "mine" or "others"
     user_id: int | None = None
     channel: str | None = None
     status: str | None = None
@@ -38,6 +38,11 @@ def list_conversations(
         stmt = stmt.where(Conversation.assigned_user_id.is_(None))
     elif query.assigned == "mine":
         stmt = stmt.where(Conversation.assigned_user_id == query.user_id)
+    elif query.assigned == "others":
+        stmt = stmt.where(
+            Conversation.assigned_user_id.is_not(None),
+            Conversation.assigned_user_id != query.user_id,
+        )
     if query.channel:
         stmt = stmt.where(Conversation.channel == query.channel)
     if query.status:

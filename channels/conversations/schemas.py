@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import marshmallow as ma
 from marshmallow import validate
 
@@ -22,6 +24,10 @@ def _uuid_of(name: str) -> ma.fields.Function:
     return ma.fields.Function(
         get, metadata={"description": f"UUID of the {name.replace('_', ' ')}."}
     )
+
+
+def _seconds(start: datetime | None, end: datetime | None) -> int | None:
+    return int((end - start).total_seconds()) if start and end else None
 
 
 class MessageSchema(ma.Schema):
@@ -55,16 +61,44 @@ class ConversationSchema(ma.Schema):
     )
     party_id = _uuid_of("party")
     status = ma.fields.String(
-        metadata={"description": "open, pending (waiting for the resident) or closed"}
+        metadata={
+            "description": "open (waiting for us), pending (waiting for the resident), "
+            "snoozed (until snoozed_until) or closed"
+        }
     )
     priority = ma.fields.String()
     assigned_user_id = _uuid_of("assigned_user")
-    assigned_team = ma.fields.String(allow_none=True)
+    assigned_user_name = ma.fields.Function(
+        lambda c: (
+            (c.assigned_user.display_name or c.assigned_user.name) if c.assigned_user else None
+        ),
+        metadata={"description": "Who has the conversation."},
+    )
+    assigned_team = ma.fields.String(
+        allow_none=True, metadata={"description": "The team whose queue holds it."}
+    )
     subject = ma.fields.String()
     language = ma.fields.String()
     message_count = ma.fields.Integer()
+    unread = ma.fields.Integer(
+        metadata={"description": "The resident's messages the caller has not read yet."}
+    )
     last_message_at = Timestamp()
     opened_at = Timestamp()
+    taken_at = Timestamp(allow_none=True)
+    snoozed_until = Timestamp(allow_none=True)
+    waiting_since = Timestamp(
+        allow_none=True, metadata={"description": "The resident's oldest unanswered message."}
+    )
+    first_response_at = Timestamp(allow_none=True)
+    first_response_seconds = ma.fields.Function(
+        lambda c: _seconds(c.opened_at, c.first_response_at),
+        metadata={"description": "From opening to the first agent reply."},
+    )
+    resolution_seconds = ma.fields.Function(
+        lambda c: _seconds(c.opened_at, c.closed_at),
+        metadata={"description": "From opening to the wrap-up."},
+    )
     closed_at = Timestamp(allow_none=True)
 
 
@@ -76,8 +110,10 @@ class ConversationDetailSchema(ConversationSchema):
 class ConversationListArgs(PageArgs):
     assigned = ma.fields.String(
         load_default=None,
-        validate=validate.OneOf(["unassigned", "mine"]),
-        metadata={"description": "unassigned, or mine (assigned to the caller)"},
+        validate=validate.OneOf(["unassigned", "mine", "others"]),
+        metadata={
+            "description": "unassigned, mine (assigned to the caller) or others (to colleagues)"
+        },
     )
     channel = ma.fields.String(
         load_default=None, validate=validate.OneOf([Channel.SMS, Channel.CHAT, Channel.EMAIL])
@@ -95,7 +131,19 @@ class ReplySchema(StrictSchema):
 
 
 class CloseSchema(StrictSchema):
-    outcome = ma.fields.String(load_default=None, allow_none=True, validate=_choice(Outcome))
+    """The wrap-up."""
+
+    subject = ma.fields.String(
+        required=True,
+        validate=validate.Length(1, 200),
+        metadata={"description": "What the contact was about (required)."},
+    )
+    outcome = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=_choice(Outcome),
+        metadata={"description": "How it ended; answered when not given."},
+    )
 
 
 class AssignSchema(StrictSchema):

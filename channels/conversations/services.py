@@ -7,8 +7,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from channels.config import channel_settings
 from channels.constants import OPEN_CONVERSATION_STATUSES, ConversationStatus, Priority
-from channels.events import ConversationMessageAdded
+from channels.conversations.live import announce
+from channels.events import ConversationMessageAdded, ConversationReopened
 from channels.models import ChannelMessage, Conversation
 from kcc.constants import Action, Direction, Outcome
 from kcc.contacts.changes import SUBJECT_CHARS, append_text
@@ -28,26 +30,29 @@ def lock_thread(channel: str, address: str) -> None:
     db.lock(f"thread:{channel}:{address}")
 
 
-def find_open_thread(channel: str, address: str, quiet_minutes: int) -> Conversation | None:
-    """The open conversation on ``channel`` with ``address`` whose last message is recent enough."""
+def find_open_thread(
+    channel: str, address: str, quiet_minutes: int, include_closed: bool = False
+) -> Conversation | None:
+    """The conversation on ``channel`` with ``address`` whose last message is recent enough.
+
+    A resident's new message asks for closed ones too (``include_closed``), so that it
+    reopens the conversation; a message the municipality starts opens a new one instead.
+    """
     since = utcnow() - timedelta(minutes=quiet_minutes)
-    return db.session().scalar(
-        select(Conversation)
-        .where(
-            Conversation.channel == channel,
-            Conversation.address == address,
-            Conversation.status.in_(OPEN_CONVERSATION_STATUSES),
-            Conversation.last_message_at >= since,
-        )
-        .order_by(Conversation.last_message_at.desc())
-        .limit(1)
+    query = select(Conversation).where(
+        Conversation.channel == channel,
+        Conversation.address == address,
+        Conversation.last_message_at >= since,
     )
+    if not include_closed:
+        query = query.where(Conversation.status.in_(OPEN_CONVERSATION_STATUSES))
+    return db.session().scalar(query.order_by(Conversation.last_message_at.desc()).limit(1))
 
 
 def open_conversation(
     channel: str, address: str, party: Party | None, subject: str = "", language: str = "nl"
 ) -> Conversation:
-    """Start a conversation (status open, unassigned)."""
+    """Start a conversation: open, unassigned, in the default queue."""
     conversation = Conversation(
         channel=channel,
         address=address,
@@ -57,6 +62,7 @@ def open_conversation(
         subject=(subject or SUBJECTS.get(channel, channel))[:200],
         language=language,
         last_message_at=utcnow(),
+        assigned_team=channel_settings().default_queue,
     )
     conversation.party = party
     db.session().add(conversation)
@@ -66,12 +72,27 @@ def open_conversation(
 
 def add_message(conversation: Conversation, message: ChannelMessage) -> None:
     """Put ``message`` into ``conversation`` and grow the conversation's contact moment; a
-    resident's message is announced to the core as received."""
+    resident's message is announced to the core as received.
+
+    A resident's message puts the conversation back in its queue (a closed one gets a new
+    contact moment, its wrap-up stays with the old one) and starts its waiting time; an
+    agent's reply ends the wait and is the first response if there was none.
+    """
     message.conversation_id = conversation.id
     conversation.message_count += 1
-    conversation.last_message_at = utcnow()
-    if message.direction == Direction.INBOUND and conversation.status == ConversationStatus.PENDING:
+    now = conversation.last_message_at = utcnow()
+    if message.direction == Direction.INBOUND:
+        if conversation.status in (ConversationStatus.CLOSED, ConversationStatus.SNOOZED):
+            if conversation.status == ConversationStatus.CLOSED:
+                # A new contact: its own moment and subject; the wrap-up stays with the old one.
+                conversation.contact_moment = None
+                conversation.subject = SUBJECTS.get(conversation.channel, conversation.channel)
+            reopen(conversation, "message")
         conversation.status = ConversationStatus.OPEN
+        conversation.waiting_since = conversation.waiting_since or now
+    elif message.author_id is not None:
+        conversation.waiting_since = None
+        conversation.first_response_at = conversation.first_response_at or now
     db.session().flush()
     moment_uuid = _grow_contact_moment(conversation, message)
     party_uuid = conversation.party.uuid if conversation.party is not None else None
@@ -96,6 +117,25 @@ def add_message(conversation: Conversation, message: ChannelMessage) -> None:
                 earlier_message_ids=_earlier_outbound(conversation, message),
             )
         )
+    announce(conversation, "message")
+
+
+def reopen(conversation: Conversation, reason: str) -> None:
+    """Bring a closed or snoozed conversation back to its queue (the caller holds its row)."""
+    previous = conversation.status
+    conversation.status = ConversationStatus.OPEN
+    conversation.snoozed_until = None
+    conversation.closed_at = None
+    conversation.waiting_since = conversation.waiting_since or utcnow()
+    if not conversation.assigned_team:
+        conversation.assigned_team = channel_settings().default_queue
+    db.session().flush()
+    record(
+        ConversationReopened(
+            conversation_id=str(conversation.uuid), previous_status=previous, reason=reason
+        )
+    )
+    announce(conversation, "reopened")
 
 
 def _earlier_outbound(conversation: Conversation, message: ChannelMessage) -> list[str]:
@@ -153,12 +193,20 @@ def _grow_contact_moment(conversation: Conversation, message: ChannelMessage) ->
             outcome=Outcome.IN_PROGRESS,
             language=conversation.language,
             parties=parties,
-            external_id=f"conversation:{conversation.uuid}",
+            external_id=_contact_key(conversation, message),
             details=details,
         )
     )
     conversation.contact_moment = recorded.contact_moment
     return recorded.contact_moment.uuid
+
+
+def _contact_key(conversation: Conversation, message: ChannelMessage) -> str:
+    """The outside key of the conversation's contact moment: the conversation's first one by
+    the conversation alone, one after a reopening by the message that reopened it."""
+    if conversation.message_count <= 1:
+        return f"conversation:{conversation.uuid}"
+    return f"conversation:{conversation.uuid}:{message.uuid}"
 
 
 def get_conversation(conversation_uuid: uuid.UUID, lock: bool = False) -> Conversation:

@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import select
 
 from channels.config import channel_settings
-from channels.constants import ConversationStatus, OptOutKind, ThreadKeyKind
+from channels.constants import OptOutKind, ThreadKeyKind
 from channels.conversations.services import (
     add_message,
     find_open_thread,
@@ -49,7 +49,7 @@ def thread_inbound(message_uuid: uuid.UUID) -> None:
 
 def _sms_thread(message: ChannelMessage) -> Conversation:
     quiet = channel_settings().quiet_period_minutes
-    found = find_open_thread(Channel.SMS, message.sender, quiet)
+    found = find_open_thread(Channel.SMS, message.sender, quiet, include_closed=True)
     if found is not None:
         return found
     party = party_for_address(AddressKind.PHONE, message.sender.removeprefix("whatsapp:"))
@@ -77,7 +77,7 @@ def _email_thread(message: ChannelMessage) -> Conversation:
             .order_by(Conversation.id.desc())
             .limit(1)
         )
-    if conversation is None or conversation.status == ConversationStatus.CLOSED:
+    if conversation is None:
         party = party_for_address(AddressKind.EMAIL, message.sender)
         subject = str(message.details.get("subject") or "")
         conversation = open_conversation(Channel.EMAIL, message.sender, party, subject=subject)

@@ -250,7 +250,9 @@ def test_a_closed_conversation_keeps_its_subject(
     text_in(PHONE, "Hallo")
     run_jobs()
     conversation = _only_conversation(agent)
-    closed = agent.post(f"/api/v1/conversations/{conversation['id']}/close", json={})
+    closed = agent.post(
+        f"/api/v1/conversations/{conversation['id']}/close", json={"subject": "Hallo"}
+    )
     assert closed.status_code == 200
     assert _moment(agent, conversation)["outcome"] == "answered"
     response = agent.patch(f"/api/v1/conversations/{conversation['id']}", json={"subject": "Nieuw"})

@@ -155,7 +155,9 @@ def test_error_21610_marks_the_number_opted_out(app, agent, conversation, fake_t
 
 
 def test_reply_on_closed_or_unknown_conversation(app, agent, conversation, fake_twilio):
-    closed = agent.post(f"/api/v1/conversations/{conversation['id']}/close", json={})
+    closed = agent.post(
+        f"/api/v1/conversations/{conversation['id']}/close", json={"subject": "Hallo"}
+    )
     assert closed.status_code == 200 and closed.json["status"] == "closed"
     refused = agent.post(
         f"/api/v1/conversations/{conversation['id']}/messages", json={"body": "Nog iets"}

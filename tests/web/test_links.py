@@ -260,8 +260,16 @@ def test_with_all_plugins_every_reference_resolves_and_pages_are_linked_for_thei
     consented_and_started(agent, system, person, run_jobs)  # type: ignore[arg-type]
     assert text_in(person.phone, "Hoe laat is de Stadswinkel open?").status_code == 200  # type: ignore[attr-defined]
     party = str(person.uuid)  # type: ignore[attr-defined]
+    with app.app_context():
+        from sqlalchemy import select
 
-    walk = walk_pages(app, {"party_id": party, "key": small})
+        from channels.models import Conversation
+        from kcc.db import db
+
+        conversation = str(db.session().scalars(select(Conversation.uuid)).first())
+        db.remove()
+
+    walk = walk_pages(app, {"party_id": party, "key": small, "conversation_id": conversation})
 
     assert not walk.problems, "\n".join(walk.problems)
     customer = walk.endpoints[("agent", f"/parties/{party}")]
@@ -276,6 +284,8 @@ def test_with_all_plugins_every_reference_resolves_and_pages_are_linked_for_thei
         "channels_web.static",
     } <= customer
     assert "conversations.Conversations" in walk.endpoints[("agent", "/agent")]
+    page = walk.endpoints[("agent", f"/conversations/{conversation}")]
+    assert {"conversation_work.TakeConversation", "conversations.CloseConversation"} <= page
     assert "journeys.VersionStats" in walk.endpoints[("supervisor", "/dashboard")]
     studio = walk.endpoints[("process_owner", f"/studio/{small}")]
     assert {"journeys.JourneyItem", "journeys.SimulateVersion", "journeys.PublishVersion"} <= studio
