@@ -40,8 +40,10 @@ def init_app(app: Flask) -> None:
     jobs.register_periodic("outbound-sweep", "channels.outbound.delivery.sweep_due", SWEEP_SECONDS)
     jobs.register_periodic("inbound-sweep", "channels.inbound.dispatch.sweep_now", SWEEP_SECONDS)
     _register_privacy_and_messaging()
+    from channels.voice import init_voice
     from channels.web import init_web
 
+    init_voice(app)
     init_web(app)
 
 
