@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask, Response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from kcc import consent, jobs, web
+from kcc import consent, jobs, live, web
 from kcc.auth.sessions import ABSOLUTE_SECONDS
 from kcc.auth.throttle import init_throttle
 from kcc.config import Settings, load_settings
@@ -72,6 +72,7 @@ def create_app(settings: Settings | None = None, plugins: tuple[str, ...] | None
     register_error_handlers(app)
     _register_core(api)
     consent.init_app(app)
+    live.init_app(app)
     _register_sections()
     _register_hooks(app)
     for name in PLUGINS if plugins is None else plugins:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
-from flask import has_request_context, request, session
+from flask import current_app, has_request_context, request, session
 from sqlalchemy import delete, select, update
 
 from kcc.auth import throttle
@@ -35,6 +35,11 @@ ABSOLUTE = timedelta(seconds=ABSOLUTE_SECONDS)
 # last_seen_at is written at most this often, so most requests do not write.
 TOUCH = timedelta(seconds=60)
 KEY = "sid"
+# Requests a page makes by itself (the live stream, fragment refreshes, the session check)
+# carry this header: they do not count as the person being active, so a page left open
+# still idles out. Sending it can only shorten one's own session.
+BACKGROUND_HEADER = "X-KCC-Background"
+_QUIET = "kcc.web_session.quiet"
 NOTICE = "notice"
 # The signed-in user, once looked up, for the rest of the request (in the WSGI environ, so
 # it can never outlive the request).
@@ -104,7 +109,7 @@ def start_session(user: User) -> None:
         delete(WebSession).where(
             WebSession.user_id == user.id,
             (WebSession.ended_at.is_not(None))
-            | (WebSession.last_seen_at < now - IDLE)
+            | (WebSession.last_seen_at < now - idle_timeout())
             | (WebSession.created_at < now - ABSOLUTE),
         )
     )
@@ -165,7 +170,7 @@ def open_sessions(user_id: int) -> list[WebSession]:
             .where(
                 WebSession.user_id == user_id,
                 WebSession.ended_at.is_(None),
-                WebSession.last_seen_at >= now - IDLE,
+                WebSession.last_seen_at >= now - idle_timeout(),
                 WebSession.created_at >= now - ABSOLUTE,
             )
             .order_by(WebSession.created_at.desc(), WebSession.id.desc())
@@ -217,6 +222,75 @@ def signed_in_user() -> User | None:
     return user
 
 
+def idle_timeout() -> timedelta:
+    """How long a session lasts without the person doing anything (KCC_SESSION_IDLE_SECONDS)."""
+    seconds = current_app.config.get("KCC_SESSION_IDLE_SECONDS") or IDLE_SECONDS
+    return timedelta(seconds=int(seconds))
+
+
+def _touch_interval() -> timedelta:
+    return min(TOUCH, idle_timeout() / 10)
+
+
+def mark_background() -> None:
+    """This request was made by the page itself: it does not keep the session alive."""
+    request.environ[_QUIET] = True
+
+
+def _is_background() -> bool:
+    return bool(request.environ.get(_QUIET) or request.headers.get(BACKGROUND_HEADER))
+
+
+def current_key() -> str | None:
+    """The session key this browser's cookie carries, if any."""
+    key = session.get(KEY)
+    return str(key) if key else None
+
+
+def seconds_left() -> float | None:
+    """Seconds until this browser's session idles out (or reaches its end), or None."""
+    key = current_key()
+    return remaining(key, idle_timeout()) if key else None
+
+
+def remaining(key: str, idle: timedelta) -> float | None:
+    """Seconds until the session with ``key`` ends; None when it has ended or its user is
+    disabled. Reads only: it neither extends nor ends the session (outside a request too)."""
+    row = (
+        db.session()
+        .execute(
+            select(WebSession.last_seen_at, WebSession.created_at)
+            .join(User, User.id == WebSession.user_id)
+            .where(
+                WebSession.key_hash == _hash(key),
+                WebSession.ended_at.is_(None),
+                User.is_active.is_(True),
+            )
+        )
+        .one_or_none()
+    )
+    if row is None:
+        return None
+    now = utcnow()
+    left = min(row.last_seen_at + idle - now, row.created_at + ABSOLUTE - now)
+    seconds = left.total_seconds()
+    return seconds if seconds > 0 else None
+
+
+def keep_alive() -> float | None:
+    """The person chose to stay signed in: their idle time starts again; seconds left or None."""
+    user = signed_in_user()
+    key = session.get(KEY)
+    if user is None or not key:
+        return None
+    db.session().execute(
+        update(WebSession)
+        .where(WebSession.key_hash == _hash(str(key)), WebSession.ended_at.is_(None))
+        .values(last_seen_at=utcnow())
+    )
+    return seconds_left()
+
+
 def _check_session() -> User | None:
     key = session.get(KEY)
     if not key:
@@ -246,14 +320,14 @@ def _check_session() -> User | None:
         reason = EndReason.DISABLED
     elif now - web_session.created_at > ABSOLUTE:
         reason = EndReason.EXPIRED
-    elif now - web_session.last_seen_at > IDLE:
+    elif now - web_session.last_seen_at > idle_timeout():
         reason = EndReason.IDLE
     if reason is not None:
         web_session.ended_at = now
         web_session.end_reason = reason
         _reset_cookie(notice="expired" if reason in TIMED_OUT else "ended")
         return None
-    if now - web_session.last_seen_at > TOUCH:
+    if now - web_session.last_seen_at > _touch_interval() and not _is_background():
         web_session.last_seen_at = now
     return user
 

@@ -48,10 +48,12 @@ class EventEnvelope:
 
 Handler = Callable[[EventEnvelope], None]
 Wants = Callable[[dict[str, Any]], bool]
+Observer = Callable[[str, dict[str, Any]], None]
 
 EVENT_TYPES: dict[str, type[DomainEvent]] = {}
 _SUBSCRIBERS: dict[str, dict[str, Handler]] = {}
 _WANTS: dict[tuple[str, str], Wants] = {}
+_OBSERVERS: dict[str, Observer] = {}
 
 
 def event_type(cls: type[E]) -> type[E]:
@@ -105,3 +107,21 @@ def subscribers_for(event_name: str) -> dict[str, Handler]:
     found = dict(_SUBSCRIBERS.get("*", {}))
     found.update(_SUBSCRIBERS.get(event_name, {}))
     return found
+
+
+def observe(key: str, observer: Observer) -> None:
+    """Call ``observer(name, data)`` for every event as it is recorded, in its transaction.
+
+    For work that must share the event's transaction and cost no job (live page updates
+    queued until commit); it must be cheap and must not fail the recording service.
+    """
+    _OBSERVERS[key] = observer
+
+
+def tell_observers(name: str, data: dict[str, Any]) -> None:
+    """Hand a just-recorded event to the observers; a failing observer is logged, not raised."""
+    for key, observer in list(_OBSERVERS.items()):
+        try:
+            observer(name, data)
+        except Exception:
+            log.warning("observer %s failed on %s", key, name, exc_info=True)

@@ -13,7 +13,13 @@ from sqlalchemy.exc import IntegrityError
 
 from kcc import jobs
 from kcc.db import db, unit_of_work, utcnow
-from kcc.events.base import DomainEvent, EventEnvelope, subscribers_for, wanted
+from kcc.events.base import (
+    DomainEvent,
+    EventEnvelope,
+    subscribers_for,
+    tell_observers,
+    wanted,
+)
 from kcc.events.models import EventDelivery, OutboxEvent
 
 log = logging.getLogger(__name__)
@@ -42,6 +48,7 @@ def record_many(events: list[DomainEvent]) -> list[uuid.UUID]:
     pending: list[uuid.UUID] = []
     for event_id, event in zip(ids, events, strict=True):
         payload = event.to_payload()
+        tell_observers(event.name, payload)
         handled = not wanted(event.name, payload)
         rows.append(
             {
