@@ -26,3 +26,13 @@ def init_voice(app: Flask) -> None:
     register_pages(app, bp, TRANSLATIONS)
     register_panel(app, "home", "voice/calls.html", order=5, context=calls_panel)
     register_privacy_section(calls_section())
+    _follow_queues()
+
+
+def _follow_queues() -> None:
+    """Staff may follow a team's queue (ringing calls, tasks), unless a rule exists already."""
+    from kcc.auth.access import STAFF
+    from kcc.live.topics import register_topic, rule_for
+
+    if rule_for("queue:") is None:
+        register_topic("queue:", lambda caller, topic: caller.role in STAFF)

@@ -10,13 +10,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from channels.voice.models import PhoneCall
+from kcc.live import notify
 
 
 def _notify(topic: str, kind: str, data: Mapping[str, Any]) -> None:
-    try:
-        from kcc.live import notify
-    except ModuleNotFoundError:  # PENDING-LIVE
-        return
     notify(topic, kind, data)
 
 

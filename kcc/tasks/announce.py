@@ -10,15 +10,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from kcc.auth.models import User
+from kcc.live import notify
 from kcc.tasks.models import Task
 
 
 def _notify(topic: str, kind: str, data: Mapping[str, Any]) -> None:
-    """Hand one notice to the live stream port once the transaction commits."""
-    try:
-        from kcc.live import notify
-    except ModuleNotFoundError:  # PENDING-LIVE
-        return
+    """Hand one notice to the live stream port; it is published once the transaction commits."""
     notify(topic, kind, data)
 
 
