@@ -100,6 +100,7 @@ def home_endpoint(user: User) -> str:
 def register_core_navigation(app: Flask) -> None:
     """The shell's own menu entries; packages add theirs between them by order."""
     register_navigation(app, _l("Search and queue"), "web_agent.home", STAFF_PAGES, 10)
+    register_navigation(app, _l("Tasks"), "web_tasks.task_list", STAFF_PAGES, 20)
     register_navigation(app, _l("Dashboard"), "web_dashboard.dashboard", SUPERVISOR_PAGES, 30)
     register_navigation(
         app, _l("Processing log"), "web_dashboard.processing_log", SUPERVISOR_PAGES, 40
