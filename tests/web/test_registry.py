@@ -14,6 +14,7 @@ def test_the_menu_interleaves_package_entries_by_order(app: Flask) -> None:
     entries = [(e.endpoint, sorted(e.roles)) for e in shell(app).navigation]
     assert entries == [
         ("web_agent.home", ["admin", "agent", "supervisor"]),
+        ("web_tasks.task_list", ["admin", "agent", "supervisor"]),
         ("journeys_web.studio", ["admin", "process_owner", "supervisor"]),
         ("web_dashboard.dashboard", ["admin", "supervisor"]),
         ("web_dashboard.processing_log", ["admin", "supervisor"]),
