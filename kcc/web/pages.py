@@ -115,6 +115,7 @@ def register_core_navigation(app: Flask) -> None:
     register_navigation(
         app, _l("Processing log"), "web_dashboard.processing_log", SUPERVISOR_PAGES, 40
     )
+    register_navigation(app, _l("Organisation"), "web_directory.directory", STAFF_PAGES, 50)
 
 
 def navigation(user: User) -> list[tuple[str, str]]:

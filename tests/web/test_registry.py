@@ -18,6 +18,7 @@ def test_the_menu_interleaves_package_entries_by_order(app: Flask) -> None:
         ("journeys_web.studio", ["admin", "process_owner", "supervisor"]),
         ("web_dashboard.dashboard", ["admin", "supervisor"]),
         ("web_dashboard.processing_log", ["admin", "supervisor"]),
+        ("web_directory.directory", ["admin", "agent", "supervisor"]),
     ]
     assert shell(app).homes == {"process_owner": "journeys_web.studio"}
 
