@@ -52,8 +52,10 @@ def init_app(app: Flask) -> None:
         "snooze-wake", "channels.conversations.handoffs.wake_snoozed", SWEEP_SECONDS
     )
     _register_privacy_and_messaging()
+    from channels.voice import init_voice
     from channels.web import init_web
 
+    init_voice(app)
     init_web(app)
 
 

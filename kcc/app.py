@@ -68,6 +68,7 @@ def create_app(settings: Settings | None = None, plugins: tuple[str, ...] | None
     jobs.register_periodic(
         "outbox-sweep", "kcc.events.outbox.sweep_now", settings.sweep_interval_seconds
     )
+    jobs.register_periodic("staff-mail-sweep", "kcc.tasks.mail.sweep_staff_mail", 60)
     api = KccApi(app, spec_kwargs={"extra_plugins": [ErrorResponsesPlugin(app)]})
     app.extensions["kcc.api"] = api
     register_error_handlers(app)
@@ -121,6 +122,7 @@ def _configure(app: Flask, settings: Settings) -> None:
 def _register_core(api: KccApi) -> None:
     from kcc.auth.api import blp as users
     from kcc.contacts.api import blp as contacts
+    from kcc.directory.api import blp as directory
     from kcc.health.api import blp as health
     from kcc.identity.api import blp as identity
     from kcc.parties.api import blp as parties
@@ -139,6 +141,7 @@ def _register_core(api: KccApi) -> None:
         processing_log,
         identity,
         subject_access,
+        directory,
     ):
         api.register_blueprint(blueprint)
 

@@ -80,6 +80,10 @@ def users_create(name: str, role: str, team: str | None, password: bool) -> None
             click.prompt("Password", hide_input=True, confirmation_prompt=True)
         )
     try:
+        if team is not None:
+            from kcc.directory.services import require_active_team
+
+            require_active_team(team, field="team")
         user, token = create_user(name, role, team=team, password_hash=password_hash)
         database.commit()
     except KccError as exc:

@@ -11,7 +11,7 @@ from kcc.identity.models import MergeMove, MergeRecord  # noqa: F401  (merge rec
 from kcc.parties.models import DigitalAddress, Party, PartyIdentifier
 from kcc.privacy.models import ProcessingRecord
 from kcc.rights.retention_models import RetentionCount, RetentionRun
-from kcc.tasks.models import Task
+from kcc.tasks.models import StaffMail, Task, TaskComment
 from kcc.view.models import ViewSummary
 
 __all__ = [
@@ -30,8 +30,10 @@ __all__ = [
     "ProcessingRecord",
     "RetentionCount",
     "RetentionRun",
+    "StaffMail",
     "SubjectObject",
     "Task",
+    "TaskComment",
     "Team",
     "User",
     "ViewSummary",

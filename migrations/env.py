@@ -7,7 +7,8 @@ import os
 from alembic import context
 
 import channels.conversations.models
-import channels.models  # noqa: F401  (registers the channel tables)
+import channels.models
+import channels.voice.models  # noqa: F401  (registers the channel tables)
 import journeys.models
 import journeys.suggestions.models  # noqa: F401  (registers the suggestion tables)
 import kcc.models  # noqa: F401  (registers the core tables)

@@ -145,12 +145,33 @@ def _clean_database() -> None:
             conn.commit()
 
 
+# The teams that users, tasks and conversations in the tests are routed to.
+TEST_TEAMS = (
+    ("KCC", "Klantcontactcentrum", "kcc@gemeente.test"),
+    ("Burgerzaken", "Burgerzaken", "burgerzaken@gemeente.test"),
+    ("Belastingen", "Belastingen", ""),
+    ("Klachten", "Klachtencoördinatie", ""),
+)
+
+
+def _seed_directory(app: Flask) -> None:
+    """Every test starts with the directory's test teams (and nothing else)."""
+    from kcc.directory.services import create_team
+
+    with app.app_context():
+        for key, name, email in TEST_TEAMS:
+            create_team(key, name, email=email)
+        db.commit()
+        db.remove()
+
+
 @pytest.fixture(autouse=True)
 def clean(app: Flask) -> Iterator[None]:
     from journeys.versions import forget_published
     from kcc.auth import throttle
 
     _clean_database()
+    _seed_directory(app)
     throttle.reset()  # sign-in failures counted in memory by the last test
     app.extensions["kcc.token_cache"].clear()  # token checks remembered from the last test
     forget_published()  # the per-process view of published journeys, of the last test's data

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template
 
+from journeys.web.labels import journey_title, journey_words, service_title
 from kcc.auth.models import User
 from kcc.constants import Role
 from kcc.privacy.activities import Activity
@@ -59,11 +60,31 @@ def journey(user: User, key: str) -> str:
 
 def journeys_panel(page: PanelPage) -> Mapping[str, Any]:
     """The resident's journeys, from the customer view's journeys section."""
-    return {"journeys": page.view.sections.get("journeys", []) if page.view else []}
+    items = page.view.sections.get("journeys", []) if page.view else []
+    return {
+        "journeys": [
+            {**j, "words": journey_words(j["journey"], j["version"], j["states"], page.language)}
+            for j in items
+        ]
+    }
 
 
 def suggestions_panel(page: PanelPage) -> Mapping[str, Any]:
     """The resident's suggestions, each explained in plain words of the page's language."""
     items = page.view.sections.get("suggestions", []) if page.view else []
     why = "why_nl" if page.language == "nl" else "why"
-    return {"suggestions": [{**item, "why_text": item.get(why)} for item in items]}
+    lang = page.language
+    return {
+        "suggestions": [
+            {
+                **item,
+                "why_text": item.get(why),
+                "journey_title": journey_title(item.get("journey"), lang),
+                "service_titles": [service_title(s, lang) for s in item.get("services") or []],
+                "service_title": service_title(item["service"], lang)
+                if item.get("service")
+                else None,
+            }
+            for item in items
+        ]
+    }

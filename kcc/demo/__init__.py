@@ -15,7 +15,7 @@ from kcc.constants import Channel
 from kcc.contacts.services import ContactInput, InvolvementInput, ObjectInput, record_contact
 from kcc.db import db, utcnow
 from kcc.demo.people import DEMO_PASSWORD, EXAMPLE_BSN, EXAMPLE_PHONE, business, resident
-from kcc.directory.services import create_department, create_team
+from kcc.directory.services import create_department, create_team, update_department
 from kcc.parties.services import register_party
 from kcc.privacy.context import system_processing
 from kcc.tasks.services import TaskInput, create_task, update_task
@@ -48,6 +48,13 @@ TEAMS = (
     ("Afval", "Afval en reiniging", "Stadsbeheer", "afval@example.nijmegen.nl"),
     ("Dienstverlening", "Dienstverlening", "Bedrijfsvoering", ""),
     ("ICT", "ICT", "Bedrijfsvoering", ""),
+)
+# The team that takes a callback request sent to the department as a whole.
+DEFAULT_TEAMS = (
+    ("Publiekszaken", "Burgerzaken"),
+    ("Juridische Zaken", "Klachtencoördinatie"),
+    ("Stadsbeheer", "Afval"),
+    ("Bedrijfsvoering", "Dienstverlening"),
 )
 
 SUBJECTS = {
@@ -125,6 +132,8 @@ def _directory() -> None:
         create_department(key, name, email=email)
     for key, name, department, email in TEAMS:
         create_team(key, name, department_key=department, email=email)
+    for department, team in DEFAULT_TEAMS:
+        update_department(department, {"default_team": team})
 
 
 def _user(name: str, role: str, display: str, team: str | None) -> str:

@@ -23,6 +23,10 @@ class Department(Base):
     email: Mapped[str] = mapped_column(
         String(254), default="", doc="Functional mailbox for notifications."
     )
+    default_team_key: Mapped[str | None] = mapped_column(
+        String(100),
+        doc="The team that takes work routed to the department (its key); none: the mailbox only.",
+    )
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

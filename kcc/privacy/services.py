@@ -59,10 +59,26 @@ def log_processing(party_uuids: Iterable[uuid.UUID], action: str, status: str = 
 
 
 def list_processing(
-    party_uuid: uuid.UUID | None, limit: int, cursor: str | None, since: datetime | None = None
+    party_uuid: uuid.UUID | None,
+    limit: int,
+    cursor: str | None,
+    since: datetime | None = None,
+    *,
+    actor_id: str | None = None,
+    activity: str | None = None,
+    action: str | None = None,
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """Newest first, keyset-paginated; the party uuid is decrypted for the supervisor."""
+    """Newest first, keyset-paginated; the party uuid is decrypted for the supervisor.
+
+    ``actor_id`` (a user's uuid or a job's name), ``activity`` and ``action`` narrow it down.
+    """
     query = select(ProcessingRecord).order_by(ProcessingRecord.id.desc()).limit(limit + 1)
+    if actor_id:
+        query = query.where(ProcessingRecord.actor_id == actor_id)
+    if activity:
+        query = query.where(ProcessingRecord.activity == activity)
+    if action:
+        query = query.where(ProcessingRecord.action == action)
     if party_uuid is not None:
         query = query.where(ProcessingRecord.subject_lookup == subject_lookup(party_uuid))
     if since is not None:

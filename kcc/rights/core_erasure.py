@@ -13,7 +13,7 @@ from kcc.events.models import OutboxEvent
 from kcc.http.models import IdempotencyRecord
 from kcc.identity.models import MergeMove, MergeRecord
 from kcc.parties.models import BankAccount, DigitalAddress, Party, PartyIdentifier
-from kcc.tasks.models import Task
+from kcc.tasks.models import Task, TaskComment
 
 STATUTORY = {
     TaskKind.COMPLAINT: "an open complaint (Awb chapter 9) must be handled within its statutory term",
@@ -104,8 +104,10 @@ def count_tasks(parties: list[Party]) -> int:
 
 
 def erase_tasks(parties: list[Party]) -> int:
-    """Remove the parties' closed tasks; open ones are legal holds."""
-    result = db.session().execute(delete(Task).where(Task.id.in_(_closed_tasks(parties))))
+    """Remove the parties' closed tasks with their comments; open ones are legal holds."""
+    closed = _closed_tasks(parties)
+    db.session().execute(delete(TaskComment).where(TaskComment.task_id.in_(closed)))
+    result = db.session().execute(delete(Task).where(Task.id.in_(closed)))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 

@@ -101,7 +101,7 @@ def register_core_sections() -> None:
         ),
         PrivacySection(
             "tasks",
-            ("tasks",),
+            ("tasks", "task_comments"),
             export=export.tasks_export,
             erase=ce.erase_tasks,
             count=ce.count_tasks,
@@ -185,6 +185,15 @@ def register_core_sections() -> None:
         ),
     ):
         register_privacy_section(section)
+    for table in ("departments", "teams"):
+        declare_not_party_data(
+            table, "the municipality's directory: functional mailboxes, not residents' data"
+        )
+    declare_not_party_data(
+        "staff_mails",
+        "notices to staff mailboxes that work was routed to them: the task's number and a "
+        "link, never the resident's data",
+    )
     declare_not_party_data(
         "users",
         "staff accounts: data about employees, not residents (the municipality's staff terms)",

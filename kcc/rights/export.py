@@ -247,6 +247,7 @@ def tasks_export(parties: list[Party]) -> list[dict[str, Any]]:
     rows = db.session().scalars(
         select(Task)
         .where(Task.party_id.in_([p.id for p in parties]))
+        .options(selectinload(Task.comments))
         .order_by(Task.received_at, Task.id)
     )
     return [
@@ -260,6 +261,14 @@ def tasks_export(parties: list[Party]) -> list[dict[str, Any]]:
             "received_at": _iso(t.received_at),
             "due_at": _iso(t.due_at),
             "completed_at": _iso(t.completed_at),
+            "comments": [
+                {
+                    "at": _iso(c.created_at),
+                    "text": c.text,
+                    "callback_result": c.callback_result,
+                }
+                for c in t.comments
+            ],
         }
         for t in rows
     ]

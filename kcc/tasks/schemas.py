@@ -100,3 +100,83 @@ class TaskSearchArgs(StrictSchema):
     )
     limit = ma.fields.Integer(load_default=20, validate=validate.Range(1, 100))
     cursor = ma.fields.String(load_default=None, validate=validate.Length(max=500))
+
+
+NOTE = validate.Length(max=4000)
+
+
+class CompleteSchema(StrictSchema):
+    note = ma.fields.String(
+        load_default="", validate=NOTE, metadata={"description": "A closing comment."}
+    )
+
+
+class ReassignSchema(StrictSchema):
+    user_id = ma.fields.UUID(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "An active colleague who takes the task personally."},
+    )
+    team = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(1, 100),
+        metadata={"description": "An active team whose queue gets the task (unassigned)."},
+    )
+    note = ma.fields.String(load_default="", validate=NOTE)
+
+
+class CommentInSchema(StrictSchema):
+    text = ma.fields.String(required=True, validate=validate.Length(1, 4000))
+
+
+class CallbackAttemptSchema(StrictSchema):
+    result = ma.fields.String(
+        required=True,
+        validate=validate.OneOf(["reached", "not_reached", "left_message"]),
+        metadata={"description": "reached completes the callback; the others keep it open."},
+    )
+    note = ma.fields.String(load_default="", validate=NOTE)
+
+
+class CommentSchema(ma.Schema):
+    id = ma.fields.UUID(attribute="uuid")
+    text = ma.fields.String()
+    callback_result = ma.fields.String(allow_none=True)
+    author_id = ma.fields.UUID(attribute="author.uuid", allow_none=True, dump_default=None)
+    author = ma.fields.String(attribute="author.display_name", allow_none=True, dump_default=None)
+    created_at = Timestamp()
+
+
+class ContactRequestSchema(StrictSchema):
+    description = ma.fields.String(
+        required=True,
+        validate=validate.Length(1, 4000),
+        metadata={"description": "What the resident asked."},
+    )
+    party_id = ma.fields.UUID(load_default=None, allow_none=True)
+    contact_moment_id = ma.fields.UUID(load_default=None, allow_none=True)
+    note = ma.fields.String(load_default="", validate=NOTE)
+    due_at = Timestamp(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Defaults to two working days from now."},
+    )
+    to_user_id = ma.fields.UUID(
+        load_default=None, allow_none=True, metadata={"description": "An active colleague."}
+    )
+    to_team = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(1, 100),
+        metadata={"description": "An active team (its key)."},
+    )
+    to_department = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(1, 100),
+        metadata={
+            "description": "A department (its key): the request goes to its default team's "
+            "queue and its mailbox is told."
+        },
+    )

@@ -14,6 +14,7 @@ from kcc.auth.models import User
 from kcc.constants import OPEN_TASK_STATUSES, Action, TaskKind, TaskStatus
 from kcc.contacts.models import ContactMoment
 from kcc.db import UTCDateTime, db, utcnow
+from kcc.directory.services import require_active_colleague, require_active_team
 from kcc.errors import Conflict, NotFound, ValidationFailed
 from kcc.events.outbox import record
 from kcc.pagination import decode_cursor, encode_cursor
@@ -49,9 +50,23 @@ def _task_query() -> Select[Task]:
     )
 
 
-def create_task(data: TaskInput) -> Task:
-    """Create a task; complaints and objections get their statutory ``due_at``."""
+def _check_directory(user_uuid: uuid.UUID | None, team: str | None) -> None:
+    """Work routed by people goes to an active colleague or an active team of the directory."""
+    if user_uuid is not None:
+        require_active_colleague(user_uuid, field="assigned_user_id")
+    if team:
+        require_active_team(team, field="assigned_team")
+
+
+def create_task(data: TaskInput, *, check_directory: bool = False) -> Task:
+    """Create a task; complaints and objections get their statutory ``due_at``.
+
+    ``check_directory``: the assignee must be an active user and the team an active team of
+    the directory (for work routed by people; adapters keep the names other systems send).
+    """
     data = protect_record(data, "description", "note", sealed_in=None)  # no BSN in clear
+    if check_directory:
+        _check_directory(data.assigned_user_id, data.assigned_team)
     received_at = data.received_at or utcnow()
     if received_at > utcnow() + timedelta(minutes=5):
         raise ValidationFailed.field("received_at", "lies in the future")
@@ -128,9 +143,16 @@ def get_task(task_uuid: uuid.UUID) -> Task:
     return task
 
 
-def update_task(task_uuid: uuid.UUID, changes: dict[str, Any]) -> Task:
-    """Change status, assignment or note; ``extend: true`` extends a statutory term once."""
+def update_task(
+    task_uuid: uuid.UUID, changes: dict[str, Any], *, check_directory: bool = False
+) -> Task:
+    """Change status, assignment or note; ``extend: true`` extends a statutory term once.
+
+    ``check_directory`` as for ``create_task``, for the assignment being changed.
+    """
     changes = scrub(changes)[0]  # a description or note holds no BSN in clear
+    if check_directory:
+        _check_directory(changes.get("assigned_user_id"), changes.get("assigned_team"))
     task = db.session().scalar(_task_query().where(Task.uuid == task_uuid).with_for_update(of=Task))
     if task is None:
         raise NotFound(f"no task with id {task_uuid}")

@@ -26,6 +26,8 @@ LABELS = (
     _l("callback_requested"),
     _l("task_created"),
     _l("not_reached"),
+    _l("reached"),
+    _l("left_message"),
     _l("in_progress"),
     _l("no_answer_needed"),
     _l("callback"),
@@ -70,6 +72,7 @@ LABELS = (
     _l("kvk"),
     _l("name"),
     _l("system"),
+    _l("provider"),
     # Processing activities (kcc.privacy.activities) as the processing log shows them.
     _l("kcc.customer-contact"),
     _l("kcc.party-registration"),

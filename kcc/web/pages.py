@@ -64,6 +64,16 @@ def error_page(status: int, detail: str) -> tuple[str, int]:
     return render_template("error.html", title=title, status=status, detail=detail), status
 
 
+def _page_detail(status: int, detail: str) -> str:
+    """The problem in the page's language: the API's English detail only on English pages."""
+    from kcc.web.i18n import page_language
+    from kcc.web.problems import problem_sentence
+
+    if page_language() == "en":
+        return detail
+    return problem_sentence(status) or _("Something went wrong")
+
+
 def html_errors(bp: Blueprint) -> Blueprint:
     """Errors on pages are HTML pages, not problem+json."""
 
@@ -72,7 +82,7 @@ def html_errors(bp: Blueprint) -> Blueprint:
         db.rollback()
         if isinstance(error, Forbidden):
             return error_page(403, _("Your role does not give access to this page."))
-        return error_page(error.status, error.detail)
+        return error_page(error.status, _page_detail(error.status, error.detail))
 
     @bp.errorhandler(HTTPException)
     def _http(error: HTTPException) -> tuple[str, int] | Response:
@@ -100,10 +110,12 @@ def home_endpoint(user: User) -> str:
 def register_core_navigation(app: Flask) -> None:
     """The shell's own menu entries; packages add theirs between them by order."""
     register_navigation(app, _l("Search and queue"), "web_agent.home", STAFF_PAGES, 10)
+    register_navigation(app, _l("Tasks"), "web_tasks.task_list", STAFF_PAGES, 16)
     register_navigation(app, _l("Dashboard"), "web_dashboard.dashboard", SUPERVISOR_PAGES, 30)
     register_navigation(
         app, _l("Processing log"), "web_dashboard.processing_log", SUPERVISOR_PAGES, 40
     )
+    register_navigation(app, _l("Organisation"), "web_directory.directory", STAFF_PAGES, 50)
 
 
 def navigation(user: User) -> list[tuple[str, str]]:

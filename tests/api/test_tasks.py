@@ -173,6 +173,12 @@ def test_assignment_rules(agent, make_caller):
     assert team.status_code == 200
     assert team.json["assigned_team"] == "Burgerzaken"
     assert team.json["assigned_user_id"] is None
+    unknown = agent.patch(path, json={"assigned_team": "Nergens"})
+    assert unknown.status_code == 422
+    assert unknown.json["invalid_params"] == [
+        {"name": "assigned_team", "reason": "no team 'Nergens' in the directory"}
+    ]
+    assert agent.get(path).json["assigned_team"] == "Burgerzaken"
 
 
 def test_systems_create_but_do_not_change_tasks(system):

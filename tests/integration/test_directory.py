@@ -36,11 +36,11 @@ def test_a_team_in_a_department_is_found_by_its_key(ctx: None) -> None:
         "Stadsbeheer",
         "p@example.org",
     )
-    assert [t.key for t in list_teams()] == ["Parkeren"]
+    assert "Parkeren" in [t.key for t in list_teams()]
 
 
 def test_keys_are_unique_and_departments_must_exist(ctx: None) -> None:
-    create_team("KCC", "Klantcontactcentrum")
+    # The test setup keeps the front office's team "KCC" in the directory.
     with pytest.raises(Conflict):
         create_team("KCC", "Another")
     with pytest.raises(ValidationFailed) as raised:
@@ -49,7 +49,6 @@ def test_keys_are_unique_and_departments_must_exist(ctx: None) -> None:
 
 
 def test_work_goes_only_to_a_known_active_team(ctx: None) -> None:
-    create_team("KCC", "Klantcontactcentrum")
     with pytest.raises(NotFound):
         get_team("Unknown")
     with pytest.raises(ValidationFailed) as raised:

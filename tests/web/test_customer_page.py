@@ -101,10 +101,10 @@ def test_ask_for_consent_in_the_page_language(
     path = f"/parties/{person.uuid}"  # type: ignore[attr-defined]
     dutch = browser.client.get(path).get_data(as_text=True)
     assert "Vraag om toestemming" in dutch
-    assert "De reis small zou waste-pass aanbieden" in dutch
+    assert "De reis Klein zou Afvalpas aanbieden" in dutch  # titles, not keys
     assert "Ask the resident for consent" not in dutch
     english = browser.client.get(path + "?lang=en").get_data(as_text=True)
-    assert "The journey small would offer waste-pass" in english
+    assert "The journey Small would offer Waste pass" in english
 
 
 def test_suggestion_explained_in_plain_words_of_the_page_language(

@@ -222,13 +222,26 @@ def _party(client: FlaskClient) -> str:
     return str(response.get_json()["id"])
 
 
+def _task(client: FlaskClient, party: str) -> str:
+    with client.session_transaction() as session:
+        token = str(session["csrf"])
+    response = client.post(
+        "/api/v1/tasks",
+        json={"kind": "callback", "party_id": party, "assigned_team": "KCC"},
+        headers={"X-CSRF-Token": token},
+    )
+    assert response.status_code == 201, response.get_json()
+    return str(response.get_json()["id"])
+
+
 def test_without_plugins_no_page_refers_to_what_is_not_there(bare_app: Flask) -> None:
     paths = {rule.rule for rule in bare_app.url_map.iter_rules()}
     assert not {"/chat", "/studio", "/studio/<key>"} & paths
     assert bare_app.test_client().get("/chat").status_code == 404
     party = _party(_signed_in(bare_app, "agent"))
+    task = _task(_signed_in(bare_app, "agent"), party)
 
-    walk = walk_pages(bare_app, {"party_id": party})
+    walk = walk_pages(bare_app, {"party_id": party, "task_id": task})
 
     assert not walk.problems, "\n".join(walk.problems)
     assert walk.status[("agent", f"/parties/{party}")] == 200
@@ -269,7 +282,13 @@ def test_with_all_plugins_every_reference_resolves_and_pages_are_linked_for_thei
         conversation = str(db.session().scalars(select(Conversation.uuid)).first())
         db.remove()
 
-    walk = walk_pages(app, {"party_id": party, "key": small, "conversation_id": conversation})
+    task = agent.post(
+        "/api/v1/tasks", json={"kind": "callback", "party_id": party, "assigned_team": "KCC"}
+    ).json["id"]
+
+    walk = walk_pages(
+        app, {"party_id": party, "key": small, "task_id": task, "conversation_id": conversation}
+    )
 
     assert not walk.problems, "\n".join(walk.problems)
     customer = walk.endpoints[("agent", f"/parties/{party}")]

@@ -15,9 +15,11 @@ def test_the_menu_interleaves_package_entries_by_order(app: Flask) -> None:
     assert entries == [
         ("web_agent.home", ["admin", "agent", "supervisor"]),
         ("channels_desk.queue_page", ["admin", "agent", "supervisor"]),
+        ("web_tasks.task_list", ["admin", "agent", "supervisor"]),
         ("journeys_web.studio", ["admin", "process_owner", "supervisor"]),
         ("web_dashboard.dashboard", ["admin", "supervisor"]),
         ("web_dashboard.processing_log", ["admin", "supervisor"]),
+        ("web_directory.directory", ["admin", "agent", "supervisor"]),
     ]
     assert shell(app).homes == {"process_owner": "journeys_web.studio"}
 

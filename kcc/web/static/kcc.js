@@ -31,6 +31,10 @@
   }
   function problemText(result) {
     var data = result.data || {};
+    // The API explains in English for developers; other pages say it in their own words.
+    var english = (document.documentElement.lang || "en").indexOf("en") === 0;
+    var words = texts("problem-texts");
+    if (!english && words["s" + result.status]) { return words["s" + result.status]; }
     var parts = [data.detail || ("HTTP " + result.status)];
     (data.invalid_params || []).forEach(function (p) { parts.push(p.name + ": " + p.reason); });
     return parts.join(" — ");

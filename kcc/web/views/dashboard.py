@@ -19,7 +19,7 @@ from kcc.db import utcnow
 from kcc.errors import ValidationFailed
 from kcc.privacy.activities import Activity
 from kcc.privacy.services import list_processing
-from kcc.web import metrics
+from kcc.web import log_page, metrics
 from kcc.web.charts import Chart, bar_chart
 from kcc.web.i18n import page_language
 from kcc.web.labels import label
@@ -148,18 +148,34 @@ def _log_filters() -> tuple[uuid.UUID | None, datetime | None, str | None]:
 @page(*SUPERVISOR_PAGES, activity=Activity.SUPERVISION)
 def processing_log(user: User) -> str:
     party, since, error = _log_filters()
+    found = log_page.find_party(request.args.get("q", "")) if party is None else None
+    if found is not None:
+        party, error = found.party, error or found.error
     items: list[dict[str, object]] = []
     next_cursor = None
-    action = request.args.get("action", "")
-    if error is None:
+    users = log_page.staff()
+    activity = request.args.get("activity", "")
+    if error is None and not (found and found.choices):
         try:
             items, next_cursor = list_processing(
-                party, LOG_PAGE, request.args.get("cursor") or None, since
+                party,
+                LOG_PAGE,
+                request.args.get("cursor") or None,
+                since,
+                actor_id=request.args.get("user") or None,
+                activity=activity if activity in log_page.activities() else None,
+                action=request.args.get("action") or None,
             )
         except ValidationFailed as exc:
             error = exc.detail
-    if action:
-        items = [i for i in items if i["action"] == action]
     return render_template(
-        "log.html", user=user, items=items, next_cursor=next_cursor, error=error, args=request.args
+        "log.html",
+        user=user,
+        items=log_page.in_words(items, users),
+        next_cursor=next_cursor,
+        error=error,
+        args=request.args,
+        users=users,
+        activities=log_page.activities(),
+        choices=found.choices if found else [],
     )
