@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 
 from journeys.timers import fire_due_timers
 from journeys.validation import validate
+from journeys.purposes import check_source
 from journeys.versions import InvalidDocument, load_source
 from kcc.db import unit_of_work
 from kcc.errors import KccError
@@ -35,8 +36,10 @@ def load_command(path: Path, publish: bool) -> None:
     failures = 0
     for file in _files(path):
         try:
+            source = file.read_text(encoding="utf-8")
+            check_source(source)
             with unit_of_work():
-                loaded = load_source(file.read_text(encoding="utf-8"), "kcc journeys load", publish)
+                loaded = load_source(source, "kcc journeys load", publish)
         except InvalidDocument as exc:
             failures += 1
             click.echo(f"{file}: invalid", err=True)

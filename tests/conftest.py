@@ -147,12 +147,14 @@ def _clean_database() -> None:
 
 @pytest.fixture(autouse=True)
 def clean(app: Flask) -> Iterator[None]:
+    from journeys.purposes import forget_purposes
     from journeys.versions import forget_published
     from kcc.auth import throttle
 
     _clean_database()
     throttle.reset()  # sign-in failures counted in memory by the last test
     forget_published()  # the per-process view of published journeys, of the last test's data
+    forget_purposes()  # the consent purposes those journeys declared
     runner = app.extensions["kcc.jobs"]
     if not runner.inline:
         runner.redis.flushdb()

@@ -108,7 +108,9 @@ def on_message_received(envelope: EventEnvelope) -> None:
     with system_processing("suggestions.answer", Activity.PROACTIVE_SERVICE):
         if channel in STOP_ENDS and keyword == Keyword.STOP:
             ends, method = STOP_ENDS[channel]
-            withdraw_channel(party_id, ends, method, f"{channel} message {data['message_id']}")
+            withdraw_channel(
+                party_id, ends, method, f"{channel} message {data['message_id']}", whole=True
+            )
             return
         if keyword not in ANSWERS:
             return

@@ -17,12 +17,12 @@ from journeys.suggestions.constants import (
     SuggestionStatus,
     delivery_for,
 )
-from journeys.suggestions.delivery import any_consent, consent_for, deliver, purposes_for, send_now
+from journeys.suggestions.delivery import any_consent, consent_for, deliver, send_now
 from journeys.suggestions.explain import explain, steps_leading_to
 from journeys.suggestions.machine import move
 from journeys.suggestions.models import ConsentRequest, Suggestion
 from journeys.versions import definition_for
-from kcc.consent.services import history, lock_consents
+from kcc.consent.services import history, lock_consents, objected
 from kcc.constants import Action
 from kcc.db import db, utcnow
 from kcc.errors import NotFound
@@ -53,16 +53,22 @@ def offer(event_id: str, data: dict[str, Any]) -> list[Suggestion]:
     ):
         return []
     lock_consents(party.id)
-    purposes = purposes_for(data["journey"])
-    consent = any_consent(history(party.id), purposes)
+    if objected(party.id):
+        return []  # the resident objected: nothing is offered and no agent asks again
+    records = history(party.id)
     offers = list(data.get("suggestions") or [])
-    if consent is None:
-        _ask_for_consent(event_id, party, instance, data["state"], offers)
+    consents = [any_consent(records, str(item.get("consent_purpose", ""))) for item in offers]
+    unconsented = [item for item, c in zip(offers, consents, strict=True) if c is None]
+    if unconsented:
+        _ask_for_consent(event_id, party, instance, data["state"], unconsented)
+    if len(unconsented) == len(offers):
         return []
     definition = definition_for(instance.version_id)
     steps = steps_leading_to(instance, session)
     made = []
-    for position, item in enumerate(offers):
+    for position, (item, consent) in enumerate(zip(offers, consents, strict=True)):
+        if consent is None:
+            continue
         suggestion = Suggestion(
             party_id=party.id,
             instance_id=instance.id,
@@ -168,11 +174,10 @@ def withdraw_without_consent(party_id: int) -> int:
     )
     count = 0
     for s in rows:
-        purposes = purposes_for(s.journey_key)
         if s.status in UNSENT_STATUSES:
-            still = any_consent(records, purposes)
+            still = any_consent(records, s.consent_purpose)
         else:
-            still = consent_for(records, purposes, s.channel or "")
+            still = consent_for(records, s.consent_purpose, s.channel or "")
         if still is None:
             move(s, "withdraw")
             s.closed_at = utcnow()

@@ -99,4 +99,6 @@ def on_sms_opted_out(envelope: EventEnvelope) -> None:
     with system_processing("consent.sms_opted_out", Activity.PROACTIVE_SERVICE):
         # An address given only during a contact (no party) has no consent to withdraw.
         for party_id in sorted({p for p in party_ids if p is not None}):
-            withdraw_channel(party_id, ConsentChannel.SMS, CollectionMethod.SMS, evidence)
+            withdraw_channel(
+                party_id, ConsentChannel.SMS, CollectionMethod.SMS, evidence, whole=True
+            )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,14 +11,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from kcc.consent.constants import (
-    JOURNEY_PURPOSE,
     PROACTIVE,
     CollectionMethod,
     ConsentAction,
     ConsentChannel,
 )
-from kcc.consent.events import ConsentGranted, ConsentWithdrawn
+from kcc.consent.events import ConsentGranted, ConsentWithdrawn, ProcessingObjected
 from kcc.consent.models import ConsentRecord
+from kcc.consent.purposes import covered_by_general, require_purpose
 from kcc.consent.texts import consent_text
 from kcc.constants import Action
 from kcc.contacts.models import ContactMoment
@@ -27,16 +27,6 @@ from kcc.errors import Conflict, NotFound, ValidationFailed
 from kcc.events.outbox import record
 from kcc.parties.models import Party
 from kcc.privacy.services import log_processing
-
-# Tells whether a journey key exists; the journeys package registers it at start-up.
-_journey_exists: Callable[[str], bool] | None = None
-
-
-def register_journey_lookup(exists: Callable[[str], bool]) -> None:
-    """Let the consent registry check that ``journey:<key>`` names a real journey."""
-    global _journey_exists
-    _journey_exists = exists
-
 
 @dataclass
 class ConsentInput:
@@ -52,16 +42,8 @@ class ConsentInput:
 
 
 def check_purpose(purpose: str) -> None:
-    """A purpose is ``proactive`` or ``journey:<key>`` of a known journey; else a 422."""
-    if purpose == PROACTIVE:
-        return
-    if not JOURNEY_PURPOSE.match(purpose):
-        raise ValidationFailed.field(
-            "purpose", f"unknown purpose '{purpose}'; use 'proactive' or 'journey:<key>'"
-        )
-    key = purpose.removeprefix("journey:")
-    if _journey_exists is not None and not _journey_exists(key):
-        raise ValidationFailed.field("purpose", f"no journey with key '{key}'")
+    """A purpose is a declared one, or the general ``proactive``; else a 422."""
+    require_purpose(purpose)
 
 
 def check_channel(channel: str) -> None:
@@ -195,9 +177,13 @@ def withdraw_consent(
 
 
 def withdraw_channel(
-    party_id: int, channel: str, method: str, evidence: str
+    party_id: int, channel: str, method: str, evidence: str, whole: bool = False
 ) -> list[ConsentRecord]:
-    """Withdraw every current consent that covers ``channel`` (an SMS STOP, a chat 'stop')."""
+    """Withdraw every current consent that covers ``channel`` (an SMS STOP, a chat 'stop').
+
+    With ``whole`` a consent for channel ``any`` ends as a whole (a STOP ends every consent
+    it reaches); without, only ``channel`` is taken out of it.
+    """
     lock_consents(party_id)
     party_uuid = db.session().scalar(select(Party.uuid).where(Party.id == party_id))
     made = []
@@ -208,7 +194,7 @@ def withdraw_channel(
             and grant.channel != ConsentChannel.ANY
         ):
             continue
-        ends = grant.channel == channel or channel == ConsentChannel.ANY
+        ends = grant.channel == channel or channel == ConsentChannel.ANY or whole
         narrower = latest.get((grant.purpose, channel))
         if not ends and narrower is not None and narrower.id > grant.id and not is_active(narrower):
             continue  # this channel is withdrawn under the broader grant already
@@ -223,6 +209,75 @@ def withdraw_channel(
     if made and party_uuid is not None:
         log_processing([party_uuid], Action.UPDATE)
     return made
+
+
+def withdraw_purpose(party_id: int, purpose: str, method: str, evidence: str) -> list[ConsentRecord]:
+    """Withdraw consent for one purpose on every channel: its own grants end, and a general
+    grant no longer covers it (a withdrawal for the purpose on channel ``any`` says so)."""
+    if method not in set(CollectionMethod):
+        raise ValidationFailed.field("method", f"unknown collection method '{method}'")
+    lock_consents(party_id)
+    party_uuid = db.session().scalar(select(Party.uuid).where(Party.id == party_id))
+    if party_uuid is None:
+        raise NotFound(f"no party {party_id}")
+    current = current_grants(party_id)
+    made = [
+        _withdrawal(g, g.channel, method, None, None, evidence, True)
+        for g in current
+        if g.purpose == purpose
+    ]
+    general = [
+        g for g in current if g.purpose == PROACTIVE and covered_by_general(purpose, g.recorded_at)
+    ]
+    if general:
+        row = _withdrawal(general[0], ConsentChannel.ANY, method, None, None, evidence, False)
+        row.purpose = purpose
+        made.append(row)
+    db.session().flush()
+    for row in made:
+        record(ConsentWithdrawn(str(row.uuid), str(party_uuid), row.purpose, row.channel))
+    if made:
+        log_processing([party_uuid], Action.UPDATE)
+    return made
+
+
+def object_to_proactive(party_id: int, method: str, evidence: str) -> ConsentRecord:
+    """Record the resident's objection (AVG art. 21) to proactive service: every consent on
+    every channel ends, and ``objected`` holds until the resident grants a consent anew."""
+    if method not in set(CollectionMethod):
+        raise ValidationFailed.field("method", f"unknown collection method '{method}'")
+    withdraw_channel(party_id, ConsentChannel.ANY, method, evidence)
+    party_uuid = db.session().scalar(select(Party.uuid).where(Party.id == party_id))
+    if party_uuid is None:
+        raise NotFound(f"no party {party_id}")
+    row = ConsentRecord(
+        party_id=party_id,
+        purpose=PROACTIVE,
+        channel=ConsentChannel.ANY,
+        action=ConsentAction.OBJECTED,
+        recorded_at=utcnow(),
+        method=method,
+        evidence=evidence[:300],
+    )
+    db.session().add(row)
+    db.session().flush()
+    record(ProcessingObjected(str(row.uuid), str(party_uuid)))
+    log_processing([party_uuid], Action.UPDATE)
+    return row
+
+
+def objected(party_id: int) -> bool:
+    """Whether the resident's newest objection came after their newest grant."""
+    newest = db.session().execute(
+        select(ConsentRecord.action)
+        .where(
+            ConsentRecord.party_id == party_id,
+            ConsentRecord.action.in_((ConsentAction.OBJECTED, ConsentAction.GRANTED)),
+        )
+        .order_by(ConsentRecord.id.desc())
+        .limit(1)
+    ).scalar()
+    return newest == ConsentAction.OBJECTED
 
 
 def history(party_id: int) -> list[ConsentRecord]:
@@ -278,3 +333,27 @@ def get_record(party_uuid: uuid.UUID, consent_uuid: uuid.UUID) -> tuple[Party, C
     if row is None:
         raise NotFound(f"party {party_uuid} has no consent {consent_uuid}")
     return party, row
+
+
+def grant_for(
+    records: Iterable[ConsentRecord], purpose: str, channel: str
+) -> ConsentRecord | None:
+    """From a party's records (newest first): the grant that permits a message for the
+    declared ``purpose`` on ``channel`` now, if any.
+
+    A grant for the purpose itself counts; a general ``proactive`` grant counts only for a
+    purpose published when it was given, and not once the purpose itself was withdrawn after it.
+    """
+    newest: dict[str, ConsentRecord] = {}
+    for row in records:
+        if row.channel in (channel, ConsentChannel.ANY) and row.purpose in (purpose, PROACTIVE):
+            newest.setdefault(row.purpose, row)
+    now = utcnow()
+    own, general = newest.get(purpose), newest.get(PROACTIVE)
+    if own is not None and is_active(own, now):
+        return own
+    if general is None or not is_active(general, now):
+        return None
+    if own is not None and own.id > general.id:
+        return None  # the purpose itself was withdrawn after the general grant
+    return general if covered_by_general(purpose, general.recorded_at) else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,6 +88,17 @@ def grant(
     )
     assert response.status_code == 201, response.get_json()
     return response.get_json()  # type: ignore[no-any-return]
+
+
+@pytest.fixture()
+def roomy_cap(app: Flask) -> Iterator[None]:
+    """A cap on proactive messages high enough for tests that queue many."""
+    from journeys.suggestions.delivery import Cap
+
+    before = app.config.get("KCC_SUGGESTION_CAP")
+    app.config["KCC_SUGGESTION_CAP"] = Cap(messages=100, days=30)
+    yield
+    app.config["KCC_SUGGESTION_CAP"] = before
 
 
 @pytest.fixture()

@@ -97,6 +97,7 @@ def _withdraw_by_chat(client: Any, agent: Caller, person: Person, **_: Any) -> N
 
 
 @pytest.mark.parametrize("route", ["api", "sms", "chat"])
+@pytest.mark.usefixtures("roomy_cap")
 def test_withdrawal_stops_pending_suggestions_and_queued_messages(
     route: str,
     app: Flask,
