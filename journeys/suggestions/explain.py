@@ -9,7 +9,7 @@ from sqlalchemy import select
 from journeys.catalogue import service
 from journeys.constants import CauseType
 from journeys.models import JourneyInstance, JourneyStep
-from journeys.suggestions.words import cause_words, data_words, fields_read, listed
+from journeys.suggestions.words import BSN, cause_words, data_words, fields_read, listed, used_bsn
 from journeys.validation import Definition
 from kcc.consent.models import ConsentRecord
 
@@ -143,7 +143,7 @@ SENTENCES = {
     "nl": (
         "U krijgt dit bericht omdat {cause}.",
         "Dat was op {date}.",
-        "Wij gebruikten alleen dit van u: {data}.",
+        "Verder gebruikten wij alleen: {data}.",
         "Wij gebruikten geen gegevens van u.",
         "Onze regel is: {rule}.",
         "De gemeente beslist hier niets mee. U kiest zelf.",
@@ -155,7 +155,7 @@ SENTENCES = {
     "en": (
         "You get this message because {cause}.",
         "That was on {date}.",
-        "We only used this about you: {data}.",
+        "Apart from that we only used: {data}.",
         "We used none of your data.",
         "Our rule is: {rule}.",
         "The municipality decides nothing by this. You choose.",
@@ -182,7 +182,12 @@ def plain_words(explanation: dict[str, Any], language: str = "en", link: str | N
     parts = [because.format(cause=cause_words(cause, lang))]
     if cause.get("at"):
         parts.append(on.format(date=_date(str(cause["at"]), lang)))
-    parts.append(used.format(data=listed(data, lang)) if data else unused)
+    if used_bsn(cause):
+        parts.append(BSN[lang])
+    if data:
+        parts.append(used.format(data=listed(data, lang)))
+    elif not used_bsn(cause):
+        parts.append(unused)
     rules = explanation.get("rule")
     if isinstance(rules, dict) and rules.get(lang):
         parts.append(rule.format(rule=rules[lang]))

@@ -69,7 +69,10 @@ FIELDS: dict[str, Words] = {
     "data.service": {"nl": "welke dienst is geregeld", "en": "which service was arranged"},
     "subject": {"nl": "het onderwerp van uw contact met ons", "en": "the subject of your contact with us"},
 }
-BSN = {"nl": "uw burgerservicenummer, om u te vinden", "en": "your citizen service number, to find you"}
+BSN = {
+    "nl": "Uw burgerservicenummer gebruikten wij alleen om u te vinden.",
+    "en": "We used your citizen service number only to find you.",
+}
 OTHER_FIELD = {"nl": "een gegeven uit die melding", "en": "one detail from that report"}
 DATE_OF_STEP = {"nl": "de datum van de vorige stap", "en": "the date of the previous step"}
 NOTHING = {"nl": "geen gegevens van u", "en": "none of your data"}
@@ -133,6 +136,11 @@ def cause_words(cause: dict[str, Any], language: str) -> str:
     return EVENTS.get(str(cause.get("type") or ""), OTHER_EVENT)[language]
 
 
+def used_bsn(cause: dict[str, Any]) -> bool:
+    """A report from another system finds the resident by their citizen service number."""
+    return cause.get("kind") == "event"
+
+
 def data_words(cause: dict[str, Any], language: str) -> list[str]:
     """The resident's data that was used, in words: only what the trigger that fired read."""
     kind = cause.get("kind")
@@ -140,7 +148,7 @@ def data_words(cause: dict[str, Any], language: str) -> list[str]:
         return [DATE_OF_STEP[language]]
     if kind == "agent":
         return []
-    used = [BSN[language]] if kind == "event" else []
+    used: list[str] = []
     for name in cause.get("fields") or []:
         words = FIELDS.get(str(name), OTHER_FIELD)[language]
         if words not in used:

@@ -16,7 +16,15 @@ from sqlalchemy.orm import Session
 from kcc.db import db, unit_of_work
 from tests.channels.conftest import channel_settings, fake_twilio, text_in  # noqa: F401  (fixtures)
 from tests.conftest import Caller, valid_bsn
-from tests.journeys.conftest import SMALL, cloud_event, load, small, small_doc, to_yaml  # noqa: F401
+from tests.journeys.conftest import (  # noqa: F401
+    SMALL,
+    cloud_event,
+    load,
+    process_owner,
+    small,
+    small_doc,
+    to_yaml,
+)
 
 _seeds = itertools.count(5000)
 _phones = itertools.count(10000000)
