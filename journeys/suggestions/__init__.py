@@ -45,6 +45,9 @@ def init_app(app: Flask) -> None:
         wants=handlers.wants_message,
     )
     from journeys.objections import on_objected, on_started
+    from journeys.suggestions.handover import on_accepted
+
+    subscribe("suggestion.accepted", on_accepted, key="suggestions.hand_over")
 
     subscribe("consent.objected", on_objected, key="journeys.objected")
     subscribe("journey.started", on_started, key="journeys.started_after_objection")

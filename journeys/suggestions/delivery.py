@@ -30,16 +30,16 @@ from kcc.privacy.services import log_processing
 REFERENCE_PREFIX = "suggestion"
 REPLY_HINT = {
     "sms": {
-        "nl": "Wilt u hulp hierbij? Antwoord JA of NEE. Geen berichten meer? Stuur STOP of ga naar:",
-        "en": "Would you like help with this? Reply YES or NO. No more messages? Text STOP or go to:",
+        "nl": "Wilt u hulp hierbij? Antwoord JA{n} of NEE{n}. Geen berichten meer? Stuur STOP of ga naar:",
+        "en": "Would you like help with this? Reply YES{n} or NO{n}. No more messages? Text STOP or go to:",
     },
     "email": {
         "nl": (
-            "Wilt u hulp hierbij? Beantwoord deze e-mail met JA of NEE. "
+            "Wilt u hulp hierbij? Beantwoord deze e-mail met JA{n} of NEE{n}. "
             "Wilt u geen berichten meer? Antwoord met STOP of ga naar:"
         ),
         "en": (
-            "Would you like help with this? Reply to this e-mail with YES or NO. "
+            "Would you like help with this? Reply to this e-mail with YES{n} or NO{n}. "
             "No more messages? Reply STOP or go to:"
         ),
     },
@@ -95,15 +95,35 @@ def any_consent(records: list[ConsentRecord], purpose: str) -> ConsentRecord | N
     return None
 
 
-def message_text(suggestion: Suggestion, language: str, channel: str = "sms") -> str:
-    """The document's B1 text in the resident's language (else English), how to answer, and
-    the signed link that withdraws consent or objects in one click."""
+def message_text(
+    suggestion: Suggestion, language: str, channel: str = "sms", number: int | None = None
+) -> str:
+    """The document's B1 text in the resident's language (else English), how to answer (with
+    the offer's number while several are open), and the signed link that withdraws consent or
+    objects in one click."""
     lang = language if language in suggestion.texts else ("en" if language != "nl" else "nl")
     hints = REPLY_HINT.get(channel, REPLY_HINT["sms"])
-    hint = hints.get(lang, hints["en"])
+    hint = hints.get(lang, hints["en"]).replace("{n}", f" {number}" if number else "")
     text = suggestion.texts.get(lang) or suggestion.texts.get("nl", "")
     link = withdrawal_link(suggestion.uuid, lang)
     return f"{text}\n\n{hint} {link}" if channel == "email" else f"{text}\n{hint} {link}"
+
+
+def reply_number(suggestion: Suggestion) -> tuple[int, bool]:
+    """(the smallest number no other open offer to the resident has, whether others are open)."""
+    taken = list(
+        db.session().scalars(
+            select(Suggestion.reply_number).where(
+                Suggestion.party_id == suggestion.party_id,
+                Suggestion.status == SuggestionStatus.SENT,
+                Suggestion.id != suggestion.id,
+            )
+        )
+    )
+    number = 1
+    while number in taken:
+        number += 1
+    return number, bool(taken)
 
 
 def held_back(suggestion: Suggestion) -> str | None:
@@ -174,10 +194,11 @@ def deliver(suggestion: Suggestion, party: Party) -> bool:
         if channel not in available_channels():
             continue
         language = party.preferred_language or "nl"
+        number, others = reply_number(suggestion)
         message_id = send_to_party(
             channel,
             party.uuid,
-            message_text(suggestion, language, channel),
+            message_text(suggestion, language, channel, number if others else None),
             language,
             f"{REFERENCE_PREFIX}:{suggestion.uuid}",
         )
@@ -185,6 +206,7 @@ def deliver(suggestion: Suggestion, party: Party) -> bool:
             continue
         move(suggestion, "deliver")
         suggestion.channel, suggestion.message_id = channel, message_id
+        suggestion.reply_number = number
         suggestion.consent_record_id, suggestion.sent_at = consent.id, utcnow()
         suggestion.explanation = {**suggestion.explanation, "consent": consent_dict(consent)}
         suggestion.note = ""

@@ -19,6 +19,7 @@ from journeys.suggestions.constants import (
 )
 from journeys.suggestions.delivery import any_consent, consent_for, deliver, send_now
 from journeys.suggestions.explain import explain, steps_leading_to
+from journeys.suggestions.events import SuggestionAccepted
 from journeys.suggestions.machine import move
 from journeys.suggestions.models import ConsentRequest, Suggestion
 from journeys.versions import definition_for
@@ -26,6 +27,7 @@ from kcc.consent.services import history, lock_consents, objected
 from kcc.constants import Action
 from kcc.db import db, utcnow
 from kcc.errors import NotFound
+from kcc.events.outbox import record
 from kcc.parties.models import Party
 from kcc.privacy.services import log_processing
 
@@ -158,6 +160,13 @@ def record_answer(suggestion: Suggestion, accepted: bool, by: str) -> Suggestion
     suggestion.answered_at = suggestion.closed_at = utcnow()
     suggestion.answered_by = by[:80]
     db.session().flush()
+    party_uuid = _party_uuid(suggestion.party_id)
+    if accepted:
+        record(
+            SuggestionAccepted(
+                str(suggestion.uuid), str(party_uuid), suggestion.service, suggestion.answered_by
+            )
+        )
     log_processing([_party_uuid(suggestion.party_id)], Action.UPDATE)
     return suggestion
 

@@ -5,7 +5,8 @@ as it stands (same channel, time, text and expiry), to one grant per purpose the
 versions published by then named, and the old grant is closed with a withdrawal that says
 so. Nothing widens: a purpose published after the grant is not included. General
 ``proactive`` grants stay; they cover only purposes published before they were given.
-Suggestions get the number a resident answers with when several offers are open.
+Suggestions get the number a resident answers with when several offers are open, and the
+task made when the resident said yes.
 
 Revision ID: 0025_consent_purposes
 Revises: 0017_directory
@@ -84,6 +85,7 @@ def _published(conn: sa.Connection) -> dict[str, list[tuple[datetime, set[str]]]
 
 
 def upgrade() -> None:
+    op.add_column("suggestions", sa.Column("task_id", sa.String(36), nullable=True))
     op.add_column("suggestions", sa.Column("reply_number", sa.Integer(), nullable=True))
     conn = op.get_bind()
     published = _published(conn)
@@ -146,3 +148,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     # The per-purpose grants stay: they are what the resident agreed to, in narrower terms.
     op.drop_column("suggestions", "reply_number")
+    op.drop_column("suggestions", "task_id")
