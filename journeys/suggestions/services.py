@@ -27,6 +27,7 @@ from kcc.consent.services import history, lock_consents, objected
 from kcc.constants import Action
 from kcc.db import db, utcnow
 from kcc.errors import NotFound
+from kcc.pagination import decode_cursor, encode_cursor
 from kcc.events.outbox import record
 from kcc.parties.models import Party
 from kcc.privacy.services import log_processing
@@ -169,6 +170,32 @@ def record_answer(suggestion: Suggestion, accepted: bool, by: str) -> Suggestion
         )
     log_processing([_party_uuid(suggestion.party_id)], Action.UPDATE)
     return suggestion
+
+
+def awaiting_approval(limit: int, cursor: str | None) -> tuple[list[Suggestion], str | None]:
+    """Suggestions across residents that wait for an agent's approval, oldest first (keyset)."""
+    query = (
+        select(Suggestion)
+        .where(
+            Suggestion.status == SuggestionStatus.PROPOSED,
+            Suggestion.delivery == Delivery.APPROVE,
+        )
+        .order_by(Suggestion.id)
+    )
+    after = decode_cursor(cursor, {"id": int})
+    if after is not None:
+        query = query.where(Suggestion.id > after["id"])
+    rows = list(db.session().scalars(query.limit(limit + 1)))
+    next_cursor = encode_cursor({"id": rows[limit - 1].id}) if len(rows) > limit else None
+    return rows[:limit], next_cursor
+
+
+def party_uuids(party_ids: set[int]) -> dict[int, uuid.UUID]:
+    """The public ids of parties by internal id."""
+    if not party_ids:
+        return {}
+    rows = db.session().execute(select(Party.id, Party.uuid).where(Party.id.in_(party_ids)))
+    return {row[0]: row[1] for row in rows}
 
 
 def withdraw_without_consent(party_id: int) -> int:
