@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from journeys.suggestions.constants import MESSAGE_CHANNELS, UNSENT_STATUSES, SuggestionStatus
 from journeys.suggestions.explain import consent_dict
@@ -127,47 +127,34 @@ def reply_number(suggestion: Suggestion) -> tuple[int, bool]:
 
 
 def held_back(suggestion: Suggestion) -> str | None:
-    """Why a suggestion may not go to its resident now: the cap, or the same offer sent before."""
-    session = db.session()
-    same = session.scalar(
-        select(Suggestion.sent_at)
-        .where(
-            Suggestion.party_id == suggestion.party_id,
-            Suggestion.service == suggestion.service,
-            Suggestion.id != suggestion.id,
-            Suggestion.sent_at.is_not(None),
-        )
-        .order_by(Suggestion.sent_at.desc())
-        .limit(1)
-    )
-    if same is not None and _same_offer(suggestion):
-        return f"the same offer was sent to the resident on {same.date().isoformat()}"
+    """Why a suggestion may not go to its resident now: the same offer sent before, or the cap.
+
+    One query: the resident's sent suggestions that are recent (for the cap) or for the same
+    service (for a repeat).
+    """
     cap = current_cap()
     since = utcnow() - timedelta(days=cap.days)
-    sent = session.scalar(
-        select(func.count()).where(
-            Suggestion.party_id == suggestion.party_id, Suggestion.sent_at >= since
+    rows = db.session().execute(
+        select(Suggestion.service, Suggestion.texts, Suggestion.sent_at).where(
+            Suggestion.party_id == suggestion.party_id,
+            Suggestion.sent_at.is_not(None),
+            (Suggestion.sent_at >= since) | (Suggestion.service == suggestion.service),
         )
-    )
-    if int(sent or 0) >= cap.messages:
+    ).all()
+    repeat = [
+        sent_at
+        for service, texts, sent_at in rows
+        if service == suggestion.service and texts == suggestion.texts
+    ]
+    if repeat:
+        return f"the same offer was sent to the resident on {max(repeat).date().isoformat()}"
+    sent = sum(1 for _, _, sent_at in rows if sent_at >= since)
+    if sent >= cap.messages:
         return (
             f"the resident had {sent} proactive messages in the last {cap.days} days "
             f"(at most {cap.messages})"
         )
     return None
-
-
-def _same_offer(suggestion: Suggestion) -> bool:
-    """An earlier sent suggestion for the same service with the same words."""
-    rows = db.session().scalars(
-        select(Suggestion.texts).where(
-            Suggestion.party_id == suggestion.party_id,
-            Suggestion.service == suggestion.service,
-            Suggestion.id != suggestion.id,
-            Suggestion.sent_at.is_not(None),
-        )
-    )
-    return any(texts == suggestion.texts for texts in rows)
 
 
 def deliver(suggestion: Suggestion, party: Party) -> bool:

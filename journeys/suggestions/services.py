@@ -56,9 +56,9 @@ def offer(event_id: str, data: dict[str, Any]) -> list[Suggestion]:
     ):
         return []
     lock_consents(party.id)
-    if objected(party.id):
-        return []  # the resident objected: nothing is offered and no agent asks again
     records = history(party.id)
+    if objected(party.id, records):
+        return []  # the resident objected: nothing is offered and no agent asks again
     offers = list(data.get("suggestions") or [])
     consents = [any_consent(records, str(item.get("consent_purpose", ""))) for item in offers]
     unconsented = [item for item, c in zip(offers, consents, strict=True) if c is None]

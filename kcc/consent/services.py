@@ -266,18 +266,23 @@ def object_to_proactive(party_id: int, method: str, evidence: str) -> ConsentRec
     return row
 
 
-def objected(party_id: int) -> bool:
-    """Whether the resident's newest objection came after their newest grant."""
-    newest = db.session().execute(
-        select(ConsentRecord.action)
-        .where(
-            ConsentRecord.party_id == party_id,
-            ConsentRecord.action.in_((ConsentAction.OBJECTED, ConsentAction.GRANTED)),
+def objected(party_id: int, records: Iterable[ConsentRecord] | None = None) -> bool:
+    """Whether the resident's newest objection came after their newest grant (read from
+    ``records``, newest first, when the caller has them)."""
+    if records is None:
+        records = db.session().scalars(
+            select(ConsentRecord)
+            .where(
+                ConsentRecord.party_id == party_id,
+                ConsentRecord.action.in_((ConsentAction.OBJECTED, ConsentAction.GRANTED)),
+            )
+            .order_by(ConsentRecord.id.desc())
+            .limit(1)
         )
-        .order_by(ConsentRecord.id.desc())
-        .limit(1)
-    ).scalar()
-    return newest == ConsentAction.OBJECTED
+    for row in records:
+        if row.action in (ConsentAction.OBJECTED, ConsentAction.GRANTED):
+            return row.action == ConsentAction.OBJECTED
+    return False
 
 
 def history(party_id: int) -> list[ConsentRecord]:
