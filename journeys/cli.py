@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from journeys.purposes import check_source
 from journeys.timers import fire_due_timers
 from journeys.validation import validate
-from journeys.purposes import check_source
 from journeys.versions import InvalidDocument, load_source
 from kcc.db import unit_of_work
 from kcc.errors import KccError

@@ -39,7 +39,9 @@ def purpose_problems(document: dict[str, Any]) -> list[Problem]:
     """A suggestion whose purpose the document does not declare under ``purposes``."""
     declared = document.get("purposes") or {}
     return [
-        Problem(path, f"purpose '{key}' is not declared under 'purposes' (with a title and description)")
+        Problem(
+            path, f"purpose '{key}' is not declared under 'purposes' (with a title and description)"
+        )
         for key, path in named_purposes(document).items()
         if key not in declared
     ]

@@ -196,7 +196,9 @@ def section_times(app, party_uuid, runs: int) -> None:  # type: ignore[no-untype
         print(f"  section {name}: CPU {cpu:.2f} ms, wall {wall:.2f} ms")
 
 
-def consent_and_explanation(app, party_uuid: uuid.UUID, runs: int) -> tuple[list[float], list[float]]:  # type: ignore[no-untyped-def]
+def consent_and_explanation(
+    app, party_uuid: uuid.UUID, runs: int
+) -> tuple[list[float], list[float]]:  # type: ignore[no-untyped-def]
     """Wall µs per journey event for what a suggestion adds: the party's consent lock, its
     objection, its history checked for the offer's own purpose, the instance's last steps, the
     explanation and its plain words with the signed withdrawal link, and the cap check."""

@@ -118,9 +118,7 @@ class AwaitingApproval(MethodView):
         if parties:
             log_processing(sorted(set(parties.values())), Action.READ)
         return {
-            "items": [
-                {**suggestion_dict(s), "party_id": str(parties[s.party_id])} for s in rows
-            ],
+            "items": [{**suggestion_dict(s), "party_id": str(parties[s.party_id])} for s in rows],
             "next_cursor": next_cursor,
         }
 

@@ -4,8 +4,8 @@ queued and again when sent; a cap on proactive messages per resident and no offe
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
@@ -64,9 +64,13 @@ def cap_from_environment(env: Mapping[str, str]) -> Cap:
             int(env.get("KCC_SUGGESTION_CAP_DAYS", DEFAULT_CAP_DAYS)),
         )
     except ValueError:
-        raise ConfigurationError("KCC_SUGGESTION_CAP and KCC_SUGGESTION_CAP_DAYS are whole numbers") from None
+        raise ConfigurationError(
+            "KCC_SUGGESTION_CAP and KCC_SUGGESTION_CAP_DAYS are whole numbers"
+        ) from None
     if cap.messages < 1 or cap.days < 1:
-        raise ConfigurationError("KCC_SUGGESTION_CAP and KCC_SUGGESTION_CAP_DAYS must be at least 1")
+        raise ConfigurationError(
+            "KCC_SUGGESTION_CAP and KCC_SUGGESTION_CAP_DAYS must be at least 1"
+        )
     return cap
 
 
@@ -134,21 +138,26 @@ def held_back(suggestion: Suggestion) -> str | None:
     """
     cap = current_cap()
     since = utcnow() - timedelta(days=cap.days)
-    rows = db.session().execute(
-        select(Suggestion.service, Suggestion.texts, Suggestion.sent_at).where(
-            Suggestion.party_id == suggestion.party_id,
-            Suggestion.sent_at.is_not(None),
-            (Suggestion.sent_at >= since) | (Suggestion.service == suggestion.service),
+    rows = (
+        db.session()
+        .execute(
+            select(Suggestion.service, Suggestion.texts, Suggestion.sent_at).where(
+                Suggestion.party_id == suggestion.party_id,
+                Suggestion.sent_at.is_not(None),
+                (Suggestion.sent_at >= since) | (Suggestion.service == suggestion.service),
+            )
         )
-    ).all()
+        .all()
+    )
+    sent_ats = [(service, texts, sent_at) for service, texts, sent_at in rows if sent_at]
     repeat = [
         sent_at
-        for service, texts, sent_at in rows
+        for service, texts, sent_at in sent_ats
         if service == suggestion.service and texts == suggestion.texts
     ]
     if repeat:
         return f"the same offer was sent to the resident on {max(repeat).date().isoformat()}"
-    sent = sum(1 for _, _, sent_at in rows if sent_at >= since)
+    sent = sum(1 for _, _, sent_at in sent_ats if sent_at >= since)
     if sent >= cap.messages:
         return (
             f"the resident had {sent} proactive messages in the last {cap.days} days "
@@ -265,7 +274,10 @@ def send_refusal(reference: str) -> str | None:
     ).one()
     if suggestion.status != SuggestionStatus.SENT:
         return f"the suggestion is {suggestion.status} now"
-    if consent_for(history(party_id), suggestion.consent_purpose, suggestion.channel or "") is not None:
+    if (
+        consent_for(history(party_id), suggestion.consent_purpose, suggestion.channel or "")
+        is not None
+    ):
         return None
     move(suggestion, "withdraw")
     suggestion.closed_at = utcnow()

@@ -4,6 +4,7 @@ confirmation to the resident that says what happens next."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import select
 
@@ -67,12 +68,16 @@ def hand_over(suggestion: Suggestion, party: Party) -> str:
     return suggestion.task_id
 
 
-def _confirm(suggestion: Suggestion, party: Party, entry: dict, team: TeamInfo | None) -> None:  # type: ignore[type-arg]
+def _confirm(
+    suggestion: Suggestion, party: Party, entry: dict[str, Any], team: TeamInfo | None
+) -> None:
     language = "en" if party.preferred_language == "en" else "nl"
     titles = entry.get("title") or {}
     text = CONFIRMATION[language].format(
         service=titles.get(language) or titles.get("nl") or suggestion.service,
-        team=team.name if team is not None else ("het klantcontactcentrum" if language == "nl" else "the contact centre"),
+        team=team.name
+        if team is not None
+        else ("het klantcontactcentrum" if language == "nl" else "the contact centre"),
         link=entry.get("link") or "https://www.nijmegen.nl",
     )
     channels = [suggestion.channel] if suggestion.channel else []

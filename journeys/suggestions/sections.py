@@ -70,9 +70,7 @@ def request_dict(r: ConsentRequest) -> dict[str, Any]:
 
 
 def _purpose_titles(journey_key: str) -> str:
-    titles = [
-        p.title_in("en") for p in known_purposes().values() if journey_key in p.declared_by
-    ]
+    titles = [p.title_in("en") for p in known_purposes().values() if journey_key in p.declared_by]
     return "; ".join(titles) or "this journey's subject"
 
 

@@ -18,8 +18,8 @@ from journeys.suggestions.constants import (
     delivery_for,
 )
 from journeys.suggestions.delivery import any_consent, consent_for, deliver, send_now
-from journeys.suggestions.explain import explain, steps_leading_to
 from journeys.suggestions.events import SuggestionAccepted
+from journeys.suggestions.explain import explain, steps_leading_to
 from journeys.suggestions.machine import move
 from journeys.suggestions.models import ConsentRequest, Suggestion
 from journeys.versions import definition_for
@@ -27,8 +27,8 @@ from kcc.consent.services import history, lock_consents, objected
 from kcc.constants import Action
 from kcc.db import db, utcnow
 from kcc.errors import NotFound
-from kcc.pagination import decode_cursor, encode_cursor
 from kcc.events.outbox import record
+from kcc.pagination import decode_cursor, encode_cursor
 from kcc.parties.models import Party
 from kcc.privacy.services import log_processing
 

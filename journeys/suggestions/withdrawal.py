@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from flask import current_app, has_request_context, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -57,8 +58,13 @@ class LinkTarget:
     language: str
 
 
+@lru_cache(maxsize=4)
+def _serializer(secret: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt=SALT)
+
+
 def _signer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+    return _serializer(str(current_app.config["SECRET_KEY"]))
 
 
 def _base_url() -> str:
@@ -104,7 +110,9 @@ def choose(token: str, choice: Choice) -> LinkTarget:
     lock_consents(party_id)
     evidence = f"withdrawal link of suggestion {target.suggestion.uuid}"
     if choice == Choice.PURPOSE:
-        withdraw_purpose(party_id, target.suggestion.consent_purpose, CollectionMethod.WEB, evidence)
+        withdraw_purpose(
+            party_id, target.suggestion.consent_purpose, CollectionMethod.WEB, evidence
+        )
     elif choice == Choice.ALL:
         withdraw_channel(party_id, ConsentChannel.ANY, CollectionMethod.WEB, evidence)
     else:

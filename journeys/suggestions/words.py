@@ -56,18 +56,33 @@ EVENTS: dict[str, Words] = {
     },
 }
 CONTACT = {"nl": "u ons hierover vertelde", "en": "you told us about this"}
-AGENT = {"nl": "een medewerker van de gemeente dit voor u startte", "en": "a staff member started this for you"}
-OTHER_EVENT = {"nl": "een ander systeem van de gemeente iets over u meldde", "en": "another municipal system reported something about you"}
-TIMER = {"nl": "er {time} voorbij is sinds de vorige stap", "en": "{time} passed since the previous step"}
+AGENT = {
+    "nl": "een medewerker van de gemeente dit voor u startte",
+    "en": "a staff member started this for you",
+}
+OTHER_EVENT = {
+    "nl": "een ander systeem van de gemeente iets over u meldde",
+    "en": "another municipal system reported something about you",
+}
+TIMER = {
+    "nl": "er {time} voorbij is sinds de vorige stap",
+    "en": "{time} passed since the previous step",
+}
 
 # The data a trigger read, by field.
 FIELDS: dict[str, Words] = {
-    "data.municipality_code": {"nl": "de gemeente waar u woont", "en": "the municipality you live in"},
+    "data.municipality_code": {
+        "nl": "de gemeente waar u woont",
+        "en": "the municipality you live in",
+    },
     "data.child": {"nl": "of er een kind is geboren", "en": "whether a child was born"},
     "data.legal_form": {"nl": "de soort van uw bedrijf", "en": "the kind of business"},
     "data.age": {"nl": "uw leeftijd", "en": "your age"},
     "data.service": {"nl": "welke dienst is geregeld", "en": "which service was arranged"},
-    "subject": {"nl": "het onderwerp van uw contact met ons", "en": "the subject of your contact with us"},
+    "subject": {
+        "nl": "het onderwerp van uw contact met ons",
+        "en": "the subject of your contact with us",
+    },
 }
 BSN = {
     "nl": "Uw burgerservicenummer gebruikten wij alleen om u te vinden.",
@@ -94,7 +109,11 @@ def duration_words(value: str, language: str) -> str:
         if amount:
             one_nl, many_nl, one_en, many_en = UNITS[unit]
             n = int(amount)
-            word = (one_nl if n == 1 else many_nl) if language == "nl" else (one_en if n == 1 else many_en)
+            word = (
+                (one_nl if n == 1 else many_nl)
+                if language == "nl"
+                else (one_en if n == 1 else many_en)
+            )
             parts.append(f"{n} {word}")
     if not parts:
         return "een tijd" if language == "nl" else "some time"
@@ -117,7 +136,7 @@ def fields_read(match: Any) -> list[str]:
 
 
 def listed(items: list[str], language: str) -> str:
-    """"a, b en c" / "a, b and c"."""
+    """ "a, b en c" / "a, b and c"."""
     if len(items) < 2:
         return "".join(items)
     last = " en " if language == "nl" else " and "
@@ -128,7 +147,9 @@ def cause_words(cause: dict[str, Any], language: str) -> str:
     """What happened, to follow "because"."""
     kind = cause.get("kind")
     if kind == "timer":
-        return TIMER[language].format(time=duration_words(str(cause.get("duration") or ""), language))
+        return TIMER[language].format(
+            time=duration_words(str(cause.get("duration") or ""), language)
+        )
     if kind == "contact_moment":
         return CONTACT[language]
     if kind == "agent":

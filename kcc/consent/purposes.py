@@ -92,7 +92,9 @@ def covered_by_general(purpose_key: str, granted_at: datetime) -> bool:
     only when the purpose was published by then."""
     purpose = known_purposes().get(purpose_key)
     return (
-        purpose is not None and purpose.declared_at is not None and purpose.declared_at <= granted_at
+        purpose is not None
+        and purpose.declared_at is not None
+        and purpose.declared_at <= granted_at
     )
 
 

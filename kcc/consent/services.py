@@ -28,6 +28,7 @@ from kcc.events.outbox import record
 from kcc.parties.models import Party
 from kcc.privacy.services import log_processing
 
+
 @dataclass
 class ConsentInput:
     purpose: str
@@ -211,7 +212,9 @@ def withdraw_channel(
     return made
 
 
-def withdraw_purpose(party_id: int, purpose: str, method: str, evidence: str) -> list[ConsentRecord]:
+def withdraw_purpose(
+    party_id: int, purpose: str, method: str, evidence: str
+) -> list[ConsentRecord]:
     """Withdraw consent for one purpose on every channel: its own grants end, and a general
     grant no longer covers it (a withdrawal for the purpose on channel ``any`` says so)."""
     if method not in set(CollectionMethod):
@@ -340,9 +343,7 @@ def get_record(party_uuid: uuid.UUID, consent_uuid: uuid.UUID) -> tuple[Party, C
     return party, row
 
 
-def grant_for(
-    records: Iterable[ConsentRecord], purpose: str, channel: str
-) -> ConsentRecord | None:
+def grant_for(records: Iterable[ConsentRecord], purpose: str, channel: str) -> ConsentRecord | None:
     """From a party's records (newest first): the grant that permits a message for the
     declared ``purpose`` on ``channel`` now, if any.
 

@@ -84,13 +84,22 @@ def test_the_link_in_the_message_withdraws_the_purpose(
     assert done.status_code == 200 and "Klaar." in done.get_data(as_text=True)
     run_jobs()
     consents = agent.get(f"/api/v1/parties/{person.uuid}/consents").get_json()
-    assert consents["current"] == [] or all(c["purpose"] != "proactive-test" for c in consents["current"])
+    assert consents["current"] == [] or all(
+        c["purpose"] != "proactive-test" for c in consents["current"]
+    )
     assert {i["status"] for i in _items(agent, person)} == {"withdrawn"}
     assert any(i["method"] == "web" for i in consents["items"])
 
 
 def test_a_forged_or_expired_link_changes_nothing(
-    app: Flask, client: Any, small: str, make_person, agent: Caller, system: Caller, fake_twilio, run_jobs
+    app: Flask,
+    client: Any,
+    small: str,
+    make_person,
+    agent: Caller,
+    system: Caller,
+    fake_twilio,
+    run_jobs,
 ) -> None:  # type: ignore[no-untyped-def]
     person = make_person()
     consented_and_started(agent, system, person, run_jobs)
@@ -101,7 +110,9 @@ def test_a_forged_or_expired_link_changes_nothing(
         def get_timestamp(self) -> int:
             return int(time.time()) - 91 * 24 * 3600
 
-    payload = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="kcc.suggestion-withdrawal").loads(token)
+    payload = URLSafeTimedSerializer(
+        app.config["SECRET_KEY"], salt="kcc.suggestion-withdrawal"
+    ).loads(token)
     expired = URLSafeTimedSerializer(
         app.config["SECRET_KEY"], salt="kcc.suggestion-withdrawal", signer=LongAgo
     ).dumps(payload)
@@ -121,7 +132,14 @@ def test_a_forged_or_expired_link_changes_nothing(
 
 
 def test_an_objection_ends_the_journeys_and_no_one_asks_again(
-    app: Flask, client: Any, small: str, make_person, agent: Caller, system: Caller, fake_twilio, run_jobs
+    app: Flask,
+    client: Any,
+    small: str,
+    make_person,
+    agent: Caller,
+    system: Caller,
+    fake_twilio,
+    run_jobs,
 ) -> None:  # type: ignore[no-untyped-def]
     from journeys.models import JourneyInstance, JourneyTimer
     from journeys.suggestions.models import ConsentRequest
@@ -140,7 +158,9 @@ def test_an_objection_ends_the_journeys_and_no_one_asks_again(
     with app.app_context():
         session = db.session()
         statuses = list(
-            session.scalars(select(JourneyInstance.status).where(JourneyInstance.party_id == person.id))
+            session.scalars(
+                select(JourneyInstance.status).where(JourneyInstance.party_id == person.id)
+            )
         )
         pending = session.scalars(
             select(JourneyTimer.id).where(
@@ -157,7 +177,9 @@ def test_an_objection_ends_the_journeys_and_no_one_asks_again(
     with app.app_context():
         session = db.session()
         statuses = list(
-            session.scalars(select(JourneyInstance.status).where(JourneyInstance.party_id == person.id))
+            session.scalars(
+                select(JourneyInstance.status).where(JourneyInstance.party_id == person.id)
+            )
         )
         asks = session.scalars(select(ConsentRequest.id)).all()
         db.remove()

@@ -35,7 +35,13 @@ def _items(agent: Caller, person: Any) -> list[dict[str, Any]]:
 
 
 def test_an_agents_accept_makes_a_task_for_the_team_and_confirms(
-    app: Flask, small: str, make_person, agent: Caller, system: Caller, fake_twilio: FakeTwilio, run_jobs
+    app: Flask,
+    small: str,
+    make_person,
+    agent: Caller,
+    system: Caller,
+    fake_twilio: FakeTwilio,
+    run_jobs,
 ) -> None:  # type: ignore[no-untyped-def]
     _teams(app, "Afval", "KCC")
     person = make_person()
@@ -78,7 +84,14 @@ def test_a_team_the_directory_does_not_know_sends_the_yes_to_the_contact_centre(
 
 
 def test_several_open_offers_are_numbered_and_a_bare_yes_is_asked_about(
-    app: Flask, small: str, make_person, agent: Caller, system: Caller, fake_twilio: FakeTwilio, text_in, run_jobs
+    app: Flask,
+    small: str,
+    make_person,
+    agent: Caller,
+    system: Caller,
+    fake_twilio: FakeTwilio,
+    text_in,
+    run_jobs,
 ) -> None:  # type: ignore[no-untyped-def]
     _teams(app, "Afval", "KCC")
     person = make_person()

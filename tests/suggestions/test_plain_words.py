@@ -24,11 +24,44 @@ LINK = "https://gemeente.example/stop/abc"
 MAX_WORDS = 20
 MAX_AVERAGE = 13
 FORBIDDEN = {
-    "nl": ["journey", "trigger", "state", "suggestie", "grondslag", "verwerking", "conform",
-           "middels", "teneinde", "derhalve", "inzake", "BSN", "BRP", "proactie", "consent",
-           "datamodel", "Rule", "the ", " of the "],
-    "en": ["journey", "trigger", "state", "suggestion", "lawful basis", "processing",
-           "pursuant", "hereby", "BSN", "BRP", "proactive", "datamodel", "Rule:", " de ", " het "],
+    "nl": [
+        "journey",
+        "trigger",
+        "state",
+        "suggestie",
+        "grondslag",
+        "verwerking",
+        "conform",
+        "middels",
+        "teneinde",
+        "derhalve",
+        "inzake",
+        "BSN",
+        "BRP",
+        "proactie",
+        "consent",
+        "datamodel",
+        "Rule",
+        "the ",
+        " of the ",
+    ],
+    "en": [
+        "journey",
+        "trigger",
+        "state",
+        "suggestion",
+        "lawful basis",
+        "processing",
+        "pursuant",
+        "hereby",
+        "BSN",
+        "BRP",
+        "proactive",
+        "datamodel",
+        "Rule:",
+        " de ",
+        " het ",
+    ],
 }
 # Dotted or snake-case names, hyphenated keys, ISO durations, braces and quoted words.
 TECHNICAL = re.compile(r"\w[._]\w|\b[a-z]+-[a-z]+(?:-[a-z]+)*\b|\bP\d+[DWMY]\b|[{}\"]|'[\w-]+'")
@@ -47,16 +80,48 @@ def _causes(definition: Definition) -> list[JourneyStep]:
     at = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
     steps = []
     for trigger in definition.triggers:
-        kind = CauseType.CONTACT_MOMENT if trigger["on"] == "contact_moment.recorded" else CauseType.EVENT
-        why = "contact moment about 'x'" if kind == CauseType.CONTACT_MOMENT else f"{trigger['on']} from urn:x"
-        steps.append(JourneyStep(event=trigger.get("event") or "start", cause_type=kind, why=why,
-                                 event_id="e", cause_ref="r", occurred_at=at))
+        kind = (
+            CauseType.CONTACT_MOMENT
+            if trigger["on"] == "contact_moment.recorded"
+            else CauseType.EVENT
+        )
+        why = (
+            "contact moment about 'x'"
+            if kind == CauseType.CONTACT_MOMENT
+            else f"{trigger['on']} from urn:x"
+        )
+        steps.append(
+            JourneyStep(
+                event=trigger.get("event") or "start",
+                cause_type=kind,
+                why=why,
+                event_id="e",
+                cause_ref="r",
+                occurred_at=at,
+            )
+        )
     for state in definition.document.get("states") or {}:
         for timer in definition.timers(state):
-            steps.append(JourneyStep(event=timer["event"], cause_type=CauseType.TIMER, why="timer",
-                                     event_id="t", cause_ref="r", occurred_at=at))
-    steps.append(JourneyStep(event="start", cause_type=CauseType.AGENT, why="agent", event_id="a",
-                             cause_ref="r", occurred_at=at))
+            steps.append(
+                JourneyStep(
+                    event=timer["event"],
+                    cause_type=CauseType.TIMER,
+                    why="timer",
+                    event_id="t",
+                    cause_ref="r",
+                    occurred_at=at,
+                )
+            )
+    steps.append(
+        JourneyStep(
+            event="start",
+            cause_type=CauseType.AGENT,
+            why="agent",
+            event_id="a",
+            cause_ref="r",
+            occurred_at=at,
+        )
+    )
     return steps
 
 
@@ -75,7 +140,11 @@ CASES = _cases()
 
 
 def _sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.?!])\s+|\s+(?=https?://)", text.replace(LINK, "LINK")) if s.strip()]
+    return [
+        s
+        for s in re.split(r"(?<=[.?!])\s+|\s+(?=https?://)", text.replace(LINK, "LINK"))
+        if s.strip()
+    ]
 
 
 def _keys(definition: Definition) -> set[str]:
@@ -87,13 +156,26 @@ def _keys(definition: Definition) -> set[str]:
 
 
 def test_every_built_in_journey_is_covered() -> None:
-    assert {c[1].key for c in CASES} == {"birth", "death", "moving", "starting-business", "turning-18"}
+    assert {c[1].key for c in CASES} == {
+        "birth",
+        "death",
+        "moving",
+        "starting-business",
+        "turning-18",
+    }
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
-@pytest.mark.parametrize(("name", "definition", "state", "offer", "step"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("name", "definition", "state", "offer", "step"), CASES, ids=[c[0] for c in CASES]
+)
 def test_explanation_reads_plainly(
-    language: str, name: str, definition: Definition, state: str, offer: dict[str, Any], step: JourneyStep
+    language: str,
+    name: str,
+    definition: Definition,
+    state: str,
+    offer: dict[str, Any],
+    step: JourneyStep,
 ) -> None:
     instance = JourneyInstance(datamodel={}, configuration=[state])
     explanation = explain(definition, instance, state, offer, [step], "event-1", None)
@@ -128,6 +210,8 @@ def test_only_the_data_the_firing_trigger_read_is_named() -> None:
     assert "het onderwerp van uw contact met ons" in text
     assert "burgerservicenummer" not in text and "gemeente waar u woont" not in text
     by_brp = _causes(moving)[0]
-    text = plain_words(explain(moving, instance, "moved_in", offer, [by_brp], "e", None), "en", LINK)
+    text = plain_words(
+        explain(moving, instance, "moved_in", offer, [by_brp], "e", None), "en", LINK
+    )
     assert "your new address was registered" in text and "the municipality you live in" in text
     assert "subject of your contact" not in text

@@ -48,13 +48,19 @@ def test_the_consent_text_is_built_from_titles_never_keys(small: str, agent: Cal
     specific = agent.post(
         f"/api/v1/parties/{party}/consents", json={"purpose": "proactive-test", "channel": "sms"}
     ).get_json()
-    assert "Diensten om te testen" in specific["text"] and "Berichten om te testen." in specific["text"]
+    assert (
+        "Diensten om te testen" in specific["text"]
+        and "Berichten om te testen." in specific["text"]
+    )
     assert "proactive-test" not in specific["text"] and "small" not in specific["text"]
     general = agent.post(
         f"/api/v1/parties/{party}/consents",
         json={"purpose": "proactive", "channel": "email", "language": "en"},
     ).get_json()
-    assert "Services to test" in general["text"] and "asks me first about new subjects" in general["text"]
+    assert (
+        "Services to test" in general["text"]
+        and "asks me first about new subjects" in general["text"]
+    )
     unknown = agent.post(
         f"/api/v1/parties/{party}/consents", json={"purpose": "proactive-later", "channel": "sms"}
     )

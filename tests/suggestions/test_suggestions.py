@@ -33,7 +33,10 @@ def test_with_consent_sent_by_sms_with_explanation(
     assert explanation["events"] and explanation["events"][0]["event"] == "start"
     assert explanation["consent"]["id"] == consent["id"]
     assert explanation["data_used"] == [] and explanation["decides_nothing"] is True
-    assert explanation["cause"]["kind"] == "event" and explanation["cause"]["type"] == "nl.test.started"
+    assert (
+        explanation["cause"]["kind"] == "event"
+        and explanation["cause"]["type"] == "nl.test.started"
+    )
     assert "Waste pass" in explanation["rule_text"]["en"]
     assert "The municipality decides nothing by this" in item["why"]
     assert "article 21" in item["why"] and "/stop/" in item["why"]
