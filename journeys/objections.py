@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from journeys.constants import CauseType, InstanceStatus
 from journeys.models import JourneyInstance, JourneyStep, JourneyTimer
 from journeys.suggestions.models import ConsentRequest
-from kcc.consent.services import objected
+from kcc.consent.withdrawals import objected
 from kcc.constants import Action
 from kcc.db import db, utcnow
 from kcc.events.base import EventEnvelope

@@ -210,7 +210,8 @@ def consent_and_explanation(
     from journeys.suggestions.models import Suggestion
     from journeys.suggestions.withdrawal import withdrawal_link
     from journeys.versions import definition_for
-    from kcc.consent.services import history, lock_consents, objected
+    from kcc.consent.services import history, lock_consents
+    from kcc.consent.withdrawals import objected
     from kcc.parties.models import Party
 
     costs: list[float] = []

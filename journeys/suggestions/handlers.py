@@ -12,7 +12,7 @@ from journeys.suggestions import services
 from journeys.suggestions.constants import SuggestionStatus
 from journeys.suggestions.models import Suggestion
 from kcc.consent.constants import CollectionMethod, ConsentChannel
-from kcc.consent.services import withdraw_channel
+from kcc.consent.withdrawals import withdraw_channel
 from kcc.db import db, unit_of_work
 from kcc.events.base import EventEnvelope
 from kcc.messaging import available_channels, send_to_party

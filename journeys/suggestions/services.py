@@ -23,7 +23,8 @@ from journeys.suggestions.explain import explain, steps_leading_to
 from journeys.suggestions.machine import move
 from journeys.suggestions.models import ConsentRequest, Suggestion
 from journeys.versions import definition_for
-from kcc.consent.services import history, lock_consents, objected
+from kcc.consent.services import history, lock_consents
+from kcc.consent.withdrawals import objected
 from kcc.constants import Action
 from kcc.db import db, utcnow
 from kcc.errors import NotFound

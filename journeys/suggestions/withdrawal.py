@@ -18,12 +18,8 @@ from sqlalchemy import select
 
 from journeys.suggestions.models import Suggestion
 from kcc.consent.constants import CollectionMethod, ConsentChannel
-from kcc.consent.services import (
-    lock_consents,
-    object_to_proactive,
-    withdraw_channel,
-    withdraw_purpose,
-)
+from kcc.consent.services import lock_consents
+from kcc.consent.withdrawals import object_to_proactive, withdraw_channel, withdraw_purpose
 from kcc.db import db
 from kcc.errors import KccError
 from kcc.parties.models import Party

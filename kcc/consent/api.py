@@ -15,6 +15,7 @@ from kcc.consent.constants import CollectionMethod
 from kcc.consent.receipts import receipt_for
 from kcc.consent.sections import record_dict
 from kcc.consent.services import ConsentInput
+from kcc.consent.withdrawals import withdraw_consent
 from kcc.constants import Action
 from kcc.http.blueprint import Blueprint
 from kcc.http.schemas import StrictSchema, Timestamp
@@ -131,7 +132,7 @@ class ConsentWithdraw(MethodView):
         self, data: dict[str, Any], party_id: uuid.UUID, consent_id: uuid.UUID
     ) -> dict[str, Any]:
         """Withdraw a consent now; a second withdrawal is a 409"""
-        row = services.withdraw_consent(
+        row = withdraw_consent(
             party_id,
             consent_id,
             data["method"],

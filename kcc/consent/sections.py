@@ -9,7 +9,8 @@ from sqlalchemy import select
 from kcc.consent.constants import CollectionMethod, ConsentAction, ConsentChannel
 from kcc.consent.models import ConsentRecord
 from kcc.consent.receipts import receipt
-from kcc.consent.services import is_active, latest_records, withdraw_channel
+from kcc.consent.services import is_active, latest_records
+from kcc.consent.withdrawals import withdraw_channel
 from kcc.constants import AddressKind
 from kcc.db import db, utcnow
 from kcc.events.base import EventEnvelope

@@ -137,7 +137,7 @@ def test_send_job_cancels_when_the_withdrawal_is_not_yet_handled(
     run_jobs,
 ) -> None:  # type: ignore[no-untyped-def]
     """The consent is gone but the suggestions subscriber has not run: the send job still stops."""
-    from kcc.consent.services import withdraw_consent
+    from kcc.consent.withdrawals import withdraw_consent
 
     person = make_person()
     consent = consented_and_started(agent, system, person, run_jobs)
@@ -195,7 +195,7 @@ def test_send_workers_blocked_by_a_withdrawal_in_flight_send_nothing(
 ) -> None:  # type: ignore[no-untyped-def]
     """The withdrawal holds the consent lock while 8 send workers start: all 8 cancel."""
     from channels.outbound.delivery import deliver
-    from kcc.consent.services import withdraw_consent
+    from kcc.consent.withdrawals import withdraw_consent
 
     person = make_person()
     consent = consented_and_started(agent, system, person, run_jobs)
@@ -253,7 +253,7 @@ def test_send_workers_racing_a_withdrawal_never_send_after_it(
 ) -> None:  # type: ignore[no-untyped-def]
     """Free race of 16 send workers and a withdrawal: whatever was sent was decided before it."""
     from channels.outbound.delivery import deliver
-    from kcc.consent.services import withdraw_consent
+    from kcc.consent.withdrawals import withdraw_consent
 
     person = make_person()
     consent = consented_and_started(agent, system, person, run_jobs)
