@@ -261,7 +261,12 @@ def test_with_all_plugins_every_reference_resolves_and_pages_are_linked_for_thei
     assert text_in(person.phone, "Hoe laat is de Stadswinkel open?").status_code == 200  # type: ignore[attr-defined]
     party = str(person.uuid)  # type: ignore[attr-defined]
 
-    walk = walk_pages(app, {"party_id": party, "key": small})
+    from journeys.suggestions.withdrawal import link_token
+
+    offered = agent.get(f"/api/v1/parties/{party}/suggestions").get_json()["items"][0]
+    with app.test_request_context():
+        token = link_token(uuid.UUID(offered["id"]), "nl")  # the residents' stop page
+    walk = walk_pages(app, {"party_id": party, "key": small, "token": token})
 
     assert not walk.problems, "\n".join(walk.problems)
     customer = walk.endpoints[("agent", f"/parties/{party}")]
