@@ -37,7 +37,10 @@ class ConsentInSchema(StrictSchema):
     purpose = ma.fields.String(
         required=True,
         validate=validate.Length(1, 80),
-        metadata={"description": "'proactive' or 'journey:<key>'."},
+        metadata={
+            "description": "A purpose a journey declares (e.g. 'proactive-moving'), or 'proactive' for "
+            "every purpose published now (not later ones)."
+        },
     )
     channel = ma.fields.String(
         required=True,

@@ -184,6 +184,7 @@ def _waiting_for_advisory_locks(app: Flask) -> int:
 
 @pytest.mark.postgres
 @needs_postgres
+@pytest.mark.usefixtures("roomy_cap")
 def test_send_workers_blocked_by_a_withdrawal_in_flight_send_nothing(
     app: Flask,
     small: str,
@@ -242,6 +243,7 @@ def test_send_workers_blocked_by_a_withdrawal_in_flight_send_nothing(
 
 @pytest.mark.postgres
 @needs_postgres
+@pytest.mark.usefixtures("roomy_cap")
 def test_send_workers_racing_a_withdrawal_never_send_after_it(
     app: Flask,
     small: str,
