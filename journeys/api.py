@@ -10,6 +10,7 @@ from flask.views import MethodView
 from journeys import diagram, versions
 from journeys.instances import version_stats
 from journeys.models import Journey, JourneyVersion
+from journeys.purposes import check_source
 from journeys.schemas import (
     DiagramSchema,
     DocumentInSchema,
@@ -122,7 +123,9 @@ class Journeys(MethodView):
     @blp.response(201, VersionDetailSchema)
     def post(self) -> dict[str, Any]:
         """Create a journey from a document; it becomes the journey's first draft version"""
-        version = versions.create_journey(document_text(), str(current_user().uuid))
+        source = document_text()
+        check_source(source)
+        version = versions.create_journey(source, str(current_user().uuid))
         return version_json(version, "created")
 
 
@@ -143,7 +146,9 @@ class JourneyVersions(MethodView):
     def post(self, key: str) -> Any:
         """Upload a version (a draft); 422 lists every problem with its path"""
         versions.get_journey(key)
-        stored = versions.store_version(document_text(), str(current_user().uuid), expected_key=key)
+        source = document_text()
+        check_source(source)
+        stored = versions.store_version(source, str(current_user().uuid), expected_key=key)
         return version_json(
             stored.version, stored.outcome
         ), 200 if stored.outcome == "unchanged" else 201

@@ -167,6 +167,7 @@ def _seed_directory(app: Flask) -> None:
 
 @pytest.fixture(autouse=True)
 def clean(app: Flask) -> Iterator[None]:
+    from journeys.purposes import forget_purposes
     from journeys.versions import forget_published
     from kcc.auth import throttle
 
@@ -175,6 +176,7 @@ def clean(app: Flask) -> Iterator[None]:
     throttle.reset()  # sign-in failures counted in memory by the last test
     app.extensions["kcc.token_cache"].clear()  # token checks remembered from the last test
     forget_published()  # the per-process view of published journeys, of the last test's data
+    forget_purposes()  # the consent purposes those journeys declared
     runner = app.extensions["kcc.jobs"]
     if not runner.inline:
         runner.redis.flushdb()

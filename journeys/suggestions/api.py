@@ -97,6 +97,32 @@ class PartySuggestions(MethodView):
         }
 
 
+class QueueItemSchema(SuggestionSchema):  # type: ignore[valid-type,misc]
+    party_id = ma.fields.String(metadata={"description": "The resident it would go to."})
+
+
+class QueuePageSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(QueueItemSchema))
+    next_cursor = ma.fields.String(allow_none=True)
+
+
+@blp.route("/awaiting-approval")
+class AwaitingApproval(MethodView):
+    @requires(*STAFF, activity=Activity.PROACTIVE_SERVICE)
+    @blp.arguments(PageArgs, location="query", unknown=ma.RAISE)
+    @blp.response(200, QueuePageSchema)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """One queue across residents: suggestions waiting for an agent's approval, oldest first"""
+        rows, next_cursor = services.awaiting_approval(args["limit"], args["cursor"])
+        parties = services.party_uuids({s.party_id for s in rows})
+        if parties:
+            log_processing(sorted(set(parties.values())), Action.READ)
+        return {
+            "items": [{**suggestion_dict(s), "party_id": str(parties[s.party_id])} for s in rows],
+            "next_cursor": next_cursor,
+        }
+
+
 def _agent() -> str:
     return f"agent:{current_user().uuid}"
 

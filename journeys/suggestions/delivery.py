@@ -1,20 +1,26 @@
-"""Sending a suggestion: consent is checked under the party's lock when queued and again when sent."""
+"""Sending a suggestion: consent for its own purpose is checked under the party's lock when
+queued and again when sent; a cap on proactive messages per resident and no offer twice."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
 from journeys.suggestions.constants import MESSAGE_CHANNELS, UNSENT_STATUSES, SuggestionStatus
 from journeys.suggestions.explain import consent_dict
 from journeys.suggestions.machine import can, move
 from journeys.suggestions.models import Suggestion
-from kcc.consent.constants import PROACTIVE, ConsentChannel, journey_purpose
+from journeys.suggestions.withdrawal import withdrawal_link
 from kcc.consent.models import ConsentRecord
-from kcc.consent.services import decide, history, lock_consents
+from kcc.consent.services import grant_for, history, lock_consents
 from kcc.constants import Action
 from kcc.db import db, utcnow
+from kcc.errors import ConfigurationError
 from kcc.messaging import available_channels, send_to_party
 from kcc.parties.models import Party
 from kcc.privacy.services import log_processing
@@ -24,25 +30,54 @@ from kcc.privacy.services import log_processing
 REFERENCE_PREFIX = "suggestion"
 REPLY_HINT = {
     "sms": {
-        "nl": "Wilt u hulp hierbij? Antwoord JA of NEE. Geen berichten meer? Stuur STOP.",
-        "en": "Would you like help with this? Reply YES or NO. No more messages? Text STOP.",
+        "nl": "Wilt u hulp hierbij? Antwoord JA{n} of NEE{n}. Geen berichten meer? Stuur STOP of ga naar:",
+        "en": "Would you like help with this? Reply YES{n} or NO{n}. No more messages? Text STOP or go to:",
     },
     "email": {
         "nl": (
-            "Wilt u hulp hierbij? Beantwoord deze e-mail met JA of NEE. "
-            "Wilt u geen berichten meer? Antwoord met STOP."
+            "Wilt u hulp hierbij? Beantwoord deze e-mail met JA{n} of NEE{n}. "
+            "Wilt u geen berichten meer? Antwoord met STOP of ga naar:"
         ),
         "en": (
-            "Would you like help with this? Reply to this e-mail with YES or NO. "
-            "No more messages? Reply STOP."
+            "Would you like help with this? Reply to this e-mail with YES{n} or NO{n}. "
+            "No more messages? Reply STOP or go to:"
         ),
     },
 }
+DEFAULT_CAP = 3
+DEFAULT_CAP_DAYS = 30
 
 
-def purposes_for(journey_key: str) -> tuple[str, str]:
-    """The consent purposes that cover a journey's suggestions, the most specific first."""
-    return journey_purpose(journey_key), PROACTIVE
+@dataclass(frozen=True)
+class Cap:
+    """At most ``messages`` proactive messages to one resident in ``days`` days."""
+
+    messages: int = DEFAULT_CAP
+    days: int = DEFAULT_CAP_DAYS
+
+
+def cap_from_environment(env: Mapping[str, str]) -> Cap:
+    """The cap from ``KCC_SUGGESTION_CAP`` and ``KCC_SUGGESTION_CAP_DAYS`` (positive numbers)."""
+    try:
+        cap = Cap(
+            int(env.get("KCC_SUGGESTION_CAP", DEFAULT_CAP)),
+            int(env.get("KCC_SUGGESTION_CAP_DAYS", DEFAULT_CAP_DAYS)),
+        )
+    except ValueError:
+        raise ConfigurationError(
+            "KCC_SUGGESTION_CAP and KCC_SUGGESTION_CAP_DAYS are whole numbers"
+        ) from None
+    if cap.messages < 1 or cap.days < 1:
+        raise ConfigurationError(
+            "KCC_SUGGESTION_CAP and KCC_SUGGESTION_CAP_DAYS must be at least 1"
+        )
+    return cap
+
+
+def current_cap() -> Cap:
+    """The cap configured for this app (``KCC_SUGGESTION_CAP``, ``KCC_SUGGESTION_CAP_DAYS``)."""
+    found = current_app.config.get("KCC_SUGGESTION_CAP")
+    return found if isinstance(found, Cap) else Cap()
 
 
 def channel_order(party: Party) -> list[str]:
@@ -50,28 +85,85 @@ def channel_order(party: Party) -> list[str]:
     return [*preferred, *(c for c in MESSAGE_CHANNELS if c not in preferred)]
 
 
-def consent_for(
-    records: list[ConsentRecord], purposes: tuple[str, ...], channel: str
-) -> ConsentRecord | None:
-    """From a party's records (newest first): the grant permitting ``channel`` now, if any."""
-    return decide((r for r in records if r.channel in (channel, ConsentChannel.ANY)), purposes)
+def consent_for(records: list[ConsentRecord], purpose: str, channel: str) -> ConsentRecord | None:
+    """From a party's records (newest first): the grant permitting ``purpose`` on ``channel`` now."""
+    return grant_for(records, purpose, channel)
 
 
-def any_consent(records: list[ConsentRecord], purposes: tuple[str, ...]) -> ConsentRecord | None:
+def any_consent(records: list[ConsentRecord], purpose: str) -> ConsentRecord | None:
+    """A grant permitting ``purpose`` on some message channel now."""
     for channel in MESSAGE_CHANNELS:
-        found = consent_for(records, purposes, channel)
+        found = consent_for(records, purpose, channel)
         if found is not None:
             return found
     return None
 
 
-def message_text(suggestion: Suggestion, language: str, channel: str = "sms") -> str:
-    """The document's B1 text in the resident's language (else English), and how to answer."""
+def message_text(
+    suggestion: Suggestion, language: str, channel: str = "sms", number: int | None = None
+) -> str:
+    """The document's B1 text in the resident's language (else English), how to answer (with
+    the offer's number while several are open), and the signed link that withdraws consent or
+    objects in one click."""
     lang = language if language in suggestion.texts else ("en" if language != "nl" else "nl")
     hints = REPLY_HINT.get(channel, REPLY_HINT["sms"])
-    hint = hints.get(lang, hints["en"])
+    hint = hints.get(lang, hints["en"]).replace("{n}", f" {number}" if number else "")
     text = suggestion.texts.get(lang) or suggestion.texts.get("nl", "")
-    return f"{text}\n\n{hint}" if channel == "email" else f"{text}\n{hint}"
+    link = withdrawal_link(suggestion.uuid, lang)
+    return f"{text}\n\n{hint} {link}" if channel == "email" else f"{text}\n{hint} {link}"
+
+
+def reply_number(suggestion: Suggestion) -> tuple[int, bool]:
+    """(the smallest number no other open offer to the resident has, whether others are open)."""
+    taken = list(
+        db.session().scalars(
+            select(Suggestion.reply_number).where(
+                Suggestion.party_id == suggestion.party_id,
+                Suggestion.status == SuggestionStatus.SENT,
+                Suggestion.id != suggestion.id,
+            )
+        )
+    )
+    number = 1
+    while number in taken:
+        number += 1
+    return number, bool(taken)
+
+
+def held_back(suggestion: Suggestion) -> str | None:
+    """Why a suggestion may not go to its resident now: the same offer sent before, or the cap.
+
+    One query: the resident's sent suggestions that are recent (for the cap) or for the same
+    service (for a repeat).
+    """
+    cap = current_cap()
+    since = utcnow() - timedelta(days=cap.days)
+    rows = (
+        db.session()
+        .execute(
+            select(Suggestion.service, Suggestion.texts, Suggestion.sent_at).where(
+                Suggestion.party_id == suggestion.party_id,
+                Suggestion.sent_at.is_not(None),
+                (Suggestion.sent_at >= since) | (Suggestion.service == suggestion.service),
+            )
+        )
+        .all()
+    )
+    sent_ats = [(service, texts, sent_at) for service, texts, sent_at in rows if sent_at]
+    repeat = [
+        sent_at
+        for service, texts, sent_at in sent_ats
+        if service == suggestion.service and texts == suggestion.texts
+    ]
+    if repeat:
+        return f"the same offer was sent to the resident on {max(repeat).date().isoformat()}"
+    sent = sum(1 for _, _, sent_at in sent_ats if sent_at >= since)
+    if sent >= cap.messages:
+        return (
+            f"the resident had {sent} proactive messages in the last {cap.days} days "
+            f"(at most {cap.messages})"
+        )
+    return None
 
 
 def deliver(suggestion: Suggestion, party: Party) -> bool:
@@ -84,20 +176,25 @@ def deliver(suggestion: Suggestion, party: Party) -> bool:
     if not can(suggestion, "deliver"):
         return False
     records = history(party.id)
-    purposes = purposes_for(suggestion.journey_key)
     consented = False
     for channel in channel_order(party):
-        consent = consent_for(records, purposes, channel)
+        consent = consent_for(records, suggestion.consent_purpose, channel)
+        if consent is not None and not consented:
+            reason = held_back(suggestion)
+            if reason is not None:
+                _hold(suggestion, reason)
+                return False
         if consent is None:
             continue
         consented = True
         if channel not in available_channels():
             continue
         language = party.preferred_language or "nl"
+        number, others = reply_number(suggestion)
         message_id = send_to_party(
             channel,
             party.uuid,
-            message_text(suggestion, language, channel),
+            message_text(suggestion, language, channel, number if others else None),
             language,
             f"{REFERENCE_PREFIX}:{suggestion.uuid}",
         )
@@ -105,6 +202,7 @@ def deliver(suggestion: Suggestion, party: Party) -> bool:
             continue
         move(suggestion, "deliver")
         suggestion.channel, suggestion.message_id = channel, message_id
+        suggestion.reply_number = number
         suggestion.consent_record_id, suggestion.sent_at = consent.id, utcnow()
         suggestion.explanation = {**suggestion.explanation, "consent": consent_dict(consent)}
         suggestion.note = ""
@@ -120,6 +218,14 @@ def deliver(suggestion: Suggestion, party: Party) -> bool:
             "not sent: no permitted channel reaches the resident (no address, or opted out)"
         )
     return False
+
+
+def _hold(suggestion: Suggestion, reason: str) -> None:
+    """Not sent, and never will be: a repeat is closed, a capped one too (a later state may
+    offer again once the period has passed)."""
+    move(suggestion, "withdraw")
+    suggestion.closed_at = utcnow()
+    suggestion.note = f"not sent: {reason}"
 
 
 def send_now(suggestion_id: int) -> Suggestion:
@@ -168,8 +274,10 @@ def send_refusal(reference: str) -> str | None:
     ).one()
     if suggestion.status != SuggestionStatus.SENT:
         return f"the suggestion is {suggestion.status} now"
-    purposes = purposes_for(suggestion.journey_key)
-    if consent_for(history(party_id), purposes, suggestion.channel or "") is not None:
+    if (
+        consent_for(history(party_id), suggestion.consent_purpose, suggestion.channel or "")
+        is not None
+    ):
         return None
     move(suggestion, "withdraw")
     suggestion.closed_at = utcnow()

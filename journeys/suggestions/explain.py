@@ -7,7 +7,9 @@ from typing import Any
 from sqlalchemy import select
 
 from journeys.catalogue import service
+from journeys.constants import CauseType
 from journeys.models import JourneyInstance, JourneyStep
+from journeys.suggestions.words import BSN, cause_words, data_words, fields_read, listed, used_bsn
 from journeys.validation import Definition
 from kcc.consent.models import ConsentRecord
 
@@ -25,22 +27,57 @@ def steps_leading_to(instance: JourneyInstance, session: Any) -> list[JourneySte
     return list(reversed(list(rows)))
 
 
-def _rule(
-    definition: Definition, state: str, offer: dict[str, Any], steps: list[JourneyStep]
-) -> str:
-    label = definition.label(state, "en")
-    title = definition.document["title"]["en"]
-    moved_by = {s.event for s in steps}
-    triggers = [
-        t.get("description") or f"event {t['on']}"
-        for t in definition.triggers
-        if t.get("event") in moved_by or (t.get("start") and "start" in moved_by)
-    ]
-    why = f" Triggered by: {'; '.join(triggers)}." if triggers else ""
-    return (
-        f"Journey '{title}' offers '{offer['service']}' in state '{label}' "
-        f"(consent purpose '{offer.get('consent_purpose', '')}').{why}"
-    )
+def _trigger_for(definition: Definition, step: JourneyStep, kind: str) -> dict[str, Any] | None:
+    """The trigger of the document that fired for this step (``None`` for timers and agents)."""
+    if kind == CauseType.EVENT:
+        on = step.why.split(" from ", 1)[0]
+    elif kind == CauseType.CONTACT_MOMENT:
+        on = "contact_moment.recorded"
+    else:
+        return None
+    for trigger in definition.triggers:
+        if trigger.get("on") != on:
+            continue
+        if trigger.get("event") == step.event or (trigger.get("start") and step.event == "start"):
+            return trigger
+    return None
+
+
+def cause_of(definition: Definition, step: JourneyStep | None) -> dict[str, Any]:
+    """What made the journey enter the state: the one step that moved it there, in data."""
+    if step is None:
+        return {"kind": CauseType.SYSTEM}
+    kind = str(step.cause_type)
+    cause: dict[str, Any] = {
+        "kind": kind,
+        "event": step.event,
+        "at": step.occurred_at.isoformat(),
+        "event_id": step.event_id,
+    }
+    trigger = _trigger_for(definition, step, kind)
+    if trigger is not None:
+        cause["type"] = trigger["on"]
+        cause["fields"] = fields_read(trigger.get("match"))
+    if kind == CauseType.TIMER:
+        cause["duration"] = next(
+            (
+                str(timer.get("after"))
+                for state in definition.document.get("states") or {}
+                for timer in definition.timers(state)
+                if timer.get("event") == step.event
+            ),
+            "",
+        )
+    return cause
+
+
+def rule_words(service_title: dict[str, str] | None) -> dict[str, str]:
+    """The rule in words: who gets a message about what."""
+    title = service_title or {}
+    return {
+        "nl": f"wie hiermee te maken heeft, krijgt een bericht over: {title.get('nl') or 'deze dienst'}",
+        "en": f"people in this situation get a message about: {title.get('en') or 'this service'}",
+    }
 
 
 def consent_dict(row: ConsentRecord | None) -> dict[str, Any] | None:
@@ -68,7 +105,7 @@ def explain(
 ) -> dict[str, Any]:
     """The explanation stored with a suggestion."""
     entry = service(offer["service"]) or {}
-    data_used = list((definition.document.get("algorithm_register") or {}).get("data_used") or [])
+    cause = cause_of(definition, steps[-1] if steps else None)
     return {
         "journey": definition.key,
         "journey_title": definition.document["title"],
@@ -80,6 +117,7 @@ def explain(
             "title": entry.get("title"),
             "link": entry.get("link"),
         },
+        "purpose": offer.get("consent_purpose", ""),
         "events": [
             {
                 "event_id": s.event_id,
@@ -91,45 +129,83 @@ def explain(
             }
             for s in steps
         ],
+        "cause": cause,
         "state_entered_event_id": event_id,
-        "rule": _rule(definition, state, offer, steps),
+        "rule": rule_words(entry.get("title")),
         "rule_text": offer.get("text"),
-        "data_used": data_used,
-        "journey_data": dict(instance.datamodel or {}),
+        "data_used": list(cause.get("fields") or []),
         "consent": consent_dict(consent),
         "decides_nothing": True,
     }
 
 
-def plain_words(explanation: dict[str, Any], language: str = "en") -> str:
-    """The explanation as one paragraph for the customer view and the export."""
-    nl = language == "nl"
-    title = (explanation.get("journey_title") or {}).get(language) or explanation["journey"]
-    label = (explanation.get("state_label") or {}).get(language) or explanation["state"]
-    events = (
-        ", ".join(f"{e['event']} ({e['at'][:10]})" for e in explanation.get("events", [])) or "-"
-    )
-    consent = explanation.get("consent")
-    if nl:
-        given = (
-            f"toestemming '{consent['purpose']}' voor {consent['channel']} van {consent['granted_at'][:10]}"
-            if consent
-            else "nog geen toestemming; er is niets verstuurd"
-        )
-        return (
-            f"Deze suggestie komt uit de reis '{title}' (versie {explanation['version']}), stap '{label}'. "
-            f"Wat daartoe leidde: {events}. Regel: {explanation['rule']} Gebruikte gegevens: "
-            f"{', '.join(explanation.get('data_used') or []) or '-'}. Grondslag voor contact: {given}. "
-            "De gemeente beslist hiermee niets; u kiest zelf."
-        )
-    given = (
-        f"consent '{consent['purpose']}' for {consent['channel']} given {consent['granted_at'][:10]}"
-        if consent
-        else "no consent yet; nothing was sent"
-    )
-    return (
-        f"This suggestion comes from the journey '{title}' (version {explanation['version']}), step '{label}'. "
-        f"What led there: {events}. Rule: {explanation['rule']} Data used: "
-        f"{', '.join(explanation.get('data_used') or []) or '-'}. Basis for contacting: {given}. "
-        "Nothing is decided by this; the resident chooses."
-    )
+SENTENCES = {
+    "nl": (
+        "U krijgt dit bericht omdat {cause}.",
+        "Dat was op {date}.",
+        "Verder gebruikten wij alleen: {data}.",
+        "Wij gebruikten geen gegevens van u.",
+        "Onze regel is: {rule}.",
+        "De gemeente beslist hier niets mee. U kiest zelf.",
+        "Wilt u dit niet? Antwoord dan NEE.",
+        "Wilt u geen berichten meer? Stuur STOP of ga naar {link}",
+        "U mag ook bezwaar maken tegen het gebruik van uw gegevens (AVG artikel 21).",
+        "Dat kan via dezelfde link, aan de balie of via 14 024.",
+    ),
+    "en": (
+        "You get this message because {cause}.",
+        "That was on {date}.",
+        "Apart from that we only used: {data}.",
+        "We used none of your data.",
+        "Our rule is: {rule}.",
+        "The municipality decides nothing by this. You choose.",
+        "Do you not want this? Then reply NO.",
+        "Do you want no more messages? Text STOP or go to {link}",
+        "You may also object to the use of your data (GDPR article 21).",
+        "You can do so with the same link, at the counter or on 14 024.",
+    ),
+}
+NO_LINK = {
+    "nl": "Wilt u geen berichten meer? Stuur STOP of zeg het ons.",
+    "en": "Do you want no more messages? Text STOP or tell us.",
+}
+
+
+def plain_words(explanation: dict[str, Any], language: str = "en", link: str | None = None) -> str:
+    """The explanation for the resident, in short sentences of their language (B1): the event
+    that caused it, only the data it used, the rule, that nothing is decided, and how to say
+    no, withdraw or object, with the link that does it."""
+    lang = "nl" if language == "nl" else "en"
+    cause = explanation.get("cause") or {}
+    (because, on, used, unused, rule, decides, say_no, stop, objection, how) = SENTENCES[lang]
+    data = data_words(cause, lang)
+    parts = [because.format(cause=cause_words(cause, lang))]
+    if cause.get("at"):
+        parts.append(on.format(date=_date(str(cause["at"]), lang)))
+    if used_bsn(cause):
+        parts.append(BSN[lang])
+    if data:
+        parts.append(used.format(data=listed(data, lang)))
+    elif not used_bsn(cause):
+        parts.append(unused)
+    rules = explanation.get("rule")
+    if isinstance(rules, dict) and rules.get(lang):
+        parts.append(rule.format(rule=rules[lang]))
+    parts += [decides, say_no]
+    if link:
+        parts += [stop.format(link=link), objection, how]
+    else:
+        parts += [NO_LINK[lang], objection]
+    return " ".join(parts)
+
+
+MONTHS = {
+    "nl": "januari februari maart april mei juni juli augustus september oktober november december",
+    "en": "January February March April May June July August September October November December",
+}
+
+
+def _date(iso: str, language: str) -> str:
+    year, month, day = int(iso[:4]), int(iso[5:7]), int(iso[8:10])
+    name = MONTHS[language].split()[month - 1]
+    return f"{day} {name} {year}"

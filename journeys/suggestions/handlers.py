@@ -7,14 +7,16 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, select
 
+from journeys.catalogue import service
 from journeys.suggestions import services
 from journeys.suggestions.constants import SuggestionStatus
 from journeys.suggestions.models import Suggestion
 from kcc.consent.constants import CollectionMethod, ConsentChannel
-from kcc.consent.services import withdraw_channel
+from kcc.consent.withdrawals import withdraw_channel
 from kcc.db import db, unit_of_work
 from kcc.events.base import EventEnvelope
-from kcc.messaging.keywords import Keyword, first_own_line, keyword_of
+from kcc.messaging import available_channels, send_to_party
+from kcc.messaging.keywords import Keyword, answer_of, first_own_line, keyword_of
 from kcc.parties.models import Party
 from kcc.privacy.activities import Activity
 from kcc.privacy.context import system_processing
@@ -56,10 +58,14 @@ STOP_ENDS = {
 ANSWERS = {Keyword.YES: True, Keyword.NO: False}
 
 
-def _keyword(data: dict[str, Any]) -> Keyword | None:
-    """The keyword a received message is: an e-mail's first own line, else the whole text."""
+def _own_text(data: dict[str, Any]) -> str:
+    """A received message's own words: an e-mail's first own line, else the whole text."""
     text = str(data.get("text") or "")
-    return keyword_of(first_own_line(text) if data.get("channel") == "email" else text)
+    return first_own_line(text) if data.get("channel") == "email" else text
+
+
+def _keyword(data: dict[str, Any]) -> Keyword | None:
+    return keyword_of(_own_text(data))
 
 
 def _awaiting_answer(party: ColumnElement[bool]) -> Select[Suggestion]:
@@ -87,7 +93,7 @@ def wants_message(data: dict[str, Any]) -> bool:
     keyword = _keyword(data)
     if keyword == Keyword.STOP:
         return data.get("channel") in STOP_ENDS
-    if keyword not in ANSWERS:
+    if answer_of(_own_text(data)) is None:
         return False
     party = select(Party.id).where(Party.uuid == uuid.UUID(data["party_id"]))
     waiting = _awaiting_answer(Suggestion.party_id.in_(party)).with_only_columns(Suggestion.id)
@@ -108,13 +114,84 @@ def on_message_received(envelope: EventEnvelope) -> None:
     with system_processing("suggestions.answer", Activity.PROACTIVE_SERVICE):
         if channel in STOP_ENDS and keyword == Keyword.STOP:
             ends, method = STOP_ENDS[channel]
-            withdraw_channel(party_id, ends, method, f"{channel} message {data['message_id']}")
+            withdraw_channel(
+                party_id, ends, method, f"{channel} message {data['message_id']}", whole=True
+            )
             return
-        if keyword not in ANSWERS:
+        answer = answer_of(_own_text(data))
+        if answer is None:
             return
-        answered = _answered(party_id, data)
+        keyword, number = answer
+        if channel == "email":
+            answered = _answered(party_id, data)
+        else:
+            answered = _numbered(party_id, channel, number)
         if answered is not None:
             services.record_answer(answered, ANSWERS[keyword], f"resident:{channel}")
+            if keyword == Keyword.NO:
+                _reply(party_id, channel, REPLIES["declined"])
+
+
+REPLIES = {
+    "declined": {
+        "nl": "Dank u voor uw antwoord. U krijgt over dit aanbod geen bericht meer.",
+        "en": "Thank you for your answer. You will get no more messages about this offer.",
+    },
+    "which": {
+        "nl": "U heeft meer dan één aanbod open: {offers}. Antwoord met het nummer, bijvoorbeeld JA {first}.",
+        "en": "You have more than one open offer: {offers}. Reply with the number, for example YES {first}.",
+    },
+    "unknown": {
+        "nl": "Wij vinden geen aanbod met nummer {number}. U heeft open: {offers}. Antwoord bijvoorbeeld JA {first}.",
+        "en": "We find no offer with number {number}. Open for you: {offers}. Reply for example YES {first}.",
+    },
+}
+
+
+def _title(suggestion: Suggestion, language: str) -> str:
+    titles = (service(suggestion.service) or {}).get("title") or {}
+    return str(titles.get(language) or titles.get("nl") or suggestion.texts.get(language) or "")
+
+
+def _numbered(party_id: int, channel: str, number: int | None) -> Suggestion | None:
+    """The open offer an SMS or chat answer is about. With several open and no number, or a
+    number no open offer has, the resident is asked which (nothing is answered)."""
+    waiting = list(
+        db.session().scalars(
+            _awaiting_answer(Suggestion.party_id == party_id).order_by(
+                Suggestion.reply_number, Suggestion.id
+            )
+        )
+    )
+    if number is None and len(waiting) == 1:
+        return waiting[0]
+    chosen = next((s for s in waiting if number is not None and s.reply_number == number), None)
+    if chosen is not None or not waiting:
+        return chosen
+    language = _language(party_id)
+    offers = "; ".join(f"{s.reply_number} {_title(s, language)}" for s in waiting)
+    kind = "which" if number is None else "unknown"
+    text = REPLIES[kind][language].format(
+        offers=offers, first=waiting[0].reply_number, number=number
+    )
+    _reply(party_id, channel, {language: text})
+    return None
+
+
+def _language(party_id: int) -> str:
+    found = db.session().scalar(select(Party.preferred_language).where(Party.id == party_id))
+    return "en" if found == "en" else "nl"
+
+
+def _reply(party_id: int, channel: str, texts: dict[str, str]) -> None:
+    """Answer the resident on the channel they wrote on, when a sender serves it."""
+    if channel not in available_channels():
+        return
+    language = _language(party_id)
+    party_uuid = db.session().scalar(select(Party.uuid).where(Party.id == party_id))
+    text = texts.get(language) or next(iter(texts.values()))
+    if party_uuid is not None:
+        send_to_party(channel, party_uuid, text, language, f"suggestion-reply:{party_uuid}")
 
 
 def expire_due_job() -> int:

@@ -39,6 +39,13 @@ class Suggestion(Base):
     message_id: Mapped[str | None] = mapped_column(
         String(64), doc="The outbound message queued for it."
     )
+    task_id: Mapped[str | None] = mapped_column(
+        String(36), doc="The task made for the team that follows up the resident's yes."
+    )
+    reply_number: Mapped[int | None] = mapped_column(
+        Integer,
+        doc="The number a resident answers with (JA 2) while several offers are open at once.",
+    )
     consent_record_id: Mapped[int | None] = mapped_column(
         ForeignKey("consent_records.id", ondelete="SET NULL"), doc="The consent it was sent under."
     )

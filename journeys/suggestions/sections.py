@@ -11,6 +11,8 @@ from journeys.suggestions.constants import SuggestionStatus
 from journeys.suggestions.explain import plain_words
 from journeys.suggestions.machine import agent_actions
 from journeys.suggestions.models import ConsentRequest, Suggestion
+from journeys.suggestions.withdrawal import withdrawal_link
+from kcc.consent.purposes import known_purposes
 from kcc.db import db
 from kcc.parties.models import Party
 
@@ -45,8 +47,8 @@ def suggestion_dict(s: Suggestion, language: str = "nl") -> dict[str, Any]:
         "answered_by": s.answered_by,
         "expires_at": _iso(s.expires_at),
         "explanation": s.explanation,
-        "why": plain_words(s.explanation, "en"),
-        "why_nl": plain_words(s.explanation, "nl"),
+        "why": plain_words(s.explanation, "en", withdrawal_link(s.uuid, "en")),
+        "why_nl": plain_words(s.explanation, "nl", withdrawal_link(s.uuid, "nl")),
     }
 
 
@@ -61,10 +63,15 @@ def request_dict(r: ConsentRequest) -> dict[str, Any]:
         "resolved_at": _iso(r.resolved_at),
         "agent_only": True,
         "text": (
-            f"Ask the resident for consent (purpose 'proactive' or 'journey:{r.journey_key}'): the journey "
-            f"'{r.journey_key}' would offer {', '.join(r.services)}, but nothing is sent without consent."
+            f"Ask the resident for consent for: {_purpose_titles(r.journey_key)}. The journey "
+            f"would offer {', '.join(r.services)}, but nothing is sent without consent."
         ),
     }
+
+
+def _purpose_titles(journey_key: str) -> str:
+    titles = [p.title_in("en") for p in known_purposes().values() if journey_key in p.declared_by]
+    return "; ".join(titles) or "this journey's subject"
 
 
 def suggestions_section(party: Party) -> list[dict[str, Any]]:

@@ -17,15 +17,19 @@ from journeys.suggestions.constants import (
     SuggestionStatus,
     delivery_for,
 )
-from journeys.suggestions.delivery import any_consent, consent_for, deliver, purposes_for, send_now
+from journeys.suggestions.delivery import any_consent, consent_for, deliver, send_now
+from journeys.suggestions.events import SuggestionAccepted
 from journeys.suggestions.explain import explain, steps_leading_to
 from journeys.suggestions.machine import move
 from journeys.suggestions.models import ConsentRequest, Suggestion
 from journeys.versions import definition_for
 from kcc.consent.services import history, lock_consents
+from kcc.consent.withdrawals import objected
 from kcc.constants import Action
 from kcc.db import db, utcnow
 from kcc.errors import NotFound
+from kcc.events.outbox import record
+from kcc.pagination import decode_cursor, encode_cursor
 from kcc.parties.models import Party
 from kcc.privacy.services import log_processing
 
@@ -53,16 +57,22 @@ def offer(event_id: str, data: dict[str, Any]) -> list[Suggestion]:
     ):
         return []
     lock_consents(party.id)
-    purposes = purposes_for(data["journey"])
-    consent = any_consent(history(party.id), purposes)
+    records = history(party.id)
+    if objected(party.id, records):
+        return []  # the resident objected: nothing is offered and no agent asks again
     offers = list(data.get("suggestions") or [])
-    if consent is None:
-        _ask_for_consent(event_id, party, instance, data["state"], offers)
+    consents = [any_consent(records, str(item.get("consent_purpose", ""))) for item in offers]
+    unconsented = [item for item, c in zip(offers, consents, strict=True) if c is None]
+    if unconsented:
+        _ask_for_consent(event_id, party, instance, data["state"], unconsented)
+    if len(unconsented) == len(offers):
         return []
     definition = definition_for(instance.version_id)
     steps = steps_leading_to(instance, session)
     made = []
-    for position, item in enumerate(offers):
+    for position, (item, consent) in enumerate(zip(offers, consents, strict=True)):
+        if consent is None:
+            continue
         suggestion = Suggestion(
             party_id=party.id,
             instance_id=instance.id,
@@ -152,8 +162,41 @@ def record_answer(suggestion: Suggestion, accepted: bool, by: str) -> Suggestion
     suggestion.answered_at = suggestion.closed_at = utcnow()
     suggestion.answered_by = by[:80]
     db.session().flush()
+    party_uuid = _party_uuid(suggestion.party_id)
+    if accepted:
+        record(
+            SuggestionAccepted(
+                str(suggestion.uuid), str(party_uuid), suggestion.service, suggestion.answered_by
+            )
+        )
     log_processing([_party_uuid(suggestion.party_id)], Action.UPDATE)
     return suggestion
+
+
+def awaiting_approval(limit: int, cursor: str | None) -> tuple[list[Suggestion], str | None]:
+    """Suggestions across residents that wait for an agent's approval, oldest first (keyset)."""
+    query = (
+        select(Suggestion)
+        .where(
+            Suggestion.status == SuggestionStatus.PROPOSED,
+            Suggestion.delivery == Delivery.APPROVE,
+        )
+        .order_by(Suggestion.id)
+    )
+    after = decode_cursor(cursor, {"id": int})
+    if after is not None:
+        query = query.where(Suggestion.id > after["id"])
+    rows = list(db.session().scalars(query.limit(limit + 1)))
+    next_cursor = encode_cursor({"id": rows[limit - 1].id}) if len(rows) > limit else None
+    return rows[:limit], next_cursor
+
+
+def party_uuids(party_ids: set[int]) -> dict[int, uuid.UUID]:
+    """The public ids of parties by internal id."""
+    if not party_ids:
+        return {}
+    rows = db.session().execute(select(Party.id, Party.uuid).where(Party.id.in_(party_ids)))
+    return {row[0]: row[1] for row in rows}
 
 
 def withdraw_without_consent(party_id: int) -> int:
@@ -168,11 +211,10 @@ def withdraw_without_consent(party_id: int) -> int:
     )
     count = 0
     for s in rows:
-        purposes = purposes_for(s.journey_key)
         if s.status in UNSENT_STATUSES:
-            still = any_consent(records, purposes)
+            still = any_consent(records, s.consent_purpose)
         else:
-            still = consent_for(records, purposes, s.channel or "")
+            still = consent_for(records, s.consent_purpose, s.channel or "")
         if still is None:
             move(s, "withdraw")
             s.closed_at = utcnow()

@@ -25,6 +25,9 @@ def init_web(app: Flask) -> None:
     from journeys.web.views import STUDIO_ROLES, bp, journeys_panel, suggestions_panel
 
     register_pages(app, bp, TRANSLATIONS)
+    from journeys.web.withdraw import bp as stop_bp
+
+    register_pages(app, stop_bp)
     register_navigation(
         app,
         _l("Journey studio"),

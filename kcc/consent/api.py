@@ -15,6 +15,7 @@ from kcc.consent.constants import CollectionMethod
 from kcc.consent.receipts import receipt_for
 from kcc.consent.sections import record_dict
 from kcc.consent.services import ConsentInput
+from kcc.consent.withdrawals import withdraw_consent
 from kcc.constants import Action
 from kcc.http.blueprint import Blueprint
 from kcc.http.schemas import StrictSchema, Timestamp
@@ -36,7 +37,10 @@ class ConsentInSchema(StrictSchema):
     purpose = ma.fields.String(
         required=True,
         validate=validate.Length(1, 80),
-        metadata={"description": "'proactive' or 'journey:<key>'."},
+        metadata={
+            "description": "A purpose a journey declares (e.g. 'proactive-moving'), or 'proactive' for "
+            "every purpose published now (not later ones)."
+        },
     )
     channel = ma.fields.String(
         required=True,
@@ -131,7 +135,7 @@ class ConsentWithdraw(MethodView):
         self, data: dict[str, Any], party_id: uuid.UUID, consent_id: uuid.UUID
     ) -> dict[str, Any]:
         """Withdraw a consent now; a second withdrawal is a 409"""
-        row = services.withdraw_consent(
+        row = withdraw_consent(
             party_id,
             consent_id,
             data["method"],

@@ -15,6 +15,9 @@ class ConsentChannel(StrEnum):
 class ConsentAction(StrEnum):
     GRANTED = "granted"
     WITHDRAWN = "withdrawn"
+    # An objection (AVG art. 21) to proactive service as a whole: every consent ends, and no
+    # journey follows the resident or asks again until the resident grants a consent anew.
+    OBJECTED = "objected"
 
 
 class CollectionMethod(StrEnum):

@@ -27,3 +27,13 @@ class ConsentWithdrawn(DomainEvent):
     party_id: str
     purpose: str
     channel: str
+
+
+@event_type
+@dataclass(frozen=True)
+class ProcessingObjected(DomainEvent):
+    """A resident objected (AVG art. 21): the journeys that follow them must end."""
+
+    name = "consent.objected"
+    consent_id: str
+    party_id: str

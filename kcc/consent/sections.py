@@ -9,7 +9,8 @@ from sqlalchemy import select
 from kcc.consent.constants import CollectionMethod, ConsentAction, ConsentChannel
 from kcc.consent.models import ConsentRecord
 from kcc.consent.receipts import receipt
-from kcc.consent.services import is_active, latest_records, withdraw_channel
+from kcc.consent.services import is_active, latest_records
+from kcc.consent.withdrawals import withdraw_channel
 from kcc.constants import AddressKind
 from kcc.db import db, utcnow
 from kcc.events.base import EventEnvelope
@@ -99,4 +100,6 @@ def on_sms_opted_out(envelope: EventEnvelope) -> None:
     with system_processing("consent.sms_opted_out", Activity.PROACTIVE_SERVICE):
         # An address given only during a contact (no party) has no consent to withdraw.
         for party_id in sorted({p for p in party_ids if p is not None}):
-            withdraw_channel(party_id, ConsentChannel.SMS, CollectionMethod.SMS, evidence)
+            withdraw_channel(
+                party_id, ConsentChannel.SMS, CollectionMethod.SMS, evidence, whole=True
+            )

@@ -3,39 +3,29 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from kcc.consent.constants import (
-    JOURNEY_PURPOSE,
     PROACTIVE,
     CollectionMethod,
     ConsentAction,
     ConsentChannel,
 )
-from kcc.consent.events import ConsentGranted, ConsentWithdrawn
+from kcc.consent.events import ConsentGranted
 from kcc.consent.models import ConsentRecord
+from kcc.consent.purposes import covered_by_general, require_purpose
 from kcc.consent.texts import consent_text
 from kcc.constants import Action
 from kcc.contacts.models import ContactMoment
 from kcc.db import db, utcnow
-from kcc.errors import Conflict, NotFound, ValidationFailed
+from kcc.errors import NotFound, ValidationFailed
 from kcc.events.outbox import record
 from kcc.parties.models import Party
 from kcc.privacy.services import log_processing
-
-# Tells whether a journey key exists; the journeys package registers it at start-up.
-_journey_exists: Callable[[str], bool] | None = None
-
-
-def register_journey_lookup(exists: Callable[[str], bool]) -> None:
-    """Let the consent registry check that ``journey:<key>`` names a real journey."""
-    global _journey_exists
-    _journey_exists = exists
 
 
 @dataclass
@@ -52,16 +42,8 @@ class ConsentInput:
 
 
 def check_purpose(purpose: str) -> None:
-    """A purpose is ``proactive`` or ``journey:<key>`` of a known journey; else a 422."""
-    if purpose == PROACTIVE:
-        return
-    if not JOURNEY_PURPOSE.match(purpose):
-        raise ValidationFailed.field(
-            "purpose", f"unknown purpose '{purpose}'; use 'proactive' or 'journey:<key>'"
-        )
-    key = purpose.removeprefix("journey:")
-    if _journey_exists is not None and not _journey_exists(key):
-        raise ValidationFailed.field("purpose", f"no journey with key '{key}'")
+    """A purpose is a declared one, or the general ``proactive``; else a 422."""
+    require_purpose(purpose)
 
 
 def check_channel(channel: str) -> None:
@@ -128,103 +110,6 @@ def grant_consent(party_uuid: uuid.UUID, data: ConsentInput) -> ConsentRecord:
     return row
 
 
-def _withdrawal(
-    grant: ConsentRecord,
-    channel: str,
-    method: str,
-    moment_id: int | None,
-    user_id: int | None,
-    evidence: str,
-    ends_grant: bool,
-) -> ConsentRecord:
-    row = ConsentRecord(
-        party_id=grant.party_id,
-        purpose=grant.purpose,
-        channel=channel,
-        action=ConsentAction.WITHDRAWN,
-        recorded_at=utcnow(),
-        method=method,
-        contact_moment_id=moment_id,
-        recorded_by_id=user_id,
-        language=grant.language,
-        withdraws_id=grant.id if ends_grant else None,
-        evidence=evidence[:300],
-    )
-    db.session().add(row)
-    return row
-
-
-def withdraw_consent(
-    party_uuid: uuid.UUID,
-    consent_uuid: uuid.UUID,
-    method: str,
-    contact_moment_id: uuid.UUID | None = None,
-    user_id: int | None = None,
-    evidence: str = "",
-) -> ConsentRecord:
-    """End one granted consent now; withdrawing it a second time is a 409."""
-    if method not in set(CollectionMethod):
-        raise ValidationFailed.field("method", f"unknown collection method '{method}'")
-    party = _party(party_uuid)
-    lock_consents(party.id)
-    grant = db.session().scalar(
-        select(ConsentRecord).where(
-            ConsentRecord.uuid == consent_uuid, ConsentRecord.party_id == party.id
-        )
-    )
-    if grant is None:
-        raise NotFound(f"party {party_uuid} has no consent {consent_uuid}")
-    if grant.action != ConsentAction.GRANTED:
-        raise Conflict("this record is a withdrawal itself; withdraw the consent it ended instead")
-    taken = db.session().scalar(
-        select(ConsentRecord.uuid).where(ConsentRecord.withdraws_id == grant.id)
-    )
-    if taken is not None:
-        raise Conflict(f"consent {consent_uuid} was withdrawn already (withdrawal {taken})")
-    row = _withdrawal(
-        grant, grant.channel, method, _moment_id(contact_moment_id), user_id, evidence, True
-    )
-    try:
-        with db.session().begin_nested():
-            db.session().flush()
-    except IntegrityError:
-        raise Conflict(f"consent {consent_uuid} was withdrawn already") from None
-    record(ConsentWithdrawn(str(row.uuid), str(party.uuid), row.purpose, row.channel))
-    log_processing([party.uuid], Action.UPDATE)
-    return row
-
-
-def withdraw_channel(
-    party_id: int, channel: str, method: str, evidence: str
-) -> list[ConsentRecord]:
-    """Withdraw every current consent that covers ``channel`` (an SMS STOP, a chat 'stop')."""
-    lock_consents(party_id)
-    party_uuid = db.session().scalar(select(Party.uuid).where(Party.id == party_id))
-    made = []
-    latest = latest_records(party_id)
-    for grant in current_grants(party_id):
-        if (
-            channel not in (ConsentChannel.ANY, grant.channel)
-            and grant.channel != ConsentChannel.ANY
-        ):
-            continue
-        ends = grant.channel == channel or channel == ConsentChannel.ANY
-        narrower = latest.get((grant.purpose, channel))
-        if not ends and narrower is not None and narrower.id > grant.id and not is_active(narrower):
-            continue  # this channel is withdrawn under the broader grant already
-        made.append(
-            _withdrawal(
-                grant, grant.channel if ends else channel, method, None, None, evidence, ends
-            )
-        )
-    db.session().flush()
-    for row in made:
-        record(ConsentWithdrawn(str(row.uuid), str(party_uuid), row.purpose, row.channel))
-    if made and party_uuid is not None:
-        log_processing([party_uuid], Action.UPDATE)
-    return made
-
-
 def history(party_id: int) -> list[ConsentRecord]:
     """Every record of a party, newest first."""
     return list(
@@ -255,19 +140,6 @@ def current_grants(party_id: int) -> list[ConsentRecord]:
     return [row for row in latest_records(party_id).values() if is_active(row, now)]
 
 
-def decide(records: Iterable[ConsentRecord], purposes: Collection[str]) -> ConsentRecord | None:
-    """From records newest first: the first purpose whose newest record is an active grant."""
-    newest: dict[str, ConsentRecord] = {}
-    for row in records:
-        newest.setdefault(row.purpose, row)
-    now = utcnow()
-    for purpose in purposes:
-        found = newest.get(purpose)
-        if found is not None and is_active(found, now):
-            return found
-    return None
-
-
 def get_record(party_uuid: uuid.UUID, consent_uuid: uuid.UUID) -> tuple[Party, ConsentRecord]:
     party = _party(party_uuid)
     row = db.session().scalar(
@@ -278,3 +150,25 @@ def get_record(party_uuid: uuid.UUID, consent_uuid: uuid.UUID) -> tuple[Party, C
     if row is None:
         raise NotFound(f"party {party_uuid} has no consent {consent_uuid}")
     return party, row
+
+
+def grant_for(records: Iterable[ConsentRecord], purpose: str, channel: str) -> ConsentRecord | None:
+    """From a party's records (newest first): the grant that permits a message for the
+    declared ``purpose`` on ``channel`` now, if any.
+
+    A grant for the purpose itself counts; a general ``proactive`` grant counts only for a
+    purpose published when it was given, and not once the purpose itself was withdrawn after it.
+    """
+    newest: dict[str, ConsentRecord] = {}
+    for row in records:
+        if row.channel in (channel, ConsentChannel.ANY) and row.purpose in (purpose, PROACTIVE):
+            newest.setdefault(row.purpose, row)
+    now = utcnow()
+    own, general = newest.get(purpose), newest.get(PROACTIVE)
+    if own is not None and is_active(own, now):
+        return own
+    if general is None or not is_active(general, now):
+        return None
+    if own is not None and own.id > general.id:
+        return None  # the purpose itself was withdrawn after the general grant
+    return general if covered_by_general(purpose, general.recorded_at) else None

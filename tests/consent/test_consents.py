@@ -32,8 +32,9 @@ def test_grant_list_and_receipt(agent: Caller) -> None:
     assert granted.status_code == 201, granted.get_json()
     consent = granted.get_json()
     assert consent["action"] == "granted" and consent["active"] is True
-    assert consent["language"] == "en" and consent["text_version"] == 1
+    assert consent["language"] == "en" and consent["text_version"] == 2
     assert "withdraw this consent at any time" in consent["text"]
+    assert "asks me first about new subjects" in consent["text"]
     listed = agent.get(f"/api/v1/parties/{party}/consents").get_json()
     assert [c["id"] for c in listed["current"]] == [consent["id"]]
     receipt = agent.get(f"/api/v1/parties/{party}/consents/{consent['id']}/receipt")

@@ -25,6 +25,12 @@ SMALL: dict[str, Any] = {
     "title": {"nl": "Klein", "en": "Small"},
     "description": {"nl": "Een kleine reis", "en": "A small journey"},
     "processing": {"activity": "kcc.proactive-service", "legal_basis": "art. 6(1)(e) AVG"},
+    "purposes": {
+        "proactive-test": {
+            "title": {"nl": "Diensten om te testen", "en": "Services to test"},
+            "description": {"nl": "Berichten om te testen.", "en": "Messages to test."},
+        }
+    },
     "triggers": [
         {"on": "nl.test.started", "start": True},
         {"on": "nl.test.progress", "event": "progress"},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +16,15 @@ from sqlalchemy.orm import Session
 from kcc.db import db, unit_of_work
 from tests.channels.conftest import channel_settings, fake_twilio, text_in  # noqa: F401  (fixtures)
 from tests.conftest import Caller, valid_bsn
-from tests.journeys.conftest import SMALL, cloud_event, load, small, small_doc, to_yaml  # noqa: F401
+from tests.journeys.conftest import (  # noqa: F401
+    SMALL,
+    cloud_event,
+    load,
+    process_owner,
+    small,
+    small_doc,
+    to_yaml,
+)
 
 _seeds = itertools.count(5000)
 _phones = itertools.count(10000000)
@@ -88,6 +96,17 @@ def grant(
     )
     assert response.status_code == 201, response.get_json()
     return response.get_json()  # type: ignore[no-any-return]
+
+
+@pytest.fixture()
+def roomy_cap(app: Flask) -> Iterator[None]:
+    """A cap on proactive messages high enough for tests that queue many."""
+    from journeys.suggestions.delivery import Cap
+
+    before = app.config.get("KCC_SUGGESTION_CAP")
+    app.config["KCC_SUGGESTION_CAP"] = Cap(messages=100, days=30)
+    yield
+    app.config["KCC_SUGGESTION_CAP"] = before
 
 
 @pytest.fixture()

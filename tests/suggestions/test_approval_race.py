@@ -89,7 +89,7 @@ def test_send_racing_withdrawal_withdrawal_wins(
     consent = consented_and_started(agent, system, person, run_jobs)
     waiting = offer_for_approval(app, person, 24)
     from journeys.suggestions.services import approve
-    from kcc.consent.services import withdraw_consent
+    from kcc.consent.withdrawals import withdraw_consent
 
     with app.app_context():
         from kcc.auth.models import User

@@ -32,9 +32,15 @@ def test_with_consent_sent_by_sms_with_explanation(
     )
     assert explanation["events"] and explanation["events"][0]["event"] == "start"
     assert explanation["consent"]["id"] == consent["id"]
-    assert explanation["data_used"] == ["BSN"] and explanation["decides_nothing"] is True
+    assert explanation["data_used"] == [] and explanation["decides_nothing"] is True
+    assert (
+        explanation["cause"]["kind"] == "event"
+        and explanation["cause"]["type"] == "nl.test.started"
+    )
     assert "Waste pass" in explanation["rule_text"]["en"]
-    assert "Nothing is decided" in item["why"] and "journey 'Small'" in item["why"]
+    assert "The municipality decides nothing by this" in item["why"]
+    assert "article 21" in item["why"] and "/stop/" in item["why"]
+    assert "De gemeente beslist hier niets mee" in item["why_nl"]
     sent = fake_twilio.sent()
     assert [m.to for m in sent] == [person.phone]
     assert sent[0].body.startswith("Waste pass") and "YES" in sent[0].body
@@ -66,7 +72,7 @@ def test_without_consent_nothing_sent_agent_asks(
     assert not [s for s in view["suggestions"] if s["type"] == "ask_for_consent"]
 
 
-def test_journey_consent_for_another_journey_does_not_count(
+def test_consent_for_another_purpose_does_not_count(
     small: str,
     builtins_moving,
     make_person,
@@ -76,7 +82,7 @@ def test_journey_consent_for_another_journey_does_not_count(
     run_jobs,
 ) -> None:  # type: ignore[no-untyped-def]
     person = make_person()
-    grant(agent, person, purpose="journey:moving")
+    grant(agent, person, purpose="proactive-moving")
     start_small(system, person)
     run_jobs()
     run_jobs()

@@ -97,6 +97,7 @@ def _withdraw_by_chat(client: Any, agent: Caller, person: Person, **_: Any) -> N
 
 
 @pytest.mark.parametrize("route", ["api", "sms", "chat"])
+@pytest.mark.usefixtures("roomy_cap")
 def test_withdrawal_stops_pending_suggestions_and_queued_messages(
     route: str,
     app: Flask,
@@ -136,7 +137,7 @@ def test_send_job_cancels_when_the_withdrawal_is_not_yet_handled(
     run_jobs,
 ) -> None:  # type: ignore[no-untyped-def]
     """The consent is gone but the suggestions subscriber has not run: the send job still stops."""
-    from kcc.consent.services import withdraw_consent
+    from kcc.consent.withdrawals import withdraw_consent
 
     person = make_person()
     consent = consented_and_started(agent, system, person, run_jobs)
@@ -183,6 +184,7 @@ def _waiting_for_advisory_locks(app: Flask) -> int:
 
 @pytest.mark.postgres
 @needs_postgres
+@pytest.mark.usefixtures("roomy_cap")
 def test_send_workers_blocked_by_a_withdrawal_in_flight_send_nothing(
     app: Flask,
     small: str,
@@ -194,7 +196,7 @@ def test_send_workers_blocked_by_a_withdrawal_in_flight_send_nothing(
 ) -> None:  # type: ignore[no-untyped-def]
     """The withdrawal holds the consent lock while 8 send workers start: all 8 cancel."""
     from channels.outbound.delivery import deliver
-    from kcc.consent.services import withdraw_consent
+    from kcc.consent.withdrawals import withdraw_consent
 
     person = make_person()
     consent = consented_and_started(agent, system, person, run_jobs)
@@ -241,6 +243,7 @@ def test_send_workers_blocked_by_a_withdrawal_in_flight_send_nothing(
 
 @pytest.mark.postgres
 @needs_postgres
+@pytest.mark.usefixtures("roomy_cap")
 def test_send_workers_racing_a_withdrawal_never_send_after_it(
     app: Flask,
     small: str,
@@ -252,7 +255,7 @@ def test_send_workers_racing_a_withdrawal_never_send_after_it(
 ) -> None:  # type: ignore[no-untyped-def]
     """Free race of 16 send workers and a withdrawal: whatever was sent was decided before it."""
     from channels.outbound.delivery import deliver
-    from kcc.consent.services import withdraw_consent
+    from kcc.consent.withdrawals import withdraw_consent
 
     person = make_person()
     consent = consented_and_started(agent, system, person, run_jobs)

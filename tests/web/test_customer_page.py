@@ -121,10 +121,10 @@ def test_suggestion_explained_in_plain_words_of_the_page_language(
     browser = sign_in("agent")
     path = f"/parties/{person.uuid}"  # type: ignore[attr-defined]
     dutch = browser.client.get(path).get_data(as_text=True)
-    assert "Waarom deze suggestie?" in dutch and "Deze suggestie komt uit de reis" in dutch
-    assert "decides_nothing" not in dutch and "This suggestion comes from" not in dutch
+    assert "Waarom deze suggestie?" in dutch and "U krijgt dit bericht omdat" in dutch
+    assert "decides_nothing" not in dutch and "You get this message because" not in dutch
     english = browser.client.get(path + "?lang=en").get_data(as_text=True)
-    assert "This suggestion comes from the journey" in english
+    assert "You get this message because" in english
     # Sent at once (no approval asked by the document): answer it, nothing to approve.
     assert 'data-action="accept"' in dutch and 'data-action="decline"' in dutch
     assert 'data-action="approve"' not in dutch

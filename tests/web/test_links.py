@@ -286,8 +286,20 @@ def test_with_all_plugins_every_reference_resolves_and_pages_are_linked_for_thei
         "/api/v1/tasks", json={"kind": "callback", "party_id": party, "assigned_team": "KCC"}
     ).json["id"]
 
+    from journeys.suggestions.withdrawal import link_token
+
+    offered = agent.get(f"/api/v1/parties/{party}/suggestions").get_json()["items"][0]
+    with app.test_request_context():
+        token = link_token(uuid.UUID(offered["id"]), "nl")  # the residents' stop page
     walk = walk_pages(
-        app, {"party_id": party, "key": small, "task_id": task, "conversation_id": conversation}
+        app,
+        {
+            "party_id": party,
+            "key": small,
+            "task_id": task,
+            "conversation_id": conversation,
+            "token": token,
+        },
     )
 
     assert not walk.problems, "\n".join(walk.problems)

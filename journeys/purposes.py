@@ -1,0 +1,107 @@
+"""The consent purposes journeys declare, handed to the core's consent registry.
+
+A document declares its purposes under ``purposes`` (key, title and description in Dutch and
+English) and each suggestion names one. The registry learns them from the versions that were
+ever published: the texts from the newest such version, and the moment a purpose was first
+published from the oldest, so that a general consent never reaches a purpose published after
+it was given.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from journeys.documents import Problem, parse
+from journeys.models import Journey, JourneyVersion
+from journeys.versions import InvalidDocument, recently_published
+from kcc.consent.purposes import Purpose
+from kcc.db import db
+
+# (the published versions it was read for, the purposes read)
+_cache: tuple[tuple[tuple[int, str, str], ...], dict[str, Purpose]] | None = None
+
+
+def named_purposes(document: dict[str, Any]) -> dict[str, str]:
+    """Each purpose a document's suggestions name, with the path of the first that names it."""
+    found: dict[str, str] = {}
+    for state, info in (document.get("states") or {}).items():
+        for n, offer in enumerate((info or {}).get("suggestions") or []):
+            key = str(offer.get("consent_purpose") or "")
+            if key:
+                found.setdefault(key, f"states.{state}.suggestions[{n}].consent_purpose")
+    return found
+
+
+def purpose_problems(document: dict[str, Any]) -> list[Problem]:
+    """A suggestion whose purpose the document does not declare under ``purposes``."""
+    declared = document.get("purposes") or {}
+    return [
+        Problem(
+            path, f"purpose '{key}' is not declared under 'purposes' (with a title and description)"
+        )
+        for key, path in named_purposes(document).items()
+        if key not in declared
+    ]
+
+
+def check_source(source: str) -> None:
+    """Refuse (422 naming the place) an upload whose suggestions name an undeclared purpose.
+
+    Other problems are left to the document validation, which reports them all.
+    """
+    document, _, problems = parse(source)
+    if document is None or problems or not isinstance(document, dict):
+        return
+    found = purpose_problems(document)
+    if found:
+        raise InvalidDocument([p.as_dict() for p in found])
+
+
+def _read() -> dict[str, Purpose]:
+    rows = db.session().execute(
+        select(Journey.key, JourneyVersion.document, JourneyVersion.published_at)
+        .join(Journey, Journey.id == JourneyVersion.journey_id)
+        .where(JourneyVersion.published_at.is_not(None))
+        .order_by(JourneyVersion.published_at, JourneyVersion.id)
+    )
+    first: dict[str, datetime] = {}
+    texts: dict[str, dict[str, Any]] = {}
+    owners: dict[str, set[str]] = {}
+    for journey_key, document, published_at in rows:
+        declared = (document or {}).get("purposes") or {}
+        for key in {*declared, *named_purposes(document or {})}:
+            first.setdefault(key, published_at)
+            owners.setdefault(key, set()).add(journey_key)
+        for key, body in declared.items():
+            texts[key] = body or {}
+    return {
+        key: Purpose(
+            key=key,
+            title=dict(body.get("title") or {}),
+            description=dict(body.get("description") or {}),
+            declared_at=first.get(key),
+            declared_by=tuple(sorted(owners.get(key, ()))),
+        )
+        for key, body in texts.items()
+    }
+
+
+def forget_purposes() -> None:
+    """Drop what was read (a test's database was emptied)."""
+    global _cache
+    _cache = None
+
+
+def declared_purposes() -> dict[str, Purpose]:
+    """The purposes of every version ever published (read again when what is published changes)."""
+    global _cache
+    stamp = tuple(sorted(recently_published()))
+    cached = _cache
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    purposes = _read()
+    _cache = (stamp, purposes)
+    return purposes
