@@ -2,7 +2,7 @@
 registered before their party, and the counters that generate ``nummer`` values.
 
 Revision ID: 0021_ki_dropin
-Revises: see down_revision
+Revises: 0020_view_summary
 Create Date: 2026-12-03
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0021_ki_dropin"
-down_revision: str | Sequence[str] | None = "0016_sign_in_throttle"
+down_revision: str | Sequence[str] | None = "0020_view_summary"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

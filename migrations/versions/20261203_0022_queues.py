@@ -4,7 +4,7 @@ Open conversations without a team go to the default queue (``KCC_DEFAULT_QUEUE``
 and those waiting for an answer wait since their last message.
 
 Revision ID: 0022_queues
-Revises: 0017_directory
+Revises: 0021_ki_dropin
 Create Date: 2026-12-03
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 import kcc.db
 
 revision: str = "0022_queues"
-down_revision: str | Sequence[str] | None = "0017_directory"
+down_revision: str | Sequence[str] | None = "0021_ki_dropin"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """Task comments, staff mails, departments' default teams, and phone calls.
 
 Revision ID: 0024_tasks_phone
-Revises: 0017_directory
+Revises: 0022_queues
 Create Date: 2026-12-03 08:05:00.343476
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import kcc.db
 
 revision: str = "0024_tasks_phone"
-down_revision: str | Sequence[str] | None = "0017_directory"
+down_revision: str | Sequence[str] | None = "0022_queues"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

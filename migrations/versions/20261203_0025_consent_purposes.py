@@ -9,7 +9,7 @@ Suggestions get the number a resident answers with when several offers are open,
 task made when the resident said yes.
 
 Revision ID: 0025_consent_purposes
-Revises: 0017_directory
+Revises: 0024_tasks_phone
 Create Date: 2026-12-03
 """
 
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0025_consent_purposes"
-down_revision: str | Sequence[str] | None = "0017_directory"
+down_revision: str | Sequence[str] | None = "0024_tasks_phone"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
