@@ -186,6 +186,11 @@ def register_core_sections() -> None:
     ):
         register_privacy_section(section)
     declare_not_party_data(
+        "party_view_summaries",
+        "which customer-view sections were empty, by party key: names of sections and a count,"
+        " nothing about the resident; rebuilt from the sections whenever it is missing",
+    )
+    declare_not_party_data(
         "users",
         "staff accounts: data about employees, not residents (the municipality's staff terms)",
     )
