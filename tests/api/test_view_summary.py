@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import insert, literal, select, update
+from sqlalchemy import Uuid, insert, literal, select, update
 
 from channels.models import Conversation
 from kcc.db import db
@@ -101,7 +101,7 @@ def test_the_view_is_right_at_once_after_each_kind_of_write(app, agent):
     assert _view(agent, third)["conversations"] == []
     with app.app_context():
         source = select(
-            literal(str(uuid.uuid4())),
+            literal(uuid.uuid4(), Uuid()),
             literal("sms"),
             literal("+31600000000"),
             Party.id,
