@@ -299,3 +299,24 @@ def test_task_handling_is_for_staff(
         ).status_code
         == 403
     )
+
+
+def test_comments_are_exported_and_erased_with_the_residents_task(
+    agent: Caller, supervisor: Caller
+) -> None:
+    party = agent.post("/api/v1/parties", json={"type": "person", "surname": "Bos"}).json
+    task = _callback(agent, party_id=party["id"])
+    agent.post(
+        f"/api/v1/tasks/{task['id']}/callback-attempts",
+        json={"result": "reached", "note": "Mevrouw Bos gesproken"},
+    )
+    exported = agent.get(f"/api/v1/parties/{party['id']}/export").json
+    comments = exported["tasks"][0]["comments"]
+    assert [(c["text"], c["callback_result"]) for c in comments] == [
+        ("Mevrouw Bos gesproken", "reached")
+    ]
+    erased = supervisor.post(
+        f"/api/v1/parties/{party['id']}/erasure", json={"reason": "verzoek van de inwoner"}
+    )
+    assert erased.status_code == 200, erased.json
+    assert agent.get(f"/api/v1/tasks/{task['id']}/comments").status_code == 404
