@@ -232,12 +232,47 @@ def migration_problems(document: dict[str, Any], lines: Lines, states: set[str])
         seen.add(number)
         for old, new in (migration.get("states") or {}).items():
             if new not in states:
-                path = ("migrations", index, "states", old)
+                where: tuple[Any, ...] = ("migrations", index, "states", old)
                 problems.append(
                     Problem(
-                        format_path(path),
+                        format_path(where),
                         f"this version has no state '{new}' for instances in '{old}' to move to",
-                        lines.line(path),
+                        lines.line(where),
                     )
                 )
     return problems
+
+
+def kept(
+    document: dict[str, Any], data: dict[str, Any] | None, prefix: str = ""
+) -> dict[str, Any] | None:
+    """``data`` cut to the fields ``document`` declares (not the sensitive ones).
+
+    ``prefix`` is where ``data`` sits in the event as conditions name it (``data.`` for a
+    life event's data, nothing for a contact moment's fields).
+    """
+    if data is None:
+        return None
+    paths = [
+        str(item["field"])[len(prefix) :]
+        for item in document.get("data_used") or []
+        if str(item["field"]).startswith(prefix) and not is_sensitive(item)
+    ]
+    return project(data, paths)
+
+
+def project(data: dict[str, Any], paths: list[str]) -> dict[str, Any]:
+    """Only the dotted ``paths`` of ``data`` (a path to a mapping keeps all of it)."""
+    found: dict[str, Any] = {}
+    for path in paths:
+        head, _, rest = path.partition(".")
+        if head not in data:
+            continue
+        if not rest:
+            found[head] = data[head]
+        elif isinstance(data[head], dict):
+            inner = project(data[head], [rest])
+            if inner:
+                merged = found.get(head)
+                found[head] = {**merged, **inner} if isinstance(merged, dict) else inner
+    return found

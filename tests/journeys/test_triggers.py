@@ -313,7 +313,7 @@ def test_a_life_event_whose_data_breaks_a_guard_is_recorded_not_lost(
     make_resident: Callable[[], Resident],
     run_jobs: Callable[[], int],
 ) -> None:
-    doc = small_doc(key="paying")
+    doc = small_doc(key="paying", data_used=[{"field": "data.amount"}])
     doc["triggers"].append({"on": "nl.test.payment", "event": "pay"})
     doc["statechart"]["states"]["waiting"]["transitions"] += [
         {"event": "pay", "target": "working", "cond": "amount > 100"},
