@@ -132,3 +132,26 @@ def test_migrations_name_an_earlier_version_and_existing_states() -> None:
     found = problems(doc)
     assert "not an earlier version" in found["migrations[0].from_version"]
     assert "no state 'nowhere'" in found["migrations[1].states.old"]
+
+
+def test_the_simulator_warns_about_loops_volume_and_repeated_offers(process_owner: Caller) -> None:
+    doc = small_doc()
+    doc["statechart"]["states"]["waiting"]["transitions"].append(
+        {"event": "again", "target": "waiting"}
+    )
+    doc["states"]["waiting"]["suggestions"][0].pop("expires")
+    created = process_owner.post("/api/v1/journeys", json={"document": to_yaml(doc)})
+    assert created.status_code == 201, created.get_json()
+    result = process_owner.post(
+        "/api/v1/journeys/small/versions/1/simulate",
+        json={"steps": [{"event": "again"}] * 5},
+    ).get_json()
+    kinds = {w["kind"]: w for w in result["warnings"]}
+    assert set(kinds) == {"tight_loop", "message_volume", "repeated_offer"}
+    assert "state 'waiting' is entered 6 times" in kinds["tight_loop"]["message"]
+    assert result["messages"] == {"period": "P30D", "most": 6, "cap": 3}
+    assert "'waste-pass' is made 6 times" in kinds["repeated_offer"]["message"]
+    quiet = process_owner.post(
+        "/api/v1/journeys/small/versions/1/simulate", json={"steps": [{"event": "progress"}]}
+    ).get_json()
+    assert quiet["warnings"] == [] and quiet["messages"]["most"] == 1
