@@ -45,7 +45,7 @@ def init_app(app: Flask) -> None:
         "journey-timers", "journeys.timers.fire_due_timers", TIMER_INTERVAL_SECONDS
     )
     jobs.register_periodic(
-        "journey-deliveries", "journeys.routing.retry_deliveries", DELIVERY_INTERVAL_SECONDS
+        "journey-deliveries", "journeys.deliveries.retry_deliveries", DELIVERY_INTERVAL_SECONDS
     )
     extra = app.config.setdefault("KCC_EXTRA_BODY_TYPES", [])
     extra.extend(BODY_TYPES)

@@ -9,7 +9,7 @@ from flask.views import MethodView
 from marshmallow import validate
 from sqlalchemy import select
 
-from journeys import governance, versions
+from journeys import emergency, governance, versions
 from journeys.api import DESIGNERS, READERS, version_json
 from journeys.constants import DeliveryStatus
 from journeys.models import JourneyDelivery
@@ -124,14 +124,14 @@ def _suspension_routes(path: str, versioned: bool) -> None:
         @blp.response(200, SuspensionSchema)
         def post(self, data: dict[str, Any], key: str, number: int | None = None) -> Any:
             """Emergency stop: no events applied, timers held, nothing sent, until resumed"""
-            return governance.suspend(key, number, data["reason"], str(current_user().uuid))
+            return emergency.suspend(key, number, data["reason"], str(current_user().uuid))
 
     class Resume(MethodView):
         @requires(*DESIGNERS, activity=ACTIVITY)
         @blp.response(200, SuspensionSchema)
         def post(self, key: str, number: int | None = None) -> Any:
             """Resume a suspended journey or version; held events are taken again"""
-            return governance.resume(key, number)
+            return emergency.resume(key, number, str(current_user().uuid))
 
     suffix = "Version" if versioned else "Journey"
     Suspend.__name__, Resume.__name__ = f"Suspend{suffix}", f"Resume{suffix}"
@@ -150,7 +150,7 @@ class CancelInstances(MethodView):
     @blp.response(200, CancelledSchema)
     def post(self, data: dict[str, Any], key: str) -> dict[str, Any]:
         """Cancel every running instance of the journey (or of one version), with a reason"""
-        count = governance.cancel_instances(
+        count = emergency.cancel_instances(
             key, data["version"], data["reason"], str(current_user().uuid)
         )
         return {"journey": key, "version": data["version"], "cancelled": count}

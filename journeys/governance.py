@@ -1,24 +1,22 @@
-"""Who may change what runs: four-eyes publication, version diffs, and the emergency stop.
+"""Who may change what runs: four-eyes publication, version diffs and migrations.
 
 A version is published only after a second process owner approved it. Publishing a version
 that drops a trigger running instances of an earlier version still listen to is refused,
 unless the document's ``migrations`` say which state each such instance moves to; then they
-move with the publication, each with a step saying so. A journey or one version can be
-suspended (no events applied, no timers fired, nothing sent; events are held and taken on
-resume) and its running instances cancelled in bulk with a reason, one step per instance.
+move with the publication, each with a step saying so. The emergency stop is in
+``journeys.emergency``.
 """
 
 from __future__ import annotations
 
 import difflib
-import uuid
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
 
 from journeys import checks, durations
 from journeys.constants import CauseType, InstanceStatus, VersionStatus
-from journeys.models import Journey, JourneyInstance, JourneyStep, JourneyTimer, JourneyVersion
+from journeys.models import JourneyInstance, JourneyStep, JourneyTimer, JourneyVersion
 from journeys.versions import definition_for, get_journey, get_version, publish
 from kcc.constants import Action
 from kcc.db import db, utcnow
@@ -26,7 +24,6 @@ from kcc.errors import Conflict, Forbidden, NotFound
 from kcc.parties.models import Party
 from kcc.privacy.services import log_processing
 
-CANCEL_EVENT = "cancelled"
 MIGRATE_EVENT = "migrated"
 
 
@@ -209,128 +206,3 @@ def diff(key: str, number: int, against: int | None) -> dict[str, Any]:
     )
     text = "".join(lines)
     return {"journey": key, "from": other.number, "to": number, "diff": text}
-
-
-def suspend(key: str, number: int | None, reason: str, actor: str) -> dict[str, Any]:
-    """Emergency stop of a journey (or one version): events held, timers held, nothing sent."""
-    target: Journey | JourneyVersion = (
-        get_journey(key) if number is None else get_version(key, number)
-    )
-    if target.suspended_at is not None:
-        raise Conflict(f"{_name(key, number)} is suspended already ({target.suspended_reason})")
-    target.suspended_at, target.suspended_by, target.suspended_reason = utcnow(), actor, reason
-    db.session().flush()
-    return suspension(key, number)
-
-
-def resume(key: str, number: int | None) -> dict[str, Any]:
-    """End a suspension: held events are taken by the next deliveries run, timers fire late."""
-    target: Journey | JourneyVersion = (
-        get_journey(key) if number is None else get_version(key, number)
-    )
-    if target.suspended_at is None:
-        raise Conflict(f"{_name(key, number)} is not suspended")
-    target.suspended_at = target.suspended_by = target.suspended_reason = None
-    db.session().flush()
-    return suspension(key, number)
-
-
-def suspension(key: str, number: int | None) -> dict[str, Any]:
-    target: Journey | JourneyVersion = (
-        get_journey(key) if number is None else get_version(key, number)
-    )
-    return {
-        "journey": key,
-        "version": number,
-        "suspended": target.suspended_at is not None,
-        "suspended_at": target.suspended_at,
-        "suspended_by": target.suspended_by,
-        "reason": target.suspended_reason,
-    }
-
-
-def _name(key: str, number: int | None) -> str:
-    return f"journey '{key}'" if number is None else f"version {number} of '{key}'"
-
-
-def require_running(version_id: int) -> None:
-    """Conflict when the version or its journey is suspended (an agent's start or event)."""
-    row = (
-        db.session()
-        .execute(
-            select(
-                Journey.key,
-                JourneyVersion.number,
-                Journey.suspended_at,
-                JourneyVersion.suspended_at,
-            )
-            .join(Journey, Journey.id == JourneyVersion.journey_id)
-            .where(JourneyVersion.id == version_id)
-        )
-        .one_or_none()
-    )
-    if row is not None and (row[2] is not None or row[3] is not None):
-        number = None if row[2] is not None else row[1]
-        raise Conflict(f"{_name(row[0], number)} is suspended; resume it first")
-
-
-def cancel_instances(key: str, number: int | None, reason: str, actor: str) -> int:
-    """Cancel every running instance of a journey (or one version), one step each; returns how many."""
-    session = db.session()
-    get_journey(key) if number is None else get_version(key, number)
-    query = (
-        select(JourneyInstance.id, JourneyInstance.configuration, Party.uuid)
-        .join(Party, Party.id == JourneyInstance.party_id)
-        .join(JourneyVersion, JourneyVersion.id == JourneyInstance.version_id)
-        .where(JourneyInstance.journey_key == key, JourneyInstance.status == InstanceStatus.ACTIVE)
-        .order_by(JourneyInstance.id)
-        .with_for_update(of=JourneyInstance)
-    )
-    if number is not None:
-        query = query.where(JourneyVersion.number == number)
-    rows = session.execute(query).all()
-    if not rows:
-        return 0
-    now = utcnow()
-    ids = [row[0] for row in rows]
-    batch = uuid.uuid4()
-    session.execute(
-        insert(JourneyStep),
-        [
-            {
-                "instance_id": instance_id,
-                "event_id": f"cancel:{batch}",
-                "event": CANCEL_EVENT,
-                "from_states": configuration,
-                "to_states": configuration,
-                "moved": False,
-                "cause_type": CauseType.AGENT,
-                "cause_ref": actor,
-                "why": f"cancelled by a process owner with all running instances: {reason}",
-                "occurred_at": now,
-            }
-            for instance_id, configuration, _ in rows
-        ],
-    )
-    session.execute(
-        update(JourneyInstance)
-        .where(JourneyInstance.id.in_(ids))
-        .values(
-            status=InstanceStatus.CANCELLED,
-            completed_at=now,
-            updated_at=now,
-            step_count=JourneyInstance.step_count + 1,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    session.execute(
-        update(JourneyTimer)
-        .where(
-            JourneyTimer.instance_id.in_(ids),
-            JourneyTimer.fired_at.is_(None),
-            JourneyTimer.cancelled_at.is_(None),
-        )
-        .values(cancelled_at=now)
-    )
-    log_processing([row[2] for row in rows], Action.UPDATE)
-    return len(rows)

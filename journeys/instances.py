@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from journeys.constants import CauseType, InstanceStatus
+from journeys.emergency import require_running
 from journeys.engine import Cause, StepResult, advance, start
-from journeys.governance import require_running
 from journeys.models import Journey, JourneyInstance, JourneyStep, JourneyTimer, JourneyVersion
 from journeys.versions import definition_for, get_version, newest_published
 from kcc.constants import Action

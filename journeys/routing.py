@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from journeys import safety
 from journeys.conditions import matches
-from journeys.constants import CauseType, DeliveryStatus, InstanceStatus
+from journeys.constants import DeliveryStatus, InstanceStatus
 from journeys.engine import Cause, StepResult, advance, start
 from journeys.models import Journey, JourneyDelivery, JourneyInstance, JourneyVersion
 from journeys.validation import Definition
@@ -243,69 +243,3 @@ def backoff(attempts: int) -> timedelta:
     """How long to wait before the next try after ``attempts`` failed ones."""
     seconds = FIRST_RETRY_SECONDS * 2 ** max(attempts - 1, 0)
     return timedelta(seconds=min(seconds, LONGEST_RETRY_SECONDS))
-
-
-def occasion_of(delivery: JourneyDelivery) -> Occasion:
-    cause = delivery.cause or {}
-    return Occasion(
-        party_id=delivery.party_id,
-        on=delivery.trigger_on,
-        subject=dict(delivery.subject or {}),
-        event_id=delivery.occasion,
-        cause=Cause(CauseType(cause.get("type", "event")), cause.get("ref"), cause.get("why", "")),
-        data=delivery.data,
-        data_prefix=delivery.data_prefix,
-    )
-
-
-def due(now: datetime, limit: int) -> list[int]:
-    """Ids of failed deliveries due for another try and held ones whose journey was resumed."""
-    suspended_keys, _ = suspensions()
-    session = db.session()
-    failed = session.scalars(
-        select(JourneyDelivery.id)
-        .where(
-            JourneyDelivery.status == DeliveryStatus.FAILED,
-            JourneyDelivery.next_attempt_at <= now,
-        )
-        .order_by(JourneyDelivery.next_attempt_at)
-        .limit(limit)
-    )
-    held = session.scalars(
-        select(JourneyDelivery.id)
-        .where(JourneyDelivery.status == DeliveryStatus.HELD)
-        .where(JourneyDelivery.journey_key.not_in(suspended_keys or {""}))
-        .order_by(JourneyDelivery.id)
-        .limit(limit)
-    )
-    return [*failed, *held][:limit]
-
-
-def retry_deliveries(limit: int = 100) -> int:
-    """Periodic job: try failed deliveries again when due, and held ones once resumed.
-
-    Each delivery in a transaction of its own; returns how many were taken this time.
-    """
-    from kcc.db import unit_of_work
-    from kcc.privacy.activities import Activity
-    from kcc.privacy.context import system_processing
-
-    taken = 0
-    with system_processing("journeys.deliveries", Activity.PROACTIVE_SERVICE):
-        with unit_of_work():
-            ids = due(utcnow(), limit)
-        for delivery_id in ids:
-            with unit_of_work() as session:
-                delivery = session.get(JourneyDelivery, delivery_id, with_for_update=True)
-                if delivery is None or delivery.status not in (
-                    DeliveryStatus.FAILED,
-                    DeliveryStatus.HELD,
-                ):
-                    continue
-                applied = route(occasion_of(delivery), only=delivery.journey_key)
-                if delivery.journey_key not in applied.failed + applied.held:
-                    delivery.status = DeliveryStatus.DONE
-                    delivery.next_attempt_at = None
-                    delivery.updated_at = utcnow()
-                    taken += 1
-    return taken

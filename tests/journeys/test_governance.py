@@ -148,7 +148,7 @@ def test_suspend_holds_events_and_timers_and_resume_takes_them(
     again = process_owner.post("/api/v1/journeys/small/suspend", json={"reason": "again"})
     assert again.status_code == 409
 
-    from journeys.routing import retry_deliveries
+    from journeys.deliveries import retry_deliveries
     from journeys.timers import fire_due_timers
 
     with app.app_context():
@@ -210,6 +210,8 @@ def test_a_version_suspends_alone_and_running_instances_cancel_in_bulk(
         detail = agent.get(f"/api/v1/journey-instances/{item['id']}").get_json()
         assert detail["steps"][-1]["event"] == "cancelled"
         assert "texts were wrong" in detail["steps"][-1]["why"]
+        assert detail["steps"][-2]["event"] == "suspended"
+        assert "check the texts" in detail["steps"][-2]["why"]
         assert all(t["cancelled_at"] for t in detail["timers"] if not t["fired_at"])
     again = process_owner.post("/api/v1/journeys/small/cancel-instances", json={"reason": "again"})
     assert again.get_json()["cancelled"] == 0

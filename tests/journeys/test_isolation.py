@@ -68,7 +68,7 @@ def test_a_failing_journey_does_not_block_another_listening_to_the_same_event(
     assert agent.get("/api/v1/journeys/broken/deliveries").status_code == 403
 
     # The retry is due later, with backoff; once due it fails again and waits longer.
-    from journeys.routing import retry_deliveries
+    from journeys.deliveries import retry_deliveries
 
     with app.app_context():
         assert retry_deliveries() == 0
