@@ -16,7 +16,7 @@ from journeys.constants import (
 )
 from journeys.engine import Cause
 from journeys.routing import Applied, Occasion, route
-from journeys.versions import definition_for, listening_versions, recently_published
+from journeys.versions import definition_for, listening_versions, recently_listening
 from kcc.db import db
 from kcc.events.base import EventEnvelope
 from kcc.parties.models import Party
@@ -79,7 +79,8 @@ def _contact_subject(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def wants_contact_moment(data: dict[str, Any]) -> bool:
-    """Whether a published journey has a trigger this contact moment matches (asked when the
+    """Whether a published journey, or the version a running instance is on, has a trigger
+    this contact moment matches (asked when the
     moment is recorded or its subject changes: most contact moments concern no journey and
     then cost no job).
 
@@ -90,7 +91,7 @@ def wants_contact_moment(data: dict[str, Any]) -> bool:
     subject = _contact_subject(data)
     return any(
         t["on"] == CONTACT_MOMENT_RECORDED and matches(t.get("match"), subject)
-        for version_id, _, digest in recently_published()
+        for version_id, digest in recently_listening()
         for t in definition_for(version_id, digest).triggers
     )
 

@@ -235,9 +235,26 @@ def recently_published(max_age: float = 1.0) -> list[tuple[int, str, str]]:
     return versions
 
 
+# What ``recently_listening`` last read: (monotonic time, versions).
+_listening: tuple[float, list[tuple[int, str]]] | None = None
+
+
+def recently_listening(max_age: float = 1.0) -> list[tuple[int, str]]:
+    """``listening_versions()`` as read at most ``max_age`` seconds ago in this process."""
+    global _listening
+    now = time.monotonic()
+    recent = _listening
+    if recent is not None and now - recent[0] < max_age:
+        return recent[1]
+    versions = listening_versions()
+    _listening = (now, versions)
+    return versions
+
+
 def forget_published() -> None:
-    global _recent
+    global _recent, _listening
     _recent = None
+    _listening = None
 
 
 def newest_published(key: str) -> JourneyVersion:
