@@ -113,16 +113,16 @@ def _trigger(definition: Definition, occasion: Occasion) -> dict[str, Any] | Non
 def route(occasion: Occasion, only: str | None = None) -> Applied:
     """Hand the event to every journey of the party that listens (or only to journey ``only``)."""
     applied = Applied()
-    suspended_keys, suspended_versions = suspensions()
+    stopped: tuple[set[str], set[int]] | None = None  # read once, when a journey listens
     for key, journey in sorted(_journeys(occasion.party_id).items()):
         if only is not None and key != only:
             continue
         plan = _plan(journey, occasion)
         if plan is None:
             continue
-        held = key in suspended_keys or any(
-            version_id in suspended_versions for version_id in plan.versions
-        )
+        if stopped is None:
+            stopped = suspensions()
+        held = key in stopped[0] or any(version_id in stopped[1] for version_id in plan.versions)
         if held:
             keep(occasion, key, DeliveryStatus.HELD, "the journey or its version is suspended")
             applied.held.append(key)
