@@ -135,6 +135,7 @@ def test_suspend_holds_events_and_timers_and_resume_takes_them(
     load(app, to_yaml(small_doc()))
     resident = make_resident()
     post_event(system, cloud_event("nl.test.started", resident.bsn))
+    run_jobs()
     post_event(system, cloud_event("nl.test.progress", resident.bsn))
     run_jobs()
     [item] = instances_of(agent, resident)
