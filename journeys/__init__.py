@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from kcc.doctor import Finding
 
 TIMER_INTERVAL_SECONDS = 5
+DELIVERY_INTERVAL_SECONDS = 30
 BODY_TYPES = (
     ("/api/v1/journeys", ("application/yaml", "text/yaml", "application/x-yaml", "text/x-yaml")),
     ("/api/v1/events", ("application/cloudevents+json",)),
@@ -24,6 +25,7 @@ def init_app(app: Flask) -> None:
     privacy sections."""
     from journeys import models  # noqa: F401  (registers the tables)
     from journeys.api import blp as journeys_blp
+    from journeys.api_governance import blp as governance_blp
     from journeys.api_instances import blp as instances_blp
     from journeys.api_instances import events_blp
     from journeys.cli import journeys_cli
@@ -34,13 +36,16 @@ def init_app(app: Flask) -> None:
     from kcc.view.services import register_section
 
     api = app.extensions["kcc.api"]
-    for blueprint in (journeys_blp, instances_blp, events_blp):
+    for blueprint in (journeys_blp, governance_blp, instances_blp, events_blp):
         api.register_blueprint(blueprint)
     for name, handler, key, wants in SUBSCRIPTIONS:
         subscribe(name, handler, key=key, wants=wants)
     register_section("journeys", view_section)
     jobs.register_periodic(
         "journey-timers", "journeys.timers.fire_due_timers", TIMER_INTERVAL_SECONDS
+    )
+    jobs.register_periodic(
+        "journey-deliveries", "journeys.deliveries.retry_deliveries", DELIVERY_INTERVAL_SECONDS
     )
     extra = app.config.setdefault("KCC_EXTRA_BODY_TYPES", [])
     extra.extend(BODY_TYPES)

@@ -7,7 +7,7 @@ from typing import Any
 from flask import request
 from flask.views import MethodView
 
-from journeys import diagram, versions
+from journeys import diagram, governance, versions
 from journeys.instances import version_stats
 from journeys.models import Journey, JourneyVersion
 from journeys.purposes import check_source
@@ -89,6 +89,8 @@ def journey_json(journey: Journey) -> dict[str, Any]:
         "title": document.get("title"),
         "description": document.get("description"),
         "published_version": published.number if published else None,
+        "suspended_at": journey.suspended_at,
+        "suspended_reason": journey.suspended_reason,
         "versions": journey.versions,
         "created_at": journey.created_at,
     }
@@ -104,6 +106,10 @@ def version_json(version: JourneyVersion, outcome: str | None = None) -> dict[st
         "created_by": version.created_by,
         "published_at": version.published_at,
         "retired_at": version.retired_at,
+        "approved_by": version.approved_by,
+        "approved_at": version.approved_at,
+        "suspended_at": version.suspended_at,
+        "suspended_reason": version.suspended_reason,
         "source": version.source,
         "document": version.document,
         "outcome": outcome,
@@ -168,8 +174,10 @@ class PublishVersion(MethodView):
     @requires(*DESIGNERS, activity=ACTIVITY)
     @blp.response(200, VersionDetailSchema)
     def post(self, key: str, number: int) -> dict[str, Any]:
-        """Publish a draft (the published version before it retires); 409 when already published"""
-        return version_json(versions.publish(key, number))
+        """Publish an approved draft (the published version before it retires); 409 when not
+        approved, already published, or when it drops a trigger running instances need"""
+        version, _ = governance.publish_approved(key, number)
+        return version_json(version)
 
 
 @blp.route("/<string:key>/versions/<int:number>/diagram")

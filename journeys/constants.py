@@ -40,3 +40,12 @@ CONTACT_MOMENT_RECORDED = "contact_moment.recorded"
 # Not a trigger name of its own: a journey triggered by ``contact_moment.recorded`` also
 # listens to a recorded moment whose subject changes to one it matches.
 CONTACT_MOMENT_SUBJECT_CHANGED = "contact_moment.subject_changed"
+
+
+class DeliveryStatus(StrEnum):
+    """What became of an event one journey could not take at once."""
+
+    FAILED = "failed"
+    HELD = "held"
+    DONE = "done"
+    GIVEN_UP = "given_up"

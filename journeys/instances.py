@@ -8,9 +8,10 @@ from typing import Any
 from sqlalchemy import func, select
 
 from journeys.constants import CauseType, InstanceStatus
+from journeys.emergency import require_running
 from journeys.engine import Cause, StepResult, advance, start
 from journeys.models import Journey, JourneyInstance, JourneyStep, JourneyTimer, JourneyVersion
-from journeys.versions import definition_for, get_version
+from journeys.versions import definition_for, get_version, newest_published
 from kcc.constants import Action
 from kcc.db import db
 from kcc.errors import Conflict, NotFound, ValidationFailed
@@ -100,6 +101,7 @@ def start_by_agent(
 ) -> JourneyInstance:
     """An agent starts a journey for a party from the customer view; 409 when one is active."""
     party_id = party_id_for(party_uuid)
+    require_running(newest_published(key).id)
     why = f"started by an agent: {reason}" if reason else "started by an agent"
     instance, created = start(
         party_id, key, Cause(CauseType.AGENT, str(agent_uuid), why), f"agent:{uuid.uuid4()}"
@@ -122,6 +124,7 @@ def send_by_agent(
         raise ValidationFailed.field("event", f"the journey has no event '{event}'")
     if instance.status != InstanceStatus.ACTIVE:
         raise Conflict(f"the journey instance is {instance.status}")
+    require_running(instance.version_id)
     cause = Cause(
         CauseType.AGENT,
         str(agent_uuid),

@@ -1,6 +1,9 @@
 """Life events from other systems as CloudEvents 1.0: checked, matched by BSN, recorded once.
 
-The BSN in ``data.bsn`` only finds the party; it is removed before anything is stored. A
+The BSN in ``data.bsn`` only finds the party; it is removed before anything is stored. Of
+the rest only the fields that the listening journeys declare in ``data_used`` are kept: a
+field declared sensitive (or named like a BSN, e.g. ``deceased_bsn``) only encrypted, in
+``sealed``; any other kept field that holds a BSN is refused (422). A
 repeat of the same ``(source, id)`` returns the first outcome. An event type no published
 journey listens to is recorded as ignored. A well-formed event for a BSN that no party has
 is recorded as ``unmatched`` and accepted (202): the sender did nothing wrong, and the
@@ -9,6 +12,7 @@ contact centre can see it.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,17 +20,22 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from journeys import safety
 from journeys.constants import InboundStatus
 from journeys.events import LifeEventReceived
 from journeys.models import LifeEvent
 from journeys.triggers import known_types
+from journeys.versions import definition_for, listening_versions
 from kcc.db import db
 from kcc.errors import ValidationFailed
 from kcc.events.outbox import record
 from kcc.parties.identifiers import validate_bsn
 from kcc.parties.services import PartyQuery, search_parties
+from kcc.privacy import bsn as bsn_scanner
+from kcc.privacy.services import cipher as _data_cipher
 
 BSN_FIELDS = ("bsn", "burgerservicenummer")
+SEALED_CONTEXT = "journeys/life-event-sealed"
 REQUIRED = ("specversion", "id", "source", "type")
 LIMITS = {"id": 200, "source": 500, "type": 200, "subject": 500}
 
@@ -118,13 +127,17 @@ def receive(body: Any) -> Receipt:
             )
         bsn = validate_bsn(bsn, field="data.bsn")
         parties, _ = search_parties(PartyQuery(bsn=bsn), limit=1, cursor=None)
-        stored.data = {k: v for k, v in data.items() if k not in BSN_FIELDS}
+        stored.data, stored.sealed = _declared_only(event["type"], data)
         if not parties:
             stored.status = InboundStatus.UNMATCHED
             detail = "no party with this BSN is registered; the event is recorded as unmatched and starts nothing"
         else:
             stored.status, stored.party_id = InboundStatus.MATCHED, parties[0].id
-            detail = "matched to a party; its journeys are moved"
+            detail = (
+                "matched to a party and handed to the journeys that listen to "
+                f"{event['type']}; a journey that cannot take it keeps it as a failed "
+                "delivery and tries again (GET /api/v1/journeys/{key}/deliveries)"
+            )
     try:
         with session.begin_nested():
             session.add(stored)
@@ -149,6 +162,41 @@ def receive(body: Any) -> Receipt:
             )
         )
     return Receipt(stored, False, detail)
+
+
+def _declared_only(event_type: str, data: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """The event's data cut to what the listening journeys declare, and the sensitive part sealed."""
+    plain: set[str] = set()
+    sensitive: set[str] = set()
+    for version_id, digest in listening_versions():
+        document = definition_for(version_id, digest).document
+        if not any(t["on"] == event_type for t in document.get("triggers") or []):
+            continue
+        for path, field in safety.declared(document).items():
+            if path.startswith("data."):
+                (sensitive if safety.is_sensitive(field) else plain).add(path[5:])
+    plain -= sensitive
+    kept = safety.project(data, sorted(plain))
+    for name, value in kept.items():
+        if bsn_scanner.scrub(value)[1]:
+            raise ValidationFailed.field(
+                f"data.{name}",
+                "holds what looks like a BSN; the journeys do not declare this field "
+                "sensitive, so it cannot be stored",
+            )
+    secret = safety.project(data, sorted(sensitive))
+    if not secret:
+        return kept, None
+    cipher = _data_cipher()
+    return kept, cipher.encrypt(json.dumps(secret, sort_keys=True), SEALED_CONTEXT)
+
+
+def reveal_sealed(life_event: LifeEvent) -> dict[str, Any]:
+    """The sensitive fields of a life event, decrypted (for a subject access export)."""
+    if not life_event.sealed:
+        return {}
+    cipher = _data_cipher()
+    return dict(json.loads(cipher.decrypt(life_event.sealed, SEALED_CONTEXT)))
 
 
 def _existing(source: str, ce_id: str) -> LifeEvent | None:

@@ -32,6 +32,11 @@ class Journey(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    suspended_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, doc="Emergency stop: no events applied, no timers fired, until resumed."
+    )
+    suspended_by: Mapped[str | None] = mapped_column(String(64))
+    suspended_reason: Mapped[str | None] = mapped_column(String(500))
 
     versions: Mapped[list[JourneyVersion]] = relationship(
         back_populates="journey", order_by="JourneyVersion.number"
@@ -54,6 +59,15 @@ class JourneyVersion(Base):
     created_by: Mapped[str | None] = mapped_column(String(64))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_by: Mapped[str | None] = mapped_column(
+        String(64), doc="The second process owner who approved the version for publication."
+    )
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    suspended_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, doc="Emergency stop of this version's instances, until resumed."
+    )
+    suspended_by: Mapped[str | None] = mapped_column(String(64))
+    suspended_reason: Mapped[str | None] = mapped_column(String(500))
 
     journey: Mapped[Journey] = relationship(back_populates="versions")
 
@@ -170,10 +184,52 @@ class LifeEvent(Base):
     status: Mapped[str] = mapped_column(String(10))
     party_id: Mapped[int | None] = mapped_column(ForeignKey("parties.id", ondelete="SET NULL"))
     data: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    sealed: Mapped[str | None] = mapped_column(
+        Text, doc="The sensitive fields a journey declared (BSNs among them), encrypted as JSON."
+    )
     occurred_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (
         UniqueConstraint("source", "ce_id"),
         Index("ix_life_events_party", "party_id"),
+    )
+
+
+class JourneyDelivery(Base):
+    """An event one journey could not take for a party: failed (retried with backoff) or held
+    while the journey or version is suspended. Other journeys of the same event are not held up.
+    """
+
+    __tablename__ = "journey_deliveries"
+
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
+    uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=new_uuid)
+    journey_key: Mapped[str] = mapped_column(String(64))
+    party_id: Mapped[int] = mapped_column(ForeignKey("parties.id", ondelete="CASCADE"))
+    trigger_on: Mapped[str] = mapped_column(String(200), doc="The event type, as triggers name it.")
+    occasion: Mapped[str] = mapped_column(String(200), doc="The event id the engine keys on.")
+    cause: Mapped[dict[str, Any]] = mapped_column(JSONType, doc="type, ref and why.")
+    subject: Mapped[dict[str, Any]] = mapped_column(
+        JSONType, doc="What the triggers' conditions read (declared fields only)."
+    )
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    data_prefix: Mapped[str] = mapped_column(String(20), default="")
+    status: Mapped[str] = mapped_column(String(10), doc="failed, held, done or given_up.")
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("journey_key", "party_id", "occasion"),
+        Index("ix_journey_deliveries_party", "party_id"),
+        Index("ix_journey_deliveries_journey", "journey_key", "id"),
+        Index(
+            "ix_journey_deliveries_due",
+            "next_attempt_at",
+            sqlite_where=text("status IN ('failed', 'held')"),
+            postgresql_where=text("status IN ('failed', 'held')"),
+        ),
     )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
-from journeys.models import LifeEvent
+from journeys.lifeevents import reveal_sealed
+from journeys.models import JourneyDelivery, LifeEvent
 from journeys.retention import JOURNEYS, LIFE_EVENTS
 from journeys.suggestions.sections import (
     count_journeys,
@@ -35,6 +36,7 @@ def life_events_export(parties: list[Party]) -> list[dict[str, Any]]:
             "source": e.source,
             "status": e.status,
             "data": e.data,
+            "sensitive_data": reveal_sealed(e),
             "occurred_at": e.occurred_at.isoformat() if e.occurred_at else None,
             "received_at": e.received_at.isoformat(),
         }
@@ -48,7 +50,7 @@ def erase_life_events(parties: list[Party]) -> int:
     result = db.session().execute(
         update(LifeEvent)
         .where(LifeEvent.party_id.in_([p.id for p in parties]))
-        .values(party_id=None, data={})
+        .values(party_id=None, data={}, sealed=None)
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
@@ -56,6 +58,41 @@ def erase_life_events(parties: list[Party]) -> int:
 
 def count_life_events(parties: list[Party]) -> int:
     query = select(func.count()).where(LifeEvent.party_id.in_([p.id for p in parties]))
+    return int(db.session().scalar(query) or 0)
+
+
+def deliveries_export(parties: list[Party]) -> list[dict[str, Any]]:
+    """Events a journey could not take at once for the parties, and what became of them."""
+    rows = db.session().scalars(
+        select(JourneyDelivery)
+        .where(JourneyDelivery.party_id.in_([p.id for p in parties]))
+        .order_by(JourneyDelivery.id)
+    )
+    return [
+        {
+            "id": str(d.uuid),
+            "journey": d.journey_key,
+            "event": d.trigger_on,
+            "status": d.status,
+            "subject": d.subject,
+            "data": d.data,
+            "created_at": d.created_at.isoformat(),
+        }
+        for d in rows
+    ]
+
+
+def erase_deliveries(parties: list[Party]) -> int:
+    result = db.session().execute(
+        delete(JourneyDelivery)
+        .where(JourneyDelivery.party_id.in_([p.id for p in parties]))
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def count_deliveries(parties: list[Party]) -> int:
+    query = select(func.count()).where(JourneyDelivery.party_id.in_([p.id for p in parties]))
     return int(db.session().scalar(query) or 0)
 
 
@@ -84,6 +121,13 @@ def register_privacy() -> None:
             erase=erase_life_events,
             count=count_life_events,
             retention=(LIFE_EVENTS,),
+        ),
+        PrivacySection(
+            "journey_deliveries",
+            ("journey_deliveries",),
+            export=deliveries_export,
+            erase=erase_deliveries,
+            count=count_deliveries,
         ),
     ):
         register_privacy_section(section)

@@ -32,6 +32,14 @@ class VersionSchema(ma.Schema):
     created_by = ma.fields.String(allow_none=True)
     published_at = ma.fields.DateTime(allow_none=True)
     retired_at = ma.fields.DateTime(allow_none=True)
+    approved_by = ma.fields.String(
+        allow_none=True, metadata={"description": "The second process owner who approved it."}
+    )
+    approved_at = ma.fields.DateTime(allow_none=True)
+    suspended_at = ma.fields.DateTime(
+        allow_none=True, metadata={"description": "Set while the version is suspended."}
+    )
+    suspended_reason = ma.fields.String(allow_none=True)
 
 
 class VersionDetailSchema(VersionSchema):
@@ -59,6 +67,10 @@ class JourneySchema(ma.Schema):
     title = I18N
     description = I18N
     published_version = ma.fields.Integer(allow_none=True)
+    suspended_at = ma.fields.DateTime(
+        allow_none=True, metadata={"description": "Set while the journey is suspended."}
+    )
+    suspended_reason = ma.fields.String(allow_none=True)
     versions = ma.fields.List(ma.fields.Nested(VersionSchema))
     created_at = ma.fields.DateTime()
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime
 from typing import Any
 
-from journeys import durations
+from journeys import durations, safety
 from journeys.machine import JourneyStopped, run
 from journeys.validation import Definition
 from kcc.db import utcnow
 from kcc.errors import ValidationFailed
 
 MAX_STEPS = 200
+LOOP_ENTRIES = 3  # a state entered this often within the floor is a tight loop
+MESSAGE_PERIOD = "P30D"
+MESSAGE_CAP = 3  # the default cap of proactive messages per resident per period
 
 
 def simulate(
@@ -101,7 +105,72 @@ def simulate(
         "datamodel": datamodel,
         "suggestions": suggestions,
         "timers": timers,
+        **warnings(definition, path, suggestions),
     }
+
+
+def warnings(
+    definition: Definition, path: list[dict[str, Any]], suggestions: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """What would bother a resident: tight loops, many messages in a period, repeated offers.
+
+    Returns ``messages`` (the most a resident would get in any ``MESSAGE_PERIOD``, counting
+    the suggestions sent without an agent's approval, against the default cap) and
+    ``warnings``, each ``{kind, state?, message}``.
+    """
+    found: list[dict[str, Any]] = []
+    floor = durations.shortest_seconds(safety.timer_loop_floor())
+    entries: dict[str, list[datetime]] = {}
+    for step in path:
+        for state in step.get("entered") or []:
+            entries.setdefault(state, []).append(_at(step))
+    for state, moments in entries.items():
+        gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(moments)]
+        if len(moments) >= LOOP_ENTRIES and min(gaps) < floor:
+            found.append(
+                {
+                    "kind": "tight_loop",
+                    "state": state,
+                    "message": f"state '{state}' is entered {len(moments)} times, the closest "
+                    f"{int(min(gaps))} seconds apart (floor {safety.timer_loop_floor()})",
+                }
+            )
+    sent = sorted(
+        datetime.fromisoformat(o["at"]) for o in suggestions if o.get("approval") != "agent"
+    )
+    period = durations.shortest_seconds(MESSAGE_PERIOD)
+    most = max(
+        (sum(1 for t in sent if 0 <= (t - start).total_seconds() < period) for start in sent),
+        default=0,
+    )
+    if most > MESSAGE_CAP:
+        found.append(
+            {
+                "kind": "message_volume",
+                "message": f"a resident would get {most} messages within {MESSAGE_PERIOD}; "
+                f"the cap is {MESSAGE_CAP}, so the rest would not be sent",
+            }
+        )
+    seen: dict[tuple[str, str], int] = {}
+    for offer in suggestions:
+        key = (offer["service"], offer["text"])
+        seen[key] = seen.get(key, 0) + 1
+    for (service, _), count in seen.items():
+        if count > 1:
+            found.append(
+                {
+                    "kind": "repeated_offer",
+                    "message": f"the same offer of '{service}' is made {count} times",
+                }
+            )
+    return {
+        "messages": {"period": MESSAGE_PERIOD, "most": most, "cap": MESSAGE_CAP},
+        "warnings": found,
+    }
+
+
+def _at(step: dict[str, Any]) -> datetime:
+    return datetime.fromisoformat(step["at"])
 
 
 def _entry(
@@ -135,6 +204,7 @@ def _entry(
             set_now.append(found)
         for suggestion in definition.suggestions(state):
             offer = {
+                "at": now.isoformat(),
                 "state": state,
                 "service": suggestion["service"],
                 "text": suggestion["text"].get(language) or suggestion["text"]["nl"],
@@ -146,6 +216,7 @@ def _entry(
             offered.append(offer)
     return {
         "index": index,
+        "at": now.isoformat(),
         "event": event,
         "kind": kind or "start",
         "from": before,

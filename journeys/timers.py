@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from journeys.constants import CauseType
 from journeys.engine import Cause, Item, advance_items
-from journeys.models import JourneyTimer
+from journeys.models import Journey, JourneyInstance, JourneyTimer, JourneyVersion
 from kcc.db import unit_of_work, utcnow
 from kcc.privacy.activities import Activity
 from kcc.privacy.context import system_processing
@@ -42,10 +42,16 @@ def fire_due_timers(limit: int = BATCH, per_transaction: int = PER_TRANSACTION) 
                         JourneyTimer.event,
                         JourneyTimer.duration,
                     )
+                    .join(JourneyInstance, JourneyInstance.id == JourneyTimer.instance_id)
+                    .join(JourneyVersion, JourneyVersion.id == JourneyInstance.version_id)
+                    .join(Journey, Journey.id == JourneyVersion.journey_id)
                     .where(
                         JourneyTimer.fired_at.is_(None),
                         JourneyTimer.cancelled_at.is_(None),
                         JourneyTimer.due_at <= utcnow(),
+                        # an emergency stop holds the timers; they fire late on resume
+                        JourneyVersion.suspended_at.is_(None),
+                        Journey.suspended_at.is_(None),
                     )
                     .order_by(JourneyTimer.due_at, JourneyTimer.id)
                     .limit(min(per_transaction, limit - handled))

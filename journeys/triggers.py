@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -15,9 +14,9 @@ from journeys.constants import (
     LIFE_EVENT_RECEIVED,
     CauseType,
 )
-from journeys.engine import Cause, StepResult, active_instances, advance, start
-from journeys.models import JourneyInstance
-from journeys.versions import definition_for, published_versions, recently_published
+from journeys.engine import Cause
+from journeys.routing import Applied, Occasion, route
+from journeys.versions import definition_for, listening_versions, recently_listening
 from kcc.db import db
 from kcc.events.base import EventEnvelope
 from kcc.parties.models import Party
@@ -25,19 +24,11 @@ from kcc.privacy.activities import Activity
 from kcc.privacy.context import system_processing
 
 
-@dataclass
-class Applied:
-    """What one incoming event did to one party's journeys."""
-
-    started: list[JourneyInstance]
-    steps: list[StepResult]
-
-
 def known_types() -> set[str]:
-    """Every event type a published journey listens to."""
+    """Every event type a published journey, or the version a running instance is on, listens to."""
     return {
         t["on"]
-        for version_id, _, digest in published_versions()
+        for version_id, digest in listening_versions()
         for t in definition_for(version_id, digest).triggers
     }
 
@@ -49,31 +40,10 @@ def apply_triggers(
     event_id: str,
     cause: Cause,
     data: dict[str, Any] | None = None,
+    data_prefix: str = "",
 ) -> Applied:
-    """Start or advance the party's journeys whose first matching trigger listens to ``on``."""
-    applied = Applied([], [])
-    for version_id, key, digest in published_versions():
-        definition = definition_for(version_id, digest)
-        trigger = next(
-            (t for t in definition.triggers if t["on"] == on and matches(t.get("match"), subject)),
-            None,
-        )
-        if trigger is None:
-            continue
-        event = trigger.get("event")
-        active = active_instances(party_id, key)
-        if trigger.get("start") and (not active or definition.allow_multiple):
-            instance, created = start(party_id, key, cause, event_id)
-            if created:
-                applied.started.append(instance)
-            if event:
-                applied.steps.append(
-                    advance(instance.id, event, f"{event_id}#{event}", cause, data)
-                )
-        elif event:
-            for instance in active:
-                applied.steps.append(advance(instance.id, event, event_id, cause, data))
-    return applied
+    """Start or advance the party's journeys that listen to ``on`` (see ``journeys.routing``)."""
+    return route(Occasion(party_id, on, subject, event_id, cause, data, data_prefix))
 
 
 def _party_key(party_uuid: str) -> int | None:
@@ -100,6 +70,7 @@ def on_life_event(envelope: EventEnvelope) -> None:
             f"life:{data['life_event_id']}",
             cause,
             data.get("data"),
+            data_prefix="data.",
         )
 
 
@@ -108,7 +79,8 @@ def _contact_subject(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def wants_contact_moment(data: dict[str, Any]) -> bool:
-    """Whether a published journey has a trigger this contact moment matches (asked when the
+    """Whether a published journey, or the version a running instance is on, has a trigger
+    this contact moment matches (asked when the
     moment is recorded or its subject changes: most contact moments concern no journey and
     then cost no job).
 
@@ -119,7 +91,7 @@ def wants_contact_moment(data: dict[str, Any]) -> bool:
     subject = _contact_subject(data)
     return any(
         t["on"] == CONTACT_MOMENT_RECORDED and matches(t.get("match"), subject)
-        for version_id, _, digest in recently_published()
+        for version_id, digest in recently_listening()
         for t in definition_for(version_id, digest).triggers
     )
 

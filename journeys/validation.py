@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from journeys import checks, documents
+from journeys import checks, documents, safety
 from journeys.documents import Problem
 from journeys.machine import Compiled, RunawayJourney, compile_chart
 
@@ -81,6 +81,13 @@ def validate(source: str | bytes) -> Validated:
         + checks.reference_problems(document, lines)
         + checks.structure_problems(document, lines)
     )
+    if not problems:
+        chart = set(checks.flatten(document["statechart"]["states"]))
+        problems = (
+            safety.timer_loop_problems(document, lines)
+            + safety.data_problems(document, lines)
+            + safety.migration_problems(document, lines, chart)
+        )
     if problems:
         return Validated(document, problems)
     try:

@@ -6,12 +6,12 @@ import hashlib
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import selectinload
 
-from journeys.constants import VersionStatus
+from journeys.constants import InstanceStatus, VersionStatus
 from journeys.machine import CompiledCache
-from journeys.models import Journey, JourneyVersion
+from journeys.models import Journey, JourneyInstance, JourneyVersion
 from journeys.validation import Definition, compile_document, validate
 from kcc.db import db, utcnow
 from kcc.errors import Conflict, NotFound, ValidationFailed
@@ -123,6 +123,7 @@ def store_version(source: str, author: str | None, expected_key: str | None) -> 
             )
         version.source, version.document, version.checksum = source, definition.document, digest
         version.created_by = author
+        version.approved_by = version.approved_at = None  # changed content needs a new approval
         session.flush()
         return Stored(version, "replaced")
     version = JourneyVersion(
@@ -194,6 +195,25 @@ def published_versions() -> list[tuple[int, str, str]]:
     return [(row[0], row[1], row[2]) for row in rows]
 
 
+def listening_versions() -> list[tuple[int, str]]:
+    """(version id, checksum) of every version events may reach: the published ones, and
+    those that running instances are on (an instance hears events by its own version)."""
+    running = (
+        select(JourneyInstance.id)
+        .where(
+            JourneyInstance.version_id == JourneyVersion.id,
+            JourneyInstance.status == InstanceStatus.ACTIVE,
+        )
+        .exists()
+    )
+    rows = db.session().execute(
+        select(JourneyVersion.id, JourneyVersion.checksum).where(
+            or_(JourneyVersion.status == VersionStatus.PUBLISHED, running)
+        )
+    )
+    return [(row[0], row[1]) for row in rows]
+
+
 # What ``recently_published`` last read: (monotonic time, versions).
 _recent: tuple[float, list[tuple[int, str, str]]] | None = None
 
@@ -215,9 +235,26 @@ def recently_published(max_age: float = 1.0) -> list[tuple[int, str, str]]:
     return versions
 
 
+# What ``recently_listening`` last read: (monotonic time, versions).
+_listening: tuple[float, list[tuple[int, str]]] | None = None
+
+
+def recently_listening(max_age: float = 1.0) -> list[tuple[int, str]]:
+    """``listening_versions()`` as read at most ``max_age`` seconds ago in this process."""
+    global _listening
+    now = time.monotonic()
+    recent = _listening
+    if recent is not None and now - recent[0] < max_age:
+        return recent[1]
+    versions = listening_versions()
+    _listening = (now, versions)
+    return versions
+
+
 def forget_published() -> None:
-    global _recent
+    global _recent, _listening
     _recent = None
+    _listening = None
 
 
 def newest_published(key: str) -> JourneyVersion:

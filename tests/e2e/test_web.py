@@ -149,8 +149,39 @@ def test_process_owner_fixes_a_broken_journey_simulates_and_publishes(
     expect(page.locator(".sim-path")).to_contain_text("consultation")
     expect(page.locator(".sim-path")).to_contain_text("done")
     page.get_by_role("button", name="Publiceren 1").click()
+    expect(page.locator("#upload-result")).to_contain_text("not approved")
+    page.get_by_role("button", name="Goedkeuren 1").click()
+    expect(page.locator("#upload-result")).to_contain_text("four eyes")
+    reviewer = new_page()
+    sign_in(reviewer, user("process_owner"))
+    reviewer.goto("/studio/e2e-birth")
+    reviewer.get_by_role("button", name="Goedkeuren 1").click()
+    expect(reviewer.locator("#upload-result")).to_contain_text("Goedgekeurd")
+    page.reload()
+    page.get_by_role("button", name="Publiceren 1").click()
     expect(page.locator("[data-version-status='1']")).to_have_text("gepubliceerd")
     check_page(page, "studio-journey")
+
+    # A second version: the studio shows what changed, readable.
+    second = good.replace("version: 1", "version: 2", 1).replace(
+        "nl: Geboorte van een kind", "nl: Een kind is geboren", 1
+    )
+    page.get_by_label("Reisdocument (YAML)").fill(second)
+    page.get_by_role("button", name="Controleren en opslaan als concept").click()
+    page.get_by_role("button", name="Vergelijken 2").click()
+    expect(page.locator(".diff del").first).to_be_visible()
+    expect(page.locator(".diff")).to_contain_text("+  nl: Een kind is geboren")
+    check_page(page, "studio-diff")
+
+    # The emergency stop: a reason is asked for, the journey stops and resumes.
+    page.get_by_role("button", name="De reis stilzetten").click()
+    expect(page.locator("#stop-result")).to_contain_text("Geef eerst een reden")
+    page.get_by_label(re.compile("Reden")).fill("Tekst van het bericht klopt niet")
+    page.get_by_role("button", name="De reis stilzetten").click()
+    expect(page.locator("#suspension")).to_contain_text("Stilgezet: Tekst van het bericht")
+    check_page(page, "studio-stopped")
+    page.get_by_role("button", name="De reis hervatten").click()
+    expect(page.locator("#suspension")).to_contain_text("De reis loopt")
 
 
 def test_supervisor_dashboard_plots_real_data(

@@ -41,6 +41,7 @@ def test_a_good_configuration_passes(app, settings, make_caller) -> None:
     process_owner: Caller = make_caller("process_owner")
     created = process_owner.post("/api/v1/journeys", json={"document": to_yaml(small_doc())})
     assert created.status_code == 201, created.get_json()
+    make_caller("process_owner").post("/api/v1/journeys/small/versions/1/approve")
     assert process_owner.post("/api/v1/journeys/small/versions/1/publish").status_code == 200
     env = {"KCC_DATABASE_URL": settings.database_url}
     if settings.redis_url:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 
 from tests.conftest import Caller
 from tests.journeys.conftest import DEFINITIONS, small_doc, to_yaml
@@ -19,7 +20,9 @@ def upload_new(caller: Caller, source: str, yaml_body: bool = True):  # type: ig
     return caller.post("/api/v1/journeys", json={"document": source})
 
 
-def test_create_upload_publish_and_read(process_owner: Caller, agent: Caller) -> None:
+def test_create_upload_publish_and_read(
+    process_owner: Caller, agent: Caller, make_caller: Callable[..., Caller]
+) -> None:
     created = upload_new(process_owner, to_yaml(small_doc()))
     assert created.status_code == 201, created.get_json()
     assert created.get_json()["status"] == "draft"
@@ -32,6 +35,9 @@ def test_create_upload_publish_and_read(process_owner: Caller, agent: Caller) ->
         headers={**process_owner._headers(None), "Content-Type": "text/yaml"},
     )
     assert uploaded.status_code == 201
+    reviewer = make_caller("process_owner")
+    for number in (1, 2):
+        assert reviewer.post(f"/api/v1/journeys/small/versions/{number}/approve").status_code == 200
     assert process_owner.post("/api/v1/journeys/small/versions/1/publish").status_code == 200
     published = process_owner.post("/api/v1/journeys/small/versions/2/publish")
     assert published.status_code == 200
@@ -81,12 +87,15 @@ def test_not_yaml_and_code_are_422(process_owner: Caller) -> None:
     )
 
 
-def test_upload_for_another_key_and_changing_a_published_version(process_owner: Caller) -> None:
+def test_upload_for_another_key_and_changing_a_published_version(
+    process_owner: Caller, make_caller: Callable[..., Caller]
+) -> None:
     upload_new(process_owner, to_yaml(small_doc()))
     other = process_owner.post(
         "/api/v1/journeys/small/versions", json={"document": to_yaml(small_doc(key="other"))}
     )
     assert other.status_code == 422
+    make_caller("process_owner").post("/api/v1/journeys/small/versions/1/approve")
     process_owner.post("/api/v1/journeys/small/versions/1/publish")
     changed = process_owner.post(
         "/api/v1/journeys/small/versions",

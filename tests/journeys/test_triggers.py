@@ -210,7 +210,7 @@ def test_a_journey_published_in_this_process_counts_at_once(
     make_resident: Callable[[], Resident],
     run_jobs: Callable[[], int],
 ) -> None:
-    from journeys.versions import recently_published
+    from journeys.versions import recently_listening
 
     resident = make_resident()
     moment = {
@@ -219,7 +219,7 @@ def test_a_journey_published_in_this_process_counts_at_once(
         "parties": [{"party_id": str(resident.uuid), "role": "resident"}],
     }
     with app.app_context():
-        assert recently_published() == []  # read, and kept for a second
+        assert recently_listening() == []  # read, and kept for a second
         db.remove()
     assert agent.post("/api/v1/contact-moments", json=moment).status_code == 201
     run_jobs()
@@ -313,7 +313,7 @@ def test_a_life_event_whose_data_breaks_a_guard_is_recorded_not_lost(
     make_resident: Callable[[], Resident],
     run_jobs: Callable[[], int],
 ) -> None:
-    doc = small_doc(key="paying")
+    doc = small_doc(key="paying", data_used=[{"field": "data.amount"}])
     doc["triggers"].append({"on": "nl.test.payment", "event": "pay"})
     doc["statechart"]["states"]["waiting"]["transitions"] += [
         {"event": "pay", "target": "working", "cond": "amount > 100"},

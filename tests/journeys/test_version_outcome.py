@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from tests.conftest import Caller
@@ -18,7 +19,7 @@ def _nulls_against_schema(body: dict[str, Any], schema: dict[str, Any]) -> list[
 
 
 def test_version_read_and_publish_answers_match_their_schema(
-    process_owner: Caller, agent: Caller
+    process_owner: Caller, agent: Caller, make_caller: Callable[..., Caller]
 ) -> None:
     created = process_owner.post("/api/v1/journeys", json={"document": to_yaml(small_doc())})
     assert created.status_code == 201, created.get_json()
@@ -30,6 +31,8 @@ def test_version_read_and_publish_answers_match_their_schema(
     assert read["number"] == 1
     assert "outcome" not in read
     assert _nulls_against_schema(read, schema) == []
+    approved = make_caller("process_owner").post("/api/v1/journeys/small/versions/1/approve")
+    assert _nulls_against_schema(approved.get_json(), schema) == []
     published = process_owner.post("/api/v1/journeys/small/versions/1/publish").get_json()
     assert published["status"] == "published"
     assert _nulls_against_schema(published, schema) == []

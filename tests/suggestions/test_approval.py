@@ -31,6 +31,7 @@ def test_document_approval_keeps_it_proposed_until_an_agent_approves(
     process_owner = make_caller("process_owner")
     uploaded = process_owner.post("/api/v1/journeys", json={"document": to_yaml(approve_doc())})
     assert uploaded.status_code == 201, uploaded.get_json()
+    make_caller("process_owner").post("/api/v1/journeys/small/versions/1/approve")
     assert process_owner.post("/api/v1/journeys/small/versions/1/publish").status_code == 200
     person = make_person()
     grant(agent, person)

@@ -1,4 +1,5 @@
-/* Journey studio: list, upload with errors at their line, diagram, simulate, publish, stats, register preview.
+/* Journey studio: list, upload with errors at their line, diagram, simulate (with warnings), approve,
+   publish, compare versions, the emergency stop, failed events, stats, register preview.
    Every URL comes from the page: data-*-url on #studio, with {key} and {number} for the script to fill. */
 (function () {
   "use strict";
@@ -41,6 +42,22 @@
         var show = K.el("button", { type: "button", "class": "button button--secondary" }, t.show + " " + v.number);
         show.addEventListener("click", function () { openVersion(v.number); });
         actions.appendChild(show);
+        if (v.number > r.data.versions[0].number) {
+          var compare = K.el("button", { type: "button", "class": "button button--secondary", "data-compare": v.number }, t.compare + " " + v.number);
+          compare.addEventListener("click", function () { showDiff(v.number); });
+          actions.appendChild(compare);
+        }
+        if (v.status === "draft" && root.dataset.canDesign === "yes" && !v.approved_by) {
+          var approve = K.el("button", { type: "button", "class": "button button--secondary", "data-approve": v.number }, t.approve + " " + v.number);
+          approve.addEventListener("click", function () { versionAction(urls.approveUrl, v.number, t.approved); });
+          actions.appendChild(approve);
+        }
+        if (v.status === "published" && root.dataset.canDesign === "yes") {
+          var stop = v.suspended_at ? t.resume : t.suspend;
+          var toggle = K.el("button", { type: "button", "class": "button button--secondary", "data-suspend-version": v.number }, stop + " " + v.number);
+          toggle.addEventListener("click", function () { suspendVersion(v); });
+          actions.appendChild(toggle);
+        }
         if (v.status === "draft" && root.dataset.canDesign === "yes") {
           var publish = K.el("button", { type: "button", "class": "button", "data-publish": v.number }, t.publish + " " + v.number);
           publish.addEventListener("click", function () { publishVersion(v.number); });
@@ -49,8 +66,94 @@
         tr.appendChild(actions);
         body.appendChild(tr);
       });
+      showSuspension(r.data);
       var versions = r.data.versions;
       if (versions.length) { openVersion(select || versions[versions.length - 1].number); }
+    });
+  }
+
+  function versionAction(url, number, done, body) {
+    var out = document.getElementById("upload-result") || document.getElementById("stop-result");
+    K.api("POST", K.url(url, { number: number }), body || {}).then(function (r) {
+      if (out) { out.textContent = r.ok ? done + " (" + number + ")" : t.failed + " " + K.problemText(r); }
+      loadVersions(number);
+    });
+  }
+
+  function reason() {
+    var field = document.getElementById("stop-reason");
+    var text = field ? field.value.trim() : "";
+    if (text.length < 3) {
+      document.getElementById("stop-result").textContent = t.reasonNeeded;
+      if (field) { field.focus(); }
+      return null;
+    }
+    return text;
+  }
+
+  function suspendVersion(v) {
+    if (v.suspended_at) { versionAction(urls.resumeVersionUrl, v.number, t.resume); return; }
+    var why = reason();
+    if (why) { versionAction(urls.suspendVersionUrl, v.number, t.suspend, { reason: why }); }
+  }
+
+  function showSuspension(journey) {
+    var box = document.getElementById("suspension");
+    if (!box) { return; }
+    box.textContent = journey.suspended_at ? t.suspended + " " + (journey.suspended_reason || "") : t.running;
+    loadDeliveries();
+  }
+
+  function setupStop() {
+    var form = document.getElementById("stop-form");
+    if (!form) { return; }
+    var out = document.getElementById("stop-result");
+    form.addEventListener("click", function (event) {
+      var action = event.target.getAttribute && event.target.getAttribute("data-stop");
+      if (!action) { return; }
+      var why = action === "resume" ? "" : reason();
+      if (why === null) { return; }
+      if (action === "cancel" && !window.confirm(t.confirmCancel)) { return; }
+      var url = action === "suspend" ? urls.suspendUrl : action === "resume" ? urls.resumeUrl : urls.cancelUrl;
+      K.api("POST", url, action === "resume" ? {} : { reason: why }).then(function (r) {
+        if (!r.ok) { out.textContent = t.failed + " " + K.problemText(r); return; }
+        out.textContent = action === "cancel" ? t.cancelled + " " + r.data.cancelled : (r.data.suspended ? t.suspended + " " + r.data.reason : t.running);
+        loadVersions(current);
+      });
+    });
+  }
+
+  function loadDeliveries() {
+    var box = document.getElementById("deliveries");
+    if (!box) { return; }
+    K.api("GET", urls.deliveriesUrl).then(function (r) {
+      box.textContent = "";
+      if (!r.ok) { box.textContent = K.problemText(r); return; }
+      var open = (r.data.items || []).filter(function (d) { return d.status !== "done"; });
+      if (!open.length) { box.appendChild(K.el("p", {}, t.noDeliveries)); return; }
+      var ul = box.appendChild(K.el("ul", { "class": "plain" }));
+      open.forEach(function (d) {
+        var status = { failed: t.deliveryFailed, held: t.deliveryHeld, given_up: t.deliveryGivenUp }[d.status] || d.status;
+        var text = status + ": " + d.event + " (" + d.attempts + " " + t.attempts +
+          (d.next_attempt_at ? ", " + t.next + " " + d.next_attempt_at.slice(0, 16).replace("T", " ") : "") + ")";
+        var li = ul.appendChild(K.el("li", { "data-delivery": d.status }, text));
+        if (d.error) { li.appendChild(K.el("pre", { "class": "code" }, d.error)); }
+      });
+    });
+  }
+
+  function showDiff(number) {
+    var box = document.getElementById("diff");
+    box.textContent = t.loading;
+    K.api("GET", K.url(urls.diffUrl, { number: number })).then(function (r) {
+      box.textContent = "";
+      if (!r.ok) { box.textContent = K.problemText(r); return; }
+      if (!r.data.diff) { box.appendChild(K.el("p", {}, t.noDiff)); return; }
+      var pre = box.appendChild(K.el("pre", { "class": "code diff", tabindex: "0", "aria-label": t.compare + " " + r.data.from + " → " + r.data.to }));
+      r.data.diff.split("\n").forEach(function (line) {
+        var kind = line.charAt(0) === "+" ? "diff__added" : line.charAt(0) === "-" ? "diff__removed" : "";
+        pre.appendChild(K.el(kind ? (kind === "diff__added" ? "ins" : "del") : "span", kind ? { "class": kind } : {}, line + "\n"));
+      });
     });
   }
 
@@ -179,6 +282,13 @@
         out.appendChild(K.el("h4", {}, t.suggestions));
         var ul = out.appendChild(K.el("ul"));
         (r.data.suggestions || []).forEach(function (s) { ul.appendChild(K.el("li", {}, (s.service || "") + " " + (s.text || ""))); });
+        var messages = r.data.messages;
+        if (messages) { out.appendChild(K.el("p", {}, t.messages + " " + messages.period + ": " + messages.most + " / " + messages.cap)); }
+        if ((r.data.warnings || []).length) {
+          out.appendChild(K.el("h4", {}, t.warnings));
+          var wl = out.appendChild(K.el("ul", { "class": "sim-warnings", role: "alert" }));
+          r.data.warnings.forEach(function (w) { wl.appendChild(K.el("li", {}, w.message)); });
+        }
         out.appendChild(K.el("h4", {}, t.timers));
         var tl = out.appendChild(K.el("ul"));
         (r.data.timers || []).forEach(function (s) { tl.appendChild(K.el("li", {}, (s.event || "") + " " + (s.after || "") + " (" + (s.state || "") + ")")); });
@@ -189,4 +299,5 @@
   if (key) { loadVersions(); } else if (document.getElementById("journey-list")) { listJourneys(); }
   setupUpload();
   setupSimulation();
+  setupStop();
 })();
