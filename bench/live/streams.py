@@ -138,6 +138,7 @@ class Stream:
 
     party: str
     arrivals: list[float] = field(default_factory=list)
+    delays: list[float] = field(default_factory=list)  # of bench.ping events (wall clock)
     heartbeats: int = 0
     opened: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -158,6 +159,9 @@ async def follow(session: aiohttp.ClientSession, base: str, token: str, stream: 
                     stream.heartbeats += 1
                 elif b"message.received" in block:
                     stream.arrivals.append(now)
+                elif b"bench.ping" in block:
+                    data = json.loads(block.split(b"data: ", 1)[1])
+                    stream.delays.append(time.time() - data["data"]["sent_at"])
 
 
 async def create_parties(base: str, token: str, count: int) -> list[str]:
@@ -218,6 +222,20 @@ async def send_load(base: str, count: int, rate: float, parties: int) -> list[tu
     return sent
 
 
+async def publish_directly(args: argparse.Namespace, parties: list[str]) -> None:
+    """``publisher.py`` in a process of its own: commits with notify() at the rate asked."""
+    path = DATA / "live_parties.txt"
+    path.write_text("\n".join(parties))
+    process = await asyncio.create_subprocess_exec(
+        str(VENV / "python"),
+        str(ROOT / "bench" / "live" / "publisher.py"),
+        *("--parties", str(path), "--rate", str(args.rate), "--seconds", str(args.seconds)),
+        env=args.env,
+        cwd=str(SOURCE),
+    )
+    await process.wait()
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -250,11 +268,15 @@ async def run(args: argparse.Namespace, base: str, db_url: str, gunicorn_pid: in
         cpu_before = sum(cpu_seconds(p) for p in pids)
         rows_before = log_rows(db_url)
         began = time.perf_counter()
-        sent = await send_load(base, count, args.rate, len(streams))
+        if args.source == "notify":
+            sent: list[tuple[int, float]] = []
+            await publish_directly(args, parties)
+            received = lambda: sum(len(s.delays) for s in streams)  # noqa: E731
+        else:
+            sent = await send_load(base, count, args.rate, len(streams))
+            received = lambda: sum(len(s.arrivals) for s in streams)  # noqa: E731
         deadline = time.perf_counter() + args.settle
-        while time.perf_counter() < deadline:
-            if sum(len(s.arrivals) for s in streams) >= count:
-                break
+        while time.perf_counter() < deadline and received() < count:
             await asyncio.sleep(0.2)
         load_elapsed = time.perf_counter() - began
         load_cpu = sum(cpu_seconds(p) for p in pids) - cpu_before
@@ -268,11 +290,15 @@ async def run(args: argparse.Namespace, base: str, db_url: str, gunicorn_pid: in
     for who, due in sent:
         by_party.setdefault(who, []).append(due)
     missing = 0
+    if args.source == "notify":
+        delays = [d for s in streams for d in s.delays]
+        missing = count - len(delays)
     for i, stream in enumerate(streams):
         dues = by_party.get(i, [])
         missing += max(0, len(dues) - len(stream.arrivals))
         delays += [at - due for due, at in zip(dues, stream.arrivals, strict=False)]
     return {
+        "source": args.source,
         "streams": len(streams),
         "idle_seconds": round(idle_elapsed, 1),
         "idle_cpu_ms_per_stream_per_s": round(1000 * idle_cpu / idle_elapsed / len(streams), 3),
@@ -302,6 +328,12 @@ def main() -> None:
     parser.add_argument("--settle", type=float, default=30.0)
     parser.add_argument("--threads", type=int, default=256)
     parser.add_argument("--workers", type=int, default=1, help="kcc worker processes")
+    parser.add_argument(
+        "--source",
+        choices=("webhook", "notify"),
+        default="webhook",
+        help="webhook: signed SMS webhooks; notify: commits with notify() from another process",
+    )
     args = parser.parse_args()
     others = background_busy()
     print(f"others' load before: {others:.0%} of the machine", flush=True)
@@ -312,10 +344,9 @@ def main() -> None:
         env = app_env(db_url, redis.url, KCC_ENV="production")
         migrate(env)
         args.token = agent_token(env)
+        args.env = env
         port = free_port()
-        workers = [
-            start_worker(env, DATA / f"live_worker_{n}.log") for n in range(args.workers)
-        ]
+        workers = [start_worker(env, DATA / f"live_worker_{n}.log") for n in range(args.workers)]
         server = start_gunicorn(env, port, args)
         try:
             result = asyncio.run(run(args, f"http://127.0.0.1:{port}", db_url, server.pid))
