@@ -72,6 +72,7 @@ def create_app(settings: Settings | None = None, plugins: tuple[str, ...] | None
     _register_core(api)
     consent.init_app(app)
     _register_sections()
+    _register_topics(app)
     _register_hooks(app)
     for name in PLUGINS if plugins is None else plugins:
         module = importlib.import_module(name)
@@ -154,6 +155,17 @@ def _register_sections() -> None:
         Category("sign_in_throttles", 90, throttle.expired_records, throttle.remove_records)
     )
     jobs.register_periodic("retention", "kcc.rights.retention.retention_job", RETENTION_SECONDS)
+
+
+def _register_topics(app: Flask) -> None:
+    """The topic catalogue, the topics confirmed on contact moments and the knowledge base."""
+    from kcc import topics
+    from kcc.contacts.topic_privacy import register_topic_privacy
+    from kcc.contacts.topics_api import moments_blp
+
+    topics.init_app(app)
+    app.extensions["kcc.api"].register_blueprint(moments_blp)
+    register_topic_privacy()
 
 
 def _extra_body_type(app: Flask, path: str, mimetype: str) -> bool:

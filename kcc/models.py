@@ -7,17 +7,23 @@ from kcc.db import Base
 from kcc.directory.models import Department, Team
 from kcc.events.models import EventDelivery, OutboxEvent
 from kcc.http.models import IdempotencyRecord
+from kcc.knowledge.models import Answer, AnswerTopic, AnswerVersion
 from kcc.identity.models import MergeMove, MergeRecord  # noqa: F401  (merge records)
 from kcc.parties.models import DigitalAddress, Party, PartyIdentifier
 from kcc.privacy.models import ProcessingRecord
 from kcc.rights.retention_models import RetentionCount, RetentionRun
 from kcc.tasks.models import Task
+from kcc.topics.models import ContactMomentTopic, Topic
 
 __all__ = [
+    "Answer",
+    "AnswerTopic",
+    "AnswerVersion",
     "ApiToken",
     "Base",
     "ConsentRecord",
     "ContactMoment",
+    "ContactMomentTopic",
     "Department",
     "DigitalAddress",
     "EventDelivery",
@@ -32,5 +38,6 @@ __all__ = [
     "SubjectObject",
     "Task",
     "Team",
+    "Topic",
     "User",
 ]
