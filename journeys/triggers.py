@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from journeys.conditions import matches
 from journeys.constants import (
     CONTACT_MOMENT_RECORDED,
     CONTACT_MOMENT_SUBJECT_CHANGED,
@@ -17,6 +16,7 @@ from journeys.constants import (
 )
 from journeys.engine import Cause, StepResult, active_instances, advance, start
 from journeys.models import JourneyInstance
+from journeys.topics import trigger_matches
 from journeys.versions import definition_for, published_versions, recently_published
 from kcc.db import db
 from kcc.events.base import EventEnvelope
@@ -55,7 +55,7 @@ def apply_triggers(
     for version_id, key, digest in published_versions():
         definition = definition_for(version_id, digest)
         trigger = next(
-            (t for t in definition.triggers if t["on"] == on and matches(t.get("match"), subject)),
+            (t for t in definition.triggers if t["on"] == on and trigger_matches(t, subject)),
             None,
         )
         if trigger is None:
@@ -118,7 +118,7 @@ def wants_contact_moment(data: dict[str, Any]) -> bool:
         return False
     subject = _contact_subject(data)
     return any(
-        t["on"] == CONTACT_MOMENT_RECORDED and matches(t.get("match"), subject)
+        t["on"] == CONTACT_MOMENT_RECORDED and trigger_matches(t, subject)
         for version_id, _, digest in recently_published()
         for t in definition_for(version_id, digest).triggers
     )

@@ -159,11 +159,12 @@ def _register_sections() -> None:
 
 def _register_topics(app: Flask) -> None:
     """The topic catalogue, the topics confirmed on contact moments and the knowledge base."""
-    from kcc import topics
-    from kcc.contacts.topic_privacy import register_topic_privacy
+    from kcc import knowledge, topics
     from kcc.contacts.topics_api import moments_blp
+    from kcc.rights.topic_sections import register_topic_privacy
 
     topics.init_app(app)
+    knowledge.init_app(app)
     app.extensions["kcc.api"].register_blueprint(moments_blp)
     register_topic_privacy()
 

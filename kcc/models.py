@@ -7,8 +7,8 @@ from kcc.db import Base
 from kcc.directory.models import Department, Team
 from kcc.events.models import EventDelivery, OutboxEvent
 from kcc.http.models import IdempotencyRecord
-from kcc.knowledge.models import Answer, AnswerTopic, AnswerVersion
 from kcc.identity.models import MergeMove, MergeRecord  # noqa: F401  (merge records)
+from kcc.knowledge.models import Answer, AnswerTopic, AnswerVersion
 from kcc.parties.models import DigitalAddress, Party, PartyIdentifier
 from kcc.privacy.models import ProcessingRecord
 from kcc.rights.retention_models import RetentionCount, RetentionRun

@@ -145,12 +145,21 @@ def _clean_database() -> None:
             conn.commit()
 
 
+def _standard_topics() -> None:
+    from kcc.topics.standard import insert_standard_topics
+
+    assert db.engine is not None
+    with db.engine.begin() as conn:
+        insert_standard_topics(conn)
+
+
 @pytest.fixture(autouse=True)
 def clean(app: Flask) -> Iterator[None]:
     from journeys.versions import forget_published
     from kcc.auth import throttle
 
     _clean_database()
+    _standard_topics()  # what the migration gives a fresh installation
     throttle.reset()  # sign-in failures counted in memory by the last test
     forget_published()  # the per-process view of published journeys, of the last test's data
     runner = app.extensions["kcc.jobs"]

@@ -95,8 +95,7 @@ def _live_topics(topic_ids: Sequence[uuid.UUID], field: str) -> list[Topic]:
     if not topic_ids:
         return []
     found = {
-        t.uuid: t
-        for t in db.session().scalars(select(Topic).where(Topic.uuid.in_(set(topic_ids))))
+        t.uuid: t for t in db.session().scalars(select(Topic).where(Topic.uuid.in_(set(topic_ids))))
     }
     for topic_id in topic_ids:
         topic = found.get(topic_id)
@@ -109,7 +108,7 @@ def _live_topics(topic_ids: Sequence[uuid.UUID], field: str) -> list[Topic]:
 
 def _confirmed(moment: ContactMoment, added: list[Topic]) -> TopicsConfirmed:
     chains = ancestors_by_id()
-    keys_by_id = dict(db.session().execute(select(Topic.id, Topic.key)).tuples().all())
+    keys_by_id = dict(tuple(r) for r in db.session().execute(select(Topic.id, Topic.key)))
     broader = [keys_by_id[i] for t in added for i in chains.get(t.id, []) if i in keys_by_id]
     party_ids = db.session().scalars(
         select(Party.uuid)
@@ -140,7 +139,7 @@ def topics_of(moment_ids: Iterable[int]) -> dict[int, list[Topic]]:
         .where(ContactMomentTopic.contact_moment_id.in_(ids))
         .order_by(ContactMomentTopic.id)
     )
-    for moment_id, topic in rows.tuples():
+    for moment_id, topic in rows:
         out[moment_id].append(topic)
     return out
 

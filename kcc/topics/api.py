@@ -17,11 +17,11 @@ from kcc.privacy.activities import Activity
 from kcc.topics import catalogue, suggest
 from kcc.topics.schemas import (
     SuggestInSchema,
-    SuggestionsSchema,
     TopicInSchema,
     TopicPatchSchema,
     TopicSchema,
     TopicSearchArgs,
+    TopicSuggestionsSchema,
 )
 
 READERS = (*STAFF_AND_SYSTEM, Role.PROCESS_OWNER)
@@ -82,7 +82,7 @@ class TopicItem(MethodView):
 class TopicSuggestions(MethodView):
     @requires(*READERS, activity=Activity.CUSTOMER_CONTACT)
     @blp.arguments(SuggestInSchema)
-    @blp.response(200, SuggestionsSchema)
+    @blp.response(200, TopicSuggestionsSchema)
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         """Suggest topics for a resident's text, each with its reason"""
         found = suggest.suggest_topics(data["text"], data["limit"])

@@ -13,8 +13,8 @@ from kcc.db import db, utcnow
 from kcc.directory.services import require_active_team
 from kcc.errors import Conflict, NotFound, ValidationFailed
 from kcc.events.outbox import record
-from kcc.topics.events import TopicChanged
 from kcc.pagination import decode_cursor, encode_cursor
+from kcc.topics.events import TopicChanged
 from kcc.topics.models import Topic
 from kcc.topics.text import WORD, fold
 
@@ -183,7 +183,7 @@ def delete_topic(topic_id: uuid.UUID) -> None:
 
 def ancestors_by_id() -> dict[int, list[int]]:
     """Each topic's id with the ids of its broader topics, nearest first (one query)."""
-    parents = dict(db.session().execute(select(Topic.id, Topic.parent_id)).tuples().all())
+    parents = dict(tuple(r) for r in db.session().execute(select(Topic.id, Topic.parent_id)))
     out: dict[int, list[int]] = {}
     for topic_id in parents:
         chain: list[int] = []

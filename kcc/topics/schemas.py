@@ -14,7 +14,9 @@ class TopicInSchema(StrictSchema):
     key = ma.fields.String(
         required=True,
         validate=validate.Length(1, 100),
-        metadata={"description": "Stable short name (lower case, digits, hyphens), e.g. verhuizen."},
+        metadata={
+            "description": "Stable short name (lower case, digits, hyphens), e.g. verhuizen."
+        },
     )
     name_nl = ma.fields.String(required=True, validate=validate.Length(1, 200))
     name_en = ma.fields.String(required=True, validate=validate.Length(1, 200))
@@ -89,7 +91,7 @@ class SuggestInSchema(StrictSchema):
     limit = ma.fields.Integer(load_default=3, validate=validate.Range(1, 10))
 
 
-class SuggestionSchema(ma.Schema):
+class TopicSuggestionSchema(ma.Schema):
     topic_id = ma.fields.UUID()
     key = ma.fields.String()
     name_nl = ma.fields.String()
@@ -99,8 +101,8 @@ class SuggestionSchema(ma.Schema):
     matched = ma.fields.List(ma.fields.String())
 
 
-class SuggestionsSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(SuggestionSchema))
+class TopicSuggestionsSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(TopicSuggestionSchema))
 
 
 class MomentTopicsInSchema(StrictSchema):

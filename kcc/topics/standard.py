@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection
 
-from kcc.db import db
-from kcc.topics.catalogue import TopicInput, create_topic, find_topic
+from kcc.db import utcnow
 from kcc.topics.models import Topic
 
 UPL = "http://standaarden.overheid.nl/owms/terms/"
@@ -156,21 +157,31 @@ STANDARD_TOPICS: tuple[StandardTopic, ...] = (
 )
 
 
-def ensure_standard_topics() -> None:
-    """Add the standard topics that are missing (a topic removed on purpose stays removed)."""
-    existing = set(db.session().scalars(select(Topic.key)))
+def insert_standard_topics(connection: Connection) -> None:
+    """Insert the standard topics that are missing, without events (a fresh installation's
+    catalogue: run by the migration that made the table)."""
+    table = Topic.__table__
+    existing = dict(tuple(r) for r in connection.execute(select(table.c.key, table.c.id)))
+    now = utcnow()
     for standard in STANDARD_TOPICS:
         if standard.key in existing:
             continue
-        parent = find_topic(standard.parent) if standard.parent else None
-        create_topic(
-            TopicInput(
+        result = connection.execute(
+            insert(table)
+            .values(
+                uuid=uuid.uuid4(),
                 key=standard.key,
                 name_nl=standard.name_nl,
                 name_en=standard.name_en,
-                parent_id=parent.uuid if parent is not None else None,
+                parent_id=existing.get(standard.parent or ""),
                 synonyms=list(standard.synonyms),
                 phrasings=list(standard.phrasings),
                 upl_uri=standard.upl,
+                description="",
+                is_active=True,
+                created_at=now,
+                updated_at=now,
             )
+            .returning(table.c.id)
         )
+        existing[standard.key] = result.scalar_one()
