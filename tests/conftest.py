@@ -201,6 +201,11 @@ class Caller:
             path, json=json, headers=self._headers(kw.pop("headers", None)), **kw
         )
 
+    def put(self, path: str, json: Any = None, **kw: Any) -> Any:
+        return self.client.put(
+            path, json=json, headers=self._headers(kw.pop("headers", None)), **kw
+        )
+
     def delete(self, path: str, **kw: Any) -> Any:
         return self.client.delete(path, headers=self._headers(kw.pop("headers", None)), **kw)
 
