@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     from channels.chat.limits import init_limits
     from channels.conversations.api import blp as conversations
     from channels.conversations.queries import conversations_section
+    from channels.conversations.topics import blp as conversation_topics
     from channels.inbound.webhooks import blp as signed_webhooks
     from channels.outbound.senders import register_sender
     from channels.outbound.smtp import SmtpSender
@@ -31,6 +32,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(signed_webhooks)
     api = app.extensions["kcc.api"]
     api.register_blueprint(conversations)
+    api.register_blueprint(conversation_topics)
     api.register_blueprint(chat)
     api.register_blueprint(registrations)
     init_limits(app)
