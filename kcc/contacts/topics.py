@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -19,6 +20,7 @@ from kcc.topics.events import TopicsConfirmed
 from kcc.topics.models import ContactMomentTopic, Topic
 
 MAX_TOPICS = 10
+POSTCODE = re.compile(r"\b([1-9][0-9]{3}) ?[A-Za-z]{2}\b")
 
 
 def set_topics(
@@ -71,6 +73,7 @@ def set_topics_of(
     added = [t for t in topics if t.id not in current]
     caller = known_caller()
     now = utcnow()
+    party_id, district = _resident_of(moment) if added else (None, None)
     for topic in added:
         session.add(
             ContactMomentTopic(
@@ -78,6 +81,8 @@ def set_topics_of(
                 topic_id=topic.id,
                 occurred_at=moment.occurred_at,
                 channel=moment.channel,
+                party_id=party_id,
+                district=district,
                 confirmed_by_id=int(caller.id) if caller is not None else None,
                 source=source,
                 confirmed_at=now,
@@ -87,6 +92,29 @@ def set_topics_of(
     if added:
         record(_confirmed(moment, added))
     return topics
+
+
+def _resident_of(moment: ContactMoment) -> tuple[int | None, str | None]:
+    """The moment's (first) resident and their postcode area, if an address names one."""
+    row = (
+        db.session()
+        .execute(
+            select(Party.id, Party.visiting_address, Party.postal_address)
+            .join(Involvement, Involvement.party_id == Party.id)
+            .where(Involvement.contact_moment_id == moment.id)
+            .order_by(Involvement.role != "resident", Involvement.id)
+            .limit(1)
+        )
+        .first()
+    )
+    if row is None:
+        return None, None
+    for address in (row[1], row[2]):
+        for value in (address or {}).values():
+            found = POSTCODE.search(str(value))
+            if found:
+                return row[0], found.group(1)
+    return row[0], None
 
 
 def _live_topics(topic_ids: Sequence[uuid.UUID], field: str) -> list[Topic]:

@@ -20,7 +20,7 @@ def init_app(app: Flask) -> None:
 
     Runs after the packages' ``init_app``, so their catalogues are known to Flask-Babel.
     """
-    from kcc.web.views import agent, auth, customer, dashboard
+    from kcc.web.views import agent, auth, customer, dashboard, topics
 
     init_babel(app)
     init_security(app)
@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
         labels_json=labels_json, navigation=navigation, url_template=url_template
     )
     app.jinja_env.filters.update(localtime=local_time)
-    for module in (auth, agent, customer, dashboard):
+    for module in (auth, agent, customer, dashboard, topics):
         register_pages(app, module.bp)
     register_core_navigation(app)
+    topics.init_topic_pages(app)

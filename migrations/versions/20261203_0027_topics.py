@@ -104,6 +104,8 @@ def upgrade() -> None:
         sa.Column("topic_id", sa.Integer(), nullable=False),
         sa.Column("occurred_at", kcc.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("channel", sa.String(length=10), nullable=False),
+        sa.Column("party_id", sa.Integer(), nullable=True),
+        sa.Column("district", sa.String(length=4), nullable=True),
         sa.Column("confirmed_by_id", sa.Integer(), nullable=True),
         sa.Column("source", sa.String(length=20), nullable=False),
         sa.Column("confirmed_at", kcc.db.UTCDateTime(timezone=True), nullable=False),
@@ -111,6 +113,12 @@ def upgrade() -> None:
             ["confirmed_by_id"],
             ["users.id"],
             name=op.f("fk_contact_moment_topics_confirmed_by_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["party_id"],
+            ["parties.id"],
+            name=op.f("fk_contact_moment_topics_party_id_parties"),
             ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
@@ -134,6 +142,11 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("contact_moment_topics", schema=None) as batch_op:
         batch_op.create_index("ix_contact_moment_topics_time", ["occurred_at"], unique=False)
+        batch_op.create_index(
+            "ix_contact_moment_topics_repeats",
+            ["party_id", "topic_id", "occurred_at"],
+            unique=False,
+        )
         batch_op.create_index(
             "ix_contact_moment_topics_topic_time",
             ["topic_id", "occurred_at", "channel"],
@@ -256,6 +269,7 @@ def downgrade() -> None:
     op.drop_table("knowledge_answer_topics")
     with op.batch_alter_table("contact_moment_topics", schema=None) as batch_op:
         batch_op.drop_index("ix_contact_moment_topics_topic_time")
+        batch_op.drop_index("ix_contact_moment_topics_repeats")
         batch_op.drop_index("ix_contact_moment_topics_time")
 
     op.drop_table("contact_moment_topics")
