@@ -33,7 +33,7 @@ ANSWER_PAGES = (*STAFF_PAGES, Role.PROCESS_OWNER)
 
 def init_topic_pages(app: Flask) -> None:
     """Menu entries for the answers, the question patterns and the catalogue."""
-    register_navigation(app, _l("Answers"), "web_topics.answers", ANSWER_PAGES, 20)
+    register_navigation(app, _l("Answers"), "web_topics.answers", STAFF_PAGES, 20)
     register_navigation(app, _l("Question patterns"), "web_topics.patterns", SUPERVISOR_PAGES, 35)
     register_navigation(app, _l("Topics"), "web_topics.catalogue", (Role.ADMIN,), 50)
 
