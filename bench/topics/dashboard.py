@@ -92,12 +92,16 @@ def main() -> None:
         fill(db.session())
         db.session().execute(text("ANALYZE"))
         db.commit()
-        counts = db.session().execute(
-            text(
-                "SELECT (SELECT count(*) FROM contact_moments), "
-                "(SELECT count(*) FROM contact_moment_topics), (SELECT count(*) FROM tasks)"
+        counts = (
+            db.session()
+            .execute(
+                text(
+                    "SELECT (SELECT count(*) FROM contact_moments), "
+                    "(SELECT count(*) FROM contact_moment_topics), (SELECT count(*) FROM tasks)"
+                )
             )
-        ).one()
+            .one()
+        )
         print(f"contact moments {counts[0]}, confirmed topics {counts[1]}, tasks {counts[2]}")
         latest = db.session().execute(text("SELECT max(occurred_at) FROM contact_moments")).scalar()
         now = latest or utcnow()

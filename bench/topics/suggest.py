@@ -45,7 +45,9 @@ def main() -> None:
     timings.sort()
     print(f"catalogue: {len(index.topics)} topics, index built in {built * 1000:.1f} ms")
     print(f"messages: {len(rows)}, suggestions timed: {len(timings)}")
-    print(f"median {statistics.median(timings):.3f} ms, p95 {timings[int(len(timings) * 0.95)]:.3f} ms, max {timings[-1]:.3f} ms")
+    print(
+        f"median {statistics.median(timings):.3f} ms, p95 {timings[int(len(timings) * 0.95)]:.3f} ms, max {timings[-1]:.3f} ms"
+    )
     print(f"top-1 accuracy {top1 / len(rows):.1%}, top-3 accuracy {top3 / len(rows):.1%}")
 
 

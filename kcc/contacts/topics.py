@@ -136,7 +136,9 @@ def _live_topics(topic_ids: Sequence[uuid.UUID], field: str) -> list[Topic]:
 
 def _confirmed(moment: ContactMoment, added: list[Topic]) -> TopicsConfirmed:
     chains = ancestors_by_id()
-    keys_by_id = dict(tuple(r) for r in db.session().execute(select(Topic.id, Topic.key)))
+    keys_by_id: dict[int, str] = {
+        row[0]: row[1] for row in db.session().execute(select(Topic.id, Topic.key))
+    }
     broader = [keys_by_id[i] for t in added for i in chains.get(t.id, []) if i in keys_by_id]
     party_ids = db.session().scalars(
         select(Party.uuid)

@@ -60,7 +60,10 @@ def load_knowledge() -> tuple[int, int]:
                 review_on=today + timedelta(days=answer.review_in_days),
                 topics=ids,
                 status="published",
-                **answer.texts,
+                question_nl=answer.texts.get("question_nl", ""),
+                answer_nl=answer.texts.get("answer_nl", ""),
+                question_en=answer.texts.get("question_en", ""),
+                answer_en=answer.texts.get("answer_en", ""),
             )
         )
     _topics_on_contact_moments()

@@ -91,8 +91,8 @@ def demo_index_terms() -> list[TopicTerms]:
 
 def load_topics() -> int:
     """Add the owner teams and the demo catalogue (topics present already are left alone)."""
-    department = select(Department.id).where(Department.key == DEPARTMENT[0])
-    if db.session().scalar(department) is None:
+    present = select(Department.id).where(Department.key == DEPARTMENT[0])
+    if db.session().scalar(present) is None:
         create_department(DEPARTMENT[0], DEPARTMENT[1], email=DEPARTMENT[2])
     for key, name, department, email in OWNER_TEAMS:
         if find_team(key) is None:

@@ -83,7 +83,8 @@ class ReviewsDue(MethodView):
         caller = current_user()
         team = args.get("team") or caller.team
         teams = None if team is None and caller.role in (Role.ADMIN, Role.SUPERVISOR) else [team]
-        return {"items": with_topics(services.overdue_reviews(teams))}  # type: ignore[list-item]
+        wanted = [t for t in teams if t is not None] if teams is not None else None
+        return {"items": with_topics(services.overdue_reviews(wanted))}
 
 
 @blp.route("/<uuid:answer_id>")

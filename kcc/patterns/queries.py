@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, case, func, select, text
 
@@ -52,7 +53,7 @@ def _figures(values: dict[int, tuple[float, int]]) -> list[TopicFigure]:
     ]
 
 
-def week_start(column: ColumnElement[datetime]) -> ColumnElement[str]:
+def week_start(column: Any) -> ColumnElement[str]:
     """The Monday of the week of ``column``, as an ISO date, in the database's own dialect."""
     if db.dialect == "postgresql":
         return func.to_char(func.date_trunc("week", column), "YYYY-MM-DD")

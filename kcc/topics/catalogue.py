@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from kcc.db import db, utcnow
 from kcc.directory.services import require_active_team
@@ -48,7 +48,7 @@ class TopicInput:
     is_active: bool = True
 
 
-def _live() -> select:  # type: ignore[type-arg]
+def _live() -> Select[Topic]:
     return select(Topic).where(Topic.deleted_at.is_(None))
 
 
@@ -62,7 +62,8 @@ def get_topic(topic_id: uuid.UUID) -> Topic:
 
 def find_topic(key: str) -> Topic | None:
     """The live topic with this key, or None."""
-    return db.session().scalar(_live().where(Topic.key == key))
+    found: Topic | None = db.session().scalar(_live().where(Topic.key == key))
+    return found
 
 
 def list_topics(*, include_inactive: bool = True) -> list[Topic]:
@@ -183,7 +184,9 @@ def delete_topic(topic_id: uuid.UUID) -> None:
 
 def ancestors_by_id() -> dict[int, list[int]]:
     """Each topic's id with the ids of its broader topics, nearest first (one query)."""
-    parents = dict(tuple(r) for r in db.session().execute(select(Topic.id, Topic.parent_id)))
+    parents: dict[int, int | None] = {
+        row[0]: row[1] for row in db.session().execute(select(Topic.id, Topic.parent_id))
+    }
     out: dict[int, list[int]] = {}
     for topic_id in parents:
         chain: list[int] = []

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.engine import Connection
 
 from kcc.db import utcnow
@@ -160,7 +161,7 @@ STANDARD_TOPICS: tuple[StandardTopic, ...] = (
 def insert_standard_topics(connection: Connection) -> None:
     """Insert the standard topics that are missing, without events (a fresh installation's
     catalogue: run by the migration that made the table)."""
-    table = Topic.__table__
+    table = cast(Table, Topic.__table__)
     existing = dict(tuple(r) for r in connection.execute(select(table.c.key, table.c.id)))
     now = utcnow()
     for standard in STANDARD_TOPICS:
