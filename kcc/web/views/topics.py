@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from kcc.auth.models import User
 from kcc.constants import Role
+from kcc.contacts.topics import topics_of
 from kcc.db import utcnow
 from kcc.errors import KccError
 from kcc.knowledge import search_answers
@@ -24,7 +25,7 @@ from kcc.web.charts import Chart, bar_chart
 from kcc.web.i18n import page_language
 from kcc.web.labels import label
 from kcc.web.pages import STAFF_PAGES, SUPERVISOR_PAGES, html_errors, page
-from kcc.web.registry import register_navigation
+from kcc.web.registry import Asset, PanelPage, register_navigation, register_panel
 from kcc.web.views.dashboard import _day, _number
 
 bp = html_errors(Blueprint("web_topics", __name__, template_folder="../templates"))
@@ -36,6 +37,15 @@ def init_topic_pages(app: Flask) -> None:
     register_navigation(app, _l("Answers"), "web_topics.answers", STAFF_PAGES, 20)
     register_navigation(app, _l("Question patterns"), "web_topics.patterns", SUPERVISOR_PAGES, 35)
     register_navigation(app, _l("Topics"), "web_topics.catalogue", (Role.ADMIN,), 50)
+    register_panel(
+        app,
+        "customer.side",
+        "topics/answers_panel.html",
+        order=60,
+        roles=ANSWER_PAGES,
+        context=answers_panel,
+        scripts=[Asset("web_auth.static", "topics.js")],
+    )
 
 
 def topic_name(topic: Topic, language: str) -> str:
@@ -175,3 +185,13 @@ def catalogue(user: User) -> str:
         language=page_language(),
         topic_name=topic_name,
     )
+
+
+def answers_panel(page_info: PanelPage) -> dict[str, object]:
+    """Answers about the topics of the resident's newest contact moments, beside the view."""
+    if page_info.view is None:
+        return {"answers_found": [], "answer_topics": []}
+    confirmed = topics_of([m.id for m in page_info.view.contact_moments[:10]])
+    chosen = list({t.uuid: t for ts in confirmed.values() for t in ts}.values())[:5]
+    found = search_answers(None, [t.uuid for t in chosen], limit=5) if chosen else []
+    return {"answers_found": found, "answer_topics": chosen}
