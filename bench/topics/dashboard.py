@@ -90,8 +90,9 @@ def main() -> None:
 
         load_catalogue()
         fill(db.session())
-        db.session().execute(text("ANALYZE"))
         db.commit()
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:  # type: ignore[union-attr]
+            conn.execute(text("VACUUM (ANALYZE) contact_moment_topics"))
         counts = (
             db.session()
             .execute(

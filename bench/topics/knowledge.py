@@ -16,6 +16,8 @@ import statistics
 import time
 from datetime import date, timedelta
 
+from sqlalchemy import text
+
 from common import app_for, load_catalogue, percentile, recreate
 
 PLACES = ["Stadswinkel", "Dukenburg", "Lindenholt", "Lent", "Hatert", "Oost", "Centrum", "Wijchen"]
@@ -26,13 +28,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--answers", type=int, default=5000)
     parser.add_argument("--queries", type=int, default=400)
+    parser.add_argument("--reuse", action="store_true", help="Top up an existing database.")
     args = parser.parse_args()
-    url = recreate("kcc_bench_knowledge")
+    url = "postgresql://postgres@127.0.0.1/kcc_bench_knowledge"
+    if not args.reuse:
+        recreate("kcc_bench_knowledge")
     app = app_for(url)
     rng = random.Random(17)
     with app.app_context():
-        from sqlalchemy import text
-
         from kcc.db import db
         from kcc.demo.answers import demo_answers
         from kcc.knowledge.search import search_answers
@@ -43,7 +46,8 @@ def main() -> None:
         load_catalogue()
         demo = demo_answers()
         started = time.perf_counter()
-        for n in range(args.answers):
+        present = db.session().execute(text("SELECT count(*) FROM knowledge_answers")).scalar()
+        for n in range(int(present or 0), args.answers):
             base = demo[n % len(demo)]
             place, extra = rng.choice(PLACES), rng.sample(EXTRA, 2)
             texts = {
@@ -63,7 +67,7 @@ def main() -> None:
             if n % 500 == 499:
                 db.commit()
         db.commit()
-        print(f"wrote {args.answers} answers in {time.perf_counter() - started:.1f}s")
+        print(f"{args.answers} answers ready in {time.perf_counter() - started:.1f}s")
         db.session().execute(text("ANALYZE"))
         db.commit()
         rows = labelled_messages()

@@ -86,6 +86,11 @@ class ContactMomentTopic(Base):
     __table_args__ = (
         UniqueConstraint("contact_moment_id", "topic_id"),
         Index("ix_contact_moment_topics_topic_time", "topic_id", "occurred_at", "channel"),
-        Index("ix_contact_moment_topics_time", "occurred_at"),
+        # Covering on PostgreSQL: the dashboard's counts of the last weeks read the index only.
+        Index(
+            "ix_contact_moment_topics_time",
+            "occurred_at",
+            postgresql_include=["topic_id", "channel", "party_id", "district", "contact_moment_id"],
+        ),
         Index("ix_contact_moment_topics_repeats", "party_id", "topic_id", "occurred_at"),
     )

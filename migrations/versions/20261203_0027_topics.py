@@ -141,7 +141,12 @@ def upgrade() -> None:
         ),
     )
     with op.batch_alter_table("contact_moment_topics", schema=None) as batch_op:
-        batch_op.create_index("ix_contact_moment_topics_time", ["occurred_at"], unique=False)
+        batch_op.create_index(
+            "ix_contact_moment_topics_time",
+            ["occurred_at"],
+            unique=False,
+            postgresql_include=["topic_id", "channel", "party_id", "district", "contact_moment_id"],
+        )
         batch_op.create_index(
             "ix_contact_moment_topics_repeats",
             ["party_id", "topic_id", "occurred_at"],
@@ -278,6 +283,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_knowledge_answers_review")
 
     op.drop_table("knowledge_answers")
+    op.execute("UPDATE topics SET parent_id = NULL")  # the tree's own references go first
     with op.batch_alter_table("topics", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_topics_parent_id"))
 
