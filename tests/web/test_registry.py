@@ -15,8 +15,11 @@ def test_the_menu_interleaves_package_entries_by_order(app: Flask) -> None:
     assert entries == [
         ("web_agent.home", ["admin", "agent", "supervisor"]),
         ("journeys_web.studio", ["admin", "process_owner", "supervisor"]),
+        ("web_topics.answers", ["admin", "agent", "supervisor"]),
         ("web_dashboard.dashboard", ["admin", "supervisor"]),
+        ("web_topics.patterns", ["admin", "supervisor"]),
         ("web_dashboard.processing_log", ["admin", "supervisor"]),
+        ("web_topics.catalogue", ["admin"]),
     ]
     assert shell(app).homes == {"process_owner": "journeys_web.studio"}
 
