@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
     from channels.conversations.queries import conversations_section
     from channels.conversations.queues_api import blp as queues
     from channels.conversations.queues_api import canned_blp as canned_replies
+    from channels.conversations.topics import blp as conversation_topics
     from channels.conversations.work_api import blp as conversation_work
     from channels.inbound.webhooks import blp as signed_webhooks
     from channels.outbound.senders import register_sender
@@ -39,6 +40,7 @@ def init_app(app: Flask) -> None:
     api.register_blueprint(conversation_work)
     api.register_blueprint(queues)
     api.register_blueprint(canned_replies)
+    api.register_blueprint(conversation_topics)
     api.register_blueprint(chat)
     api.register_blueprint(registrations)
     init_limits(app)

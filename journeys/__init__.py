@@ -38,8 +38,13 @@ def init_app(app: Flask) -> None:
     api = app.extensions["kcc.api"]
     for blueprint in (journeys_blp, governance_blp, instances_blp, events_blp):
         api.register_blueprint(blueprint)
-    for name, handler, key, wants in SUBSCRIPTIONS:
+    from journeys.topic_events import SUBSCRIPTION as TOPICS
+    from journeys.topics import topic_uses
+    from kcc.topics import register_topic_user
+
+    for name, handler, key, wants in (*SUBSCRIPTIONS, TOPICS):
         subscribe(name, handler, key=key, wants=wants)
+    register_topic_user("journeys", topic_uses)
     register_section("journeys", view_section)
     jobs.register_periodic(
         "journey-timers", "journeys.timers.fire_due_timers", TIMER_INTERVAL_SECONDS

@@ -19,10 +19,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from journeys import safety
-from journeys.conditions import matches
 from journeys.constants import DeliveryStatus, InstanceStatus
 from journeys.engine import Cause, StepResult, advance, start
 from journeys.models import Journey, JourneyDelivery, JourneyInstance, JourneyVersion
+from journeys.topics import trigger_matches
 from journeys.validation import Definition
 from journeys.versions import definition_for, published_versions
 from kcc.db import db, utcnow
@@ -104,7 +104,7 @@ def _trigger(definition: Definition, occasion: Occasion) -> dict[str, Any] | Non
         (
             t
             for t in definition.triggers
-            if t["on"] == occasion.on and matches(t.get("match"), occasion.subject)
+            if t["on"] == occasion.on and trigger_matches(t, occasion.subject)
         ),
         None,
     )

@@ -7,7 +7,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from journeys.conditions import matches
 from journeys.constants import (
     CONTACT_MOMENT_RECORDED,
     CONTACT_MOMENT_SUBJECT_CHANGED,
@@ -16,6 +15,7 @@ from journeys.constants import (
 )
 from journeys.engine import Cause
 from journeys.routing import Applied, Occasion, route
+from journeys.topics import trigger_matches
 from journeys.versions import definition_for, listening_versions, recently_listening
 from kcc.db import db
 from kcc.events.base import EventEnvelope
@@ -90,7 +90,7 @@ def wants_contact_moment(data: dict[str, Any]) -> bool:
         return False
     subject = _contact_subject(data)
     return any(
-        t["on"] == CONTACT_MOMENT_RECORDED and matches(t.get("match"), subject)
+        t["on"] == CONTACT_MOMENT_RECORDED and trigger_matches(t, subject)
         for version_id, digest in recently_listening()
         for t in definition_for(version_id, digest).triggers
     )

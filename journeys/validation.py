@@ -8,6 +8,7 @@ from typing import Any
 from journeys import checks, documents, safety
 from journeys.documents import Problem
 from journeys.machine import Compiled, RunawayJourney, compile_chart
+from journeys.topics import topic_problems
 
 
 @dataclass
@@ -80,6 +81,7 @@ def validate(source: str | bytes) -> Validated:
         checks.expression_problems(document, lines)
         + checks.reference_problems(document, lines)
         + checks.structure_problems(document, lines)
+        + topic_problems(document, lines)
     )
     if not problems:
         chart = set(checks.flatten(document["statechart"]["states"]))

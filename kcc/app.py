@@ -76,6 +76,7 @@ def create_app(settings: Settings | None = None, plugins: tuple[str, ...] | None
     consent.init_app(app)
     live.init_app(app)
     _register_sections()
+    _register_topics(app)
     _register_hooks(app)
     for name in PLUGINS if plugins is None else plugins:
         module = importlib.import_module(name)
@@ -160,6 +161,18 @@ def _register_sections() -> None:
         Category("sign_in_throttles", 90, throttle.expired_records, throttle.remove_records)
     )
     jobs.register_periodic("retention", "kcc.rights.retention.retention_job", RETENTION_SECONDS)
+
+
+def _register_topics(app: Flask) -> None:
+    """The topic catalogue, the topics confirmed on contact moments and the knowledge base."""
+    from kcc import knowledge, topics
+    from kcc.contacts.topics_api import moments_blp
+    from kcc.rights.topic_sections import register_topic_privacy
+
+    topics.init_app(app)
+    knowledge.init_app(app)
+    app.extensions["kcc.api"].register_blueprint(moments_blp)
+    register_topic_privacy()
 
 
 def _extra_body_type(app: Flask, path: str, mimetype: str) -> bool:

@@ -8,17 +8,23 @@ from kcc.directory.models import Department, Team
 from kcc.events.models import EventDelivery, OutboxEvent
 from kcc.http.models import IdempotencyRecord
 from kcc.identity.models import MergeMove, MergeRecord  # noqa: F401  (merge records)
+from kcc.knowledge.models import Answer, AnswerTopic, AnswerVersion
 from kcc.parties.models import DigitalAddress, Party, PartyIdentifier
 from kcc.privacy.models import ProcessingRecord
 from kcc.rights.retention_models import RetentionCount, RetentionRun
 from kcc.tasks.models import StaffMail, Task, TaskComment
+from kcc.topics.models import ContactMomentTopic, Topic
 from kcc.view.models import ViewSummary
 
 __all__ = [
+    "Answer",
+    "AnswerTopic",
+    "AnswerVersion",
     "ApiToken",
     "Base",
     "ConsentRecord",
     "ContactMoment",
+    "ContactMomentTopic",
     "Department",
     "DigitalAddress",
     "EventDelivery",
@@ -35,6 +41,7 @@ __all__ = [
     "Task",
     "TaskComment",
     "Team",
+    "Topic",
     "User",
     "ViewSummary",
 ]

@@ -165,6 +165,14 @@ def _seed_directory(app: Flask) -> None:
         db.remove()
 
 
+def _standard_topics() -> None:
+    from kcc.topics.standard import insert_standard_topics
+
+    assert db.engine is not None
+    with db.engine.begin() as conn:
+        insert_standard_topics(conn)
+
+
 @pytest.fixture(autouse=True)
 def clean(app: Flask) -> Iterator[None]:
     from journeys.purposes import forget_purposes
@@ -173,6 +181,7 @@ def clean(app: Flask) -> Iterator[None]:
 
     _clean_database()
     _seed_directory(app)
+    _standard_topics()  # what the migration gives a fresh installation
     throttle.reset()  # sign-in failures counted in memory by the last test
     app.extensions["kcc.token_cache"].clear()  # token checks remembered from the last test
     forget_published()  # the per-process view of published journeys, of the last test's data

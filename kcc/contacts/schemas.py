@@ -60,6 +60,15 @@ class ContactMomentInSchema(StrictSchema):
         validate=validate.Length(1, 200),
         metadata={"description": "The channel's own id; unique per channel."},
     )
+    topics = ma.fields.List(
+        ma.fields.UUID(),
+        load_default=list,
+        validate=validate.Length(max=10),
+        metadata={
+            "description": "Topic ids from the catalogue (GET /api/v1/topics); read them back "
+            "at GET /api/v1/contact-moments/{id}/topics."
+        },
+    )
     details = ma.fields.Dict(
         keys=ma.fields.String(validate=validate.Length(max=50)),
         load_default=dict,

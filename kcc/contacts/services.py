@@ -15,6 +15,7 @@ from kcc.auth.models import User
 from kcc.constants import Action
 from kcc.contacts.events import ContactMomentRecorded
 from kcc.contacts.models import ContactMoment, Involvement, SubjectObject
+from kcc.contacts.topics import set_topics_of as confirm_topics
 from kcc.contacts.writes import insert_contact_moment
 from kcc.db import db, utcnow
 from kcc.errors import NotFound, ValidationFailed
@@ -56,6 +57,7 @@ class ContactInput:
     external_id: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
     number: str | None = None  # the Klantinteracties nummer, when the standard's client has one
+    topics: list[uuid.UUID] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,8 @@ def record_contact(data: ContactInput, recorded_by: int | None = None) -> Record
             agent_id=str(data.agent_id) if data.agent_id else None,
         )
     )
+    if data.topics:
+        confirm_topics(moment, data.topics)  # the topics picked at registration
     log_processing([p.party_id for p in data.parties], Action.CREATE)
     return Recorded(moment, created=True)
 

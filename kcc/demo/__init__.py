@@ -14,6 +14,7 @@ from kcc.auth.services import create_user, issue_token
 from kcc.constants import Channel
 from kcc.contacts.services import ContactInput, InvolvementInput, ObjectInput, record_contact
 from kcc.db import db, utcnow
+from kcc.demo.answers import load_knowledge
 from kcc.demo.people import DEMO_PASSWORD, EXAMPLE_BSN, EXAMPLE_PHONE, business, resident
 from kcc.directory.services import create_department, create_team, update_department
 from kcc.parties.services import register_party
@@ -98,7 +99,9 @@ def load_demo(seed: int = 14024) -> None:
         _contacts(rng, residents + businesses, agent)
         _tasks(rng, residents, agent)
         _life_events(residents, agent)
+        topics, answers = load_knowledge()
     db.commit()
+    click.echo(f"Topic catalogue: {topics} topics added; knowledge base: {answers} answers.")
     click.echo(
         "Demo data loaded: 60 residents, 6 businesses, contact moments on every channel, tasks."
     )

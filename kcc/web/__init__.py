@@ -21,7 +21,7 @@ def init_app(app: Flask) -> None:
 
     Runs after the packages' ``init_app``, so their catalogues are known to Flask-Babel.
     """
-    from kcc.web.views import agent, auth, customer, dashboard, directory, tasks
+    from kcc.web.views import agent, auth, customer, dashboard, directory, tasks, topics
 
     init_babel(app)
     init_security(app)
@@ -32,6 +32,7 @@ def init_app(app: Flask) -> None:
         problem_texts=problem_texts,
     )
     app.jinja_env.filters.update(localtime=local_time)
-    for module in (auth, agent, customer, dashboard, tasks, directory):
+    for module in (auth, agent, customer, dashboard, tasks, directory, topics):
         register_pages(app, module.bp)
     register_core_navigation(app)
+    topics.init_topic_pages(app)

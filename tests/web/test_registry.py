@@ -17,9 +17,12 @@ def test_the_menu_interleaves_package_entries_by_order(app: Flask) -> None:
         ("channels_desk.queue_page", ["admin", "agent", "supervisor"]),
         ("web_tasks.task_list", ["admin", "agent", "supervisor"]),
         ("journeys_web.studio", ["admin", "process_owner", "supervisor"]),
+        ("web_topics.answers", ["admin", "agent", "supervisor"]),
         ("web_dashboard.dashboard", ["admin", "supervisor"]),
+        ("web_topics.patterns", ["admin", "supervisor"]),
         ("web_dashboard.processing_log", ["admin", "supervisor"]),
         ("web_directory.directory", ["admin", "agent", "supervisor"]),
+        ("web_topics.catalogue", ["admin"]),
     ]
     assert shell(app).homes == {"process_owner": "journeys_web.studio"}
 

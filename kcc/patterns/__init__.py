@@ -1,0 +1,1 @@
+"""Question patterns: what residents ask, per topic, week, channel and district."""
