@@ -1,0 +1,132 @@
+"""Statements and CPU per request of W1, W1-KI, W2 and W2-KI, in-process on SQLite.
+
+For a machine too busy for ``load.py`` (gunicorn must come up within 30 s there): the same four
+requests through the Flask test client, with the database statements counted by a SQLAlchemy
+``before_cursor_execute`` listener and the process CPU time per request; medians of ``--n``.
+
+    .venv/bin/python bench/klantinteracties/per_request.py --n 60
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import event
+
+from kcc.app import create_app
+from kcc.config import Settings
+
+BASE = "/klantinteracties/api/v1"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=60)
+    args = parser.parse_args()
+    folder = tempfile.mkdtemp()
+    app = create_app(
+        Settings(
+            env="test",
+            database_url=f"sqlite:///{folder}/bench.sqlite3",
+            secret_key="s" * 40,
+            data_key="d" * 40,
+            public_base_url="http://kcc.test",
+        )
+    )
+    with app.app_context():
+        from alembic import command
+
+        from kcc.auth.services import create_user
+        from kcc.cli import alembic_config
+        from kcc.db import db
+
+        command.upgrade(alembic_config(), "head")
+        _, system = create_user("bench-system", "system")
+        _, agent = create_user("bench-agent", "agent")
+        db.session().commit()
+        engine = db.engine
+    client = app.test_client()
+    standard = {"Authorization": f"Token {system}"}
+    partij = client.post(
+        BASE + "/partijen",
+        json={
+            "soortPartij": "persoon",
+            "indicatieActief": True,
+            "voorkeurstaal": "nld",
+            "partijIdentificatie": {"contactnaam": {"voornaam": "Anna", "achternaam": "Jansen"}},
+        },
+        headers=standard,
+    ).get_json()["uuid"]
+    statements = [0]
+
+    def counted(*_: Any) -> None:
+        statements[0] += 1
+
+    event.listen(engine, "before_cursor_execute", counted)
+
+    def measure(request: Callable[[], Any]) -> dict[str, float]:
+        counts, cpu = [], []
+        for _ in range(args.n):
+            statements[0] = 0
+            started = time.process_time()
+            response = request()
+            cpu.append((time.process_time() - started) * 1000)
+            counts.append(statements[0])
+            assert response.status_code in (200, 201), response.get_json()
+        return {"statements": statistics.median(counts), "cpu_ms": round(statistics.median(cpu), 2)}
+
+    ours = {"Authorization": f"Bearer {system}"}
+    found = {
+        "W1": measure(
+            lambda: client.post(
+                "/api/v1/contact-moments",
+                json={
+                    "channel": "phone",
+                    "subject": "Afval",
+                    "parties": [{"party_id": partij, "role": "resident"}],
+                },
+                headers=ours,
+            )
+        ),
+        "W1-KI": measure(
+            lambda: client.post(
+                BASE + "/maak-klantcontact",
+                json={
+                    "klantcontact": {
+                        "kanaal": "telefoon",
+                        "onderwerp": "Afval",
+                        "taal": "nld",
+                        "vertrouwelijk": False,
+                    },
+                    "betrokkene": {
+                        "wasPartij": {"uuid": partij},
+                        "rol": "klant",
+                        "initiator": True,
+                    },
+                },
+                headers=standard,
+            )
+        ),
+        "W2": measure(
+            lambda: client.get(
+                f"/api/v1/parties/{partij}/view", headers={"Authorization": f"Bearer {agent}"}
+            )
+        ),
+        "W2-KI": measure(
+            lambda: client.get(
+                f"{BASE}/klantcontacten?pageSize=20&hadBetrokkene__wasPartij__uuid={partij}",
+                headers=standard,
+            )
+        ),
+    }
+    print(json.dumps(found))
+
+
+if __name__ == "__main__":
+    main()
