@@ -1,7 +1,7 @@
 """Topics: the catalogue, topics confirmed on contact moments, and the knowledge base.
 
 Revision ID: 0027_topics
-Revises: 0017_directory
+Revises: 0026_journey_safety
 Create Date: 2026-12-03 07:39:48.249002
 """
 
@@ -15,7 +15,7 @@ import kcc.db
 from kcc.topics.standard import insert_standard_topics
 
 revision: str = "0027_topics"
-down_revision: str | Sequence[str] | None = "0017_directory"
+down_revision: str | Sequence[str] | None = "0026_journey_safety"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
