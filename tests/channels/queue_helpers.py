@@ -11,11 +11,12 @@ from kcc.db import db
 
 def make_teams(app: Flask, *keys: str) -> None:
     """Active teams in the directory (KCC is the default queue)."""
-    from kcc.directory.services import create_team
+    from kcc.directory.services import create_team, find_team
 
     with app.app_context():
         for key in keys:
-            create_team(key, f"Team {key}")
+            if find_team(key) is None:  # the suite's own teams are there already
+                create_team(key, f"Team {key}")
         db.commit()
         db.remove()
 

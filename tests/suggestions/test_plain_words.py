@@ -70,7 +70,8 @@ TECHNICAL = re.compile(r"\w[._]\w|\b[a-z]+-[a-z]+(?:-[a-z]+)*\b|\bP\d+[DWMY]\b|[
 def _definitions() -> list[Definition]:
     found = []
     for path in sorted(DEFINITIONS.glob("*.yaml")):
-        result = validate(path.read_text(encoding="utf-8"))
+        # Read at collection, before any app runs: the topic catalogue is not asked.
+        result = validate(path.read_text(encoding="utf-8"), with_catalogue=False)
         assert result.definition is not None, result.problem_dicts()
         found.append(result.definition)
     return found
