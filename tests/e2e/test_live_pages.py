@@ -66,13 +66,13 @@ def test_a_double_click_registers_one_contact_moment_that_shows_without_reload(
     before = _count(app, ContactMoment)
 
     page.get_by_text("Telefoongesprek of baliebezoek registreren").click()
-    page.get_by_label("Onderwerp").fill("Parkeervergunning verlengen")
+    page.get_by_label("Onderwerp", exact=True).fill("Parkeervergunning verlengen")
     page.get_by_label("Wat werd gevraagd en geantwoord").fill("Uitgelegd hoe het online kan.")
     page.get_by_role("button", name="Registreren").dblclick()
 
     timeline = page.locator("#timeline")
     expect(timeline).to_contain_text("Parkeervergunning verlengen", timeout=8000)
-    expect(page.get_by_label("Onderwerp")).to_have_value("")
+    expect(page.get_by_label("Onderwerp", exact=True)).to_have_value("")
     expect(page.locator("#live-announcer")).to_have_text("De contactmomenten zijn bijgewerkt.")
     page.wait_for_timeout(500)
     assert _count(app, ContactMoment) == before + 1
@@ -80,7 +80,7 @@ def test_a_double_click_registers_one_contact_moment_that_shows_without_reload(
     check_page(page, "customer-view-registered-live")
 
     # The same form sends a new key for the next registration: a second one is stored too.
-    page.get_by_label("Onderwerp").fill("Tweede vraag")
+    page.get_by_label("Onderwerp", exact=True).fill("Tweede vraag")
     page.get_by_role("button", name="Registreren").click()
     expect(timeline).to_contain_text("Tweede vraag", timeout=8000)
     assert _count(app, ContactMoment) == before + 2
@@ -109,7 +109,7 @@ def test_a_page_left_open_warns_before_signing_out_and_keeps_the_note(
     party = _resident(page)
     page.goto(f"/parties/{party}")
     page.get_by_text("Telefoongesprek of baliebezoek registreren").click()
-    page.get_by_label("Onderwerp").fill("Vraag over de afvalpas")
+    page.get_by_label("Onderwerp", exact=True).fill("Vraag over de afvalpas")
     page.get_by_label("Wat werd gevraagd en geantwoord").fill("Bewoner belt terug na de vakantie.")
 
     dialog = page.get_by_role("dialog", name="U wordt zo afgemeld")
@@ -128,7 +128,7 @@ def test_a_page_left_open_warns_before_signing_out_and_keeps_the_note(
     page.get_by_role("button", name="Inloggen").click()
     page.wait_for_url(f"**/parties/{party}")
 
-    expect(page.get_by_label("Onderwerp")).to_have_value("Vraag over de afvalpas")
+    expect(page.get_by_label("Onderwerp", exact=True)).to_have_value("Vraag over de afvalpas")
     expect(page.get_by_label("Wat werd gevraagd en geantwoord")).to_have_value(
         "Bewoner belt terug na de vakantie."
     )

@@ -21,7 +21,7 @@ def _catalogue_and_answers(app: Flask) -> dict[str, str]:
 
     from kcc.demo import DEPARTMENTS, TEAMS
     from kcc.demo.topics import load_topics
-    from kcc.directory.services import create_department, create_team
+    from kcc.directory.services import create_department, create_team, find_team
     from kcc.knowledge.services import AnswerInput, create_answer
     from kcc.topics.models import Topic
 
@@ -29,6 +29,8 @@ def _catalogue_and_answers(app: Flask) -> dict[str, str]:
         for key, name, email in DEPARTMENTS:
             create_department(key, name, email=email)
         for key, name, department, email in TEAMS:
+            if find_team(key) is not None:  # one of the suite's own teams
+                continue
             create_team(key, name, department_key=department, email=email)
         load_topics()
         ids = {k: u for k, u in db.session().execute(select(Topic.key, Topic.uuid))}

@@ -34,8 +34,11 @@
     // The API explains in English for developers; other pages say it in their own words.
     var english = (document.documentElement.lang || "en").indexOf("en") === 0;
     var words = texts("problem-texts");
-    if (!english && words["s" + result.status]) { return words["s" + result.status]; }
     var parts = [data.detail || ("HTTP " + result.status)];
+    // The page's own sentence first; the API's specifics (who holds it, which field) after it.
+    if (!english && words["s" + result.status]) {
+      return data.detail ? words["s" + result.status] + " (" + data.detail + ")" : words["s" + result.status];
+    }
     (data.invalid_params || []).forEach(function (p) { parts.push(p.name + ": " + p.reason); });
     return parts.join(" — ");
   }
