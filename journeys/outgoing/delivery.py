@@ -152,7 +152,7 @@ def send(delivery_id: str, now: str | None = None) -> str:
         result = row.status
     if retry_in is not None and not jobs.runner().inline:
         try:
-            jobs.enqueue(SEND_JOB, delivery_id, delay=retry_in, retries=0)
+            jobs.enqueue(SEND_JOB, delivery_id, delay=retry_in, retries=1)
         except Exception as exc:  # the sweep retries it anyway
             log.warning("retry of %s not queued (%s)", delivery_id, type(exc).__name__)
     return result
