@@ -60,6 +60,9 @@ def init_app(app: Flask) -> None:
 
     register_privacy()
     init_suggestions(app)
+    from journeys.outgoing import init_app as init_outgoing
+
+    init_outgoing(app)
     from journeys.web import init_web
 
     init_web(app)

@@ -10,6 +10,7 @@ import channels.conversations.models
 import channels.models
 import channels.voice.models  # noqa: F401  (registers the channel tables)
 import journeys.models
+import journeys.outgoing.models  # registers the outgoing delivery tables
 import journeys.suggestions.models  # noqa: F401  (registers the suggestion tables)
 import kcc.models  # noqa: F401  (registers the core tables)
 import klantinteracties.models  # noqa: F401  (registers the Klantinteracties tables)

@@ -1,5 +1,6 @@
-"""A resident's yes reaches a person: a task for the team the service catalogue names, and a
-confirmation to the resident that says what happens next."""
+"""A resident's yes reaches a person: a task for the team the service catalogue names, a
+confirmation to the resident that says what happens next, and a CloudEvent to the systems
+subscribed to the service."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from journeys.catalogue import service
+from journeys.outgoing.delivery import record_requested
 from journeys.suggestions.models import Suggestion
 from kcc.constants import TaskKind
 from kcc.db import db
@@ -63,6 +65,7 @@ def hand_over(suggestion: Suggestion, party: Party) -> str:
         )
     )
     suggestion.task_id = str(task.uuid)
+    record_requested(suggestion.uuid, suggestion.service, party.id, party.uuid, suggestion.task_id)
     _confirm(suggestion, party, entry, find_team(team_key))
     db.session().flush()
     return suggestion.task_id
