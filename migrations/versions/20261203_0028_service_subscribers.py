@@ -2,7 +2,7 @@
 service, and one delivery row per subscriber and event (pending, delivered or failed).
 
 Revision ID: 0028_service_subscribers
-Revises: 0025_consent_purposes
+Revises: 0027_topics
 Create Date: 2026-12-03
 """
 
@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql
 import kcc.db
 
 revision: str = "0028_service_subscribers"
-down_revision: str | Sequence[str] | None = "0025_consent_purposes"
+down_revision: str | Sequence[str] | None = "0027_topics"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
