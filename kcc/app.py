@@ -88,6 +88,7 @@ def create_app(settings: Settings | None = None, plugins: tuple[str, ...] | None
 def _configure(app: Flask, settings: Settings) -> None:
     app.config.update(
         KCC_SETTINGS=settings,
+        KCC_SESSION_IDLE_SECONDS=settings.session_idle_seconds,
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
         API_TITLE="KCC — municipal contact centre API",

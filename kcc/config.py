@@ -29,6 +29,7 @@ class Settings:
     max_clock_skew_seconds: int = 300
     sweep_interval_seconds: int = 30
     sweep_grace_seconds: int = 60
+    session_idle_seconds: int | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -38,6 +39,21 @@ class Settings:
     @property
     def inline_jobs(self) -> bool:
         return not self.redis_url
+
+
+def _idle_seconds(value: str | None) -> int | None:
+    """KCC_SESSION_IDLE_SECONDS: how long a web session lasts unused (1 minute to 8 hours)."""
+    if not value:
+        return None
+    try:
+        seconds = int(value)
+    except ValueError as error:
+        raise ConfigurationError(
+            f"KCC_SESSION_IDLE_SECONDS must be whole seconds, not {value!r}"
+        ) from error
+    if not 60 <= seconds <= 8 * 3600:
+        raise ConfigurationError("KCC_SESSION_IDLE_SECONDS must lie between 60 and 28800")
+    return seconds
 
 
 def default_database_url(instance_path: str | Path) -> str:
@@ -63,6 +79,7 @@ def load_settings(
         twilio_api_base_url=env.get("TWILIO_API_BASE_URL") or None,
         sweep_interval_seconds=int(env.get("KCC_SWEEP_INTERVAL_SECONDS", "30")),
         sweep_grace_seconds=int(env.get("KCC_SWEEP_GRACE_SECONDS", "60")),
+        session_idle_seconds=_idle_seconds(env.get("KCC_SESSION_IDLE_SECONDS")),
     )
     if settings.is_production:
         _check_production(settings, env)

@@ -56,6 +56,7 @@ def test_an_agent_picks_a_topic_as_they_type_and_finds_its_answer(
     page = new_page()
     sign_in(page, user("agent"))
     page.get_by_role("link", name="Antwoorden").click()
+    page.wait_for_load_state()
     picker = page.get_by_role("combobox")
     picker.fill("verhuiz")
     option = page.get_by_role("option", name="Verhuizen")

@@ -63,6 +63,14 @@ def test_development_defaults():
     assert not settings.is_production
     assert settings.database_url == "sqlite:////tmp/kcc-instance/kcc.sqlite3"
     assert settings.redis_url is None
+    assert settings.session_idle_seconds is None  # the sessions' own 30 minutes
+
+
+def test_the_session_idle_time_comes_from_the_environment_within_bounds():
+    assert load_settings({"KCC_SESSION_IDLE_SECONDS": "900"}).session_idle_seconds == 900
+    for wrong in ("15m", "30", "100000"):
+        with pytest.raises(ConfigurationError, match="KCC_SESSION_IDLE_SECONDS"):
+            load_settings({"KCC_SESSION_IDLE_SECONDS": wrong})
 
 
 @pytest.mark.parametrize(

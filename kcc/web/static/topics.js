@@ -77,6 +77,8 @@
           .then(function (page) { show(page.items || []); });
       }, 150);
     });
+    // Letters typed before the script was ready are searched for too.
+    if (input.value.trim()) { input.dispatchEvent(new Event("input")); }
     input.addEventListener("keydown", function (e) {
       if (e.key === "ArrowDown") { e.preventDefault(); move(1); }
       else if (e.key === "ArrowUp") { e.preventDefault(); move(-1); }
