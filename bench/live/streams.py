@@ -77,8 +77,6 @@ def agent_token(env: dict[str, str]) -> str:
             f"bench-agent-{secrets.token_hex(3)}",
             "--role",
             "agent",
-            "--team",
-            "KCC",
         ],
         env=env,
         cwd=SOURCE,
