@@ -156,10 +156,7 @@ def find_team(key: str) -> TeamInfo | None:
 
 def get_team(key: str) -> TeamInfo:
     """The team with this key; NotFound if there is none."""
-    team = find_team(key)
-    if team is None:
-        raise NotFound(f"no team {key!r}")
-    return team
+    return _info(get_team_record(key))
 
 
 def require_active_team(key: str, *, field: str = "team") -> TeamInfo:
