@@ -11,6 +11,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
+from journeys.suggestions.acceptance import answer_link
 from journeys.suggestions.constants import MESSAGE_CHANNELS, UNSENT_STATUSES, SuggestionStatus
 from journeys.suggestions.explain import consent_dict
 from journeys.suggestions.machine import can, move
@@ -30,17 +31,17 @@ from kcc.privacy.services import log_processing
 REFERENCE_PREFIX = "suggestion"
 REPLY_HINT = {
     "sms": {
-        "nl": "Wilt u hulp hierbij? Antwoord JA{n} of NEE{n}. Geen berichten meer? Stuur STOP of ga naar:",
-        "en": "Would you like help with this? Reply YES{n} or NO{n}. No more messages? Text STOP or go to:",
+        "nl": "Wilt u hulp hierbij? Antwoord JA{n} of NEE{n}, of kies hier: {answer}\nGeen berichten meer? Stuur STOP of ga naar: {stop}",
+        "en": "Would you like help with this? Reply YES{n} or NO{n}, or choose here: {answer}\nNo more messages? Text STOP or go to: {stop}",
     },
     "email": {
         "nl": (
-            "Wilt u hulp hierbij? Beantwoord deze e-mail met JA{n} of NEE{n}. "
-            "Wilt u geen berichten meer? Antwoord met STOP of ga naar:"
+            "Wilt u hulp hierbij? Beantwoord deze e-mail met JA{n} of NEE{n}, of kies hier: "
+            "{answer}\n\nWilt u geen berichten meer? Antwoord met STOP of ga naar: {stop}"
         ),
         "en": (
-            "Would you like help with this? Reply to this e-mail with YES{n} or NO{n}. "
-            "No more messages? Reply STOP or go to:"
+            "Would you like help with this? Reply to this e-mail with YES{n} or NO{n}, or "
+            "choose here: {answer}\n\nNo more messages? Reply STOP or go to: {stop}"
         ),
     },
 }
@@ -103,14 +104,18 @@ def message_text(
     suggestion: Suggestion, language: str, channel: str = "sms", number: int | None = None
 ) -> str:
     """The document's B1 text in the resident's language (else English), how to answer (with
-    the offer's number while several are open), and the signed link that withdraws consent or
-    objects in one click."""
+    the offer's number while several are open), the signed link that answers the offer in one
+    click, and the signed link that withdraws consent or objects in one click."""
     lang = language if language in suggestion.texts else ("en" if language != "nl" else "nl")
     hints = REPLY_HINT.get(channel, REPLY_HINT["sms"])
-    hint = hints.get(lang, hints["en"]).replace("{n}", f" {number}" if number else "")
+    hint = (
+        hints.get(lang, hints["en"])
+        .replace("{n}", f" {number}" if number else "")
+        .replace("{answer}", answer_link(suggestion.uuid, lang))
+        .replace("{stop}", withdrawal_link(suggestion.uuid, lang))
+    )
     text = suggestion.texts.get(lang) or suggestion.texts.get("nl", "")
-    link = withdrawal_link(suggestion.uuid, lang)
-    return f"{text}\n\n{hint} {link}" if channel == "email" else f"{text}\n{hint} {link}"
+    return f"{text}\n\n{hint}" if channel == "email" else f"{text}\n{hint}"
 
 
 def reply_number(suggestion: Suggestion) -> tuple[int, bool]:

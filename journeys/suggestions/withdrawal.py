@@ -2,7 +2,8 @@
 
 The link carries the suggestion's id and the resident's language, signed with the app's
 secret key (``KCC_SECRET_KEY``) and valid for ``LINK_DAYS`` days. A forged, changed or
-expired link changes nothing.
+expired link changes nothing. The link that answers an offer (``acceptance``) is signed the
+same way under its own salt, so one kind of link never works as the other.
 """
 
 from __future__ import annotations
@@ -54,16 +55,16 @@ class LinkTarget:
     language: str
 
 
-@lru_cache(maxsize=4)
-def _serializer(secret: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret, salt=SALT)
+@lru_cache(maxsize=8)
+def _serializer(secret: str, salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt=salt)
 
 
-def _signer() -> URLSafeTimedSerializer:
-    return _serializer(str(current_app.config["SECRET_KEY"]))
+def _signer(salt: str = SALT) -> URLSafeTimedSerializer:
+    return _serializer(str(current_app.config["SECRET_KEY"]), salt)
 
 
-def _base_url() -> str:
+def base_url() -> str:
     settings = current_app.config.get("KCC_SETTINGS")
     configured = getattr(settings, "public_base_url", None)
     if configured:
@@ -73,19 +74,20 @@ def _base_url() -> str:
     return "http://127.0.0.1:5000"
 
 
-def link_token(suggestion_uuid: uuid.UUID, language: str) -> str:
-    return _signer().dumps([suggestion_uuid.hex, "en" if language == "en" else "nl"])
+def link_token(suggestion_uuid: uuid.UUID, language: str, salt: str = SALT) -> str:
+    return _signer(salt).dumps([suggestion_uuid.hex, "en" if language == "en" else "nl"])
 
 
 def withdrawal_link(suggestion_uuid: uuid.UUID, language: str) -> str:
     """The absolute URL of the withdrawal page for one suggestion's message."""
-    return f"{_base_url()}{PATH}{link_token(suggestion_uuid, language)}"
+    return f"{base_url()}{PATH}{link_token(suggestion_uuid, language)}"
 
 
-def read_link(token: str) -> LinkTarget:
-    """The suggestion, party and language a token names; ``LinkProblem`` when it is not valid."""
+def read_link(token: str, salt: str = SALT) -> LinkTarget:
+    """The suggestion, party and language a token names; ``LinkProblem`` when it is not valid
+    (also when it was signed for the other kind of link)."""
     try:
-        hex_id, language = _signer().loads(token, max_age=LINK_DAYS * 24 * 3600)
+        hex_id, language = _signer(salt).loads(token, max_age=LINK_DAYS * 24 * 3600)
         suggestion_uuid = uuid.UUID(hex=str(hex_id))
     except SignatureExpired:
         raise LinkProblem("the link has expired") from None

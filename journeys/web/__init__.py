@@ -18,6 +18,7 @@ from kcc.web.registry import Asset, register_navigation, register_pages, registe
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 STATIC = "journeys_web.static"
 STUDIO_ORDER = 20  # after the agents' search and queue, before the dashboard
+APPROVALS_ORDER = 17  # after the agents' tasks, before the studio
 
 
 def init_web(app: Flask) -> None:
@@ -28,6 +29,20 @@ def init_web(app: Flask) -> None:
     from journeys.web.withdraw import bp as stop_bp
 
     register_pages(app, stop_bp)
+    from journeys.web.answer import bp as offer_bp
+
+    register_pages(app, offer_bp)
+    from journeys.web.approvals import bp as approvals_bp
+    from kcc.web.pages import STAFF_PAGES
+
+    register_pages(app, approvals_bp)
+    register_navigation(
+        app,
+        _l("Offers to approve"),
+        "journeys_approvals.approval_queue",
+        STAFF_PAGES,
+        APPROVALS_ORDER,
+    )
     register_navigation(
         app,
         _l("Journey studio"),

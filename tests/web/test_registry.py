@@ -16,6 +16,7 @@ def test_the_menu_interleaves_package_entries_by_order(app: Flask) -> None:
         ("web_agent.home", ["admin", "agent", "supervisor"]),
         ("channels_desk.queue_page", ["admin", "agent", "supervisor"]),
         ("web_tasks.task_list", ["admin", "agent", "supervisor"]),
+        ("journeys_approvals.approval_queue", ["admin", "agent", "supervisor"]),
         ("journeys_web.studio", ["admin", "process_owner", "supervisor"]),
         ("web_topics.answers", ["admin", "agent", "supervisor"]),
         ("web_dashboard.dashboard", ["admin", "supervisor"]),
