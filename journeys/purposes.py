@@ -14,50 +14,14 @@ from typing import Any
 
 from sqlalchemy import select
 
-from journeys.documents import Problem, parse
+from journeys.declared import named_purposes
 from journeys.models import Journey, JourneyVersion
-from journeys.versions import InvalidDocument, recently_published
+from journeys.versions import recently_published
 from kcc.consent.purposes import Purpose
 from kcc.db import db
 
 # (the published versions it was read for, the purposes read)
 _cache: tuple[tuple[tuple[int, str, str], ...], dict[str, Purpose]] | None = None
-
-
-def named_purposes(document: dict[str, Any]) -> dict[str, str]:
-    """Each purpose a document's suggestions name, with the path of the first that names it."""
-    found: dict[str, str] = {}
-    for state, info in (document.get("states") or {}).items():
-        for n, offer in enumerate((info or {}).get("suggestions") or []):
-            key = str(offer.get("consent_purpose") or "")
-            if key:
-                found.setdefault(key, f"states.{state}.suggestions[{n}].consent_purpose")
-    return found
-
-
-def purpose_problems(document: dict[str, Any]) -> list[Problem]:
-    """A suggestion whose purpose the document does not declare under ``purposes``."""
-    declared = document.get("purposes") or {}
-    return [
-        Problem(
-            path, f"purpose '{key}' is not declared under 'purposes' (with a title and description)"
-        )
-        for key, path in named_purposes(document).items()
-        if key not in declared
-    ]
-
-
-def check_source(source: str) -> None:
-    """Refuse (422 naming the place) an upload whose suggestions name an undeclared purpose.
-
-    Other problems are left to the document validation, which reports them all.
-    """
-    document, _, problems = parse(source)
-    if document is None or problems or not isinstance(document, dict):
-        return
-    found = purpose_problems(document)
-    if found:
-        raise InvalidDocument([p.as_dict() for p in found])
 
 
 def _read() -> dict[str, Purpose]:

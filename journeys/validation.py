@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from journeys import checks, documents, safety
+from journeys import checks, declared, documents, safety
 from journeys.documents import Problem
 from journeys.machine import Compiled, RunawayJourney, compile_chart
 from journeys.topics import topic_problems
@@ -85,6 +85,7 @@ def validate(source: str | bytes, *, with_catalogue: bool = True) -> Validated:
         checks.expression_problems(document, lines)
         + checks.reference_problems(document, lines)
         + checks.structure_problems(document, lines)
+        + declared.purpose_problems(document, lines)
         + (topic_problems(document, lines) if with_catalogue else [])
     )
     if not problems:
@@ -92,6 +93,7 @@ def validate(source: str | bytes, *, with_catalogue: bool = True) -> Validated:
         problems = (
             safety.timer_loop_problems(document, lines)
             + safety.data_problems(document, lines)
+            + declared.data_field_problems(document, lines)
             + safety.migration_problems(document, lines, chart)
         )
     if problems:

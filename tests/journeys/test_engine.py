@@ -235,7 +235,7 @@ def test_a_batch_behaves_like_single_events(
 
 def _guarded() -> dict[str, Any]:
     """The small journey with a payment whose guard reads the event's data."""
-    doc = small_doc(key="guarded")
+    doc = small_doc(key="guarded", data_used=[{"field": "data.amount"}])
     doc["triggers"].append({"on": "nl.test.payment", "event": "pay"})
     doc["statechart"]["states"]["waiting"]["transitions"] += [
         {"event": "pay", "target": "working", "cond": "amount > 100"},

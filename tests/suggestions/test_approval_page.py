@@ -103,8 +103,8 @@ def test_the_queue_pages_oldest_first_and_refuses_a_made_up_cursor(
 
 def test_only_agents_supervisors_and_admins_open_the_queue(
     app: Flask,
-    sign_in: Callable[..., Browser],
-    client,  # noqa: F811
+    sign_in: Callable[..., Browser],  # noqa: F811
+    client,
 ) -> None:  # type: ignore[no-untyped-def]
     assert sign_in("process_owner").client.get("/approvals").status_code == 403
     assert sign_in("supervisor").client.get("/approvals").status_code == 200
