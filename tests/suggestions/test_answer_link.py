@@ -6,10 +6,13 @@ answer link cannot stop, and a forged or old link changes nothing."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import threading
 import time
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
@@ -250,3 +253,45 @@ def test_an_offer_that_is_no_longer_open_says_so_and_cannot_be_answered(
     assert posted.status_code == 409 and "niet meer open" in posted.get_data(as_text=True)
     assert [i["status"] for i in _items(agent, person)] == ["withdrawn"]
     assert _tasks(agent, person) == []
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    not os.environ.get("KCC_TEST_DATABASE_URL"), reason="needs PostgreSQL (KCC_TEST_DATABASE_URL)"
+)
+def test_presses_at_the_same_moment_accept_once(
+    app: Flask, small: str, make_person, agent: Caller, system: Caller, fake_twilio, run_jobs
+) -> None:  # type: ignore[no-untyped-def]
+    """Six presses of yes at once (a double click, a second tab): one yes, one hand-over."""
+    person = _started(app, make_person, agent, system, run_jobs)
+    token, _ = _links(fake_twilio)
+    clients = [app.test_client() for _ in range(6)]
+    forms = [_csrf(c) for c in clients]
+    start = threading.Barrier(len(clients))
+    answers: list[tuple[int, str]] = []
+
+    def press(client: FlaskClient, csrf: str) -> None:
+        start.wait()
+        response = client.post(f"/offer/{token}", data={"choice": "accept", "csrf_token": csrf})
+        html = response.get_data(as_text=True)
+        kind = (
+            "yes"
+            if "Dank u wel. U zei ja." in html
+            else "already"
+            if "al geregeld" in html
+            else html
+        )
+        answers.append((response.status_code, kind))
+
+    threads = [
+        threading.Thread(target=press, args=pair) for pair in zip(clients, forms, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(answers) == [(200, "already")] * (len(clients) - 1) + [(200, "yes")], answers
+    for _ in range(3):
+        run_jobs()
+    assert [i["status"] for i in _items(agent, person)] == ["accepted"]
+    assert len(_tasks(agent, person)) == 1
