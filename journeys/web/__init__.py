@@ -1,8 +1,11 @@
-"""The journeys' pages: the journey studio, and the journeys' panels on the shell's pages.
+"""The journeys' pages: the journey studio, the approval queue, the residents' link pages,
+and the journeys' panels on the shell's pages.
 
 Registered with the web shell by ``init_web``: the studio in the menu (and as the process
-owners' start page), the journeys, suggestions and "start a journey" on the customer view,
-and the journey funnels on the dashboard.
+owners' start page), the agents' approval queue in the menu, the residents' pages behind the
+links in every proactive message (answer the offer, stop the messages), the journeys,
+suggestions and "start a journey" on the customer view, and the journey funnels on the
+dashboard.
 """
 
 from __future__ import annotations
