@@ -7,6 +7,14 @@ from marshmallow import validate
 
 from kcc.http.schemas import PageArgs, StrictSchema, Timestamp
 
+_url = validate.URL(schemes={"http", "https"})
+
+
+def _http_link(value: str) -> None:
+    """An http(s) URL, or nothing."""
+    if value:
+        _url(value)
+
 
 class ServiceInSchema(StrictSchema):
     key = ma.fields.String(
@@ -18,11 +26,10 @@ class ServiceInSchema(StrictSchema):
     title_en = ma.fields.String(required=True, validate=validate.Length(1, 200))
     description_nl = ma.fields.String(load_default="", validate=validate.Length(max=2000))
     description_en = ma.fields.String(load_default="", validate=validate.Length(max=2000))
-    link = ma.fields.URL(
+    link = ma.fields.String(
         load_default="",
-        schemes={"http", "https"},
-        validate=validate.Length(max=500),
-        metadata={"description": "The page where residents read more or apply."},
+        validate=[validate.Length(max=500), _http_link],
+        metadata={"description": "The page where residents read more or apply (http or https)."},
     )
     department = ma.fields.String(
         load_default="",
