@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 _CACHE = "journeys.catalogue"
 
-__all__ = ["forget_services", "init_app", "service", "service_dict", "services"]
+__all__ = ["forget_services", "init_app", "is_offered", "service", "service_dict", "services"]
 
 
 def service_dict(row: JourneyService) -> dict[str, Any]:
@@ -51,6 +51,12 @@ def services() -> dict[str, dict[str, Any]]:
 def service(key: str) -> dict[str, Any] | None:
     """The service with this key, or None."""
     return services().get(key)
+
+
+def is_offered(key: str) -> bool:
+    """Whether the service is in the catalogue and offered (active)."""
+    entry = service(key)
+    return entry is not None and bool(entry["active"])
 
 
 def forget_services() -> None:
