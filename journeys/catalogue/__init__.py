@@ -3,8 +3,8 @@ by process owners (``/api/v1/journey-services`` and the studio's services page).
 
 ``service(key)`` and ``services()`` give each service as a plain dict (key, title and
 description in nl and en, link, department, team, active). They are read once per database
-session (a request or a job) and forgotten when the catalogue changes in that session, so a
-change shows at the next request in every process.
+transaction (a request or a job has one) and again after a change in it, so a change shows
+at the next request or job in every process, and a change rolled back is forgotten.
 """
 
 from __future__ import annotations
@@ -38,13 +38,14 @@ def service_dict(row: JourneyService) -> dict[str, Any]:
 
 
 def services() -> dict[str, dict[str, Any]]:
-    """Every service in the catalogue by key (inactive ones too), read once per session."""
+    """Every service in the catalogue by key (inactive ones too), read once per transaction."""
     session = db.session()
-    cached: dict[str, dict[str, Any]] | None = session.info.get(_CACHE)
-    if cached is None:
+    cached: dict[str, dict[str, Any]] | None
+    transaction, cached = session.info.get(_CACHE, (None, None))
+    if cached is None or transaction is None or transaction is not session.get_transaction():
         rows = session.scalars(select(JourneyService).order_by(JourneyService.key))
         cached = {row.key: service_dict(row) for row in rows}
-        session.info[_CACHE] = cached
+        session.info[_CACHE] = (session.get_transaction(), cached)
     return cached
 
 

@@ -45,9 +45,13 @@ class ServiceInput:
     is_active: bool = True
 
 
-def get_service(key: str) -> JourneyService:
-    """The service with this key; NotFound otherwise."""
-    row = db.session().scalar(select(JourneyService).where(JourneyService.key == key))
+def get_service(key: str, *, for_update: bool = False) -> JourneyService:
+    """The service with this key (locked until the transaction ends when ``for_update``, so
+    that two changes on one version cannot both pass); NotFound otherwise."""
+    query = select(JourneyService).where(JourneyService.key == key)
+    if for_update and db.dialect == "postgresql":
+        query = query.with_for_update()
+    row = db.session().scalar(query)
     if row is None:
         raise NotFound(f"no service '{key}' in the service catalogue")
     return row
@@ -94,7 +98,7 @@ def update_service(
 ) -> JourneyService:
     """Change a service (its key stays: journeys name it); ``expected_version`` guards
     against overwriting a change made in the meantime."""
-    row = get_service(key)
+    row = get_service(key, for_update=True)
     if expected_version is not None and expected_version != row.version:
         raise Conflict(
             f"service '{key}' was changed meanwhile (now version {row.version}, "
@@ -122,7 +126,7 @@ def update_service(
 
 def delete_service(key: str, by: str | None) -> None:
     """Remove a service added by mistake; one that is used is deactivated instead."""
-    row = get_service(key)
+    row = get_service(key, for_update=True)
     _refuse_while_published(key, "removed")
     offered = db.session().scalar(
         select(func.count()).select_from(Suggestion).where(Suggestion.service == key)

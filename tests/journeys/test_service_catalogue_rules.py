@@ -159,3 +159,24 @@ def test_journey_documents_may_name_only_offered_services_of_the_catalogue(
     assert service_problems("rent-allowance-advice") == [
         "service 'rent-allowance-advice' is not offered any more in the service catalogue"
     ]
+
+
+def test_what_journeys_read_follows_changes_in_the_session_and_in_other_ones(app: Flask) -> None:
+    from journeys.catalogue.keeping import update_service
+
+    with app.app_context():
+        try:
+            assert service("digid")["title"]["en"] == "Applying for DigiD"  # type: ignore[index]
+            update_service("digid", {"title_en": "DigiD"}, "tester")
+            assert service("digid")["title"]["en"] == "DigiD"  # type: ignore[index]
+            db.rollback()
+            assert service("digid")["title"]["en"] == "Applying for DigiD"  # type: ignore[index]
+        finally:
+            db.remove()
+    with app.app_context(), unit_of_work():
+        update_service("digid", {"team": "KCC"}, "tester")
+    with app.app_context():  # the next request or job reads what was committed
+        try:
+            assert service("digid")["team"] == "KCC"  # type: ignore[index]
+        finally:
+            db.remove()
