@@ -106,6 +106,9 @@ def update_service(
         )
     if changes.get("key", key) != key:
         raise ValidationFailed.field("key", "a service's key cannot change; add a new service")
+    changes = {k: v for k, v in changes.items() if k != "key" and getattr(row, k) != v}
+    if not changes:
+        return row  # nothing new: no version, no event
     _titles(changes.get("title_nl", row.title_nl), changes.get("title_en", row.title_en))
     if "team" in changes:
         _team(changes["team"])

@@ -6,6 +6,7 @@ journeys named while the catalogue was a file; the tests start from it too.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Any, cast
 
@@ -18,10 +19,11 @@ from kcc.db import utcnow
 SEED_PATH = Path(__file__).resolve().parents[1] / "catalogue.yaml"
 
 
-def seed_entries() -> list[dict[str, Any]]:
-    """The entries of the seed file, as written."""
+@cache
+def seed_entries() -> tuple[dict[str, Any], ...]:
+    """The entries of the seed file, as written (read once: the tests start from it often)."""
     document = yaml.safe_load(SEED_PATH.read_text(encoding="utf-8"))
-    return list(document["services"])
+    return tuple(document["services"])
 
 
 def insert_seed_services(connection: Connection) -> int:

@@ -136,3 +136,12 @@ def test_every_endpoint_needs_a_signed_in_caller(
     response = getattr(client, method)(path, json={} if method in ("post", "patch") else None)
     assert response.status_code == 401
     assert response.headers["Content-Type"] == "application/problem+json"
+
+
+def test_a_change_that_changes_nothing_keeps_the_version(process_owner: Caller) -> None:
+    same = process_owner.patch(f"{PATH}/digid", json={"team": "Burgerzaken", "key": "digid"})
+    assert same.status_code == 200 and same.get_json()["version"] == 1
+    events = db.session().scalars(
+        select(OutboxEvent.id).where(OutboxEvent.name == "journey_service.changed")
+    )
+    assert list(events) == []
