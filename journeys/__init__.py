@@ -63,6 +63,9 @@ def init_app(app: Flask) -> None:
     from journeys.outgoing import init_app as init_outgoing
 
     init_outgoing(app)
+    from journeys.catalogue import init_app as init_catalogue
+
+    init_catalogue(app)
     from journeys.web import init_web
 
     init_web(app)

@@ -208,14 +208,6 @@ def reference_problems(document: dict[str, Any], lines: Lines) -> list[Problem]:
                 lines, ("states", state_id, "timers", index, "after"), timer["after"]
             )
         for index, suggestion in enumerate(info.get("suggestions") or []):
-            if catalogue.service(suggestion["service"]) is None:
-                problems.append(
-                    _problem(
-                        lines,
-                        ("states", state_id, "suggestions", index, "service"),
-                        f"service '{suggestion['service']}' is not in the service catalogue",
-                    )
-                )
             if "expires" in suggestion:
                 problems += _duration_problem(
                     lines,
@@ -272,3 +264,21 @@ def _expressions(
 
 def _problem(lines: Lines, path: tuple[Any, ...], message: str) -> Problem:
     return Problem(format_path(path), message, lines.line(path))
+
+
+def service_problems(document: dict[str, Any], lines: Lines) -> list[Problem]:
+    """A problem for each suggestion naming a service the catalogue lacks or no longer offers."""
+    known = catalogue.services()
+    problems = []
+    for state_id, info in (document.get("states") or {}).items():
+        for index, suggestion in enumerate((info or {}).get("suggestions") or []):
+            key = suggestion["service"]
+            entry = known.get(key)
+            if entry is not None and entry["active"]:
+                continue
+            reason = "is not in" if entry is None else "is not offered any more in"
+            path = ("states", state_id, "suggestions", index, "service")
+            problems.append(
+                _problem(lines, path, f"service '{key}' {reason} the service catalogue")
+            )
+    return problems

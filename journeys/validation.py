@@ -72,8 +72,9 @@ def machine_name(key: str, number: int) -> str:
 def validate(source: str | bytes, *, with_catalogue: bool = True) -> Validated:
     """Parse, check against the schema and the rules, and load the statechart under trusted=False.
 
-    ``with_catalogue=False`` leaves out the one check that asks the database (that every topic a
-    trigger names is in the catalogue), for reading a document where no app is running.
+    ``with_catalogue=False`` leaves out the checks that ask the database (that every topic a
+    trigger names and every service a suggestion names is in its catalogue), for reading a
+    document where no app is running.
     """
     document, lines, problems = documents.parse(source)
     if document is None or problems:
@@ -86,7 +87,11 @@ def validate(source: str | bytes, *, with_catalogue: bool = True) -> Validated:
         + checks.reference_problems(document, lines)
         + checks.structure_problems(document, lines)
         + declared.purpose_problems(document, lines)
-        + (topic_problems(document, lines) if with_catalogue else [])
+        + (
+            topic_problems(document, lines) + checks.service_problems(document, lines)
+            if with_catalogue
+            else []
+        )
     )
     if not problems:
         chart = set(checks.flatten(document["statechart"]["states"]))

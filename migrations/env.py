@@ -9,6 +9,7 @@ from alembic import context
 import channels.conversations.models
 import channels.models
 import channels.voice.models  # noqa: F401  (registers the channel tables)
+import journeys.catalogue.models  # registers the service catalogue
 import journeys.models
 import journeys.outgoing.models  # registers the outgoing delivery tables
 import journeys.suggestions.models  # noqa: F401  (registers the suggestion tables)

@@ -173,6 +173,14 @@ def _standard_topics() -> None:
         insert_standard_topics(conn)
 
 
+def _service_catalogue() -> None:
+    from journeys.catalogue.seed import insert_seed_services
+
+    assert db.engine is not None
+    with db.engine.begin() as conn:
+        insert_seed_services(conn)
+
+
 @pytest.fixture(autouse=True)
 def clean(app: Flask) -> Iterator[None]:
     from journeys.purposes import forget_purposes
@@ -182,6 +190,7 @@ def clean(app: Flask) -> Iterator[None]:
     _clean_database()
     _seed_directory(app)
     _standard_topics()  # what the migration gives a fresh installation
+    _service_catalogue()  # the services the migration carries over from the seed file
     throttle.reset()  # sign-in failures counted in memory by the last test
     app.extensions["kcc.token_cache"].clear()  # token checks remembered from the last test
     forget_published()  # the per-process view of published journeys, of the last test's data

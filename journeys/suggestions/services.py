@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from journeys import durations
+from journeys.catalogue import is_offered
 from journeys.models import JourneyInstance
 from journeys.suggestions.constants import (
     OPEN_STATUSES,
@@ -60,7 +61,9 @@ def offer(event_id: str, data: dict[str, Any]) -> list[Suggestion]:
     records = history(party.id)
     if objected(party.id, records):
         return []  # the resident objected: nothing is offered and no agent asks again
-    offers = list(data.get("suggestions") or [])
+    # An instance on an older version may name a service the catalogue no longer offers
+    # (deactivated once no published version named it): that one is left out.
+    offers = [item for item in data.get("suggestions") or [] if is_offered(item["service"])]
     consents = [any_consent(records, str(item.get("consent_purpose", ""))) for item in offers]
     unconsented = [item for item, c in zip(offers, consents, strict=True) if c is None]
     if unconsented:

@@ -26,6 +26,7 @@ APPROVALS_ORDER = 17  # after the agents' tasks, before the studio
 
 def init_web(app: Flask) -> None:
     """Serve the studio and put the journeys' panels on the customer view and the dashboard."""
+    from journeys.web import services  # noqa: F401  (the services page, on the same blueprint)
     from journeys.web.views import STUDIO_ROLES, bp, journeys_panel, suggestions_panel
 
     register_pages(app, bp, TRANSLATIONS)
@@ -53,6 +54,9 @@ def init_web(app: Flask) -> None:
         STUDIO_ROLES,
         STUDIO_ORDER,
         home_for=(Role.PROCESS_OWNER,),
+    )
+    register_navigation(
+        app, _l("Services"), "journeys_web.services", STUDIO_ROLES, STUDIO_ORDER + 1
     )
     script = [Asset(STATIC, "customer.js")]
     register_panel(

@@ -19,6 +19,7 @@ def test_the_menu_interleaves_package_entries_by_order(app: Flask) -> None:
         ("journeys_approvals.approval_queue", ["admin", "agent", "supervisor"]),
         ("journeys_web.studio", ["admin", "process_owner", "supervisor"]),
         ("web_topics.answers", ["admin", "agent", "supervisor"]),
+        ("journeys_web.services", ["admin", "process_owner", "supervisor"]),
         ("web_dashboard.dashboard", ["admin", "supervisor"]),
         ("web_topics.patterns", ["admin", "supervisor"]),
         ("web_dashboard.processing_log", ["admin", "supervisor"]),

@@ -69,9 +69,10 @@
     window.crypto.getRandomValues(bytes);
     return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
   }
-  // A form whose data-url takes a POST of the JSON that build(form) makes; the result under it.
-  // Each rendering of the form has its own Idempotency-Key; after a success the form clears,
-  // gets a new key, and "kcc:saved" tells the page (the new item arrives by the live stream).
+  // A form whose data-url takes a POST (or its data-method) of the JSON that build(form) makes;
+  // the result under it. Each rendering of the form has its own Idempotency-Key; after a success
+  // the form clears, gets a new key, and "kcc:saved" tells the page (the new item arrives by the
+  // live stream).
   function apiForm(form, build, t) {
     form.dataset.idempotencyKey = newKey();
     form.addEventListener("submit", function (event) {
@@ -79,7 +80,9 @@
       if (form.dataset.sending) { return; }
       form.dataset.sending = "1";
       form.setAttribute("aria-busy", "true");
-      api("POST", form.dataset.url, build(form), { "Idempotency-Key": form.dataset.idempotencyKey }).then(function (r) {
+      var method = form.dataset.method || "POST";
+      var headers = method === "POST" ? { "Idempotency-Key": form.dataset.idempotencyKey } : {};
+      api(method, form.dataset.url, build(form), headers).then(function (r) {
         say(form, r.ok, r.ok ? t.saved : t.failed + " " + problemText(r));
         if (r.ok) {
           form.reset();
