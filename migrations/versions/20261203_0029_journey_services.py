@@ -14,7 +14,7 @@ from alembic import op
 import kcc.db
 from journeys.catalogue.seed import insert_seed_services
 
-revision: str = "0029"
+revision: str = "0029_journey_services"
 down_revision: str | Sequence[str] | None = "0028_service_subscribers"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
