@@ -136,6 +136,24 @@ class Approve(MethodView):
         return suggestion_dict(services.approve(suggestion_id, current_user().id))
 
 
+class WithholdSchema(ma.Schema):
+    reason = ma.fields.String(
+        load_default="",
+        validate=ma.validate.Length(max=500),
+        metadata={"description": "Why the agent does not send it (kept with the suggestion)."},
+    )
+
+
+@blp.route("/<uuid:suggestion_id>/withhold")
+class Withhold(MethodView):
+    @requires(*STAFF, activity=Activity.PROACTIVE_SERVICE)
+    @blp.arguments(WithholdSchema)
+    @blp.response(200, SuggestionSchema)
+    def post(self, data: dict[str, Any], suggestion_id: uuid.UUID) -> dict[str, Any]:
+        """Do not send a suggestion that is not sent yet (the agent's decision, not the resident's no)"""
+        return suggestion_dict(services.withhold(suggestion_id, data["reason"].strip()))
+
+
 @blp.route("/<uuid:suggestion_id>/accept")
 class Accept(MethodView):
     @requires(*STAFF, activity=Activity.PROACTIVE_SERVICE)

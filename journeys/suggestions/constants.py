@@ -13,6 +13,7 @@ class SuggestionStatus(StrEnum):
     DECLINED = "declined"
     EXPIRED = "expired"
     WITHDRAWN = "withdrawn"
+    WITHHELD = "withheld"  # an agent decided not to send it; the resident never saw it
 
 
 OPEN_STATUSES = (SuggestionStatus.PROPOSED, SuggestionStatus.APPROVED, SuggestionStatus.SENT)

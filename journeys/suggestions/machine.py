@@ -21,6 +21,7 @@ class SuggestionLife(StateMachine):
     declined = State(final=True, value=S.DECLINED.value)
     expired = State(final=True, value=S.EXPIRED.value)
     withdrawn = State(final=True, value=S.WITHDRAWN.value)
+    withheld = State(final=True, value=S.WITHHELD.value)
 
     approve = proposed.to(approved)
     # A suggestion that needs an agent's approval goes out only from ``approved``.
@@ -29,6 +30,7 @@ class SuggestionLife(StateMachine):
     decline = proposed.to(declined) | approved.to(declined) | sent.to(declined)
     expire = proposed.to(expired) | approved.to(expired) | sent.to(expired)
     withdraw = proposed.to(withdrawn) | approved.to(withdrawn) | sent.to(withdrawn)
+    withhold = proposed.to(withheld) | approved.to(withheld)
 
 
 PAST = {
@@ -38,6 +40,7 @@ PAST = {
     "decline": "declined",
     "expire": "expired",
     "withdraw": "withdrawn",
+    "withhold": "withheld",
 }
 
 
@@ -48,17 +51,18 @@ class HasStatus(Protocol):
     def needs_approval(self) -> bool: ...
 
 
-AGENT_ACTIONS = ("approve", "accept", "decline")
+AGENT_ACTIONS = ("approve", "withhold", "accept", "decline")
 
 
 def agent_actions(status: str, needs_approval: bool) -> list[str]:
-    """What an agent may do with a suggestion now: the enabled events among approve, accept
-    and decline, read off the transitions above without building a machine (the customer
+    """What an agent may do with a suggestion now: the enabled events among approve, withhold,
+    accept and decline, read off the transitions above without building a machine (the customer
     view lists 20 suggestions per page; a test compares this with the machine)."""
     if status not in (S.PROPOSED, S.APPROVED, S.SENT):
         return []
     first = ["approve"] if status == S.PROPOSED and needs_approval else []
-    return [*first, "accept", "decline"]
+    unsent = ["withhold"] if status in (S.PROPOSED, S.APPROVED) else []
+    return [*first, *unsent, "accept", "decline"]
 
 
 def can(row: HasStatus, event: str) -> bool:

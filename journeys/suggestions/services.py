@@ -154,6 +154,19 @@ def approve(suggestion_uuid: uuid.UUID, user_id: int) -> Suggestion:
     return suggestion
 
 
+def withhold(suggestion_uuid: uuid.UUID, reason: str) -> Suggestion:
+    """An agent decides an offer is not sent: it closes unseen, which is not the resident's no."""
+    suggestion = get_suggestion(suggestion_uuid)
+    lock_consents(suggestion.party_id)
+    db.session().refresh(suggestion)
+    move(suggestion, "withhold")
+    suggestion.closed_at = utcnow()
+    suggestion.note = reason
+    db.session().flush()
+    log_processing([_party_uuid(suggestion.party_id)], Action.UPDATE)
+    return suggestion
+
+
 def answer(suggestion_uuid: uuid.UUID, accepted: bool, by: str) -> Suggestion:
     """Record the resident's yes or no (told to an agent, or by SMS or chat). Nothing else changes."""
     suggestion = get_suggestion(suggestion_uuid)

@@ -51,6 +51,7 @@ LABELS = (
     _l("received"),
     _l("granted"),
     _l("withdrawn"),
+    _l("withheld"),
     _l("proposed"),
     _l("approved"),
     _l("accepted"),

@@ -132,11 +132,11 @@ def test_the_approval_queue_is_in_the_menu_and_works_by_keyboard(
     page.keyboard.press("Enter")
     expect(page.get_by_role("status")).to_contain_text("Goedgekeurd: ")
     expect(page.locator(f"#approval-{first[0]}")).to_have_count(0)
-    # Focus moved on to the next offer's first button; Space declines from the keyboard.
+    # Focus moved on to the next offer's first button; Space on the next one withholds it.
     expect(page.locator(f"#approval-{second[0]}").get_by_role("button").first).to_be_focused()
     page.keyboard.press("Tab")
     page.keyboard.press(" ")
-    expect(page.get_by_role("status")).to_contain_text("Afgewezen: ")
+    expect(page.get_by_role("status")).to_contain_text("Niet verstuurd: ")
     expect(page.get_by_text("Er wachten geen aanbiedingen op goedkeuring.")).to_be_visible()
     expect(page.get_by_role("status")).to_be_focused()
     check_page(page, "approval-queue-done")

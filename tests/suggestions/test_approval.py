@@ -40,7 +40,7 @@ def test_document_approval_keeps_it_proposed_until_an_agent_approves(
         run_jobs()
     [item] = _items(agent, person)
     assert item["status"] == "proposed" and item["approval"] == "agent"
-    assert item["actions"] == ["approve", "accept", "decline"]
+    assert item["actions"] == ["approve", "withhold", "accept", "decline"]
     assert item["sent_at"] is None and item["message_id"] is None
     assert fake_twilio.sent() == [], "a suggestion needing approval went out without it"
     view = agent.get(f"/api/v1/parties/{person.uuid}/view").get_json()
@@ -164,3 +164,41 @@ def test_death_journey_first_message_and_debt_support_wait_for_an_agent(
     assert [m.body.split("\n")[0] for m in fake_twilio.sent()] == [
         "Our condolences. One officer arranges all municipal matters with you. They will call you this week."
     ]
+
+
+def test_an_agent_withholds_an_offer_which_is_not_the_residents_no(
+    app: Flask,
+    make_person,
+    make_caller,
+    agent: Caller,
+    system: Caller,
+    fake_twilio: FakeTwilio,
+    run_jobs,
+) -> None:  # type: ignore[no-untyped-def]
+    load(app, to_yaml(approve_doc()))
+    person = make_person()
+    consented_and_started(agent, system, person, run_jobs)
+    [item] = _items(agent, person)
+    too_long = agent.post(f"/api/v1/suggestions/{item['id']}/withhold", json={"reason": "x" * 501})
+    assert too_long.status_code == 422 and _items(agent, person)[0]["status"] == "proposed"
+    refused = make_caller("process_owner").post(
+        f"/api/v1/suggestions/{item['id']}/withhold", json={}
+    )
+    assert refused.status_code == 403
+
+    reason = "Mevrouw heeft vorige week al een afvalpas gekregen."
+    held = agent.post(f"/api/v1/suggestions/{item['id']}/withhold", json={"reason": reason})
+    assert held.status_code == 200, held.get_json()
+    body = held.get_json()
+    assert body["status"] == "withheld" and body["note"] == reason
+    assert body["answered_at"] is None and body["answered_by"] is None  # the resident said nothing
+    assert body["actions"] == []
+    run_jobs()
+    assert fake_twilio.sent() == [], "a withheld offer went out"
+    queue = agent.get("/api/v1/suggestions/awaiting-approval").get_json()
+    assert item["id"] not in [i["id"] for i in queue["items"]]
+    again = agent.post(f"/api/v1/suggestions/{item['id']}/approve")
+    assert (
+        again.status_code == 409
+        and "withheld suggestion cannot be approved" in (again.get_json()["detail"])
+    )

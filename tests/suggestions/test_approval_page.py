@@ -54,11 +54,11 @@ def test_the_queue_lists_offers_across_residents_and_logs_the_reading(
     assert "Aanbiedingen goedkeuren" in html and 'lang="nl"' in html
     assert html.count("Sanne de Vries") >= 2 and "Afvalpas 0" in html
     assert first.bsn not in html and second.bsn not in html
-    assert "Goedkeuren en versturen" in html and "Afwijzen" in html
+    assert "Goedkeuren en versturen" in html and "Niet versturen" in html
     assert "Waarom deze suggestie?" in html and "De gemeente beslist hier niets mee." in html
     for suggestion_id in ids:
         assert f"/api/v1/suggestions/{suggestion_id}/approve" in html
-        assert f"/api/v1/suggestions/{suggestion_id}/decline" in html
+        assert f"/api/v1/suggestions/{suggestion_id}/withhold" in html
     # The journey and the service by their titles, not their keys.
     assert "waste-pass" not in html and "Klein" in html  # titles, not keys
     assert 'href="/approvals"' in html  # in the main menu
@@ -68,9 +68,9 @@ def test_the_queue_lists_offers_across_residents_and_logs_the_reading(
     english = browser.client.get("/approvals?lang=en").get_data(as_text=True)
     assert "Offers to approve" in english and "Approve and send" in english
 
-    # After approving one and declining the other through the API, the queue is empty.
+    # After approving one and withholding the other through the API, the queue is empty.
     assert browser.api("POST", f"/api/v1/suggestions/{ids[0]}/approve").status_code == 200  # type: ignore[attr-defined]
-    assert browser.api("POST", f"/api/v1/suggestions/{ids[1]}/decline").status_code == 200  # type: ignore[attr-defined]
+    assert browser.api("POST", f"/api/v1/suggestions/{ids[1]}/withhold", {}).status_code == 200  # type: ignore[attr-defined]
     empty = browser.client.get("/approvals?lang=nl").get_data(as_text=True)
     assert "Er wachten geen aanbiedingen op goedkeuring." in empty
 
