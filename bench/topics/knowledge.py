@@ -1,8 +1,9 @@
 """Knowledge search on PostgreSQL with 5,000 answers: p50 and p95 of ``search_answers``.
 
-    .venv/bin/python bench/topics/knowledge.py [--answers 5000] [--queries 400]
+    .venv/bin/python bench/topics/knowledge.py [--database kcc_bench_knowledge] [--answers 5000]
+        [--queries 400] [--reuse]
 
-Creates the database ``kcc_bench_knowledge``, loads the demo catalogue and writes the answers
+Creates the database (``kcc_bench_knowledge`` unless ``--database`` names another), loads the demo catalogue and writes the answers
 through ``create_answer`` (the 50 demo answers, varied per copy: other places, numbers and
 extra words), then searches with words from the labelled resident messages, half of them with
 the message's topic given as the conversation's topic. Prints the EXPLAIN of one search.
@@ -27,13 +28,14 @@ EXTRA = ["spoed", "kosten", "termijn", "formulier", "online", "balie", "brief", 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", default="kcc_bench_knowledge")
     parser.add_argument("--answers", type=int, default=5000)
     parser.add_argument("--queries", type=int, default=400)
     parser.add_argument("--reuse", action="store_true", help="Top up an existing database.")
     args = parser.parse_args()
-    url = "postgresql://postgres@127.0.0.1/kcc_bench_knowledge"
+    url = f"postgresql://postgres@127.0.0.1/{args.database}"
     if not args.reuse:
-        recreate("kcc_bench_knowledge")
+        recreate(args.database)
     app = app_for(url)
     rng = random.Random(17)
     with app.app_context():
