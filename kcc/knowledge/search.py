@@ -78,7 +78,12 @@ def search_answers(
         a.id: a
         for a in db.session().scalars(select(Answer).where(Answer.id.in_([s[3] for s in top])))
     }
-    return [Found(answers[i], round(score, 4), round(rank, 4), m) for score, rank, m, i in top]
+    # An answer deleted since the search read the index is left out.
+    return [
+        Found(answers[i], round(score, 4), round(rank, 4), m)
+        for score, rank, m, i in top
+        if i in answers
+    ]
 
 
 Boost = tuple[str, float]  # ("topic" or "broader", weight)

@@ -5,7 +5,8 @@ Every query reads ``contact_moment_topics`` through its time index, which covers
 group and count by on PostgreSQL (the rows copy the moment's time, week, channel, resident,
 postcode area, first-contact resolution and repeat flag, kept in step by
 ``kcc.contacts.figures``), grouped in the database: a million contact moments are never
-loaded or joined. Callbacks join their tasks through a partial index on callback tasks.
+loaded or joined. Callbacks are read from a partial index on callback tasks by the time they
+were received, and joined to the topics of their moments.
 """
 
 from __future__ import annotations
@@ -122,11 +123,12 @@ def repeat_contacts(now: datetime, days: int = 30, top: int = 10) -> list[TopicF
 
 
 def callbacks_per_topic(now: datetime, days: int = 30, top: int = 10) -> list[TopicFigure]:
-    """The topics whose contact moments led to the most callback requests."""
+    """The topics whose contact moments led to the most callback requests received in the last
+    ``days`` days (read from the callbacks' own partial index, then each one's topics)."""
     rows = db.session().execute(
         select(CMT.topic_id, func.count(Task.id))
-        .join(Task, Task.contact_moment_id == CMT.contact_moment_id)
-        .where(CMT.occurred_at >= now - timedelta(days=days), Task.kind == TaskKind.CALLBACK)
+        .join(CMT, CMT.contact_moment_id == Task.contact_moment_id)
+        .where(Task.kind == TaskKind.CALLBACK, Task.received_at >= now - timedelta(days=days))
         .group_by(CMT.topic_id)
         .order_by(func.count(Task.id).desc())
         .limit(top)
@@ -137,10 +139,15 @@ def callbacks_per_topic(now: datetime, days: int = 30, top: int = 10) -> list[To
 
 def contacts_per_district(now: datetime, days: int = 30) -> list[tuple[str, int]]:
     """Contact moments with a confirmed topic per postcode area of the resident, busiest first."""
-    rows = db.session().execute(
-        select(CMT.district, func.count(func.distinct(CMT.contact_moment_id)))
+    moments = (
+        select(CMT.district, CMT.contact_moment_id)
         .where(CMT.occurred_at >= now - timedelta(days=days), CMT.district.is_not(None))
-        .group_by(CMT.district)
-        .order_by(func.count(func.distinct(CMT.contact_moment_id)).desc())
+        .distinct()
+        .subquery()
+    )
+    rows = db.session().execute(
+        select(moments.c.district, func.count())
+        .group_by(moments.c.district)
+        .order_by(func.count().desc(), moments.c.district)
     )
     return [(str(d), int(n)) for d, n in rows]

@@ -62,9 +62,10 @@ class Task(Base):
     __table_args__ = (
         Index("ix_tasks_party_status", "party_id", "status"),
         Index("ix_tasks_status_due", "status", "due_at"),
-        # The dashboard's callbacks per topic look callbacks up by their contact moment.
+        # The dashboard's callbacks per topic: the callbacks of a period, with their moments.
         Index(
             "ix_tasks_callbacks",
+            "received_at",
             "contact_moment_id",
             postgresql_where=text("kind = 'callback'"),
             sqlite_where=text("kind = 'callback'"),

@@ -144,7 +144,7 @@ def upgrade() -> None:
     with op.batch_alter_table("tasks", schema=None) as batch_op:
         batch_op.create_index(
             "ix_tasks_callbacks",
-            ["contact_moment_id"],
+            ["received_at", "contact_moment_id"],
             unique=False,
             postgresql_where=sa.text("kind = 'callback'"),
             sqlite_where=sa.text("kind = 'callback'"),
