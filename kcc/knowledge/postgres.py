@@ -4,20 +4,17 @@
 ``to_tsvector('dutch', search_text)``), written by a trigger on every change of an answer's
 search text or status (migration 0030), so that searching reads none of the answers' texts.
 
-Only answers the index finds are ranked, never the whole table. An answer with all the
-query's words is best; when none has them all, the answers with the most of them are found
-level by level (all but one word, all but two, ...), each level one look-up in the GIN index,
-so that a query with one rare and four common words does not rank the thousands of answers
-that share a common word. At most ``RANKED`` answers of a level are ranked, plus those about
-the conversation's topics (their boost lifts them above the rest, so they are never capped
-away). The database function ``knowledge_fts_find`` tries the levels in turn and reads each
-answer's boosted topics: one round trip per search.
+One statement per search. The GIN index finds the answers with any of the query's words;
+each counts how many of them it has (a look-up in its own sorted vector), and only the
+answers with the most words are kept: all of them when some answer has all, otherwise as
+many as any answer has. Of those at most ``RANKED`` are ranked with ``ts_rank_cd``, plus
+those about the conversation's topics (their boost lifts them above the rest, so they are
+never capped away), whose boosted topics are read in the same statement.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import combinations
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -27,47 +24,51 @@ from kcc.db import db
 from kcc.topics.text import stems
 
 RANKED = 300
-MAX_LEVEL_WORDS = 6  # combinations of the first six words: at most 20 per level
 
-FIND = text(
-    "SELECT answer_id, rank, topics FROM knowledge_fts_find(:levels, :statuses, :boosted, :ranked)"
-).bindparams(
-    bindparam("levels", type_=ARRAY(String)),
-    bindparam("statuses", type_=ARRAY(String)),
-    bindparam("boosted", type_=ARRAY(Integer)),
+SEARCH = """
+WITH found AS (
+    SELECT s.answer_id, s.vector, {matched} AS matched
+    FROM knowledge_fts_search s
+    WHERE s.vector @@ to_tsquery('dutch', :any) AND s.status = ANY(:statuses)
+), most AS (
+    SELECT answer_id, vector, row_number() OVER () AS n
+    FROM found WHERE matched = (SELECT max(matched) FROM found)
 )
+SELECT most.answer_id, ts_rank_cd(most.vector, to_tsquery('dutch', :any)) AS rank,
+       ARRAY(SELECT t.topic_id FROM knowledge_answer_topics t
+             WHERE t.answer_id = most.answer_id AND t.topic_id = ANY(:boosted)) AS topics
+FROM most
+WHERE most.n <= :ranked OR most.answer_id IN (
+    SELECT answer_id FROM knowledge_answer_topics WHERE topic_id = ANY(:boosted))
+"""
 
 
 def postgres_ranks(
     found: list[str], boosts: dict[int, tuple[str, float]], statuses: Sequence[str]
 ) -> dict[int, tuple[float, tuple[str, float]]]:
-    """Answer id -> (text rank, best topic boost) for the words ``found``."""
-    rows = db.session().execute(
-        FIND,
-        {
-            "levels": levels(found),
-            "statuses": list(statuses),
-            "boosted": list(boosts),
-            "ranked": RANKED,
-        },
+    """Answer id -> (text rank, best topic boost) for the words ``found``.
+
+    The words are folded to ``[a-z0-9]+`` by ``kcc.topics.text.words``: safe as ``to_tsquery``
+    operands. Words with one stem count once (``verhuizing verhuizen``).
+    """
+    distinct = list({stems(w)[0]: w for w in reversed(found)}.values())[::-1]
+    matched = " + ".join(
+        f"(s.vector @@ to_tsquery('dutch', :w{i}))::int" for i in range(len(distinct))
     )
+    statement = text(SEARCH.format(matched=matched)).bindparams(
+        bindparam("statuses", type_=ARRAY(String)), bindparam("boosted", type_=ARRAY(Integer))
+    )
+    bind = {
+        "any": " | ".join(distinct),
+        "statuses": list(statuses),
+        "boosted": list(boosts),
+        "ranked": RANKED,
+        **{f"w{i}": w for i, w in enumerate(distinct)},
+    }
+    rows = db.session().execute(statement, bind)
     return {
         int(answer_id): (float(rank), _best(topics, boosts)) for answer_id, rank, topics in rows
     }
-
-
-def levels(found: list[str]) -> list[str]:
-    """The query of each level for ``to_tsquery``: all words, then any all-but-one, and so on.
-
-    Words with one stem count once (``verhuizing verhuizen``). The words are folded to
-    ``[a-z0-9]+`` by ``kcc.topics.text.words``: safe as ``to_tsquery`` operands.
-    """
-    distinct = list({stems(w)[0]: w for w in reversed(found)}.values())[::-1]
-    first = distinct[:MAX_LEVEL_WORDS]
-    out = [" & ".join(distinct)]
-    for size in range(len(first) - 1, 0, -1):
-        out.append(" | ".join(f"({' & '.join(c)})" for c in combinations(first, size)))
-    return out
 
 
 def _best(topics: Sequence[int], boosts: dict[int, tuple[str, float]]) -> tuple[str, float]:

@@ -74,31 +74,6 @@ POSTGRES_SEARCH = (
     "ON knowledge_answers FOR EACH ROW EXECUTE FUNCTION knowledge_fts_search_sync()",
     "INSERT INTO knowledge_fts_search (answer_id, status, vector) "
     "SELECT id, status, to_tsvector('dutch', search_text) FROM knowledge_answers",
-    # One call per search: the levels (all words, then fewer) tried in turn, the first that
-    # finds answers ranked, with each answer's boosted topics. The GIN index is always the
-    # way in: a level that finds nothing must cost a look-up, not a scan of every answer.
-    "CREATE FUNCTION knowledge_fts_find(levels text[], statuses text[], boosted integer[], "
-    "ranked integer) RETURNS TABLE (answer_id integer, rank real, topics integer[]) "
-    "LANGUAGE plpgsql STABLE SET enable_seqscan = off AS $$ "
-    "DECLARE level text; q tsquery; "
-    "BEGIN "
-    "FOREACH level IN ARRAY levels LOOP "
-    "q := to_tsquery('dutch', level); "
-    "CONTINUE WHEN numnode(q) = 0; "
-    "RETURN QUERY WITH hits AS ("
-    "(SELECT s.answer_id FROM knowledge_fts_search s "
-    "WHERE s.vector @@ q AND s.status = ANY(statuses) LIMIT ranked) "
-    "UNION "
-    "(SELECT s.answer_id FROM knowledge_fts_search s "
-    "JOIN knowledge_answer_topics t ON t.answer_id = s.answer_id AND t.topic_id = ANY(boosted) "
-    "WHERE s.vector @@ q AND s.status = ANY(statuses))) "
-    "SELECT s.answer_id, ts_rank_cd(s.vector, q), "
-    "ARRAY(SELECT t.topic_id FROM knowledge_answer_topics t "
-    "WHERE t.answer_id = s.answer_id AND t.topic_id = ANY(boosted)) "
-    "FROM hits JOIN knowledge_fts_search s ON s.answer_id = hits.answer_id; "
-    "IF FOUND THEN RETURN; END IF; "
-    "END LOOP; "
-    "END $$",
     "DROP INDEX knowledge_fts_dutch",
     "ALTER TABLE knowledge_answers DROP COLUMN knowledge_fts_vector",
 )
@@ -106,7 +81,6 @@ POSTGRES_SEARCH_DOWN = (
     "ALTER TABLE knowledge_answers ADD COLUMN knowledge_fts_vector tsvector "
     "GENERATED ALWAYS AS (to_tsvector('dutch', search_text)) STORED",
     "CREATE INDEX knowledge_fts_dutch ON knowledge_answers USING gin (knowledge_fts_vector)",
-    "DROP FUNCTION knowledge_fts_find(text[], text[], integer[], integer)",
     "DROP TRIGGER knowledge_fts_search_sync ON knowledge_answers",
     "DROP FUNCTION knowledge_fts_search_sync()",
     "DROP TABLE knowledge_fts_search",
