@@ -67,6 +67,14 @@ def resident_changed(moment_id: int, party_id: int | None, district: str | None)
         refresh_repeats(party_id, topic_ids)
 
 
+def repeats_of_party(party_id: int) -> None:
+    """Recount the repeat contacts of every topic of the resident (after a merge or its undo)."""
+    topic_ids = db.session().scalars(
+        select(CMT.topic_id).where(CMT.party_id == party_id).distinct()
+    )
+    refresh_repeats(party_id, list(topic_ids))
+
+
 def refresh_repeats(party_id: int | None, topic_ids: Iterable[int]) -> None:
     """Mark each of the resident's contacts about these topics that follows another contact
     about the same topic within seven days (failure demand); unmark the others.

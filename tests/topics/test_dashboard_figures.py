@@ -128,3 +128,25 @@ def test_an_outcome_given_later_and_a_resident_attached_later_count_at_once(
     with app.app_context():
         db.remove()
     assert _figures(app)["fcr"] == {"grofvuil": (100.0, 1)}
+
+
+def test_merging_two_records_of_one_resident_counts_their_repeat_contact_and_undo_uncounts_it(
+    app: Flask, agent: Caller, catalogue: dict[str, str], resident: str
+) -> None:
+    grofvuil = catalogue["grofvuil"]
+    duplicate = agent.post("/api/v1/parties", json={"type": "person", "surname": "Visser"})
+    assert duplicate.status_code == 201, duplicate.get_json()
+    _register(agent, resident, [grofvuil], outcome="answered")
+    _register(agent, duplicate.get_json()["id"], [grofvuil], outcome="answered")
+    assert _figures(app)["repeats"] == {}  # two residents, as far as anyone knew
+
+    merged = agent.post(
+        f"/api/v1/parties/{resident}/merge",
+        json={"duplicate_id": duplicate.get_json()["id"], "reason": "Dezelfde persoon"},
+    )
+    assert merged.status_code == 201, merged.get_json()
+    assert _figures(app)["repeats"] == {"grofvuil": 1}
+
+    undone = agent.post(f"/api/v1/merges/{merged.get_json()['id']}/undo")
+    assert undone.status_code == 200, undone.get_json()
+    assert _figures(app)["repeats"] == {}
