@@ -20,7 +20,7 @@ from kcc.db import db
 from kcc.errors import ValidationFailed
 from kcc.knowledge.models import Answer, AnswerTopic
 from kcc.knowledge.postgres import postgres_ranks
-from kcc.topics.catalogue import ancestors_by_id
+from kcc.topics.catalogue import MAX_DEPTH
 from kcc.topics.models import Topic
 from kcc.topics.text import stems, words
 
@@ -91,14 +91,24 @@ NO_BOOST: Boost = ("", 0.0)
 
 
 def _topic_boosts(topic_ids: Sequence[uuid.UUID]) -> dict[int, Boost]:
+    """The conversation's topics and their broader ones, by row id (the tree in one query)."""
     if not topic_ids:
         return {}
-    keys = list(db.session().scalars(select(Topic.id).where(Topic.uuid.in_(set(topic_ids)))))
-    chains = ancestors_by_id()
+    wanted = set(topic_ids)
+    parents: dict[int, int | None] = {}
+    keys: list[int] = []
+    for key, public_id, parent in db.session().execute(
+        select(Topic.id, Topic.uuid, Topic.parent_id)
+    ):
+        parents[key] = parent
+        if public_id in wanted:
+            keys.append(key)
     boosts: dict[int, Boost] = {}
     for key in keys:
-        for broader in chains.get(key, []):
-            boosts.setdefault(broader, ("broader", BROADER_TOPIC))
+        walker, depth = parents.get(key), 0
+        while walker is not None and walker not in boosts and depth < MAX_DEPTH:
+            boosts[walker] = ("broader", BROADER_TOPIC)
+            walker, depth = parents.get(walker), depth + 1
     for key in keys:
         boosts[key] = ("topic", SAME_TOPIC)
     return boosts
