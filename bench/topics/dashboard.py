@@ -1,7 +1,7 @@
 """The dashboard's topic queries on the core benchmark's 1,000,000 contact moments.
 
     KCC_DATA_KEY=... .venv/bin/python bench/core/generate.py --database kcc_bench_topics --recreate
-    .venv/bin/python bench/topics/dashboard.py [--database kcc_bench_topics] [--runs 5]
+    .venv/bin/python bench/topics/dashboard.py [--database kcc_bench_topics] [--runs 5] [--compare]
 
 Adds the demo catalogue, confirms a topic on every contact moment from its subject (a fifth
 get a second topic), with the resident and a Nijmegen postcode area copied as
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from datetime import timedelta
 
 from common import app_for, load_catalogue, upgrade
 
@@ -29,9 +30,13 @@ SUBJECT_TOPICS = {
 }
 FILL = """
 INSERT INTO contact_moment_topics
-    (contact_moment_id, topic_id, occurred_at, channel, party_id, district, source, confirmed_at)
+    (contact_moment_id, topic_id, occurred_at, channel, party_id, district, source, confirmed_at,
+     week, resolved, is_repeat)
 SELECT m.id, t.id, m.occurred_at, m.channel, i.party_id,
-       (6511 + (i.party_id % 36))::text, 'agent', m.occurred_at
+       (6511 + (i.party_id % 36))::text, 'agent', m.occurred_at,
+       date_trunc('week', m.occurred_at AT TIME ZONE 'UTC')::date,
+       CASE WHEN m.outcome IS NULL OR m.outcome = 'in_progress' THEN NULL
+            ELSE m.outcome IN ('answered', 'no_answer_needed') END, false
 FROM contact_moments m
 JOIN bench_subject_topics s ON s.subject = m.subject
 JOIN topics t ON t.key = s.topic_key
@@ -40,9 +45,10 @@ LEFT JOIN LATERAL (SELECT party_id FROM involvements WHERE contact_moment_id = m
 """
 SECOND = """
 INSERT INTO contact_moment_topics
-    (contact_moment_id, topic_id, occurred_at, channel, party_id, district, source, confirmed_at)
+    (contact_moment_id, topic_id, occurred_at, channel, party_id, district, source, confirmed_at,
+     week, resolved, is_repeat)
 SELECT c.contact_moment_id, t.id, c.occurred_at, c.channel, c.party_id, c.district, 'agent',
-       c.confirmed_at
+       c.confirmed_at, c.week, c.resolved, false
 FROM contact_moment_topics c
 JOIN topics t ON t.id = (SELECT id FROM topics ORDER BY id OFFSET (c.contact_moment_id % 60) LIMIT 1)
 WHERE c.contact_moment_id % 5 = 0 AND t.id <> c.topic_id
@@ -55,6 +61,45 @@ SELECT gen_random_uuid(), 'callback', c.party_id, c.contact_moment_id, 'KCC', 'T
        'open', c.occurred_at, false, c.occurred_at, c.occurred_at
 FROM contact_moment_topics c WHERE c.contact_moment_id % 25 = 0
 """
+REPEATS = """
+UPDATE contact_moment_topics SET is_repeat = true WHERE id IN (
+    SELECT id FROM (SELECT id, occurred_at, lag(occurred_at) OVER (PARTITION BY party_id,
+    topic_id ORDER BY occurred_at, contact_moment_id) AS previous FROM contact_moment_topics
+    WHERE party_id IS NOT NULL) t
+    WHERE previous IS NOT NULL AND occurred_at <= previous + interval '7 days')
+"""
+# The statements the dashboard ran before the figures were copied onto the confirmed topics
+# (``--compare`` times them interleaved with today's, on the same data).
+PREVIOUS = {
+    "contacts per topic per week (8 weeks)": (
+        "SELECT topic_id, to_char(date_trunc('week', occurred_at), 'YYYY-MM-DD'), channel, "
+        "count(*) FROM contact_moment_topics WHERE occurred_at >= :week_start GROUP BY 1, 2, 3"
+    ),
+    "first-contact resolution per topic (30 days)": (
+        "SELECT t.topic_id, sum(CASE WHEN m.outcome IN ('answered', 'no_answer_needed') "
+        "THEN 1 ELSE 0 END), count(*) FROM contact_moment_topics t JOIN contact_moments m "
+        "ON m.id = t.contact_moment_id WHERE t.occurred_at >= :since AND m.outcome IS NOT NULL "
+        "GROUP BY t.topic_id"
+    ),
+    "repeat contacts within 7 days (30 days)": (
+        "SELECT topic_id, count(*) FROM (SELECT topic_id, occurred_at, lag(occurred_at) OVER "
+        "(PARTITION BY party_id, topic_id ORDER BY occurred_at) AS previous "
+        "FROM contact_moment_topics WHERE occurred_at >= :since - interval '7 days' "
+        "AND party_id IS NOT NULL) t WHERE previous IS NOT NULL AND occurred_at >= :since "
+        "AND occurred_at <= previous + interval '7 days' "
+        "GROUP BY topic_id ORDER BY count(*) DESC LIMIT 10"
+    ),
+    "topics with most callbacks (30 days)": (
+        "SELECT t.topic_id, count(k.id) FROM contact_moment_topics t JOIN tasks k "
+        "ON k.contact_moment_id = t.contact_moment_id WHERE t.occurred_at >= :since "
+        "AND k.kind = 'callback' GROUP BY t.topic_id ORDER BY count(k.id) DESC LIMIT 10"
+    ),
+    "contacts per district (30 days)": (
+        "SELECT district, count(DISTINCT contact_moment_id) FROM contact_moment_topics "
+        "WHERE occurred_at >= :since AND district IS NOT NULL GROUP BY district "
+        "ORDER BY count(DISTINCT contact_moment_id) DESC"
+    ),
+}
 
 
 def fill(conn) -> None:  # type: ignore[no-untyped-def]
@@ -68,7 +113,7 @@ def fill(conn) -> None:  # type: ignore[no-untyped-def]
         text("INSERT INTO bench_subject_topics VALUES (:s, :t)"),
         [{"s": s, "t": t} for s, t in SUBJECT_TOPICS.items()],
     )
-    for statement in (FILL, SECOND, CALLBACKS):
+    for statement in (FILL, SECOND, CALLBACKS, REPEATS):
         conn.execute(text(statement))
     conn.commit()
     print(f"topics confirmed on every contact moment in {time.perf_counter() - started:.1f}s")
@@ -78,6 +123,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", default="kcc_bench_topics")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--compare", action="store_true", help="Time the previous statements interleaved."
+    )
     args = parser.parse_args()
     url = f"postgresql://postgres@127.0.0.1/{args.database}"
     upgrade(url)
@@ -93,6 +141,7 @@ def main() -> None:
         db.commit()
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:  # type: ignore[union-attr]
             conn.execute(text("VACUUM (ANALYZE) contact_moment_topics"))
+            conn.execute(text("VACUUM (ANALYZE) tasks"))
         counts = (
             db.session()
             .execute(
@@ -115,14 +164,27 @@ def main() -> None:
             "topics with most callbacks (30 days)": lambda: queries.callbacks_per_topic(now),
             "contacts per district (30 days)": lambda: queries.contacts_per_district(now),
         }
+        bind = {
+            "week_start": queries.monday(now) - timedelta(weeks=7),
+            "since": now - timedelta(30),
+        }
         for name, run in checks.items():
-            timings = []
+            timings: list[float] = []
+            previous: list[float] = []
             for _ in range(args.runs):
                 t = time.perf_counter()
                 run()
                 timings.append((time.perf_counter() - t) * 1000)
                 db.session().rollback()
-            print(f"{name}: median {statistics.median(timings):.1f} ms, max {max(timings):.1f} ms")
+                if args.compare and name in PREVIOUS:
+                    t = time.perf_counter()
+                    db.session().execute(text(PREVIOUS[name]), bind).all()
+                    previous.append((time.perf_counter() - t) * 1000)
+                    db.session().rollback()
+            line = f"{name}: median {statistics.median(timings):.1f} ms, max {max(timings):.1f} ms"
+            if previous:
+                line += f" (previous statement: median {statistics.median(previous):.1f} ms)"
+            print(line)
         explain(db, now)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from channels.events import ConversationClosed
 from channels.models import Conversation
 from kcc.constants import Action, Outcome
 from kcc.contacts.changes import SUBJECT_CHARS, attach_resident, change_subject, close_contact
+from kcc.contacts.topics import set_topics_of
 from kcc.db import db, utcnow
 from kcc.errors import Conflict, ValidationFailed
 from kcc.events.outbox import record
@@ -27,15 +29,19 @@ def close_conversation(
     subject: str,
     outcome: str | None = None,
     closed_by: uuid.UUID | None = None,
+    *,
+    topics: Sequence[uuid.UUID] | None = None,
 ) -> Conversation:
-    """Wrap the conversation up: its subject and outcome go on its contact moment, which is
-    finished with them (and shows so in the customer view's timeline).
+    """Wrap the conversation up: its subject, outcome and topics go on its contact moment,
+    which is finished with them (and shows so in the customer view's timeline).
 
     Args:
         conversation_uuid: The conversation's public id.
         subject: What it was about; required.
         outcome: How it ended (``answered`` when not given).
         closed_by: The agent who wraps it up.
+        topics: The conversation's topics (catalogue ids), confirmed on its contact moment in
+            the same transaction; ``None`` leaves them as they are.
     """
     if not subject or not subject.strip():
         raise ValidationFailed.field("subject", "a wrap-up needs a subject")
@@ -44,12 +50,16 @@ def close_conversation(
     conversation = get_conversation(conversation_uuid, lock=True)
     if conversation.status == ConversationStatus.CLOSED:
         raise Conflict("this conversation is closed already")
+    if topics is not None and conversation.contact_moment is None:
+        raise Conflict("the conversation has no contact moment yet to carry its topics")
     set_subject(conversation_uuid, subject, closed_by)
     conversation.status = ConversationStatus.CLOSED
     conversation.closed_at = utcnow()
     conversation.snoozed_until = None
     conversation.waiting_since = None
     if conversation.contact_moment is not None:
+        if topics is not None:
+            set_topics_of(conversation.contact_moment, topics)
         close_contact(
             conversation.contact_moment.uuid, outcome, {"status": ConversationStatus.CLOSED}
         )

@@ -88,5 +88,9 @@ class CloseConversation(MethodView):
     def post(self, data: dict[str, Any], conversation_id: uuid.UUID) -> Any:
         """Wrap up: subject and outcome finish the conversation's contact moment"""
         return actions.close_conversation(
-            conversation_id, data["subject"], data["outcome"], current_user().uuid
+            conversation_id,
+            data["subject"],
+            data["outcome"],
+            current_user().uuid,
+            topics=data["topics"],
         )

@@ -144,6 +144,16 @@ class CloseSchema(StrictSchema):
         validate=_choice(Outcome),
         metadata={"description": "How it ended; answered when not given."},
     )
+    topics = ma.fields.List(
+        ma.fields.UUID(),
+        load_default=None,
+        validate=validate.Length(max=10),
+        metadata={
+            "description": "Topic ids from the catalogue (GET /api/v1/topics): the topics of "
+            "the conversation, confirmed on its contact moment with the wrap-up (journeys "
+            "listening for one start or move). Left out: the topics stay as they are."
+        },
+    )
 
 
 class AssignSchema(StrictSchema):

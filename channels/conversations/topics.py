@@ -20,7 +20,8 @@ from kcc.errors import Conflict
 from kcc.http.blueprint import Blueprint
 from kcc.privacy.activities import Activity
 from kcc.privacy.services import log_processing
-from kcc.topics import suggest_topics
+from kcc.topics import Suggestion, suggest_topics
+from kcc.topics.models import Topic
 from kcc.topics.schemas import MomentTopicsInSchema, TopicRefSchema, TopicSuggestionSchema
 
 MESSAGES_READ = 20  # the first messages say what it is about
@@ -57,10 +58,17 @@ def conversation_text(conversation: Conversation) -> str:
     return "\n".join([conversation.subject, *bodies])
 
 
-def _answer(conversation: Conversation) -> dict[str, Any]:
+def wrap_up_topics(conversation: Conversation) -> tuple[list[Topic], list[Suggestion]]:
+    """The topics confirmed on the conversation's contact moment, and those suggested for
+    the resident's words (for the wrap-up)."""
     moment = conversation.contact_moment
     confirmed = topics_of([moment.id]).get(moment.id, []) if moment is not None else []
-    found = suggest_topics(conversation_text(conversation), limit=3)
+    return confirmed, suggest_topics(conversation_text(conversation), limit=3)
+
+
+def _answer(conversation: Conversation) -> dict[str, Any]:
+    moment = conversation.contact_moment
+    confirmed, found = wrap_up_topics(conversation)
     if conversation.party is not None:
         log_processing([conversation.party.uuid], Action.READ)
     return {

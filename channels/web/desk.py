@@ -21,6 +21,7 @@ from channels.conversations import canned, notes, queries, queues, reads, servic
 from channels.conversations.queries import ConversationQuery
 from channels.conversations.queues_api import presence_of
 from channels.conversations.schemas import ConversationDetailSchema, ConversationSchema
+from channels.conversations.topics import wrap_up_topics
 from kcc.auth.models import User
 from kcc.constants import Outcome
 from kcc.db import db, utcnow
@@ -29,6 +30,7 @@ from kcc.errors import KccError
 from kcc.parties.schemas import PartySchema
 from kcc.parties.services import search_parties
 from kcc.privacy.activities import Activity
+from kcc.web.i18n import page_language
 from kcc.web.pages import STAFF_PAGES, SUPERVISOR_PAGES, html_errors, page
 from kcc.web.registry import PanelPage
 from kcc.web.search import detect
@@ -132,9 +134,15 @@ def conversation_page(user: User, conversation_id: uuid.UUID) -> str:
     q = request.args.get("q", "").strip()
     results, search_error = _search(q) if q else ([], None)
     teams = [user.team] if user.team else []
+    chosen, suggested = (
+        ([], []) if state["closed"] else wrap_up_topics(services.get_conversation(conversation_id))
+    )
     return render_template(
         "channels/conversation_page.html",
         user=user,
+        lang=page_language(),
+        topics_chosen=chosen,
+        topic_suggestions=suggested,
         q=q,
         results=results,
         search_error=search_error,

@@ -22,7 +22,9 @@ from kcc.contacts.events import (
     ContactMomentTextAppended,
     ContactMomentTextsRemoved,
 )
+from kcc.contacts.figures import outcome_changed, resident_changed
 from kcc.contacts.models import ContactMoment, Involvement
+from kcc.contacts.topics import resident_of
 from kcc.db import db
 from kcc.errors import NotFound, ValidationFailed
 from kcc.events.outbox import record
@@ -92,6 +94,7 @@ def close_contact(
     if details:
         moment.details = {**moment.details, **details}
     db.session().flush()
+    outcome_changed(moment.id, outcome)
     parties = _party_uuids(moment)
     record(
         ContactMomentClosed(
@@ -169,6 +172,7 @@ def attach_resident(moment_uuid: uuid.UUID, party_uuid: uuid.UUID) -> ContactMom
     db.session().flush()
     db.session().expire(resident, ["party"])  # loaded for the previous party
     resident.party_uuid = party.uuid
+    resident_changed(moment.id, *resident_of(moment))
     record(
         ContactMomentResidentAttached(
             contact_moment_id=str(moment.uuid),

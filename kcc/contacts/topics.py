@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import delete, select
 
 from kcc.auth.access import known_caller
+from kcc.contacts.figures import is_resolved, refresh_repeats, week_of
 from kcc.contacts.models import ContactMoment, Involvement
 from kcc.db import db, utcnow
 from kcc.errors import NotFound, ValidationFailed
@@ -63,6 +64,7 @@ def set_topics_of(
     )
     wanted = {t.id for t in topics}
     removed = current - wanted
+    party_id, district = resident_of(moment) if current != wanted else (None, None)
     if removed:
         session.execute(
             delete(ContactMomentTopic).where(
@@ -73,7 +75,6 @@ def set_topics_of(
     added = [t for t in topics if t.id not in current]
     caller = known_caller()
     now = utcnow()
-    party_id, district = _resident_of(moment) if added else (None, None)
     for topic in added:
         session.add(
             ContactMomentTopic(
@@ -86,15 +87,18 @@ def set_topics_of(
                 confirmed_by_id=int(caller.id) if caller is not None else None,
                 source=source,
                 confirmed_at=now,
+                week=week_of(moment.occurred_at),
+                resolved=is_resolved(moment.outcome),
             )
         )
     session.flush()
+    refresh_repeats(party_id, removed | {t.id for t in added})
     if added:
         record(_confirmed(moment, added))
     return topics
 
 
-def _resident_of(moment: ContactMoment) -> tuple[int | None, str | None]:
+def resident_of(moment: ContactMoment) -> tuple[int | None, str | None]:
     """The moment's (first) resident and their postcode area, if an address names one."""
     row = (
         db.session()

@@ -78,6 +78,22 @@ BUSINESSES = [
     "Schildersbedrijf Van Gelder",
 ]
 LANGUAGES = ["nl"] * 8 + ["en", "tr", "ar", "pl"]
+STREETS = [
+    "Molenstraat",
+    "Sint Annastraat",
+    "Graafseweg",
+    "Tooropstraat",
+    "Hatertseweg",
+    "Dukenburgseweg",
+    "Wolfskuilseweg",
+    "Berg en Dalseweg",
+    "Groenestraat",
+    "Lentseweg",
+    "Thermionweg",
+    "Zwanenveld",
+]
+# Nijmegen's residential postcode areas (6500-6510 are PO boxes and company numbers).
+POSTCODE_AREAS = (6511, 6546)
 
 
 def valid_bsn(rng: random.Random) -> str:
@@ -92,6 +108,18 @@ def valid_bsn(rng: random.Random) -> str:
 
 def valid_rsin(rng: random.Random) -> str:
     return valid_bsn(rng)
+
+
+def nijmegen_address(rng: random.Random) -> dict[str, object]:
+    """A made-up address in Nijmegen, in the Klantinteracties address fields: its postcode
+    area (the four digits) is the district the dashboard counts contacts by."""
+    letters = "".join(rng.choice("ABCDEGHJKLMNPRSTVWXZ") for _ in range(2))
+    return {
+        "straatnaam": rng.choice(STREETS),
+        "huisnummer": rng.randint(1, 250),
+        "postcode": f"{rng.randint(*POSTCODE_AREAS)} {letters}",
+        "stad": "Nijmegen",
+    }
 
 
 def resident(rng: random.Random, index: int) -> PartyInput:
@@ -116,6 +144,7 @@ def resident(rng: random.Random, index: int) -> PartyInput:
     return PartyInput(
         type="person",
         bsn=bsn,
+        visiting_address=nijmegen_address(rng),
         given_names=given,
         surname_prefix=prefix,
         surname=surname,
@@ -136,4 +165,5 @@ def business(rng: random.Random, index: int) -> PartyInput:
             AddressInput(kind="phone", address=f"024 {rng.randint(3000000, 3999999)}")
         ],
         preferred_channel="email",
+        visiting_address=nijmegen_address(rng),
     )

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from kcc.constants import Action, AddressKind, IdentifierKind, PartyType
+from kcc.contacts.figures import repeats_of_party
 from kcc.db import db, utcnow
 from kcc.errors import Conflict, NotFound, ValidationFailed
 from kcc.events.outbox import record
@@ -114,6 +115,7 @@ def merge_parties(
     duplicate.is_active = False
     duplicate.merged_into_id = survivor.id
     session.flush()
+    repeats_of_party(survivor.id)  # the duplicate's contacts now follow the survivor's
     moved = Counter(
         f"{m['table_name']}.{m['column_name']}" for m in moves if m["outcome"] == MoveOutcome.MOVED
     )
@@ -176,6 +178,8 @@ def undo_merge(merge_uuid: uuid.UUID, user_id: int | None) -> MergeRecord:
     merge.undone_by_id = user_id
     session.flush()
     _ensure_default_addresses(survivor.id)
+    repeats_of_party(survivor.id)
+    repeats_of_party(duplicate.id)
     record(PartyUnmerged(str(merge.uuid), str(survivor.uuid), str(duplicate.uuid), dict(restored)))
     log_processing([survivor.uuid, duplicate.uuid], Action.UPDATE)
     return merge

@@ -15,9 +15,10 @@ from kcc.db import Base, JSONType, UTCDateTime, new_uuid, utcnow
 class Answer(Base):
     """A question with its ready answer in plain language (B1), in Dutch and English.
 
-    ``search_text`` is what PostgreSQL's Dutch text search indexes (a GIN index on
-    ``to_tsvector('dutch', search_text)``, made by the migration); ``search_stems`` the same
-    words stemmed, which SQLite's FTS5 table ``knowledge_fts`` indexes on the embedded default.
+    ``search_text`` is what PostgreSQL's Dutch text search indexes (``knowledge_fts_search``:
+    ``to_tsvector('dutch', search_text)`` with a GIN index, kept in step by a trigger made by
+    the migration); ``search_stems`` the same words stemmed, which SQLite's FTS5 table
+    ``knowledge_fts`` indexes on the embedded default.
     """
 
     __tablename__ = "knowledge_answers"

@@ -1,9 +1,12 @@
 """Question patterns for the supervisors' dashboard: what residents ask, per topic, week,
 channel and district; what is settled at first contact; and what comes back (failure demand).
 
-Every query reads ``contact_moment_topics`` through its time index (the rows copy the
-moment's time, channel, resident and postcode area when a topic is confirmed), grouped in the
-database: a million contact moments are never loaded.
+Every query reads ``contact_moment_topics`` through its time index, which covers what they
+group and count by on PostgreSQL (the rows copy the moment's time, week, channel, resident,
+postcode area, first-contact resolution and repeat flag, kept in step by
+``kcc.contacts.figures``), grouped in the database: a million contact moments are never
+loaded or joined. Callbacks are read from a partial index on callback tasks by the time they
+were received, and joined to the topics of their moments.
 """
 
 from __future__ import annotations
@@ -11,18 +14,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, select, text
+from sqlalchemy import case, func, select
 
-from kcc.constants import Outcome, TaskKind
-from kcc.contacts.models import ContactMoment
+from kcc.constants import TaskKind
 from kcc.db import db
 from kcc.tasks.models import Task
 from kcc.topics.models import ContactMomentTopic, Topic
 
-RESOLVED = (Outcome.ANSWERED, Outcome.NO_ANSWER_NEEDED)
-REPEAT_WITHIN_DAYS = 7
 CMT = ContactMomentTopic
 
 
@@ -53,13 +52,6 @@ def _figures(values: dict[int, tuple[float, int]]) -> list[TopicFigure]:
     ]
 
 
-def week_start(column: Any) -> ColumnElement[str]:
-    """The Monday of the week of ``column``, as an ISO date, in the database's own dialect."""
-    if db.dialect == "postgresql":
-        return func.to_char(func.date_trunc("week", column), "YYYY-MM-DD")
-    return func.date(column, "-6 days", "weekday 1")
-
-
 def monday(day: datetime) -> datetime:
     start = day - timedelta(days=day.weekday())
     return start.replace(hour=0, minute=0, second=0, microsecond=0)
@@ -78,11 +70,10 @@ class WeeklyTopics:
 def contacts_per_topic_week(now: datetime, weeks: int = 8, top: int = 10) -> WeeklyTopics:
     """The ``top`` topics of the last ``weeks`` weeks: contacts per week and per channel."""
     start = monday(now) - timedelta(weeks=weeks - 1)
-    week = week_start(CMT.occurred_at)
     rows = db.session().execute(
-        select(CMT.topic_id, week, CMT.channel, func.count())
+        select(CMT.topic_id, CMT.week, CMT.channel, func.count())
         .where(CMT.occurred_at >= start)
-        .group_by(CMT.topic_id, week, CMT.channel)
+        .group_by(CMT.topic_id, CMT.week, CMT.channel)
     )
     per_week: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     per_channel: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -106,61 +97,38 @@ def contacts_per_topic_week(now: datetime, weeks: int = 8, top: int = 10) -> Wee
 
 
 def first_contact_resolution_per_topic(now: datetime, days: int = 30) -> list[TopicFigure]:
-    """Per topic, the percentage of its contact moments settled at the first contact."""
-    resolved = func.sum(case((ContactMoment.outcome.in_(RESOLVED), 1), else_=0))
+    """Per topic, the percentage of its finished contact moments settled at the first contact."""
+    resolved = func.sum(case((CMT.resolved.is_(True), 1), else_=0))
     rows = db.session().execute(
         select(CMT.topic_id, resolved, func.count())
-        .join(ContactMoment, ContactMoment.id == CMT.contact_moment_id)
-        .where(CMT.occurred_at >= now - timedelta(days=days), ContactMoment.outcome.is_not(None))
+        .where(CMT.occurred_at >= now - timedelta(days=days), CMT.resolved.is_not(None))
         .group_by(CMT.topic_id)
     )
     values = {t: (round(100.0 * (r or 0) / n, 1), n) for t, r, n in rows if n}
     return sorted(_figures(values), key=lambda f: (f.value, -f.total))
 
 
-REPEATS = {
-    "postgresql": (
-        "SELECT topic_id, count(*) FROM (SELECT topic_id, occurred_at, lag(occurred_at) OVER "
-        "(PARTITION BY party_id, topic_id ORDER BY occurred_at) AS previous "
-        "FROM contact_moment_topics WHERE occurred_at >= :since AND party_id IS NOT NULL) t "
-        "WHERE previous IS NOT NULL AND occurred_at >= :start "
-        "AND occurred_at <= previous + make_interval(days => :days) "
-        "GROUP BY topic_id ORDER BY count(*) DESC LIMIT :top"
-    ),
-    "sqlite": (
-        "SELECT topic_id, count(*) FROM (SELECT topic_id, occurred_at, lag(occurred_at) OVER "
-        "(PARTITION BY party_id, topic_id ORDER BY occurred_at) AS previous "
-        "FROM contact_moment_topics WHERE occurred_at >= :since AND party_id IS NOT NULL) t "
-        "WHERE previous IS NOT NULL AND occurred_at >= :start "
-        "AND julianday(occurred_at) - julianday(previous) <= :days "
-        "GROUP BY topic_id ORDER BY count(*) DESC LIMIT :top"
-    ),
-}
-
-
 def repeat_contacts(now: datetime, days: int = 30, top: int = 10) -> list[TopicFigure]:
     """Per topic, contacts of a resident who had contact about the same topic in the seven
     days before (failure demand), in the last ``days`` days; the most first."""
-    start = now - timedelta(days=days)
-    bind = {
-        "since": start - timedelta(days=REPEAT_WITHIN_DAYS),
-        "start": start,
-        "days": REPEAT_WITHIN_DAYS,
-        "top": top,
-    }
-    if db.dialect != "postgresql":
-        bind = {k: v.isoformat(sep=" ") if isinstance(v, datetime) else v for k, v in bind.items()}
-    rows = db.session().execute(text(REPEATS.get(db.dialect, REPEATS["sqlite"])), bind)
+    rows = db.session().execute(
+        select(CMT.topic_id, func.count())
+        .where(CMT.occurred_at >= now - timedelta(days=days), CMT.is_repeat.is_(True))
+        .group_by(CMT.topic_id)
+        .order_by(func.count().desc())
+        .limit(top)
+    )
     values = {int(t): (float(n), int(n)) for t, n in rows}
     return sorted(_figures(values), key=lambda f: -f.value)
 
 
 def callbacks_per_topic(now: datetime, days: int = 30, top: int = 10) -> list[TopicFigure]:
-    """The topics whose contact moments led to the most callback requests."""
+    """The topics whose contact moments led to the most callback requests received in the last
+    ``days`` days (read from the callbacks' own partial index, then each one's topics)."""
     rows = db.session().execute(
         select(CMT.topic_id, func.count(Task.id))
-        .join(Task, Task.contact_moment_id == CMT.contact_moment_id)
-        .where(CMT.occurred_at >= now - timedelta(days=days), Task.kind == TaskKind.CALLBACK)
+        .join(CMT, CMT.contact_moment_id == Task.contact_moment_id)
+        .where(Task.kind == TaskKind.CALLBACK, Task.received_at >= now - timedelta(days=days))
         .group_by(CMT.topic_id)
         .order_by(func.count(Task.id).desc())
         .limit(top)
@@ -171,10 +139,15 @@ def callbacks_per_topic(now: datetime, days: int = 30, top: int = 10) -> list[To
 
 def contacts_per_district(now: datetime, days: int = 30) -> list[tuple[str, int]]:
     """Contact moments with a confirmed topic per postcode area of the resident, busiest first."""
-    rows = db.session().execute(
-        select(CMT.district, func.count(func.distinct(CMT.contact_moment_id)))
+    moments = (
+        select(CMT.district, CMT.contact_moment_id)
         .where(CMT.occurred_at >= now - timedelta(days=days), CMT.district.is_not(None))
-        .group_by(CMT.district)
-        .order_by(func.count(func.distinct(CMT.contact_moment_id)).desc())
+        .distinct()
+        .subquery()
+    )
+    rows = db.session().execute(
+        select(moments.c.district, func.count())
+        .group_by(moments.c.district)
+        .order_by(func.count().desc(), moments.c.district)
     )
     return [(str(d), int(n)) for d, n in rows]

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String, Text, Uuid
+from sqlalchemy import ForeignKey, Index, String, Text, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kcc.db import Base, UTCDateTime, new_uuid, utcnow
@@ -62,6 +62,14 @@ class Task(Base):
     __table_args__ = (
         Index("ix_tasks_party_status", "party_id", "status"),
         Index("ix_tasks_status_due", "status", "due_at"),
+        # The dashboard's callbacks per topic: the callbacks of a period, with their moments.
+        Index(
+            "ix_tasks_callbacks",
+            "received_at",
+            "contact_moment_id",
+            postgresql_where=text("kind = 'callback'"),
+            sqlite_where=text("kind = 'callback'"),
+        ),
     )
 
 

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kcc.db import Base, JSONType, UTCDateTime, new_uuid, utcnow
+
+# What the dashboard's queries read beside the time: the time index carries them on PostgreSQL.
+DASHBOARD_COLUMNS = (
+    "topic_id",
+    "week",
+    "channel",
+    "district",
+    "contact_moment_id",
+    "resolved",
+    "is_repeat",
+)
 
 
 class Topic(Base):
@@ -52,9 +63,11 @@ class Topic(Base):
 class ContactMomentTopic(Base):
     """A topic confirmed on a contact moment, and by whom (a conversation's through its moment).
 
-    ``occurred_at``, ``channel``, the resident and their postcode area are copied from the
-    moment when the topic is confirmed, so that the dashboard's counts per topic, week,
-    channel and district read one index instead of joining a million moments.
+    ``occurred_at`` (and its ``week``), ``channel``, the resident and their postcode area
+    are copied from the moment when the topic is confirmed; whether the moment was settled
+    at first contact and whether it repeats a contact about the same topic are kept in step by
+    the services that change those, in the same transaction (``kcc.contacts.figures``). The dashboard's counts per topic, week, channel
+    and district so read one covering index instead of joining a million moments.
     """
 
     __tablename__ = "contact_moment_topics"
@@ -80,6 +93,17 @@ class ContactMomentTopic(Base):
         String(20), default="agent", doc="agent (picked), suggestion (a suggestion confirmed)."
     )
     confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    week: Mapped[date] = mapped_column(
+        Date, doc="The Monday (UTC) of the moment's week, for the contacts per week."
+    )
+    resolved: Mapped[bool | None] = mapped_column(
+        doc="Settled at first contact (answered, no answer needed); null while the moment "
+        "has no final outcome."
+    )
+    is_repeat: Mapped[bool] = mapped_column(
+        default=False,
+        doc="The resident had contact about the same topic in the seven days before.",
+    )
 
     topic: Mapped[Topic] = relationship(lazy="joined")
 
@@ -90,7 +114,7 @@ class ContactMomentTopic(Base):
         Index(
             "ix_contact_moment_topics_time",
             "occurred_at",
-            postgresql_include=["topic_id", "channel", "party_id", "district", "contact_moment_id"],
+            postgresql_include=list(DASHBOARD_COLUMNS),
         ),
         Index("ix_contact_moment_topics_repeats", "party_id", "topic_id", "occurred_at"),
     )

@@ -59,3 +59,35 @@ def test_conversation_topics_need_staff_and_known_topics(
     assert agent.get(path).get_json()["topics"] == []
     missing = "/api/v1/conversations/00000000-0000-4000-8000-000000000000/topics"
     assert agent.get(missing).status_code == 404
+
+
+def test_topics_chosen_at_the_wrap_up_land_on_the_contact_moment_with_the_close(
+    app: Flask, agent: Caller, text_in: Any, run_jobs: Any
+) -> None:
+    _publish(app, "moving")
+    party = _resident(agent)
+    text_in(PHONE, "Ik ben verhuisd, nieuwe adres Dorpsstraat 3")
+    for _ in range(3):
+        run_jobs()
+    conversation = _only_conversation(agent)
+    path = f"/api/v1/conversations/{conversation['id']}"
+    [best, *_] = agent.get(f"{path}/topics").get_json()["suggestions"]
+
+    unknown = "00000000-0000-4000-8000-000000000000"
+    refused = agent.post(f"{path}/close", json={"subject": "Verhuizing", "topics": [unknown]})
+    assert refused.status_code == 422 and refused.mimetype == "application/problem+json"
+    assert unknown in refused.get_json()["detail"] + str(refused.get_json()["invalid_params"])
+    assert agent.get(path).get_json()["status"] != "closed"  # nothing of the wrap-up was kept
+
+    closed = agent.post(
+        f"{path}/close",
+        json={"subject": "Verhuizing", "outcome": "answered", "topics": [best["topic_id"]]},
+    )
+    assert closed.status_code == 200, closed.get_json()
+    moment = agent.get(path).get_json()["contact_moment_id"]
+    on_moment = agent.get(f"/api/v1/contact-moments/{moment}/topics").get_json()["topics"]
+    assert [t["key"] for t in on_moment] == ["verhuizen"]
+    assert [t["key"] for t in agent.get(f"{path}/topics").get_json()["topics"]] == ["verhuizen"]
+    for _ in range(3):
+        run_jobs()
+    assert _journeys(agent, party) == ["moving"]

@@ -5,14 +5,18 @@
   var K = window.KCC;
   var t = K.texts("desk-texts");
 
+  // The form's fields as JSON; the names in data-lists (e.g. the topic picker's) are lists,
+  // sent empty too, so that taking every topic off takes them off.
   function body(form) {
     var data = {};
+    var lists = (form.dataset.lists || "").split(" ").filter(Boolean);
+    lists.forEach(function (name) { data[name] = []; });
     Array.prototype.forEach.call(form.elements, function (field) {
       if (!field.name || field.disabled || (field.type === "radio" && !field.checked)) { return; }
       var value = field.value.trim();
       if (value === "") { return; }
       if (field.type === "datetime-local") { value = new Date(value).toISOString(); }
-      data[field.name] = value;
+      if (lists.indexOf(field.name) >= 0) { data[field.name].push(value); } else { data[field.name] = value; }
     });
     return data;
   }

@@ -11,7 +11,8 @@
       var details = {};
       if (f.elements.detail.value) { details[channel === "phone" ? "caller_number" : "location"] = f.elements.detail.value; }
       return { channel: channel, subject: f.elements.subject.value, text: f.elements.text.value,
-        outcome: f.elements.outcome.value, parties: [{ party_id: party, role: "resident" }], details: details };
+        outcome: f.elements.outcome.value, parties: [{ party_id: party, role: "resident" }], details: details,
+        topics: window.KCC_TOPICS ? window.KCC_TOPICS.chosen(f, "topics") : [] };
     },
     task: function (f) {
       var body = { kind: f.elements.kind.value, party_id: party, description: f.elements.description.value };

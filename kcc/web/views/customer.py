@@ -19,6 +19,7 @@ from flask import Blueprint, render_template, request
 from kcc.auth.access import authorize
 from kcc.auth.models import User
 from kcc.constants import Channel, Direction, Outcome, TaskKind
+from kcc.contacts.topics import topics_of
 from kcc.parties.schemas import PartySchema
 from kcc.privacy.activities import Activity
 from kcc.view.services import CustomerView, MomentRow, customer_view
@@ -50,6 +51,7 @@ class TimelineRow:
     outcome_label: str
     subject: str
     text: str
+    topics: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +70,13 @@ def timeline_rows(moments: Sequence[MomentRow], channel: str, direction: str) ->
             found = words[value] = label(value)
         return found
 
+    shown = [
+        m
+        for m in moments
+        if (not channel or m.channel == channel) and (not direction or m.direction == direction)
+    ]
+    english = page_language() == "en"
+    topics = topics_of(m.id for m in shown)
     return [
         TimelineRow(
             channel=m.channel,
@@ -78,9 +87,9 @@ def timeline_rows(moments: Sequence[MomentRow], channel: str, direction: str) ->
             outcome_label=word(m.outcome) if m.outcome else "",
             subject=m.subject,
             text=shorten(m.text, TEXT_CHARS) if m.text else "",
+            topics=tuple(t.name_en if english else t.name_nl for t in topics.get(m.id, [])),
         )
-        for m in moments
-        if (not channel or m.channel == channel) and (not direction or m.direction == direction)
+        for m in shown
     ]
 
 
