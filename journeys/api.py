@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import request
 from flask.views import MethodView
+from flask_babel import lazy_gettext as _l
 
 from journeys import diagram, governance, versions
 from journeys.instances import version_stats
@@ -61,12 +62,12 @@ def document_text() -> str:
     if request.mimetype in YAML_TYPES:
         text = request.get_data(as_text=True)
         if not text.strip():
-            raise ValidationFailed.field("document", "the body is empty")
+            raise ValidationFailed.field("document", _l("the body is empty"))
         return text
     body = request.get_json(silent=True)
     if body is None:
         raise ValidationFailed.field(
-            "body", 'send YAML as application/yaml, or JSON {"document": "..."}'
+            "body", _l('send YAML as application/yaml, or JSON {"document": "..."}')
         )
     errors = (
         DocumentInSchema().validate(body)

@@ -7,6 +7,7 @@ from typing import Any
 
 import marshmallow as ma
 from flask.views import MethodView
+from flask_babel import lazy_gettext as _l
 from marshmallow import validate
 from sqlalchemy import select
 
@@ -137,7 +138,7 @@ class OneUser(MethodView):
         """Change a user; disabling (is_active false) ends every web session at once"""
         user = services.find_user(user_id)
         if data.get("is_active") is False and user.id == current_user().id:
-            raise Conflict("an admin cannot disable their own account")
+            raise Conflict(_l("an admin cannot disable their own account"))
         if "is_active" in data:
             sessions.set_active(user, data["is_active"])
         for name in ("display_name", "team"):

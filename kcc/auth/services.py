@@ -6,6 +6,7 @@ import uuid
 from typing import cast
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Table, bindparam, select
 
 from kcc.auth.models import ApiToken, Caller, User
@@ -29,10 +30,12 @@ def create_user(
 ) -> tuple[User, str]:
     """Create a user and a first API token. The token is returned once and never stored."""
     if role not in Role.__members__.values():
-        raise ValidationFailed.field("role", f"must be one of {', '.join(r.value for r in Role)}")
+        raise ValidationFailed.field(
+            "role", _l("must be one of %(join)s", join=", ".join(r.value for r in Role))
+        )
     session = db.session()
     if session.scalar(select(User.id).where(User.name == name)) is not None:
-        raise Conflict(f"a user named {name!r} exists already")
+        raise Conflict(_l("a user named %(name)r exists already", name=name))
     user = User(
         name=name,
         role=role,
@@ -55,7 +58,7 @@ def issue_token(user: User, label: str = "") -> str:
 def revoke_token(token_uuid: uuid.UUID) -> None:
     token = db.session().scalar(select(ApiToken).where(ApiToken.uuid == token_uuid))
     if token is None:
-        raise NotFound("no such token")
+        raise NotFound(_l("no such token"))
     if token.revoked_at is None:
         token.revoked_at = utcnow()
 
@@ -111,5 +114,5 @@ def authenticate_token(token: str) -> Caller | None:
 def find_user(user_uuid: uuid.UUID) -> User:
     user = db.session().scalar(select(User).where(User.uuid == user_uuid))
     if user is None:
-        raise NotFound(f"no user with id {user_uuid}")
+        raise NotFound(_l("no user with id %(user_uuid)s", user_uuid=user_uuid))
     return user

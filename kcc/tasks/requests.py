@@ -11,6 +11,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
+
 from kcc.constants import TaskKind
 from kcc.directory.services import (
     Destination,
@@ -49,7 +51,7 @@ def _destination(data: ContactRequestInput) -> Destination:
     ]
     if len(chosen) != 1:
         raise ValidationFailed.field(
-            "to_user_id", "send the request to exactly one colleague, team or department"
+            "to_user_id", _l("send the request to exactly one colleague, team or department")
         )
     if data.to_user_id is not None:
         return route_to_colleague(data.to_user_id, field="to_user_id")

@@ -1,4 +1,4 @@
-"""Translations: Dutch by default, English on request (?lang=en, remembered in the session)."""
+"""Translations: pages in Dutch unless English is asked for; the API as its caller asks."""
 
 from __future__ import annotations
 
@@ -13,15 +13,26 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from kcc.web.registry import shell
+from kcc.web.security import is_page_request
 
 LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
+API_LANGUAGE = "en"
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 CATALOG_KEY = "kcc.web.catalog"
 
 
 def select_locale() -> str:
-    """The language asked for in the URL, else the one remembered, else Dutch."""
+    """The language of this answer.
+
+    Pages: the language asked for in the URL, else the one remembered, else Dutch. The API
+    and the webhooks: the caller's ``Accept-Language``, else English (what scripts and other
+    systems have always read). Outside a request (a job, the command line): English.
+    """
+    if not has_request_context():
+        return API_LANGUAGE
+    if not is_page_request():
+        return request.accept_languages.best_match(LANGUAGES, default=API_LANGUAGE)
     asked = request.args.get("lang")
     if asked in LANGUAGES:
         if session.get("lang") != asked:
