@@ -31,6 +31,11 @@ class UserInSchema(StrictSchema):
     role = ma.fields.String(required=True, validate=validate.OneOf([r.value for r in Role]))
     display_name = ma.fields.String(load_default="", validate=validate.Length(max=200))
     team = ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    email = ma.fields.Email(
+        load_default="",
+        validate=validate.Length(max=254),
+        metadata={"description": "Own address; callback requests for this user are mailed here."},
+    )
 
 
 class UserSchema(ma.Schema):
@@ -39,6 +44,7 @@ class UserSchema(ma.Schema):
     display_name = ma.fields.String()
     role = ma.fields.String()
     team = ma.fields.String(allow_none=True)
+    email = ma.fields.String(metadata={"description": "Own e-mail address; empty when none."})
     is_active = ma.fields.Boolean()
 
 
@@ -57,6 +63,12 @@ class UserPatchSchema(StrictSchema):
     )
     display_name = ma.fields.String(validate=validate.Length(max=200))
     team = ma.fields.String(allow_none=True, validate=validate.Length(max=100))
+    email = ma.fields.String(
+        validate=validate.Regexp(
+            r"^$|^[^@\s]+@[^@\s]+\.[^@\s]{2,}$", error=_l("not an e-mail address")
+        ),
+        metadata={"description": "Own address for callback requests; empty removes it."},
+    )
 
 
 class PasswordInSchema(StrictSchema):
@@ -144,6 +156,8 @@ class OneUser(MethodView):
         for name in ("display_name", "team"):
             if name in data:
                 setattr(user, name, data[name])
+        if "email" in data:
+            user.email = data["email"].lower()
         return user
 
 

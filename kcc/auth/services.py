@@ -27,6 +27,7 @@ def create_user(
     display_name: str = "",
     team: str | None = None,
     password_hash: str | None = None,
+    email: str = "",
 ) -> tuple[User, str]:
     """Create a user and a first API token. The token is returned once and never stored."""
     if role not in Role.__members__.values():
@@ -42,6 +43,7 @@ def create_user(
         display_name=display_name or name,
         team=team,
         password_hash=password_hash,
+        email=email.lower(),
     )
     session.add(user)
     session.flush()

@@ -253,15 +253,15 @@ def route_to_team(key: str, *, field: str = "team") -> Destination:
 
 
 def route_to_colleague(user_uuid: uuid.UUID, *, field: str = "user") -> Destination:
-    """Work for a colleague goes to their own queue; their team's mailbox is notified.
+    """Work for a colleague goes to their own queue and is announced at their own address.
 
-    Users hold no e-mail address of their own, so the team's functional mailbox is told.
+    A colleague with no address of their own is told through their team's mailbox.
     """
     user = require_active_colleague(user_uuid, field=field)
-    team = find_team(user.team) if user.team else None
+    team = find_team(user.team) if user.team and not user.email else None
     return Destination(
         team=user.team,
         user=user,
-        email=team.email if team else "",
+        email=user.email or (team.email if team else ""),
         label=user.display_name or user.name,
     )

@@ -1,8 +1,8 @@
 """Callback requests (contactverzoeken) routed to a colleague, a team or a department.
 
 A colleague gets the request in their own queue, a team in its queue, and a department in
-its default team's queue. The receiver's mailbox is told by e-mail (the colleague's team
-mailbox, the team's, or the department's own, else its default team's).
+its default team's queue. The receiver is told by e-mail (the colleague's own address, else
+their team's mailbox; the team's; or the department's own, else its default team's).
 """
 
 from __future__ import annotations

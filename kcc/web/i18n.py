@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from babel import negotiate_locale
 from babel.support import NullTranslations
 from flask import Flask, has_request_context, request, session
 from flask_babel import Babel, get_locale, get_translations
@@ -32,7 +33,7 @@ def select_locale() -> str:
     if not has_request_context():
         return API_LANGUAGE
     if not is_page_request():
-        return request.accept_languages.best_match(LANGUAGES, default=API_LANGUAGE)
+        return caller_language()
     asked = request.args.get("lang")
     if asked in LANGUAGES:
         if session.get("lang") != asked:
@@ -40,6 +41,12 @@ def select_locale() -> str:
         return asked
     remembered = session.get("lang")
     return remembered if remembered in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def caller_language() -> str:
+    """The first language in the caller's ``Accept-Language`` we speak (``nl-BE`` is Dutch)."""
+    preferred = [tag.replace("-", "_") for tag, _quality in request.accept_languages]
+    return negotiate_locale(preferred, LANGUAGES) or API_LANGUAGE
 
 
 def page_language() -> str:
