@@ -89,9 +89,7 @@ def users_create(name: str, role: str, team: str | None, email: str, password: b
             from kcc.parties.identifiers import normalise_email
 
             email = normalise_email(email, field="email")
-        user, token = create_user(
-            name, role, team=team, password_hash=password_hash, email=email
-        )
+        user, token = create_user(name, role, team=team, password_hash=password_hash, email=email)
         database.commit()
     except KccError as exc:
         database.rollback()
