@@ -64,9 +64,7 @@ class UserPatchSchema(StrictSchema):
     display_name = ma.fields.String(validate=validate.Length(max=200))
     team = ma.fields.String(allow_none=True, validate=validate.Length(max=100))
     email = ma.fields.String(
-        validate=validate.Regexp(
-            r"^$|^[^@\s]+@[^@\s]+\.[^@\s]{2,}$", error=_l("not an e-mail address")
-        ),
+        validate=validate.Length(max=254),
         metadata={"description": "Own address for callback requests; empty removes it."},
     )
 
@@ -157,7 +155,7 @@ class OneUser(MethodView):
             if name in data:
                 setattr(user, name, data[name])
         if "email" in data:
-            user.email = data["email"].lower()
+            services.set_email(user, data["email"])
         return user
 
 

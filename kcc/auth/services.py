@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import cast
 
@@ -43,10 +44,9 @@ def create_user(
         display_name=display_name or name,
         team=team,
         password_hash=password_hash,
-        email=email.lower(),
     )
     session.add(user)
-    session.flush()
+    set_email(user, email)
     return user, issue_token(user, label="initial")
 
 
@@ -111,6 +111,20 @@ def authenticate_token(token: str) -> Caller | None:
     caller = Caller(*row)
     cache.put(token_hash, caller, ticket)
     return caller
+
+
+# An address's shape only: the mail server is the judge of whether it exists.
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]{2,}$")
+
+
+def set_email(user: User, email: str, *, field: str = "email") -> User:
+    """Give ``user`` an e-mail address of their own (lower-cased), or take it away (empty)."""
+    email = email.strip().lower()
+    if email and (len(email) > 254 or not EMAIL.match(email)):
+        raise ValidationFailed.field(field, _l("not an e-mail address"))
+    user.email = email
+    db.session().flush()
+    return user
 
 
 def find_user(user_uuid: uuid.UUID) -> User:

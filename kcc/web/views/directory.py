@@ -1,6 +1,6 @@
 """The directory page: departments, their teams and who works in them. Staff may read it;
 administrators keep it (add a department or team, set a default team, close a team, move an
-employee)."""
+employee, give an employee their own e-mail address)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from kcc.auth.models import User
+from kcc.auth.services import find_user, set_email
 from kcc.constants import Role
 from kcc.directory import services
 from kcc.errors import ValidationFailed
@@ -95,3 +96,15 @@ def employee_team(user: User) -> Response:
         raise ValidationFailed.field("user", _l("choose an employee")) from None
     services.set_employee_team(employee, _field("team", 100) or None)
     return _back("employee")
+
+
+@bp.post("/directory/employees/email")
+@page(*KEEPERS, activity=Activity.SYSTEM)
+def employee_email(user: User) -> Response:
+    """An employee's own address, where callback requests for them are mailed."""
+    try:
+        employee = find_user(uuid.UUID(request.form.get("user", "")))
+    except ValueError:
+        raise ValidationFailed.field("user", _l("choose an employee")) from None
+    set_email(employee, _field("email", 254))
+    return _back("employee-email")
