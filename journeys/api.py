@@ -26,6 +26,7 @@ from kcc.auth.access import current_user, requires
 from kcc.constants import Role
 from kcc.errors import ValidationFailed
 from kcc.http.blueprint import Blueprint
+from kcc.http.field_messages import translated_reason
 from kcc.privacy.activities import Activity
 
 YAML_TYPES = ("application/yaml", "text/yaml", "application/x-yaml", "text/x-yaml")
@@ -72,11 +73,12 @@ def document_text() -> str:
     errors = (
         DocumentInSchema().validate(body)
         if isinstance(body, dict)
-        else {"body": ["must be a JSON object"]}
+        else {"body": [_l("must be a JSON object")]}
     )
     if errors:
         raise ValidationFailed.field(
-            next(iter(errors)), "; ".join(str(m) for m in next(iter(errors.values())))
+            next(iter(errors)),
+            "; ".join(translated_reason(str(m)) for m in next(iter(errors.values()))),
         )
     return str(body["document"])
 

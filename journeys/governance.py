@@ -117,9 +117,9 @@ def _migrations(version: JourneyVersion) -> list[tuple[JourneyVersion, dict[str,
         if unmapped:
             raise Conflict(
                 _l(
-                    "the migration from version %(number)s does not say where instances in state(s) %(join)s go; add them to migrations[].states",
+                    "the migration from version %(number)s does not say where instances in state(s) %(states)s go; add them to migrations[].states",
                     number=old.number,
-                    join=", ".join(unmapped),
+                    states=", ".join(unmapped),
                 )
             )
         moves.append((old, states))

@@ -28,9 +28,7 @@ def simulate(
     A ``timer`` step fires a timer that is set in the current state; time jumps to its due moment.
     """
     if len(steps) > MAX_STEPS:
-        raise ValidationFailed.field(
-            "steps", _l("at most %(MAX_STEPS)s steps", MAX_STEPS=MAX_STEPS)
-        )
+        raise ValidationFailed.field("steps", _l("at most %(count)s steps", count=MAX_STEPS))
     now = utcnow()
     begin = definition.compiled.start
     configuration, datamodel = list(begin.after), dict(begin.datamodel)

@@ -29,7 +29,7 @@ def add_note(conversation_uuid: uuid.UUID, body: str, author_id: int | None) -> 
         raise ValidationFailed.field("body", _l("a note may not be empty"))
     if len(body) > NOTE_CHARS:
         raise ValidationFailed.field(
-            "body", _l("a note has at most %(NOTE_CHARS)s characters", NOTE_CHARS=NOTE_CHARS)
+            "body", _l("a note has at most %(count)s characters", count=NOTE_CHARS)
         )
     conversation = get_conversation(conversation_uuid, lock=True)
     text, _ = protect_text(body.strip(), {})

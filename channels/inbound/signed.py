@@ -39,14 +39,14 @@ def verify_signed_request(source: str, secret: str | None) -> bytes:
     if not timestamp or not signature:
         raise Forbidden(
             _l(
-                "send %(TIMESTAMP_HEADER)s and %(SIGNATURE_HEADER)s (sha256=<hex>)",
-                TIMESTAMP_HEADER=TIMESTAMP_HEADER,
-                SIGNATURE_HEADER=SIGNATURE_HEADER,
+                "send %(timestamp_header)s and %(signature_header)s (sha256=<hex>)",
+                timestamp_header=TIMESTAMP_HEADER,
+                signature_header=SIGNATURE_HEADER,
             )
         )
     if not timestamp.isdigit():
         raise Forbidden(
-            _l("%(TIMESTAMP_HEADER)s must be Unix seconds", TIMESTAMP_HEADER=TIMESTAMP_HEADER)
+            _l("%(timestamp_header)s must be Unix seconds", timestamp_header=TIMESTAMP_HEADER)
         )
     if abs(time.time() - int(timestamp)) > channel_settings().signature_max_age_seconds:
         raise Forbidden(_l("the request is stale: its timestamp is more than 5 minutes off"))
@@ -54,8 +54,8 @@ def verify_signed_request(source: str, secret: str | None) -> bytes:
     if not hmac.compare_digest(sign(secret, timestamp, body), signature):
         raise Forbidden(
             _l(
-                "the %(SIGNATURE_HEADER)s does not match this body and timestamp",
-                SIGNATURE_HEADER=SIGNATURE_HEADER,
+                "the %(signature_header)s does not match this body and timestamp",
+                signature_header=SIGNATURE_HEADER,
             )
         )
     session = db.session()

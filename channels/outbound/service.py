@@ -34,8 +34,8 @@ def reply(conversation_uuid: uuid.UUID, body: str, author_id: int | None) -> Cha
             raise ValidationFailed.field(
                 "body",
                 _l(
-                    "an SMS reply has at most %(SMS_MAX_CHARS)s characters",
-                    SMS_MAX_CHARS=SMS_MAX_CHARS,
+                    "an SMS reply has at most %(count)s characters",
+                    count=SMS_MAX_CHARS,
                 ),
             )
         if is_opted_out(conversation.address):

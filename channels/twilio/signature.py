@@ -28,8 +28,8 @@ def verify_twilio_request() -> None:
     if not token:
         raise Forbidden(_l("Twilio webhooks are not configured (TWILIO_AUTH_TOKEN is unset)"))
     if not signature:
-        raise Forbidden(_l("the %(HEADER)s header is missing", HEADER=HEADER))
+        raise Forbidden(_l("the %(header)s header is missing", header=HEADER))
     if request.mimetype != "application/x-www-form-urlencoded":
         raise Forbidden(_l("a Twilio webhook is form-encoded"))
     if not RequestValidator(token).validate(public_url(), request.form, signature):
-        raise Forbidden(_l("the %(HEADER)s does not match this request and URL", HEADER=HEADER))
+        raise Forbidden(_l("the %(header)s does not match this request and URL", header=HEADER))

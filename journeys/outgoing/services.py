@@ -31,8 +31,8 @@ def _check_secret(secret: str) -> str:
         raise ValidationFailed.field(
             "secret",
             _l(
-                "must be at least %(MIN_SECRET_LENGTH)s characters long",
-                MIN_SECRET_LENGTH=MIN_SECRET_LENGTH,
+                "must be at least %(count)s characters long",
+                count=MIN_SECRET_LENGTH,
             ),
         )
     return cipher().encrypt(secret, SIGNING_CONTEXT)

@@ -101,8 +101,8 @@ def _session_user() -> Caller:
     if request.method not in sessions.SAFE_METHODS and not sessions.csrf_valid():
         raise Forbidden(
             _l(
-                "a request with a session cookie needs the %(CSRF_HEADER)s header",
-                CSRF_HEADER=sessions.CSRF_HEADER,
+                "a request with a session cookie needs the %(header)s header",
+                header=sessions.CSRF_HEADER,
             )
         )
     return user

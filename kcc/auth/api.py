@@ -31,7 +31,7 @@ class UserInSchema(StrictSchema):
     role = ma.fields.String(required=True, validate=validate.OneOf([r.value for r in Role]))
     display_name = ma.fields.String(load_default="", validate=validate.Length(max=200))
     team = ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
-    email = ma.fields.Email(
+    email = ma.fields.String(
         load_default="",
         validate=validate.Length(max=254),
         metadata={"description": "Own address; callback requests for this user are mailed here."},

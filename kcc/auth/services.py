@@ -33,7 +33,7 @@ def create_user(
     """Create a user and a first API token. The token is returned once and never stored."""
     if role not in Role.__members__.values():
         raise ValidationFailed.field(
-            "role", _l("must be one of %(join)s", join=", ".join(r.value for r in Role))
+            "role", _l("must be one of %(choices)s", choices=", ".join(r.value for r in Role))
         )
     session = db.session()
     if session.scalar(select(User.id).where(User.name == name)) is not None:

@@ -122,7 +122,7 @@ def change_subject(
         raise ValidationFailed.field("subject", _l("a subject may not be empty"))
     if len(subject) > SUBJECT_CHARS:
         raise ValidationFailed.field(
-            "subject", _l("at most %(SUBJECT_CHARS)s characters", SUBJECT_CHARS=SUBJECT_CHARS)
+            "subject", _l("at most %(count)s characters", count=SUBJECT_CHARS)
         )
     moment = _moment(moment_uuid)
     previous = moment.subject

@@ -125,9 +125,7 @@ def _resident_of(moment: ContactMoment) -> tuple[int | None, str | None]:
 
 def _live_topics(topic_ids: Sequence[uuid.UUID], field: str) -> list[Topic]:
     if len(set(topic_ids)) > MAX_TOPICS:
-        raise ValidationFailed.field(
-            field, _l("at most %(MAX_TOPICS)s topics", MAX_TOPICS=MAX_TOPICS)
-        )
+        raise ValidationFailed.field(field, _l("at most %(count)s topics", count=MAX_TOPICS))
     if not topic_ids:
         return []
     found = {

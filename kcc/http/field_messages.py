@@ -1,4 +1,4 @@
-"""Marshmallow's and webargs' field messages in the caller's language.
+"""Marshmallow's, webargs' and the shared fields' messages in the caller's language.
 
 Marshmallow writes its messages in English when it validates; the problem response turns
 each into the language the caller asked for just before it is rendered. A message this
@@ -44,6 +44,10 @@ FIXED: dict[str, LazyString] = {
     "Not a valid tuple.": _l("Not a valid tuple."),
     "Not a valid mapping type.": _l("Not a valid mapping type."),
     "String does not match expected pattern.": _l("String does not match expected pattern."),
+    # The app's own timestamp field (kcc.http.schemas.Timestamp).
+    "out of range: the moment must lie between the years 1 and 9999 in UTC": _l(
+        "out of range: the moment must lie between the years 1 and 9999 in UTC"
+    ),
 }
 
 Words = Callable[..., LazyString]

@@ -44,7 +44,7 @@ def query_words(q: str) -> list[str]:
     """The searchable words of a query; refused when it is too long or has none."""
     if len(q) > MAX_QUERY_LENGTH:
         raise ValidationFailed.field(
-            "q", _l("at most %(MAX_QUERY_LENGTH)s characters", MAX_QUERY_LENGTH=MAX_QUERY_LENGTH)
+            "q", _l("at most %(count)s characters", count=MAX_QUERY_LENGTH)
         )
     found = list(dict.fromkeys(words(q)))[:MAX_QUERY_WORDS]
     if not found:

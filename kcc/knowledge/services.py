@@ -85,7 +85,9 @@ def _apply(answer: Answer, data: AnswerInput) -> None:
             missing = "question" if not pair[0] else "answer"
             raise ValidationFailed.field(f"{missing}_{language}", _l("the other half is given"))
     if data.status not in STATUSES:
-        raise ValidationFailed.field("status", _l("one of %(join)s", join=", ".join(STATUSES)))
+        raise ValidationFailed.field(
+            "status", _l("one of %(choices)s", choices=", ".join(STATUSES))
+        )
     require_active_team(data.owner_team, field="owner_team")
     answer.question_nl, answer.answer_nl = nl
     answer.question_en, answer.answer_en = en

@@ -63,11 +63,11 @@ def requested_topics() -> frozenset[str]:
         )
     if len(set(names)) > MAX_TOPICS:
         raise ValidationFailed(
-            _l("a stream follows at most %(MAX_TOPICS)s topics", MAX_TOPICS=MAX_TOPICS),
+            _l("a stream follows at most %(count)s topics", count=MAX_TOPICS),
             invalid_params=[
                 {
                     "name": "topic",
-                    "reason": _l("more than %(MAX_TOPICS)s topics", MAX_TOPICS=MAX_TOPICS),
+                    "reason": _l("more than %(count)s topics", count=MAX_TOPICS),
                 }
             ],
         )
@@ -112,9 +112,9 @@ def stream() -> Response:
     if refused:
         raise Forbidden(
             _l(
-                "the role '%(role)s' may not follow %(join)s",
+                "the role '%(role)s' may not follow %(topics)s",
                 role=caller.role,
-                join=", ".join(refused),
+                topics=", ".join(refused),
             ),
         )
     last_id = request.headers.get("Last-Event-ID") or request.args.get("last_event_id")
@@ -219,8 +219,8 @@ def stay_signed_in() -> Response:
     if not sessions.csrf_valid():
         raise Forbidden(
             _l(
-                "staying signed in needs the %(CSRF_HEADER)s header",
-                CSRF_HEADER=sessions.CSRF_HEADER,
+                "staying signed in needs the %(header)s header",
+                header=sessions.CSRF_HEADER,
             )
         )
     left = sessions.keep_alive()

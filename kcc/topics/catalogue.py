@@ -176,7 +176,7 @@ def _parent(topic: Topic, parent_id: uuid.UUID | None) -> Topic | None:
         walker = walker.parent
     if depth > MAX_DEPTH:
         raise ValidationFailed.field(
-            "parent_id", _l("the tree is at most %(MAX_DEPTH)s deep", MAX_DEPTH=MAX_DEPTH)
+            "parent_id", _l("the tree is at most %(depth)s deep", depth=MAX_DEPTH)
         )
     return parent
 
@@ -195,7 +195,7 @@ def delete_topic(topic_id: uuid.UUID) -> None:
     uses = [use for users in _topic_users.values() for use in users({topic.key})]
     if uses:
         raise Conflict(
-            _l("topic %(key)r is still in use: %(join)s", key=topic.key, join="; ".join(uses))
+            _l("topic %(key)r is still in use: %(uses)s", key=topic.key, uses="; ".join(uses))
         )
     topic.deleted_at = utcnow()
     topic.is_active = False

@@ -106,3 +106,20 @@ def test_every_raise_sites_words_have_a_dutch_translation(package: str) -> None:
 
 def _placeholders(text: str) -> list[str]:
     return re.findall(r"%\((\w+)\)[sr]", text)
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_every_marked_text_is_given_exactly_its_placeholders(package: str) -> None:
+    """``_l("... %(name)s ...", name=...)``: a missing value fails only when the words are
+    shown (in the middle of an error), so the names are checked here."""
+    wrong = []
+    for path in sorted((ROOT / package).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            msgid = _marked(node)
+            if msgid is None or any(k.arg is None for k in node.keywords):
+                continue  # not marked text, or its values come as **mapping
+            if set(_placeholders(msgid)) != {k.arg for k in node.keywords}:
+                wrong.append(f"{path.relative_to(ROOT)}:{node.lineno}: {msgid}")
+    assert not wrong, wrong
