@@ -92,8 +92,10 @@ def normalise_email(value: str, field: str = "email") -> str:
     """A syntactically valid address, lower-cased so that matching ignores case."""
     try:
         result = validate_email(value, check_deliverability=False)
-    except EmailNotValidError as exc:
-        raise ValidationFailed.field(field, str(exc)) from None
+    except EmailNotValidError:
+        raise ValidationFailed.field(
+            field, _l("%(value)r is not a valid e-mail address", value=value)
+        ) from None
     return result.normalized.lower()
 
 
