@@ -74,3 +74,10 @@ def test_a_business_rule_in_dutch_and_english(agent: Caller) -> None:
     english = agent.get(missing, headers={"Accept-Language": "en-GB,nl;q=0.5"})
     assert english.json["detail"] == "no task with id 00000000-0000-0000-0000-000000000000"
     assert english.json["title"] == "Not found"
+
+
+def test_pages_keep_their_own_language_whatever_the_browser_asks(client) -> None:  # type: ignore[no-untyped-def]
+    """Pages are Dutch unless English is chosen on the page; only the API negotiates."""
+    page = client.get("/chat", headers={"Accept-Language": "en-GB,en;q=0.9"})
+    assert "Chat met de gemeente" in page.get_data(as_text=True)
+    assert 'lang="nl"' in page.get_data(as_text=True)
