@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import request
 from flask.views import MethodView
+from flask_babel import lazy_gettext as _l
 
 from journeys import diagram, governance, versions
 from journeys.instances import version_stats
@@ -24,6 +25,7 @@ from kcc.auth.access import current_user, requires
 from kcc.constants import Role
 from kcc.errors import ValidationFailed
 from kcc.http.blueprint import Blueprint
+from kcc.http.field_messages import translated_reason
 from kcc.privacy.activities import Activity
 
 YAML_TYPES = ("application/yaml", "text/yaml", "application/x-yaml", "text/x-yaml")
@@ -60,21 +62,22 @@ def document_text() -> str:
     if request.mimetype in YAML_TYPES:
         text = request.get_data(as_text=True)
         if not text.strip():
-            raise ValidationFailed.field("document", "the body is empty")
+            raise ValidationFailed.field("document", _l("the body is empty"))
         return text
     body = request.get_json(silent=True)
     if body is None:
         raise ValidationFailed.field(
-            "body", 'send YAML as application/yaml, or JSON {"document": "..."}'
+            "body", _l('send YAML as application/yaml, or JSON {"document": "..."}')
         )
     errors = (
         DocumentInSchema().validate(body)
         if isinstance(body, dict)
-        else {"body": ["must be a JSON object"]}
+        else {"body": [_l("must be a JSON object")]}
     )
     if errors:
         raise ValidationFailed.field(
-            next(iter(errors)), "; ".join(str(m) for m in next(iter(errors.values())))
+            next(iter(errors)),
+            "; ".join(translated_reason(str(m)) for m in next(iter(errors.values()))),
         )
     return str(body["document"])
 

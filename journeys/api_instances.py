@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import request
 from flask.views import MethodView
+from flask_babel import lazy_gettext as _l
 
 from journeys import instances, lifeevents
 from journeys.instances import summary
@@ -117,7 +118,9 @@ class LifeEvents(MethodView):
         """Receive a CloudEvents 1.0 event (e.g. nl.brp.address-changed with data.bsn)"""
         body = request.get_json(force=True, silent=True)
         if body is None:
-            raise ValidationFailed.field("body", "send one CloudEvent as JSON (structured mode)")
+            raise ValidationFailed.field(
+                "body", _l("send one CloudEvent as JSON (structured mode)")
+            )
         receipt = lifeevents.receive(body)
         return {
             "id": receipt.life_event.uuid,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select, update
 
 from journeys.constants import CauseType, InstanceStatus
@@ -31,7 +32,13 @@ def suspend(key: str, number: int | None, reason: str, actor: str) -> dict[str, 
         get_journey(key) if number is None else get_version(key, number)
     )
     if target.suspended_at is not None:
-        raise Conflict(f"{_name(key, number)} is suspended already ({target.suspended_reason})")
+        raise Conflict(
+            _l(
+                "%(key)s is suspended already (%(suspended_reason)s)",
+                key=_name(key, number),
+                suspended_reason=target.suspended_reason,
+            )
+        )
     target.suspended_at, target.suspended_by, target.suspended_reason = utcnow(), actor, reason
     db.session().flush()
     _log_running(key, number, "suspended", actor, f"{_name(key, number)} suspended: {reason}")
@@ -44,7 +51,7 @@ def resume(key: str, number: int | None, actor: str) -> dict[str, Any]:
         get_journey(key) if number is None else get_version(key, number)
     )
     if target.suspended_at is None:
-        raise Conflict(f"{_name(key, number)} is not suspended")
+        raise Conflict(_l("%(key)s is not suspended", key=_name(key, number)))
     target.suspended_at = target.suspended_by = target.suspended_reason = None
     db.session().flush()
     _log_running(key, number, "resumed", actor, f"{_name(key, number)} resumed")
@@ -87,7 +94,7 @@ def require_running(version_id: int) -> None:
     )
     if row is not None and (row[2] is not None or row[3] is not None):
         number = None if row[2] is not None else row[1]
-        raise Conflict(f"{_name(row[0], number)} is suspended; resume it first")
+        raise Conflict(_l("%(row)s is suspended; resume it first", row=_name(row[0], number)))
 
 
 def _running_rows(key: str, number: int | None) -> list[Any]:

@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ARRAY, Table, and_, any_, bindparam, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 
@@ -105,7 +106,7 @@ class StepResult:
         """The instance as stored now (read again: the engine writes without the ORM)."""
         found = db.session().get(JourneyInstance, self.instance_id, populate_existing=True)
         if found is None:
-            raise NotFound(f"no journey instance {self.instance_id}")
+            raise NotFound(_l("no journey instance %(instance_id)s", instance_id=self.instance_id))
         return found
 
 
@@ -317,7 +318,7 @@ def advance_items(items: list[Item]) -> list[StepResult]:
 
 def _require(instance_id: int) -> None:
     if db.session().scalar(select(_INSTANCES.c.id).where(_INSTANCES.c.id == instance_id)) is None:
-        raise NotFound(f"no journey instance {instance_id}")
+        raise NotFound(_l("no journey instance %(instance_id)s", instance_id=instance_id))
 
 
 def _lock(ids: list[int]) -> dict[int, _Locked]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, select, update
 
 from journeys import checks, durations
@@ -31,11 +32,21 @@ def approve(key: str, number: int, approver: str) -> JourneyVersion:
     """A second process owner approves a draft for publication (never its own author)."""
     version = get_version(key, number)
     if version.status != VersionStatus.DRAFT:
-        raise Conflict(f"version {number} of '{key}' is {version.status}; only a draft is approved")
+        raise Conflict(
+            _l(
+                "version %(number)s of '%(key)s' is %(status)s; only a draft is approved",
+                number=number,
+                key=key,
+                status=version.status,
+            )
+        )
     if version.created_by == approver:
         raise Forbidden(
-            f"you uploaded version {number} of '{key}'; another process owner must approve it "
-            "(four eyes)"
+            _l(
+                "you uploaded version %(number)s of '%(key)s'; another process owner must approve it (four eyes)",
+                number=number,
+                key=key,
+            )
         )
     version.approved_by, version.approved_at = approver, utcnow()
     db.session().flush()
@@ -47,8 +58,11 @@ def publish_approved(key: str, number: int) -> tuple[JourneyVersion, int]:
     version = get_version(key, number)
     if version.status == VersionStatus.DRAFT and not version.approved_by:
         raise Conflict(
-            f"version {number} of '{key}' is not approved; a second process owner approves it "
-            f"first (POST /api/v1/journeys/{key}/versions/{number}/approve)"
+            _l(
+                "version %(number)s of '%(key)s' is not approved; a second process owner approves it first (POST /api/v1/journeys/%(key)s/versions/%(number)s/approve)",
+                number=number,
+                key=key,
+            )
         )
     moves = _migrations(version)
     published = publish(key, number)
@@ -89,18 +103,24 @@ def _migrations(version: JourneyVersion) -> list[tuple[JourneyVersion, dict[str,
             if dropped:
                 names = ", ".join(f"'{on}' (event '{event}')" for on, event in dropped)
                 raise Conflict(
-                    f"version {version.number} drops the trigger(s) {names} that {running} "
-                    f"running instance(s) of version {old.number} still listen to; add a "
-                    f"migration for version {old.number} to the document (migrations: "
-                    "from_version and the state each of its states becomes)"
+                    _l(
+                        "version %(number)s drops the trigger(s) %(names)s that %(running)s running instance(s) of version %(number2)s still listen to; add a migration for version %(number2)s to the document (migrations: from_version and the state each of its states becomes)",
+                        number=version.number,
+                        names=names,
+                        running=running,
+                        number2=old.number,
+                    )
                 )
             continue
         states = dict(migration["states"])
         unmapped = _unmapped(old, states)
         if unmapped:
             raise Conflict(
-                f"the migration from version {old.number} does not say where instances in "
-                f"state(s) {', '.join(unmapped)} go; add them to migrations[].states"
+                _l(
+                    "the migration from version %(number)s does not say where instances in state(s) %(states)s go; add them to migrations[].states",
+                    number=old.number,
+                    states=", ".join(unmapped),
+                )
             )
         moves.append((old, states))
     return moves
@@ -194,7 +214,13 @@ def diff(key: str, number: int, against: int | None) -> dict[str, Any]:
     if against is None:
         earlier = [v for v in get_journey(key).versions if v.number < number]
         if not earlier:
-            raise NotFound(f"journey '{key}' has no version before {number} to compare with")
+            raise NotFound(
+                _l(
+                    "journey '%(key)s' has no version before %(number)s to compare with",
+                    key=key,
+                    number=number,
+                )
+            )
         other = earlier[-1]
     else:
         other = get_version(key, against)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from journeys.constants import CauseType, InstanceStatus
@@ -30,7 +31,9 @@ def get_instance(
     session = db.session()
     instance = session.scalar(select(JourneyInstance).where(JourneyInstance.uuid == instance_uuid))
     if instance is None:
-        raise NotFound(f"no journey instance with id {instance_uuid}")
+        raise NotFound(
+            _l("no journey instance with id %(instance_uuid)s", instance_uuid=instance_uuid)
+        )
     steps = list(
         session.scalars(
             select(JourneyStep)
@@ -107,7 +110,13 @@ def start_by_agent(
         party_id, key, Cause(CauseType.AGENT, str(agent_uuid), why), f"agent:{uuid.uuid4()}"
     )
     if not created:
-        raise Conflict(f"the party has an active '{key}' journey already ({instance.uuid})")
+        raise Conflict(
+            _l(
+                "the party has an active '%(key)s' journey already (%(uuid)s)",
+                key=key,
+                uuid=instance.uuid,
+            )
+        )
     return instance
 
 
@@ -119,11 +128,15 @@ def send_by_agent(
         select(JourneyInstance).where(JourneyInstance.uuid == instance_uuid)
     )
     if instance is None:
-        raise NotFound(f"no journey instance with id {instance_uuid}")
+        raise NotFound(
+            _l("no journey instance with id %(instance_uuid)s", instance_uuid=instance_uuid)
+        )
     if event not in definition_for(instance.version_id).compiled.events:
-        raise ValidationFailed.field("event", f"the journey has no event '{event}'")
+        raise ValidationFailed.field(
+            "event", _l("the journey has no event '%(event)s'", event=event)
+        )
     if instance.status != InstanceStatus.ACTIVE:
-        raise Conflict(f"the journey instance is {instance.status}")
+        raise Conflict(_l("the journey instance is %(status)s", status=instance.status))
     require_running(instance.version_id)
     cause = Cause(
         CauseType.AGENT,

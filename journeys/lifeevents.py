@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -50,7 +51,7 @@ class Receipt:
 def check(body: Any) -> dict[str, Any]:
     """The CloudEvent's attributes, or ValidationFailed listing everything that is wrong."""
     if not isinstance(body, dict):
-        raise ValidationFailed.field("body", "send one CloudEvent as a JSON object")
+        raise ValidationFailed.field("body", _l("send one CloudEvent as a JSON object"))
     params: list[dict[str, str]] = []
     for name in REQUIRED:
         value = body.get(name)
@@ -81,7 +82,7 @@ def check(body: Any) -> dict[str, Any]:
     if params:
         names = ", ".join(p["name"] for p in params)
         raise ValidationFailed(
-            f"not a valid CloudEvents 1.0 event ({names})", invalid_params=params
+            _l("not a valid CloudEvents 1.0 event (%(names)s)", names=names), invalid_params=params
         )
     return body
 
@@ -123,7 +124,7 @@ def receive(body: Any) -> Receipt:
             bsn = f"{bsn:09d}"
         if not isinstance(bsn, str):
             raise ValidationFailed.field(
-                "data.bsn", "the resident's BSN is required for this event type"
+                "data.bsn", _l("the resident's BSN is required for this event type")
             )
         bsn = validate_bsn(bsn, field="data.bsn")
         parties, _ = search_parties(PartyQuery(bsn=bsn), limit=1, cursor=None)
@@ -181,8 +182,9 @@ def _declared_only(event_type: str, data: dict[str, Any]) -> tuple[dict[str, Any
         if bsn_scanner.scrub(value)[1]:
             raise ValidationFailed.field(
                 f"data.{name}",
-                "holds what looks like a BSN; the journeys do not declare this field "
-                "sensitive, so it cannot be stored",
+                _l(
+                    "holds what looks like a BSN; the journeys do not declare this field sensitive, so it cannot be stored"
+                ),
             )
     secret = safety.project(data, sorted(sensitive))
     if not secret:

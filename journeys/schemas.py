@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
+from flask_babel import lazy_gettext as _l
 from marshmallow import validate
 
 from kcc.http.schemas import PageArgs, StrictSchema
@@ -98,7 +99,7 @@ class SimulationStepSchema(StrictSchema):
     @ma.validates_schema
     def _one(self, data: dict[str, object], **_: object) -> None:
         if ("event" in data) == ("timer" in data):
-            raise ma.ValidationError("give either event or timer")
+            raise ma.ValidationError(_l("give either event or timer"))
 
 
 class SimulateInSchema(StrictSchema):

@@ -6,6 +6,8 @@ import itertools
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from journeys import durations, safety
 from journeys.machine import JourneyStopped, run
 from journeys.validation import Definition
@@ -26,7 +28,7 @@ def simulate(
     A ``timer`` step fires a timer that is set in the current state; time jumps to its due moment.
     """
     if len(steps) > MAX_STEPS:
-        raise ValidationFailed.field("steps", f"at most {MAX_STEPS} steps")
+        raise ValidationFailed.field("steps", _l("at most %(count)s steps", count=MAX_STEPS))
     now = utcnow()
     begin = definition.compiled.start
     configuration, datamodel = list(begin.after), dict(begin.datamodel)

@@ -6,6 +6,7 @@ import hashlib
 import time
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import selectinload
 
@@ -55,7 +56,7 @@ def get_journey(key: str) -> Journey:
         select(Journey).where(Journey.key == key).options(selectinload(Journey.versions))
     )
     if journey is None:
-        raise NotFound(f"no journey with key '{key}'")
+        raise NotFound(_l("no journey with key '%(key)s'", key=key))
     return journey
 
 
@@ -74,7 +75,7 @@ def get_version(key: str, number: int) -> JourneyVersion:
         .where(Journey.key == key, JourneyVersion.number == number)
     )
     if version is None:
-        raise NotFound(f"journey '{key}' has no version {number}")
+        raise NotFound(_l("journey '%(key)s' has no version %(number)s", key=key, number=number))
     return version
 
 
@@ -89,7 +90,10 @@ def create_journey(source: str, author: str | None) -> JourneyVersion:
     definition = _validated(source)
     if db.session().scalar(select(Journey.id).where(Journey.key == definition.key)) is not None:
         raise Conflict(
-            f"a journey with key '{definition.key}' exists; upload a new version to it instead"
+            _l(
+                "a journey with key '%(key)s' exists; upload a new version to it instead",
+                key=definition.key,
+            )
         )
     return store_version(source, author, expected_key=None).version
 
@@ -99,7 +103,12 @@ def store_version(source: str, author: str | None, expected_key: str | None) -> 
     definition = _validated(source)
     if expected_key is not None and definition.key != expected_key:
         raise ValidationFailed.field(
-            "key", f"the document is for journey '{definition.key}', not '{expected_key}'"
+            "key",
+            _l(
+                "the document is for journey '%(key)s', not '%(expected_key)s'",
+                key=definition.key,
+                expected_key=expected_key,
+            ),
         )
     session = db.session()
     journey = session.scalar(select(Journey).where(Journey.key == definition.key))
@@ -118,8 +127,12 @@ def store_version(source: str, author: str | None, expected_key: str | None) -> 
             return Stored(version, "unchanged")
         if version.status != VersionStatus.DRAFT:
             raise Conflict(
-                f"version {definition.number} of '{definition.key}' is {version.status} and cannot change; "
-                "give the document a new version number"
+                _l(
+                    "version %(number)s of '%(key)s' is %(status)s and cannot change; give the document a new version number",
+                    number=definition.number,
+                    key=definition.key,
+                    status=version.status,
+                )
             )
         version.source, version.document, version.checksum = source, definition.document, digest
         version.created_by = author
@@ -144,10 +157,16 @@ def publish(key: str, number: int) -> JourneyVersion:
     """Publish a draft after validating it again; the previously published version retires."""
     version = get_version(key, number)
     if version.status == VersionStatus.PUBLISHED:
-        raise Conflict(f"version {number} of '{key}' is published already")
+        raise Conflict(
+            _l("version %(number)s of '%(key)s' is published already", number=number, key=key)
+        )
     if version.status == VersionStatus.RETIRED:
         raise Conflict(
-            f"version {number} of '{key}' is retired; upload a new version to publish it again"
+            _l(
+                "version %(number)s of '%(key)s' is retired; upload a new version to publish it again",
+                number=number,
+                key=key,
+            )
         )
     _validated(version.source)
     now = utcnow()
@@ -173,13 +192,13 @@ def definition_for(version_id: int, digest: str | None = None) -> Definition:
             select(JourneyVersion.checksum).where(JourneyVersion.id == version_id)
         )
         if digest is None:
-            raise NotFound(f"no journey version {version_id}")
+            raise NotFound(_l("no journey version %(version_id)s", version_id=version_id))
     found = _cache.get((version_id, digest))
     if found is not None:
         return found  # type: ignore[no-any-return]
     version = db.session().get(JourneyVersion, version_id)
     if version is None:
-        raise NotFound(f"no journey version {version_id}")
+        raise NotFound(_l("no journey version %(version_id)s", version_id=version_id))
     definition = Definition(version.document, compile_document(version.document), version.id)
     _cache.put((version_id, version.checksum), definition)
     return definition
@@ -266,7 +285,7 @@ def newest_published(key: str) -> JourneyVersion:
         .limit(1)
     )
     if version is None:
-        raise NotFound(f"journey '{key}' has no published version")
+        raise NotFound(_l("journey '%(key)s' has no published version", key=key))
     return version
 
 

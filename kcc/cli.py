@@ -65,8 +65,9 @@ def users() -> None:
     type=click.Choice(["agent", "supervisor", "process_owner", "admin", "system"]),
 )
 @click.option("--team", default=None, help="Team the user works in.")
+@click.option("--email", default="", help="The user's own address, for callback requests.")
 @click.option("--password", is_flag=True, help="Also set a password for the web pages (asked for).")
-def users_create(name: str, role: str, team: str | None, password: bool) -> None:
+def users_create(name: str, role: str, team: str | None, email: str, password: bool) -> None:
     """Create a user and print its API token (shown once)."""
     from kcc.auth.services import create_user
     from kcc.db import db as database
@@ -84,7 +85,11 @@ def users_create(name: str, role: str, team: str | None, password: bool) -> None
             from kcc.directory.services import require_active_team
 
             require_active_team(team, field="team")
-        user, token = create_user(name, role, team=team, password_hash=password_hash)
+        if email:
+            from kcc.parties.identifiers import normalise_email
+
+            email = normalise_email(email, field="email")
+        user, token = create_user(name, role, team=team, password_hash=password_hash, email=email)
         database.commit()
     except KccError as exc:
         database.rollback()

@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from kcc.errors import ValidationFailed
 
 
@@ -34,7 +36,7 @@ def decode_cursor(
             raise ValueError
         return {name: _typed(values[name], kind) for name, kind in kinds.items()}
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise ValidationFailed.field("cursor", "not a cursor this list returned") from None
+        raise ValidationFailed.field("cursor", _l("not a cursor this list returned")) from None
 
 
 def _typed(value: Any, kind: type | None) -> Any:

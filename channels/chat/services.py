@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from channels.config import channel_settings
@@ -42,14 +43,16 @@ def check_text(body: str) -> str:
     """Refuse empty, oversized and control-character messages."""
     limit = channel_settings().chat_max_chars
     if not body.strip():
-        raise ValidationFailed.field("body", "a message may not be empty")
+        raise ValidationFailed.field("body", _l("a message may not be empty"))
     if len(body) > limit:
-        raise ValidationFailed.field("body", f"a chat message has at most {limit} characters")
+        raise ValidationFailed.field(
+            "body", _l("a chat message has at most %(limit)s characters", limit=limit)
+        )
     if any(
         unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") and ch not in ALLOWED_CONTROLS
         for ch in body
     ):
-        raise ValidationFailed.field("body", "control characters are not allowed")
+        raise ValidationFailed.field("body", _l("control characters are not allowed"))
     return body
 
 
@@ -73,14 +76,14 @@ def start_chat(display_name: str, language: str) -> StartedChat:
 def authenticate_chat(session_uuid: uuid.UUID, token: str | None) -> ChatSession:
     """The chat session this token opens; 401 without a valid, unexpired token."""
     if not token:
-        raise Unauthorized("send the chat session token in the X-Chat-Token header")
+        raise Unauthorized(_l("send the chat session token in the X-Chat-Token header"))
     chat = db.session().scalar(select(ChatSession).where(ChatSession.uuid == session_uuid))
     if chat is None:
-        raise NotFound(f"no chat session with id {session_uuid}")
+        raise NotFound(_l("no chat session with id %(session_uuid)s", session_uuid=session_uuid))
     if not secrets.compare_digest(chat.token_hash, _token_hash(token)):
-        raise Unauthorized("the chat session token does not match")
+        raise Unauthorized(_l("the chat session token does not match"))
     if chat.expires_at < utcnow():
-        raise Unauthorized("this chat session has expired; start a new one")
+        raise Unauthorized(_l("this chat session has expired; start a new one"))
     return chat
 
 
@@ -117,7 +120,7 @@ def fetch_chat_messages(
             )
         )
         if found is None:
-            raise ValidationFailed.field("after", "not a message of this chat")
+            raise ValidationFailed.field("after", _l("not a message of this chat"))
         after_id = found
     deadline = time.monotonic() + min(max(wait, 0), MAX_WAIT_SECONDS)
     while True:

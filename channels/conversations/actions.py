@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from channels.constants import ConversationStatus
@@ -44,14 +45,14 @@ def close_conversation(
             the same transaction; ``None`` leaves them as they are.
     """
     if not subject or not subject.strip():
-        raise ValidationFailed.field("subject", "a wrap-up needs a subject")
+        raise ValidationFailed.field("subject", _l("a wrap-up needs a subject"))
     if outcome is not None and outcome not in {o.value for o in Outcome}:
-        raise ValidationFailed.field("outcome", f"unknown outcome {outcome!r}")
+        raise ValidationFailed.field("outcome", _l("unknown outcome %(outcome)r", outcome=outcome))
     conversation = get_conversation(conversation_uuid, lock=True)
     if conversation.status == ConversationStatus.CLOSED:
-        raise Conflict("this conversation is closed already")
+        raise Conflict(_l("this conversation is closed already"))
     if topics is not None and conversation.contact_moment is None:
-        raise Conflict("the conversation has no contact moment yet to carry its topics")
+        raise Conflict(_l("the conversation has no contact moment yet to carry its topics"))
     set_subject(conversation_uuid, subject, closed_by)
     conversation.status = ConversationStatus.CLOSED
     conversation.closed_at = utcnow()
@@ -86,13 +87,13 @@ def set_priority_and_status(
     """Set the priority, or move between open and pending."""
     conversation = get_conversation(conversation_uuid, lock=True)
     if conversation.status == ConversationStatus.CLOSED:
-        raise Conflict("a closed conversation cannot be changed")
+        raise Conflict(_l("a closed conversation cannot be changed"))
     if priority is not None:
         conversation.priority = priority
     if status is not None:
         if status not in (ConversationStatus.OPEN, ConversationStatus.PENDING):
             raise ValidationFailed.field(
-                "status", "close with POST .../close and snooze with POST .../snooze"
+                "status", _l("close with POST .../close and snooze with POST .../snooze")
             )
         conversation.status = status
     db.session().flush()
@@ -104,7 +105,9 @@ def link_party(conversation_uuid: uuid.UUID, party_uuid: uuid.UUID) -> Conversat
     conversation = get_conversation(conversation_uuid, lock=True)
     party = db.session().scalar(select(Party).where(Party.uuid == party_uuid))
     if party is None:
-        raise ValidationFailed.field("party_id", f"no party with id {party_uuid}")
+        raise ValidationFailed.field(
+            "party_id", _l("no party with id %(party_uuid)s", party_uuid=party_uuid)
+        )
     conversation.party = party
     conversation.party_id = party.id
     if conversation.contact_moment is not None:
@@ -122,11 +125,11 @@ def set_subject(
     a journey may pick it up)."""
     conversation = get_conversation(conversation_uuid, lock=True)
     if conversation.status == ConversationStatus.CLOSED:
-        raise Conflict("a closed conversation cannot be changed")
+        raise Conflict(_l("a closed conversation cannot be changed"))
     if conversation.contact_moment is not None:
         subject = change_subject(conversation.contact_moment.uuid, subject, changed_by).subject
     elif not subject.strip():
-        raise ValidationFailed.field("subject", "a subject may not be empty")
+        raise ValidationFailed.field("subject", _l("a subject may not be empty"))
     conversation.subject = subject.strip()[:SUBJECT_CHARS]
     db.session().flush()
     return conversation

@@ -11,6 +11,7 @@ import re
 import uuid
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from channels.conversations.models import CannedReply
@@ -37,15 +38,18 @@ class CannedInput:
 def _check(data: CannedInput) -> None:
     require_active_team(data.team, field="team")
     if not data.title.strip():
-        raise ValidationFailed.field("title", "a canned reply needs a title")
+        raise ValidationFailed.field("title", _l("a canned reply needs a title"))
     if not data.body.strip():
-        raise ValidationFailed.field("body", "a canned reply needs a text")
+        raise ValidationFailed.field("body", _l("a canned reply needs a text"))
     unknown = sorted({p for p in PLACEHOLDER.findall(data.body) if p not in PLACEHOLDERS})
     if unknown:
         raise ValidationFailed.field(
             "body",
-            f"unknown placeholder {{{unknown[0]}}}; known: "
-            + ", ".join("{" + p + "}" for p in PLACEHOLDERS),
+            _l(
+                "unknown placeholder %(unknown)s; known: %(known)s",
+                unknown="{" + unknown[0] + "}",
+                known=", ".join("{" + p + "}" for p in PLACEHOLDERS),
+            ),
         )
 
 
@@ -53,7 +57,9 @@ def _unique(team: str, title: str, except_id: int | None = None) -> None:
     stmt = select(CannedReply.id).where(CannedReply.team == team, CannedReply.title == title)
     found = db.session().scalar(stmt)
     if found is not None and found != except_id:
-        raise Conflict(f"team {team!r} has a canned reply titled {title!r} already")
+        raise Conflict(
+            _l("team %(team)r has a canned reply titled %(title)r already", team=team, title=title)
+        )
 
 
 def create_canned(data: CannedInput) -> CannedReply:
@@ -69,7 +75,7 @@ def create_canned(data: CannedInput) -> CannedReply:
 def get_canned(canned_uuid: uuid.UUID) -> CannedReply:
     found = db.session().scalar(select(CannedReply).where(CannedReply.uuid == canned_uuid))
     if found is None:
-        raise NotFound(f"no canned reply with id {canned_uuid}")
+        raise NotFound(_l("no canned reply with id %(canned_uuid)s", canned_uuid=canned_uuid))
     return found
 
 

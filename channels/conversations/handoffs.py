@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 
 from channels.constants import ConversationStatus
@@ -22,7 +23,7 @@ from kcc.auth.models import User
 from kcc.constants import Role
 from kcc.db import db, unit_of_work, utcnow
 from kcc.directory.services import require_active_team
-from kcc.errors import Conflict, ValidationFailed
+from kcc.errors import Conflict, Text, ValidationFailed
 from kcc.events.outbox import record
 
 # Who can hold a conversation: the roles that answer residents.
@@ -34,9 +35,9 @@ def holder_name(user: User) -> str:
     return user.display_name or user.name
 
 
-def _open(conversation: Conversation, doing: str) -> None:
+def _open(conversation: Conversation, doing: Text) -> None:
     if conversation.status == ConversationStatus.CLOSED:
-        raise Conflict(f"this conversation is closed; it cannot be {doing}")
+        raise Conflict(_l("this conversation is closed; it cannot be %(doing)s", doing=doing))
 
 
 def _handed_off(
@@ -71,7 +72,7 @@ def take_conversation(conversation_uuid: uuid.UUID, user_id: int) -> Conversatio
     Taking one's own conversation again changes nothing.
     """
     conversation = get_conversation(conversation_uuid, lock=True)
-    _open(conversation, "taken")
+    _open(conversation, _l("taken"))
     if conversation.assigned_user_id == user_id:
         return conversation
     previous = _previous(conversation)
@@ -86,7 +87,7 @@ def take_conversation(conversation_uuid: uuid.UUID, user_id: int) -> Conversatio
     if not taken.rowcount:  # type: ignore[attr-defined]
         holder = conversation.assigned_user
         name = holder_name(holder) if holder is not None else "another agent"
-        raise Conflict(f"{name} has taken this conversation already")
+        raise Conflict(_l("%(name)s has taken this conversation already", name=name))
     _handed_off(conversation, "taken", previous, _uuid_of(user_id))
     return conversation
 
@@ -98,15 +99,22 @@ def _uuid_of(user_id: int) -> uuid.UUID | None:
 def _colleague(user_uuid: uuid.UUID) -> User:
     user = db.session().scalar(select(User).where(User.uuid == user_uuid))
     if user is None:
-        raise ValidationFailed.field("user_id", f"no user with id {user_uuid}")
+        raise ValidationFailed.field(
+            "user_id", _l("no user with id %(user_uuid)s", user_uuid=user_uuid)
+        )
     if not user.is_active:
         name = holder_name(user)
         raise ValidationFailed.field(
-            "user_id", f"{name} is disabled and cannot be given conversations"
+            "user_id", _l("%(name)s is disabled and cannot be given conversations", name=name)
         )
     if user.role not in HOLDERS:
         raise ValidationFailed.field(
-            "user_id", f"{holder_name(user)} ({user.role}) does not answer residents"
+            "user_id",
+            _l(
+                "%(user)s (%(role)s) does not answer residents",
+                user=holder_name(user),
+                role=user.role,
+            ),
         )
     return user
 
@@ -120,9 +128,9 @@ def assign_conversation(
     """Give the conversation to a colleague, or transfer it to a team's queue (unassigned,
     unless a colleague is named too). The team must be an active team of the directory."""
     if user_uuid is None and team is None:
-        raise ValidationFailed.field("user_id", "name a colleague or a team")
+        raise ValidationFailed.field("user_id", _l("name a colleague or a team"))
     conversation = get_conversation(conversation_uuid, lock=True)
-    _open(conversation, "assigned")
+    _open(conversation, _l("assigned"))
     previous = _previous(conversation)
     if team is not None:
         conversation.assigned_team = require_active_team(team, field="team").key
@@ -142,7 +150,7 @@ def assign_conversation(
 def release_conversation(conversation_uuid: uuid.UUID, by: uuid.UUID | None) -> Conversation:
     """Put the conversation back in its team's queue, unassigned."""
     conversation = get_conversation(conversation_uuid, lock=True)
-    _open(conversation, "released")
+    _open(conversation, _l("released"))
     if conversation.assigned_user_id is None:
         return conversation
     previous = _previous(conversation)
@@ -159,9 +167,9 @@ def snooze_conversation(
     """Put the conversation aside until ``until`` (in the future); it comes back by itself,
     or earlier when the resident writes."""
     if until <= utcnow():
-        raise ValidationFailed.field("until", "a snooze must end in the future")
+        raise ValidationFailed.field("until", _l("a snooze must end in the future"))
     conversation = get_conversation(conversation_uuid, lock=True)
-    _open(conversation, "snoozed")
+    _open(conversation, _l("snoozed"))
     conversation.status = ConversationStatus.SNOOZED
     conversation.snoozed_until = until
     db.session().flush()

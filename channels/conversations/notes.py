@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from channels.conversations.live import announce
@@ -25,9 +26,11 @@ NOTE_CHARS = 5000
 def add_note(conversation_uuid: uuid.UUID, body: str, author_id: int | None) -> ConversationNote:
     """Keep a note on the conversation (a BSN typed into it is stored masked)."""
     if not body.strip():
-        raise ValidationFailed.field("body", "a note may not be empty")
+        raise ValidationFailed.field("body", _l("a note may not be empty"))
     if len(body) > NOTE_CHARS:
-        raise ValidationFailed.field("body", f"a note has at most {NOTE_CHARS} characters")
+        raise ValidationFailed.field(
+            "body", _l("a note has at most %(count)s characters", count=NOTE_CHARS)
+        )
     conversation = get_conversation(conversation_uuid, lock=True)
     text, _ = protect_text(body.strip(), {})
     note = ConversationNote(conversation_id=conversation.id, author_id=author_id, body=text)

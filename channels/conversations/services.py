@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from channels.config import channel_settings
@@ -216,7 +217,9 @@ def get_conversation(conversation_uuid: uuid.UUID, lock: bool = False) -> Conver
         query = query.with_for_update(of=Conversation)
     found = db.session().scalar(query)
     if found is None:
-        raise NotFound(f"no conversation with id {conversation_uuid}")
+        raise NotFound(
+            _l("no conversation with id %(conversation_uuid)s", conversation_uuid=conversation_uuid)
+        )
     return found
 
 

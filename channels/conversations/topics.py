@@ -8,6 +8,7 @@ from typing import Any
 
 import marshmallow as ma
 from flask.views import MethodView
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from channels.conversations.services import get_conversation
@@ -94,6 +95,6 @@ class ConversationTopics(MethodView):
         """Confirm the conversation's topics (journeys listening for one start or move)"""
         conversation = get_conversation(conversation_id)
         if conversation.contact_moment is None:
-            raise Conflict("the conversation has no contact moment yet to carry its topics")
+            raise Conflict(_l("the conversation has no contact moment yet to carry its topics"))
         set_topics_of(conversation.contact_moment, data["topics"], source=data["source"])
         return _answer(conversation)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask_babel import lazy_gettext as _l
 from marshmallow import validate
 
 from channels.constants import Presence
@@ -53,7 +54,9 @@ class IdentifySchema(StrictSchema):
     @ma.validates_schema
     def _one_way(self, data: dict[str, object], **_: object) -> None:
         if (data.get("party_id") is None) == (data.get("surname") is None):
-            raise ma.ValidationError("send either party_id or the resident's surname", "_schema")
+            raise ma.ValidationError(
+                _l("send either party_id or the resident's surname"), "_schema"
+            )
 
 
 class CannedInSchema(StrictSchema):

@@ -8,6 +8,7 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -26,19 +27,21 @@ MAX_BODY_CHARS = 100_000
 def parse_email(raw: bytes) -> EmailMessage:
     """Parse ``raw``; refuse what is not an RFC 5322 message (no From, no Date, broken headers)."""
     if not raw.strip():
-        raise ValidationFailed.field("body", "the request holds no e-mail message")
+        raise ValidationFailed.field("body", _l("the request holds no e-mail message"))
     message = BytesParser(policy=policy.default).parsebytes(raw)
     assert isinstance(message, EmailMessage)
     header_defects = [d for d in message.defects if "Header" in type(d).__name__]
     if header_defects or not message.keys():
         raise ValidationFailed.field(
-            "body", "not an RFC 5322 message: the header section is malformed"
+            "body", _l("not an RFC 5322 message: the header section is malformed")
         )
     for name in ("From", "Date"):
         if not message.get(name):
-            raise ValidationFailed.field(name, f"an RFC 5322 message has a {name} header")
+            raise ValidationFailed.field(
+                name, _l("an RFC 5322 message has a %(name)s header", name=name)
+            )
     if not parseaddr(str(message["From"]))[1]:
-        raise ValidationFailed.field("From", "no address in the From header")
+        raise ValidationFailed.field("From", _l("no address in the From header"))
     return message
 
 

@@ -7,6 +7,7 @@ import hmac
 import time
 
 from flask import request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from channels.config import channel_settings
@@ -27,18 +28,36 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
 def verify_signed_request(source: str, secret: str | None) -> bytes:
     """Check the signature and age of the current request and refuse a replay; returns the raw body."""
     if not secret:
-        raise Forbidden(f"the {source} webhook is not configured (its shared secret is unset)")
+        raise Forbidden(
+            _l(
+                "the %(source)s webhook is not configured (its shared secret is unset)",
+                source=source,
+            )
+        )
     timestamp = request.headers.get(TIMESTAMP_HEADER, "")
     signature = request.headers.get(SIGNATURE_HEADER, "")
     if not timestamp or not signature:
-        raise Forbidden(f"send {TIMESTAMP_HEADER} and {SIGNATURE_HEADER} (sha256=<hex>)")
+        raise Forbidden(
+            _l(
+                "send %(timestamp_header)s and %(signature_header)s (sha256=<hex>)",
+                timestamp_header=TIMESTAMP_HEADER,
+                signature_header=SIGNATURE_HEADER,
+            )
+        )
     if not timestamp.isdigit():
-        raise Forbidden(f"{TIMESTAMP_HEADER} must be Unix seconds")
+        raise Forbidden(
+            _l("%(timestamp_header)s must be Unix seconds", timestamp_header=TIMESTAMP_HEADER)
+        )
     if abs(time.time() - int(timestamp)) > channel_settings().signature_max_age_seconds:
-        raise Forbidden("the request is stale: its timestamp is more than 5 minutes off")
+        raise Forbidden(_l("the request is stale: its timestamp is more than 5 minutes off"))
     body = request.get_data(cache=True)
     if not hmac.compare_digest(sign(secret, timestamp, body), signature):
-        raise Forbidden(f"the {SIGNATURE_HEADER} does not match this body and timestamp")
+        raise Forbidden(
+            _l(
+                "the %(signature_header)s does not match this body and timestamp",
+                signature_header=SIGNATURE_HEADER,
+            )
+        )
     session = db.session()
     try:
         with session.begin_nested():
@@ -47,5 +66,5 @@ def verify_signed_request(source: str, secret: str | None) -> bytes:
             )
             session.flush()
     except IntegrityError:
-        raise Conflict("this signed request was delivered already (replay refused)") from None
+        raise Conflict(_l("this signed request was delivered already (replay refused)")) from None
     return body

@@ -7,6 +7,7 @@ from typing import Any
 
 import marshmallow as ma
 from flask import Blueprint, Response, jsonify
+from flask_babel import lazy_gettext as _l
 from marshmallow import validate
 
 from channels.config import channel_settings
@@ -59,9 +60,9 @@ def _load_form(body: bytes) -> dict[str, Any]:
     try:
         payload = json.loads(body)
     except (ValueError, UnicodeDecodeError):
-        raise ValidationFailed.field("body", "not valid JSON") from None
+        raise ValidationFailed.field("body", _l("not valid JSON")) from None
     if not isinstance(payload, dict):
-        raise ValidationFailed.field("body", "a form submission is a JSON object")
+        raise ValidationFailed.field("body", _l("a form submission is a JSON object"))
     try:
         return FormSchema().load(payload)  # type: ignore[no-any-return]
     except ma.ValidationError as exc:

@@ -7,6 +7,7 @@ from email.utils import make_msgid
 from typing import Any
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from channels.config import channel_settings
@@ -27,15 +28,22 @@ def reply(conversation_uuid: uuid.UUID, body: str, author_id: int | None) -> Cha
     """Queue an agent's reply on the conversation's own channel."""
     conversation = get_conversation(conversation_uuid, lock=True)
     if conversation.status == ConversationStatus.CLOSED:
-        raise Conflict("this conversation is closed; a reply needs an open conversation")
+        raise Conflict(_l("this conversation is closed; a reply needs an open conversation"))
     if conversation.channel == Channel.SMS:
         if len(body) > SMS_MAX_CHARS:
             raise ValidationFailed.field(
-                "body", f"an SMS reply has at most {SMS_MAX_CHARS} characters"
+                "body",
+                _l(
+                    "an SMS reply has at most %(count)s characters",
+                    count=SMS_MAX_CHARS,
+                ),
             )
         if is_opted_out(conversation.address):
             raise Conflict(
-                f"{conversation.address} withdrew SMS contact (STOP); no SMS may be sent"
+                _l(
+                    "%(address)s withdrew SMS contact (STOP); no SMS may be sent",
+                    address=conversation.address,
+                )
             )
     message = queue_message(conversation, body, author_id)
     if conversation.status == ConversationStatus.OPEN:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, request
+from flask_babel import lazy_gettext as _l
 from twilio.request_validator import RequestValidator
 
 from kcc.errors import Forbidden
@@ -25,10 +26,10 @@ def verify_twilio_request() -> None:
     token = current_app.config["KCC_SETTINGS"].twilio_auth_token
     signature = request.headers.get(HEADER, "")
     if not token:
-        raise Forbidden("Twilio webhooks are not configured (TWILIO_AUTH_TOKEN is unset)")
+        raise Forbidden(_l("Twilio webhooks are not configured (TWILIO_AUTH_TOKEN is unset)"))
     if not signature:
-        raise Forbidden(f"the {HEADER} header is missing")
+        raise Forbidden(_l("the %(header)s header is missing", header=HEADER))
     if request.mimetype != "application/x-www-form-urlencoded":
-        raise Forbidden("a Twilio webhook is form-encoded")
+        raise Forbidden(_l("a Twilio webhook is form-encoded"))
     if not RequestValidator(token).validate(public_url(), request.form, signature):
-        raise Forbidden(f"the {HEADER} does not match this request and URL")
+        raise Forbidden(_l("the %(header)s does not match this request and URL", header=HEADER))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from flask import Blueprint, Response, request
+from flask_babel import lazy_gettext as _l
 
 from channels.inbound.context import as_provider
 from channels.inbound.sms import parse_twilio_form, receive_sms
@@ -26,7 +27,9 @@ def inbound_sms() -> Response:
     as_provider("twilio")
     data = parse_twilio_form(request.form)
     if not data.sid or not data.sender:
-        raise ValidationFailed.field("MessageSid", "a Twilio message has a MessageSid and a From")
+        raise ValidationFailed.field(
+            "MessageSid", _l("a Twilio message has a MessageSid and a From")
+        )
     receive_sms(data)
     return Response(EMPTY_TWIML, status=200, mimetype="text/xml")
 
@@ -41,14 +44,14 @@ def status_callback() -> Response:
     status = request.form.get("MessageStatus") or request.form.get("SmsStatus") or ""
     if not sid or not status:
         raise ValidationFailed.field(
-            "MessageStatus", "a status callback has a MessageSid and a MessageStatus"
+            "MessageStatus", _l("a status callback has a MessageSid and a MessageStatus")
         )
     message_uuid = None
     if request.args.get("m"):
         try:
             message_uuid = uuid.UUID(request.args["m"])
         except ValueError:
-            raise ValidationFailed.field("m", "not a message id") from None
+            raise ValidationFailed.field("m", _l("not a message id")) from None
     apply_status(
         message_uuid,
         sid,

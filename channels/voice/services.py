@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -51,7 +52,7 @@ def _find(provider: str, call_id: str) -> PhoneCall | None:
 def ring(provider: str, call_id: str, caller: str, called: str, team: str) -> Ringing:
     """Store a call ringing into ``team``'s queue once; a repeat finds the first one."""
     if not call_id:
-        raise ValidationFailed.field("CallSid", "a call needs the exchange's call id")
+        raise ValidationFailed.field("CallSid", _l("a call needs the exchange's call id"))
     existing = _find(provider, call_id)
     if existing is not None:
         return Ringing(existing, False)
@@ -96,7 +97,7 @@ def party_of(call: PhoneCall) -> Party | None:
 def get_call(call_uuid: uuid.UUID) -> PhoneCall:
     call = db.session().scalar(select(PhoneCall).where(PhoneCall.uuid == call_uuid))
     if call is None:
-        raise NotFound(f"no phone call with id {call_uuid}")
+        raise NotFound(_l("no phone call with id %(call_uuid)s", call_uuid=call_uuid))
     return call
 
 
@@ -106,15 +107,17 @@ def take_call(call_uuid: uuid.UUID, agent: Caller | User) -> PhoneCall:
         select(PhoneCall).where(PhoneCall.uuid == call_uuid).with_for_update()
     )
     if call is None:
-        raise NotFound(f"no phone call with id {call_uuid}")
+        raise NotFound(_l("no phone call with id %(call_uuid)s", call_uuid=call_uuid))
     if call.taken_by_id is not None:
         if call.taken_by_id == agent.id:
             return call
         holder = db.session().get(User, call.taken_by_id)
         name = (holder.display_name or holder.name) if holder is not None else "someone else"
-        raise Conflict(f"the call was taken already by {name}", taken_by=name)
+        raise Conflict(_l("the call was taken already by %(name)s", name=name), taken_by=name)
     if call.status != "ringing":
-        raise Conflict(f"the call is no longer ringing ({call.end_status or call.status})")
+        raise Conflict(
+            _l("the call is no longer ringing (%(value)s)", value=call.end_status or call.status)
+        )
     call.status = "in_progress"
     call.taken_by_id = agent.id
     call.taken_at = utcnow()

@@ -11,6 +11,7 @@ from typing import Any
 
 import marshmallow as ma
 from flask import Blueprint, Response, jsonify, request
+from flask_babel import lazy_gettext as _l
 from marshmallow import validate
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -62,7 +63,7 @@ def twilio_voice_status() -> Response:
     sid, status = form.get("CallSid", ""), form.get("CallStatus", "")
     if not sid or not status:
         raise ValidationFailed.field(
-            "CallStatus", "a status callback has a CallSid and a CallStatus"
+            "CallStatus", _l("a status callback has a CallSid and a CallStatus")
         )
     if status in TWILIO_ENDED:
         services.end_call(
@@ -81,7 +82,7 @@ def _seconds(value: Any) -> int | None:
     try:
         return max(0, int(value)) if value not in (None, "") else None
     except (TypeError, ValueError):
-        raise ValidationFailed.field("CallDuration", "a whole number of seconds") from None
+        raise ValidationFailed.field("CallDuration", _l("a whole number of seconds")) from None
 
 
 class TelephonyEventSchema(ma.Schema):
@@ -111,13 +112,13 @@ def telephony_event() -> Response:
     except ma.ValidationError as exc:
         messages = exc.normalized_messages()
         raise ValidationFailed(
-            "the call event is not valid",
+            _l("the call event is not valid"),
             invalid_params=[
                 {"name": k, "reason": "; ".join(map(str, v))} for k, v in messages.items()
             ],
         ) from None
     except ValueError:
-        raise ValidationFailed("the body is not JSON") from None
+        raise ValidationFailed(_l("the body is not JSON")) from None
     if data["event"] == "ringing":
         ringing = services.ring(
             data["exchange"], data["call_id"], data["caller"], data["called"], voice_team()

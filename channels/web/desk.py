@@ -123,7 +123,7 @@ def _search(text: str) -> tuple[list[dict[str, Any]], str | None]:
     try:
         parties, _ = search_parties(detected.query, SEARCH_RESULTS, None)
     except KccError as exc:
-        return [], exc.detail
+        return [], str(exc.detail)
     return PartySchema(many=True).dump(parties), None
 
 

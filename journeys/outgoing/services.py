@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from journeys.catalogue import service as catalogue_service
@@ -21,14 +22,18 @@ MIN_SECRET_LENGTH = 16
 def _check_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValidationFailed.field("url", "must be an http(s) URL with a host")
+        raise ValidationFailed.field("url", _l("must be an http(s) URL with a host"))
     return url
 
 
 def _check_secret(secret: str) -> str:
     if len(secret) < MIN_SECRET_LENGTH:
         raise ValidationFailed.field(
-            "secret", f"must be at least {MIN_SECRET_LENGTH} characters long"
+            "secret",
+            _l(
+                "must be at least %(count)s characters long",
+                count=MIN_SECRET_LENGTH,
+            ),
         )
     return cipher().encrypt(secret, SIGNING_CONTEXT)
 
@@ -38,7 +43,9 @@ def create_subscriber(
 ) -> ServiceSubscriber:
     """Add a webhook for ``service``; the service must be in the catalogue."""
     if catalogue_service(service) is None:
-        raise ValidationFailed.field("service", f"'{service}' is not in the service catalogue")
+        raise ValidationFailed.field(
+            "service", _l("'%(service)s' is not in the service catalogue", service=service)
+        )
     row = ServiceSubscriber(
         uuid=uuid.uuid4(),
         service=service,
@@ -57,7 +64,7 @@ def get_subscriber(subscriber_id: uuid.UUID) -> ServiceSubscriber:
         select(ServiceSubscriber).where(ServiceSubscriber.uuid == subscriber_id)
     )
     if row is None:
-        raise NotFound(f"No service subscriber {subscriber_id}.")
+        raise NotFound(_l("No service subscriber %(subscriber_id)s.", subscriber_id=subscriber_id))
     return row
 
 

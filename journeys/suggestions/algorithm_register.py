@@ -18,6 +18,7 @@ from typing import Any
 
 import marshmallow as ma
 from flask.views import MethodView
+from flask_babel import lazy_gettext as _l
 
 from journeys.constants import VersionStatus
 from journeys.models import JourneyVersion
@@ -162,7 +163,7 @@ def register_entry(key: str, language: str = "nl") -> dict[str, Any]:
     """The publication of the journey's published version (else its newest version)."""
     journey = get_journey(key)
     if not journey.versions:
-        raise NotFound(f"journey '{key}' has no versions")
+        raise NotFound(_l("journey '%(key)s' has no versions", key=key))
     published = [v for v in journey.versions if v.status == VersionStatus.PUBLISHED]
     first = next((v for v in journey.versions if v.published_at is not None), None)
     return publication((published or journey.versions)[-1], language, first)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from flask_babel import lazy_gettext as _l
 from statemachine import State, StateMachine
 from statemachine.exceptions import TransitionNotAllowed
 
@@ -43,6 +44,17 @@ PAST = {
     "withhold": "withheld",
 }
 
+# The statuses as words in a problem's detail (the same words as the pages' labels).
+WORDS = {
+    "proposed": _l("proposed"),
+    "approved": _l("approved"),
+    "sent": _l("sent"),
+    "accepted": _l("accepted"),
+    "declined": _l("declined"),
+    "expired": _l("expired"),
+    "withdrawn": _l("withdrawn"),
+}
+
 
 class HasStatus(Protocol):
     status: str
@@ -77,5 +89,13 @@ def move(row: HasStatus, event: str) -> None:
         machine.send(event)
     except TransitionNotAllowed:
         if event == "deliver" and row.status == S.PROPOSED and row.needs_approval:
-            raise Conflict("this suggestion needs an agent's approval before it is sent") from None
-        raise Conflict(f"a {row.status} suggestion cannot be {PAST.get(event, event)}") from None
+            raise Conflict(
+                _l("this suggestion needs an agent's approval before it is sent")
+            ) from None
+        raise Conflict(
+            _l(
+                "a %(status)s suggestion cannot be %(done)s",
+                status=WORDS.get(row.status, row.status),
+                done=WORDS.get(PAST.get(event, event), event),
+            )
+        ) from None

@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from journeys import durations
@@ -131,7 +132,9 @@ def _ask_for_consent(
 def get_suggestion(suggestion_uuid: uuid.UUID) -> Suggestion:
     found = db.session().scalar(select(Suggestion).where(Suggestion.uuid == suggestion_uuid))
     if found is None:
-        raise NotFound(f"no suggestion with id {suggestion_uuid}")
+        raise NotFound(
+            _l("no suggestion with id %(suggestion_uuid)s", suggestion_uuid=suggestion_uuid)
+        )
     return found
 
 

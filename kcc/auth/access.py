@@ -7,6 +7,7 @@ from collections.abc import Callable, Collection
 from typing import Any, TypeVar
 
 from flask import g, request
+from flask_babel import lazy_gettext as _l
 
 from kcc.auth import sessions
 from kcc.auth.models import Caller
@@ -37,7 +38,7 @@ def known_caller() -> Caller | None:
 def current_user() -> Caller:
     user = known_caller()
     if user is None:
-        raise Unauthorized("this endpoint needs a bearer token")
+        raise Unauthorized(_l("this endpoint needs a bearer token"))
     return user
 
 
@@ -63,11 +64,18 @@ def authorize(allowed: Collection[Role], activity: str) -> Caller:
     if token is not None:
         user = authenticate_token(token)
         if user is None:
-            raise Unauthorized("the token is unknown, revoked, or its user is inactive")
+            raise Unauthorized(_l("the token is unknown, revoked, or its user is inactive"))
     else:
         user = _session_user()
     if user.role not in allowed:
-        raise Forbidden(f"the role '{user.role}' may not call {request.method} {request.path}")
+        raise Forbidden(
+            _l(
+                "the role '%(role)s' may not call %(method)s %(path)s",
+                role=user.role,
+                method=request.method,
+                path=request.path,
+            )
+        )
     g.kcc_user = user
     trace_id, span_id = new_trace(request.headers.get("traceparent"))
     set_current(
@@ -87,11 +95,16 @@ def authorize(allowed: Collection[Role], activity: str) -> Caller:
 def _session_user() -> Caller:
     signed_in = sessions.signed_in_user()
     if signed_in is None:
-        raise Unauthorized("missing bearer token: send 'Authorization: Bearer <token>'")
+        raise Unauthorized(_l("missing bearer token: send 'Authorization: Bearer <token>'"))
     user = Caller.of(signed_in)
     # The header for scripts calling the API, the form field for the pages' own forms.
     if request.method not in sessions.SAFE_METHODS and not sessions.csrf_valid():
-        raise Forbidden(f"a request with a session cookie needs the {sessions.CSRF_HEADER} header")
+        raise Forbidden(
+            _l(
+                "a request with a session cookie needs the %(header)s header",
+                header=sessions.CSRF_HEADER,
+            )
+        )
     return user
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import marshmallow as ma
 from flask.views import MethodView
+from flask_babel import lazy_gettext as _l
 from marshmallow import validate
 from sqlalchemy import select
 
@@ -30,6 +31,11 @@ class UserInSchema(StrictSchema):
     role = ma.fields.String(required=True, validate=validate.OneOf([r.value for r in Role]))
     display_name = ma.fields.String(load_default="", validate=validate.Length(max=200))
     team = ma.fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    email = ma.fields.String(
+        load_default="",
+        validate=validate.Length(max=254),
+        metadata={"description": "Own address; callback requests for this user are mailed here."},
+    )
 
 
 class UserSchema(ma.Schema):
@@ -38,6 +44,7 @@ class UserSchema(ma.Schema):
     display_name = ma.fields.String()
     role = ma.fields.String()
     team = ma.fields.String(allow_none=True)
+    email = ma.fields.String(metadata={"description": "Own e-mail address; empty when none."})
     is_active = ma.fields.Boolean()
 
 
@@ -56,6 +63,10 @@ class UserPatchSchema(StrictSchema):
     )
     display_name = ma.fields.String(validate=validate.Length(max=200))
     team = ma.fields.String(allow_none=True, validate=validate.Length(max=100))
+    email = ma.fields.String(
+        validate=validate.Length(max=254),
+        metadata={"description": "Own address for callback requests; empty removes it."},
+    )
 
 
 class PasswordInSchema(StrictSchema):
@@ -137,12 +148,14 @@ class OneUser(MethodView):
         """Change a user; disabling (is_active false) ends every web session at once"""
         user = services.find_user(user_id)
         if data.get("is_active") is False and user.id == current_user().id:
-            raise Conflict("an admin cannot disable their own account")
+            raise Conflict(_l("an admin cannot disable their own account"))
         if "is_active" in data:
             sessions.set_active(user, data["is_active"])
         for name in ("display_name", "team"):
             if name in data:
                 setattr(user, name, data[name])
+        if "email" in data:
+            services.set_email(user, data["email"])
         return user
 
 

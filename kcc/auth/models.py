@@ -42,6 +42,12 @@ class User(Base):
         String(20), doc="agent, supervisor, process_owner, admin, system"
     )
     team: Mapped[str | None] = mapped_column(String(100), doc="Team the user works in.")
+    email: Mapped[str] = mapped_column(
+        String(254),
+        default="",
+        server_default="",
+        doc="The user's own e-mail address; work routed to them personally is announced there.",
+    )
     password_hash: Mapped[str | None] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import cast
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Table, bindparam, select
 
 from kcc.auth.models import ApiToken, Caller, User
@@ -26,13 +28,16 @@ def create_user(
     display_name: str = "",
     team: str | None = None,
     password_hash: str | None = None,
+    email: str = "",
 ) -> tuple[User, str]:
     """Create a user and a first API token. The token is returned once and never stored."""
     if role not in Role.__members__.values():
-        raise ValidationFailed.field("role", f"must be one of {', '.join(r.value for r in Role)}")
+        raise ValidationFailed.field(
+            "role", _l("must be one of %(choices)s", choices=", ".join(r.value for r in Role))
+        )
     session = db.session()
     if session.scalar(select(User.id).where(User.name == name)) is not None:
-        raise Conflict(f"a user named {name!r} exists already")
+        raise Conflict(_l("a user named %(name)r exists already", name=name))
     user = User(
         name=name,
         role=role,
@@ -41,7 +46,7 @@ def create_user(
         password_hash=password_hash,
     )
     session.add(user)
-    session.flush()
+    set_email(user, email)
     return user, issue_token(user, label="initial")
 
 
@@ -55,7 +60,7 @@ def issue_token(user: User, label: str = "") -> str:
 def revoke_token(token_uuid: uuid.UUID) -> None:
     token = db.session().scalar(select(ApiToken).where(ApiToken.uuid == token_uuid))
     if token is None:
-        raise NotFound("no such token")
+        raise NotFound(_l("no such token"))
     if token.revoked_at is None:
         token.revoked_at = utcnow()
 
@@ -108,8 +113,22 @@ def authenticate_token(token: str) -> Caller | None:
     return caller
 
 
+# An address's shape only: the mail server is the judge of whether it exists.
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]{2,}$")
+
+
+def set_email(user: User, email: str, *, field: str = "email") -> User:
+    """Give ``user`` an e-mail address of their own (lower-cased), or take it away (empty)."""
+    email = email.strip().lower()
+    if email and (len(email) > 254 or not EMAIL.match(email)):
+        raise ValidationFailed.field(field, _l("not an e-mail address"))
+    user.email = email
+    db.session().flush()
+    return user
+
+
 def find_user(user_uuid: uuid.UUID) -> User:
     user = db.session().scalar(select(User).where(User.uuid == user_uuid))
     if user is None:
-        raise NotFound(f"no user with id {user_uuid}")
+        raise NotFound(_l("no user with id %(user_uuid)s", user_uuid=user_uuid))
     return user

@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
+
 from kcc.consent.constants import PROACTIVE
 from kcc.errors import ValidationFailed
 
@@ -82,7 +84,12 @@ def require_purpose(key: str) -> Purpose | None:
     if purpose is None:
         names = ", ".join(sorted(known)) or "none are published"
         raise ValidationFailed.field(
-            "purpose", f"unknown purpose '{key}'; use 'proactive' or a declared purpose ({names})"
+            "purpose",
+            _l(
+                "unknown purpose '%(key)s'; use 'proactive' or a declared purpose (%(names)s)",
+                key=key,
+                names=names,
+            ),
         )
     return purpose
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from kcc.consent.constants import (
@@ -49,7 +50,7 @@ def check_purpose(purpose: str) -> None:
 def check_channel(channel: str) -> None:
     if channel not in set(ConsentChannel):
         raise ValidationFailed.field(
-            "channel", f"unknown channel '{channel}'; use sms, email or any"
+            "channel", _l("unknown channel '%(channel)s'; use sms, email or any", channel=channel)
         )
 
 
@@ -61,7 +62,7 @@ def lock_consents(party_id: int) -> None:
 def _party(party_uuid: uuid.UUID) -> Party:
     party = db.session().scalar(select(Party).where(Party.uuid == party_uuid))
     if party is None:
-        raise NotFound(f"no party with id {party_uuid}")
+        raise NotFound(_l("no party with id %(party_uuid)s", party_uuid=party_uuid))
     return party
 
 
@@ -71,7 +72,8 @@ def _moment_id(moment_uuid: uuid.UUID | None) -> int | None:
     found = db.session().scalar(select(ContactMoment.id).where(ContactMoment.uuid == moment_uuid))
     if found is None:
         raise ValidationFailed.field(
-            "contact_moment_id", f"no contact moment with id {moment_uuid}"
+            "contact_moment_id",
+            _l("no contact moment with id %(moment_uuid)s", moment_uuid=moment_uuid),
         )
     return found
 
@@ -81,9 +83,11 @@ def grant_consent(party_uuid: uuid.UUID, data: ConsentInput) -> ConsentRecord:
     check_purpose(data.purpose)
     check_channel(data.channel)
     if data.method not in set(CollectionMethod):
-        raise ValidationFailed.field("method", f"unknown collection method '{data.method}'")
+        raise ValidationFailed.field(
+            "method", _l("unknown collection method '%(method)s'", method=data.method)
+        )
     if data.expires_at is not None and data.expires_at <= utcnow():
-        raise ValidationFailed.field("expires_at", "an expiry must lie in the future")
+        raise ValidationFailed.field("expires_at", _l("an expiry must lie in the future"))
     party = _party(party_uuid)
     language = data.language or party.preferred_language
     version, agreed = consent_text(data.purpose, language, data.text_version)
@@ -148,7 +152,13 @@ def get_record(party_uuid: uuid.UUID, consent_uuid: uuid.UUID) -> tuple[Party, C
         )
     )
     if row is None:
-        raise NotFound(f"party {party_uuid} has no consent {consent_uuid}")
+        raise NotFound(
+            _l(
+                "party %(party_uuid)s has no consent %(consent_uuid)s",
+                party_uuid=party_uuid,
+                consent_uuid=consent_uuid,
+            )
+        )
     return party, row
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from flask_babel import lazy_gettext as _l
 
 from kcc.consent.constants import JOURNEY_PREFIX, PROACTIVE
 from kcc.consent.purposes import Purpose, known_purposes, purposes_published_by
@@ -60,7 +61,12 @@ def consent_text(purpose: str, language: str, version: int | None = None) -> tup
         if chosen is None:
             known = ", ".join(str(v["version"]) for v in versions)
             raise ValidationFailed.field(
-                "text_version", f"no consent text version {version}; known: {known}"
+                "text_version",
+                _l(
+                    "no consent text version %(version)s; known: %(known)s",
+                    version=version,
+                    known=known,
+                ),
             )
     if language not in LANGUAGES:
         language = "en"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -64,7 +65,9 @@ def withdraw_consent(
 ) -> ConsentRecord:
     """End one granted consent now; withdrawing it a second time is a 409."""
     if method not in set(CollectionMethod):
-        raise ValidationFailed.field("method", f"unknown collection method '{method}'")
+        raise ValidationFailed.field(
+            "method", _l("unknown collection method '%(method)s'", method=method)
+        )
     party = _party(party_uuid)
     lock_consents(party.id)
     grant = db.session().scalar(
@@ -73,14 +76,28 @@ def withdraw_consent(
         )
     )
     if grant is None:
-        raise NotFound(f"party {party_uuid} has no consent {consent_uuid}")
+        raise NotFound(
+            _l(
+                "party %(party_uuid)s has no consent %(consent_uuid)s",
+                party_uuid=party_uuid,
+                consent_uuid=consent_uuid,
+            )
+        )
     if grant.action != ConsentAction.GRANTED:
-        raise Conflict("this record is a withdrawal itself; withdraw the consent it ended instead")
+        raise Conflict(
+            _l("this record is a withdrawal itself; withdraw the consent it ended instead")
+        )
     taken = db.session().scalar(
         select(ConsentRecord.uuid).where(ConsentRecord.withdraws_id == grant.id)
     )
     if taken is not None:
-        raise Conflict(f"consent {consent_uuid} was withdrawn already (withdrawal {taken})")
+        raise Conflict(
+            _l(
+                "consent %(consent_uuid)s was withdrawn already (withdrawal %(taken)s)",
+                consent_uuid=consent_uuid,
+                taken=taken,
+            )
+        )
     row = _withdrawal(
         grant, grant.channel, method, _moment_id(contact_moment_id), user_id, evidence, True
     )
@@ -88,7 +105,9 @@ def withdraw_consent(
         with db.session().begin_nested():
             db.session().flush()
     except IntegrityError:
-        raise Conflict(f"consent {consent_uuid} was withdrawn already") from None
+        raise Conflict(
+            _l("consent %(consent_uuid)s was withdrawn already", consent_uuid=consent_uuid)
+        ) from None
     record(ConsentWithdrawn(str(row.uuid), str(party.uuid), row.purpose, row.channel))
     log_processing([party.uuid], Action.UPDATE)
     return row
@@ -135,11 +154,13 @@ def withdraw_purpose(
     """Withdraw consent for one purpose on every channel: its own grants end, and a general
     grant no longer covers it (a withdrawal for the purpose on channel ``any`` says so)."""
     if method not in set(CollectionMethod):
-        raise ValidationFailed.field("method", f"unknown collection method '{method}'")
+        raise ValidationFailed.field(
+            "method", _l("unknown collection method '%(method)s'", method=method)
+        )
     lock_consents(party_id)
     party_uuid = db.session().scalar(select(Party.uuid).where(Party.id == party_id))
     if party_uuid is None:
-        raise NotFound(f"no party {party_id}")
+        raise NotFound(_l("no party %(party_id)s", party_id=party_id))
     current = current_grants(party_id)
     made = [
         _withdrawal(g, g.channel, method, None, None, evidence, True)
@@ -165,11 +186,13 @@ def object_to_proactive(party_id: int, method: str, evidence: str) -> ConsentRec
     """Record the resident's objection (AVG art. 21) to proactive service: every consent on
     every channel ends, and ``objected`` holds until the resident grants a consent anew."""
     if method not in set(CollectionMethod):
-        raise ValidationFailed.field("method", f"unknown collection method '{method}'")
+        raise ValidationFailed.field(
+            "method", _l("unknown collection method '%(method)s'", method=method)
+        )
     withdraw_channel(party_id, ConsentChannel.ANY, method, evidence)
     party_uuid = db.session().scalar(select(Party.uuid).where(Party.id == party_id))
     if party_uuid is None:
-        raise NotFound(f"no party {party_id}")
+        raise NotFound(_l("no party %(party_id)s", party_id=party_id))
     row = ConsentRecord(
         party_id=party_id,
         purpose=PROACTIVE,

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import selectinload
 
@@ -46,7 +47,7 @@ def _moment(moment_uuid: uuid.UUID) -> ContactMoment:
         query = query.with_for_update(of=ContactMoment)
     moment = db.session().scalar(query)
     if moment is None:
-        raise NotFound(f"no contact moment with id {moment_uuid}")
+        raise NotFound(_l("no contact moment with id %(moment_uuid)s", moment_uuid=moment_uuid))
     return moment
 
 
@@ -88,7 +89,7 @@ def close_contact(
     """Give the moment its outcome (default ``answered``) and merge ``details`` over its own."""
     outcome = outcome or Outcome.ANSWERED
     if outcome not in {o.value for o in Outcome}:
-        raise ValidationFailed.field("outcome", f"unknown outcome {outcome!r}")
+        raise ValidationFailed.field("outcome", _l("unknown outcome %(outcome)r", outcome=outcome))
     moment = _moment(moment_uuid)
     moment.outcome = outcome
     if details:
@@ -121,9 +122,11 @@ def change_subject(
     """
     subject = subject.strip()
     if not subject:
-        raise ValidationFailed.field("subject", "a subject may not be empty")
+        raise ValidationFailed.field("subject", _l("a subject may not be empty"))
     if len(subject) > SUBJECT_CHARS:
-        raise ValidationFailed.field("subject", f"at most {SUBJECT_CHARS} characters")
+        raise ValidationFailed.field(
+            "subject", _l("at most %(count)s characters", count=SUBJECT_CHARS)
+        )
     moment = _moment(moment_uuid)
     previous = moment.subject
     if previous == subject:
@@ -156,7 +159,9 @@ def attach_resident(moment_uuid: uuid.UUID, party_uuid: uuid.UUID) -> ContactMom
     """
     party = db.session().scalar(select(Party).where(Party.uuid == party_uuid))
     if party is None:
-        raise ValidationFailed.field("party_id", f"no party with id {party_uuid}")
+        raise ValidationFailed.field(
+            "party_id", _l("no party with id %(party_uuid)s", party_uuid=party_uuid)
+        )
     moment = _moment(moment_uuid)
     resident = next((i for i in moment.involvements if i.role == InvolvementRole.RESIDENT), None)
     previous = resident.party_uuid if resident is not None else None

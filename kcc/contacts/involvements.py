@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from kcc.constants import Action, InvolvementRole
@@ -69,7 +70,7 @@ class SubjectObjectInput:
 def _moment(moment_uuid: uuid.UUID) -> ContactMoment:
     moment = db.session().scalar(select(ContactMoment).where(ContactMoment.uuid == moment_uuid))
     if moment is None:
-        raise NotFound(f"no contact moment with id {moment_uuid}")
+        raise NotFound(_l("no contact moment with id %(moment_uuid)s", moment_uuid=moment_uuid))
     return moment
 
 
@@ -101,7 +102,7 @@ def change_contact_moment(moment_uuid: uuid.UUID, changes: dict[str, Any]) -> Co
     """Correct or complete a recorded contact moment; nothing is recorded if nothing changed."""
     unknown = set(changes) - CHANGEABLE
     if unknown:
-        raise ValidationFailed.field(sorted(unknown)[0], "cannot be changed")
+        raise ValidationFailed.field(sorted(unknown)[0], _l("cannot be changed"))
     changes = _without_bsns(changes)
     moment = _moment(moment_uuid)
     changed = sorted(name for name, value in changes.items() if getattr(moment, name) != value)
@@ -136,7 +137,9 @@ def delete_contact_moment(moment_uuid: uuid.UUID) -> None:
 def _involvement(involvement_uuid: uuid.UUID) -> Involvement:
     found = db.session().scalar(select(Involvement).where(Involvement.uuid == involvement_uuid))
     if found is None:
-        raise NotFound(f"no involvement with id {involvement_uuid}")
+        raise NotFound(
+            _l("no involvement with id %(involvement_uuid)s", involvement_uuid=involvement_uuid)
+        )
     return found
 
 
@@ -158,7 +161,7 @@ def _involvement_changed(involvement: Involvement, change: str, moment: ContactM
 def _apply(involvement: Involvement, data: InvolvementChange) -> bool:
     """Put ``data`` on the involvement; whether anything changed."""
     if data.role not in set(InvolvementRole):
-        raise ValidationFailed.field("role", f"unknown role {data.role!r}")
+        raise ValidationFailed.field("role", _l("unknown role %(role)r", role=data.role))
     moment = _moment(data.contact_moment_id)
     party: Party | None = live_party(data.party_id) if data.party_id is not None else None
     if party is not None:
@@ -171,8 +174,10 @@ def _apply(involvement: Involvement, data: InvolvementChange) -> bool:
         )
         if clash is not None and clash != involvement.id:
             raise Conflict(
-                "the party takes part in this contact moment in this role already",
-                invalid_params=[{"name": "party_id", "reason": "already involved in this role"}],
+                _l("the party takes part in this contact moment in this role already"),
+                invalid_params=[
+                    {"name": "party_id", "reason": _l("already involved in this role")}
+                ],
             )
     wanted = {
         "contact_moment_id": moment.id,
@@ -229,7 +234,7 @@ def remove_involvement(involvement_uuid: uuid.UUID) -> None:
 def _object(object_uuid: uuid.UUID) -> SubjectObject:
     found = db.session().scalar(select(SubjectObject).where(SubjectObject.uuid == object_uuid))
     if found is None:
-        raise NotFound(f"no subject object with id {object_uuid}")
+        raise NotFound(_l("no subject object with id %(object_uuid)s", object_uuid=object_uuid))
     return found
 
 

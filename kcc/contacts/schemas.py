@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import marshmallow as ma
+from flask_babel import lazy_gettext as _l
 from marshmallow import validate
 
 from kcc.constants import Channel, Direction, InvolvementRole, Language, Outcome
@@ -80,7 +81,7 @@ class ContactMomentInSchema(StrictSchema):
     @ma.validates("details")
     def _small_details(self, value: dict[str, object], **_: object) -> None:
         if len(value) > 30 or len(json.dumps(value, default=str)) > 4000:
-            raise ma.ValidationError("at most 30 fields and 4000 characters")
+            raise ma.ValidationError(_l("at most 30 fields and 4000 characters"))
 
 
 class InvolvementSchema(ma.Schema):

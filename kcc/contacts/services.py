@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
@@ -79,7 +80,7 @@ def record_contact(data: ContactInput, recorded_by: int | None = None) -> Record
             return Recorded(existing, created=False)
     occurred_at = data.occurred_at or utcnow()
     if occurred_at > utcnow() + MAX_CLOCK_SKEW:
-        raise ValidationFailed.field("occurred_at", "lies in the future")
+        raise ValidationFailed.field("occurred_at", _l("lies in the future"))
     party_keys = _party_keys([p.party_id for p in data.parties])
     _each_party_once(data.parties)
     moment = insert_contact_moment(
@@ -138,7 +139,12 @@ def _each_party_once(parties: list[InvolvementInput]) -> None:
     for involvement in parties:
         if (involvement.party_id, involvement.role) in seen:
             raise ValidationFailed.field(
-                "parties", f"party {involvement.party_id} is listed twice as {involvement.role}"
+                "parties",
+                _l(
+                    "party %(party_id)s is listed twice as %(role)s",
+                    party_id=involvement.party_id,
+                    role=involvement.role,
+                ),
             )
         seen.add((involvement.party_id, involvement.role))
 
@@ -163,7 +169,9 @@ def _party_keys(party_uuids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
     found: dict[uuid.UUID, int] = {row[1]: row[0] for row in rows}
     for party_uuid in party_uuids:
         if party_uuid not in found:
-            raise ValidationFailed.field("parties", f"no party with id {party_uuid}")
+            raise ValidationFailed.field(
+                "parties", _l("no party with id %(party_uuid)s", party_uuid=party_uuid)
+            )
     return found
 
 
@@ -175,7 +183,9 @@ def _agent_key(agent_uuid: uuid.UUID | None) -> int | None:
         return int(caller.id)  # usually the caller, known from the token check
     found = db.session().scalar(select(User.id).where(User.uuid == agent_uuid))
     if found is None:
-        raise ValidationFailed.field("agent", f"no user with id {agent_uuid}")
+        raise ValidationFailed.field(
+            "agent", _l("no user with id %(agent_uuid)s", agent_uuid=agent_uuid)
+        )
     return found
 
 
@@ -190,7 +200,7 @@ def get_contact(moment_uuid: uuid.UUID) -> ContactMoment:
         _with_children(select(ContactMoment)).where(ContactMoment.uuid == moment_uuid)
     )
     if moment is None:
-        raise NotFound(f"no contact moment with id {moment_uuid}")
+        raise NotFound(_l("no contact moment with id %(moment_uuid)s", moment_uuid=moment_uuid))
     log_processing([i.party.uuid for i in moment.involvements if i.party], Action.READ)
     return moment
 
@@ -211,7 +221,7 @@ def list_contacts(
     if query.party_id is not None:
         party_key = db.session().scalar(select(Party.id).where(Party.uuid == query.party_id))
         if party_key is None:
-            raise NotFound(f"no party with id {query.party_id}")
+            raise NotFound(_l("no party with id %(party_id)s", party_id=query.party_id))
         stmt = stmt.join(Involvement, Involvement.contact_moment_id == ContactMoment.id).where(
             Involvement.party_id == party_key
         )

@@ -7,6 +7,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from kcc.auth.access import known_caller
@@ -41,7 +42,12 @@ def set_topics(
         select(ContactMoment).where(ContactMoment.uuid == contact_moment_id)
     )
     if moment is None:
-        raise NotFound(f"no contact moment with id {contact_moment_id}")
+        raise NotFound(
+            _l(
+                "no contact moment with id %(contact_moment_id)s",
+                contact_moment_id=contact_moment_id,
+            )
+        )
     return set_topics_of(moment, topic_ids, source=source, field=field)
 
 
@@ -123,7 +129,7 @@ def resident_of(moment: ContactMoment) -> tuple[int | None, str | None]:
 
 def _live_topics(topic_ids: Sequence[uuid.UUID], field: str) -> list[Topic]:
     if len(set(topic_ids)) > MAX_TOPICS:
-        raise ValidationFailed.field(field, f"at most {MAX_TOPICS} topics")
+        raise ValidationFailed.field(field, _l("at most %(count)s topics", count=MAX_TOPICS))
     if not topic_ids:
         return []
     found = {
@@ -132,9 +138,13 @@ def _live_topics(topic_ids: Sequence[uuid.UUID], field: str) -> list[Topic]:
     for topic_id in topic_ids:
         topic = found.get(topic_id)
         if topic is None:
-            raise ValidationFailed.field(field, f"no topic with id {topic_id}")
+            raise ValidationFailed.field(
+                field, _l("no topic with id %(topic_id)s", topic_id=topic_id)
+            )
         if topic.deleted_at is not None or not topic.is_active:
-            raise ValidationFailed.field(field, f"topic {topic.key!r} is not in use any more")
+            raise ValidationFailed.field(
+                field, _l("topic %(key)r is not in use any more", key=topic.key)
+            )
     return list(dict.fromkeys(found[t] for t in topic_ids))
 
 
@@ -184,5 +194,10 @@ def topics_of_moment(contact_moment_id: uuid.UUID) -> list[Topic]:
         select(ContactMoment.id).where(ContactMoment.uuid == contact_moment_id)
     )
     if moment_key is None:
-        raise NotFound(f"no contact moment with id {contact_moment_id}")
+        raise NotFound(
+            _l(
+                "no contact moment with id %(contact_moment_id)s",
+                contact_moment_id=contact_moment_id,
+            )
+        )
     return topics_of([moment_key]).get(moment_key, [])

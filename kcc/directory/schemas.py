@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask_babel import lazy_gettext as _l
 from marshmallow import validate
 
 from kcc.http.schemas import StrictSchema, Timestamp
 
-KEY = validate.Regexp(r"^\S(.{0,98}\S)?$", error="1 to 100 characters, no spaces at either end")
-EMAIL = validate.Regexp(r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$", error="not an e-mail address")
+KEY = validate.Regexp(r"^\S(.{0,98}\S)?$", error=_l("1 to 100 characters, no spaces at either end"))
+EMAIL = validate.Regexp(r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$", error=_l("not an e-mail address"))
 
 
 def _email(**kwargs: object) -> ma.fields.String:

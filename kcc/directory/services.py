@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from kcc.auth.models import User
@@ -53,7 +54,7 @@ def create_department(
     """Add a department; its key must be new."""
     session = db.session
     if session.scalar(select(Department.id).where(Department.key == key)) is not None:
-        raise Conflict(f"a department with key {key!r} exists already")
+        raise Conflict(_l("a department with key %(key)r exists already", key=key))
     department = Department(key=key, name=name, email=email)
     session.add(department)
     session.flush()
@@ -66,7 +67,7 @@ def create_team(key: str, name: str, *, department_key: str | None = None, email
     """Add a team, optionally inside a department; its key must be new."""
     session = db.session
     if session.scalar(select(Team.id).where(Team.key == key)) is not None:
-        raise Conflict(f"a team with key {key!r} exists already")
+        raise Conflict(_l("a team with key %(key)r exists already", key=key))
     department = _department(department_key) if department_key is not None else None
     team = Team(key=key, name=name, department=department, email=email)
     session.add(team)
@@ -77,7 +78,7 @@ def create_team(key: str, name: str, *, department_key: str | None = None, email
 def _department(key: str, field: str = "department") -> Department:
     department = db.session.scalar(select(Department).where(Department.key == key))
     if department is None:
-        raise ValidationFailed.field(field, f"no department {key!r} in the directory")
+        raise ValidationFailed.field(field, _l("no department %(key)r in the directory", key=key))
     return department
 
 
@@ -86,7 +87,12 @@ def _set_default_team(department: Department, team_key: str | None) -> None:
         team = require_active_team(team_key, field="default_team")
         if team.department_key != department.key:
             raise ValidationFailed.field(
-                "default_team", f"team {team_key!r} is not part of department {department.key!r}"
+                "default_team",
+                _l(
+                    "team %(team_key)r is not part of department %(key)r",
+                    team_key=team_key,
+                    key=department.key,
+                ),
             )
     department.default_team_key = team_key
 
@@ -95,7 +101,7 @@ def get_department(key: str) -> Department:
     """The department with this key; NotFound if there is none."""
     department = db.session.scalar(select(Department).where(Department.key == key))
     if department is None:
-        raise NotFound(f"no department {key!r}")
+        raise NotFound(_l("no department %(key)r", key=key))
     return department
 
 
@@ -123,7 +129,7 @@ def get_team_record(key: str) -> Team:
     """The team row with this key; NotFound if there is none."""
     team = db.session.scalar(select(Team).where(Team.key == key))
     if team is None:
-        raise NotFound(f"no team {key!r}")
+        raise NotFound(_l("no team %(key)r", key=key))
     return team
 
 
@@ -163,9 +169,9 @@ def require_active_team(key: str, *, field: str = "team") -> TeamInfo:
     """The active team work may be routed to; a validation problem on ``field`` otherwise."""
     team = find_team(key)
     if team is None:
-        raise ValidationFailed.field(field, f"no team {key!r} in the directory")
+        raise ValidationFailed.field(field, _l("no team %(key)r in the directory", key=key))
     if not team.is_active:
-        raise ValidationFailed.field(field, f"team {key!r} no longer takes work")
+        raise ValidationFailed.field(field, _l("team %(key)r no longer takes work", key=key))
     return team
 
 
@@ -198,7 +204,7 @@ def set_employee_team(user_uuid: uuid.UUID, team_key: str | None) -> User:
     """Put a user in an active team of the directory (or in none)."""
     user = db.session.scalar(select(User).where(User.uuid == user_uuid))
     if user is None:
-        raise NotFound(f"no user with id {user_uuid}")
+        raise NotFound(_l("no user with id %(user_uuid)s", user_uuid=user_uuid))
     if team_key is not None:
         require_active_team(team_key, field="team")
     user.team = team_key
@@ -210,10 +216,13 @@ def require_active_colleague(user_uuid: uuid.UUID, *, field: str = "assigned_use
     """An active user work may be given to; a validation problem on ``field`` otherwise."""
     user = db.session.scalar(select(User).where(User.uuid == user_uuid))
     if user is None:
-        raise ValidationFailed.field(field, f"no user with id {user_uuid}")
+        raise ValidationFailed.field(
+            field, _l("no user with id %(user_uuid)s", user_uuid=user_uuid)
+        )
     if not user.is_active:
         raise ValidationFailed.field(
-            field, f"{user.display_name or user.name} is disabled and takes no work"
+            field,
+            _l("%(value)s is disabled and takes no work", value=user.display_name or user.name),
         )
     return user
 
@@ -226,10 +235,10 @@ def route_to_department(key: str, *, field: str = "department") -> Destination:
     """
     department = _department(key, field)
     if not department.is_active:
-        raise ValidationFailed.field(field, f"department {key!r} no longer takes work")
+        raise ValidationFailed.field(field, _l("department %(key)r no longer takes work", key=key))
     if not department.default_team_key:
         raise ValidationFailed.field(
-            field, f"department {key!r} has no default team to take the work"
+            field, _l("department %(key)r has no default team to take the work", key=key)
         )
     team = require_active_team(department.default_team_key, field=field)
     return Destination(
@@ -244,15 +253,15 @@ def route_to_team(key: str, *, field: str = "team") -> Destination:
 
 
 def route_to_colleague(user_uuid: uuid.UUID, *, field: str = "user") -> Destination:
-    """Work for a colleague goes to their own queue; their team's mailbox is notified.
+    """Work for a colleague goes to their own queue and is announced at their own address.
 
-    Users hold no e-mail address of their own, so the team's functional mailbox is told.
+    A colleague with no address of their own is told through their team's mailbox.
     """
     user = require_active_colleague(user_uuid, field=field)
-    team = find_team(user.team) if user.team else None
+    team = find_team(user.team) if user.team and not user.email else None
     return Destination(
         team=user.team,
         user=user,
-        email=team.email if team else "",
+        email=user.email or (team.email if team else ""),
         label=user.display_name or user.name,
     )

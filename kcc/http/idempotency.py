@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Response, make_response, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -34,7 +35,7 @@ def idempotent(view: F) -> F:
         if not key:
             return view(*args, **kwargs)
         if len(key) > 200:
-            raise ValidationFailed.field(HEADER, "at most 200 characters")
+            raise ValidationFailed.field(HEADER, _l("at most 200 characters"))
         user = current_user()
         fingerprint = hashlib.sha256(
             request.method.encode() + request.path.encode() + b"\n" + request.get_data()
@@ -56,7 +57,7 @@ def idempotent(view: F) -> F:
             stored = _stored(user.id, key) if db.dialect != "sqlite" else None
             if stored is None:
                 raise Conflict(
-                    "a request with this Idempotency-Key is being processed; retry shortly"
+                    _l("a request with this Idempotency-Key is being processed; retry shortly")
                 ) from None
             return _replay(stored, fingerprint)
         response = make_response(view(*args, **kwargs))
@@ -93,7 +94,7 @@ def _stored(user_id: int, key: str) -> IdempotencyRecord | None:
 
 def _replay(stored: IdempotencyRecord, fingerprint: str) -> Response:
     if stored.request_hash != fingerprint:
-        raise ValidationFailed.field(HEADER, "this key was used for a different request")
+        raise ValidationFailed.field(HEADER, _l("this key was used for a different request"))
     replay = Response(stored.body, status=stored.status, mimetype="application/json")
     replay.headers["Idempotent-Replayed"] = "true"
     return replay

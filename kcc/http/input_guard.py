@@ -14,8 +14,9 @@ import re
 from typing import Any
 
 from flask import request
+from flask_babel import lazy_gettext as _l
 
-from kcc.errors import ValidationFailed
+from kcc.errors import Text, ValidationFailed
 
 MAX_DEPTH = 64
 MAX_NUMBER_CHARS = 40
@@ -27,13 +28,13 @@ _NOT_A_NUMBER = re.compile(rb"-?\b(?:NaN|Infinity)\b")
 _BRACKET = re.compile(rb"[\[\]{}]")
 
 
-def _bad_text(value: str) -> str | None:
+def _bad_text(value: str) -> Text | None:
     if "\x00" in value:
-        return "contains a NUL character"
+        return _l("contains a NUL character")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        return "contains characters that are not valid Unicode (an unpaired surrogate)"
+        return _l("contains characters that are not valid Unicode (an unpaired surrogate)")
     return None
 
 
@@ -46,17 +47,17 @@ def _too_deep(outside_strings: bytes) -> bool:
     return False
 
 
-def _number_problem(outside_strings: bytes) -> str | None:
+def _number_problem(outside_strings: bytes) -> Text | None:
     if _NOT_A_NUMBER.search(outside_strings):
-        return "holds NaN or Infinity, which JSON does not allow"
+        return _l("holds NaN or Infinity, which JSON does not allow")
     for match in _NUMBER.finditer(outside_strings):
         token = match.group()
         if len(token) > MAX_NUMBER_CHARS:
-            return f"holds a number longer than {MAX_NUMBER_CHARS} characters"
+            return _l("holds a number longer than %(count)s characters", count=MAX_NUMBER_CHARS)
         if b"e" in token.lower() or b"." in token:
             try:
                 if math.isinf(float(token)):
-                    return "holds a number too large to store"
+                    return _l("holds a number too large to store")
             except ValueError:
                 continue  # not a number after all: the parser will say so
     return None
@@ -70,7 +71,9 @@ def check_json_bounds(body: bytes) -> None:
     """
     outside_strings = _STRING.sub(b'""', body)
     if _too_deep(outside_strings):
-        raise ValidationFailed.field("body", f"is nested deeper than {MAX_DEPTH} levels")
+        raise ValidationFailed.field(
+            "body", _l("is nested deeper than %(count)s levels", count=MAX_DEPTH)
+        )
     reason = _number_problem(outside_strings)
     if reason:
         raise ValidationFailed.field("body", reason)
@@ -94,7 +97,7 @@ def _walk(value: Any, name: str) -> None:
             child = f"{name}.{key}" if name else str(key)
             reason = _bad_text(str(key))
             if reason:
-                raise ValidationFailed.field(child, "the field name " + reason)
+                raise ValidationFailed.field(child, _l("the field name %(reason)s", reason=reason))
             _walk(item, child)
     elif isinstance(value, list):
         for index, item in enumerate(value):

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import marshmallow as ma
 from flask import Flask, Response, json, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_smorest import Api
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError, StatementError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from kcc.db import db
-from kcc.errors import KccError
+from kcc.errors import KccError, Text
+from kcc.http.field_messages import translated_reason
 
 log = logging.getLogger(__name__)
 
@@ -100,10 +104,27 @@ SLUGS = {
 }
 
 DETAILS = {
-    404: "no resource lives at this path",
-    405: "this method is not allowed on this path",
-    413: "the request body is larger than the limit of 1 MiB",
-    415: "send the body as application/json",
+    404: _l("no resource lives at this path"),
+    405: _l("this method is not allowed on this path"),
+    413: _l("the request body is larger than the limit of 1 MiB"),
+    415: _l("send the body as application/json"),
+}
+
+# Werkzeug's names of the statuses the API answers with, marked for translation.
+TITLES = {
+    "Bad Request": _l("Bad Request"),
+    "Unauthorized": _l("Unauthorized"),
+    "Forbidden": _l("Forbidden"),
+    "Not Found": _l("Not Found"),
+    "Method Not Allowed": _l("Method Not Allowed"),
+    "Not Acceptable": _l("Not Acceptable"),
+    "Conflict": _l("Conflict"),
+    "Request Entity Too Large": _l("Request Entity Too Large"),
+    "Unsupported Media Type": _l("Unsupported Media Type"),
+    "Unprocessable Entity": _l("Unprocessable Entity"),
+    "Too Many Requests": _l("Too Many Requests"),
+    "Internal Server Error": _l("Internal Server Error"),
+    "Service Unavailable": _l("Service Unavailable"),
 }
 
 
@@ -147,7 +168,12 @@ def describe(error: BaseException) -> Problem:
     if isinstance(error, KccError):
         headers = {"WWW-Authenticate": 'Bearer realm="kcc"'} if error.status == 401 else {}
         return Problem(
-            error.status, error.title, error.detail, error.type_slug, error.invalid_params, headers
+            error.status,
+            str(error.title),
+            str(error.detail),
+            error.type_slug,
+            _worded(error.invalid_params),
+            headers,
         )
     if isinstance(error, IntegrityError):
         log.info(
@@ -155,16 +181,16 @@ def describe(error: BaseException) -> Problem:
         )
         return Problem(
             409,
-            "Conflict",
-            "the change conflicts with stored data (a duplicate or a missing reference)",
+            _("Conflict"),
+            _("the change conflicts with stored data (a duplicate or a missing reference)"),
             "conflict",
         )
     if isinstance(error, OperationalError):
         log.error("database unavailable on %s %s", request.method, request.path, exc_info=error)
         return Problem(
             503,
-            "Service unavailable",
-            "the database is not reachable; try again shortly",
+            _("Service unavailable"),
+            _("the database is not reachable; try again shortly"),
             "unavailable",
             headers={"Retry-After": "5"},
         )
@@ -176,8 +202,8 @@ def describe(error: BaseException) -> Problem:
         log.info("data error on %s %s: %s", request.method, request.path, type(cause).__name__)
         return Problem(
             422,
-            "Validation failed",
-            "a value in the request is out of range or malformed for its field",
+            _("Validation failed"),
+            _("a value in the request is out of range or malformed for its field"),
             "validation",
         )
     if isinstance(error, HTTPException):
@@ -189,23 +215,34 @@ def _http(error: HTTPException) -> Problem:
     status = error.code or 500
     data = getattr(error, "data", None) or {}
     messages = data.get("messages") or data.get("errors")
-    invalid = flatten_messages(messages) if messages else []
+    invalid = _worded(flatten_messages(messages), translated_reason) if messages else []
     if status == 500:
         original = getattr(error, "original_exception", None)
         if original is not None:
             log.error("unhandled error on %s %s", request.method, request.path, exc_info=original)
-        detail = "an unexpected error occurred; it has been logged"
+        detail = _("an unexpected error occurred; it has been logged")
     elif invalid:
         detail = "; ".join(f"{p['name']}: {p['reason']}" for p in invalid[:5])
     elif status == 400 and "JSON" in (error.description or ""):
-        detail = "the body is not valid JSON"
+        detail = _("the body is not valid JSON")
     else:
-        detail = DETAILS.get(status) or error.description or error.name
+        detail = str(DETAILS.get(status) or error.description or _title(error))
     headers = dict(data.get("headers") or {})
     if status == 405 and hasattr(error, "valid_methods") and error.valid_methods:
         headers["Allow"] = ", ".join(sorted(error.valid_methods))
-    title = "Validation failed" if status == 422 and invalid else error.name
+    title = _("Validation failed") if status == 422 and invalid else _title(error)
     return Problem(status, title, detail, SLUGS.get(status, "error"), invalid, headers)
+
+
+def _title(error: HTTPException) -> str:
+    return str(TITLES.get(error.name, error.name))
+
+
+def _worded(
+    params: list[dict[str, Text]], words: Callable[[str], str] = str
+) -> list[dict[str, str]]:
+    """Invalid parameters with their reasons in the caller's language."""
+    return [{**p, "reason": words(str(p["reason"]))} for p in params]
 
 
 def render(found: Problem) -> Response:

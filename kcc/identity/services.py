@@ -13,6 +13,7 @@ import uuid
 from collections import Counter
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
 
 from kcc.constants import Action, AddressKind, IdentifierKind, PartyType
@@ -57,10 +58,20 @@ def _describe(party: Party) -> str:
 def _check_mergeable(survivor: Party, duplicate: Party) -> None:
     for party in (survivor, duplicate):
         if not party.is_active:
-            raise Conflict(f"{_describe(party)}; a merged-away party cannot take part in a merge")
+            raise Conflict(
+                _l(
+                    "%(party)s; a merged-away party cannot take part in a merge",
+                    party=_describe(party),
+                )
+            )
     if survivor.type != duplicate.type:
         raise ValidationFailed.field(
-            "duplicate_id", f"a {duplicate.type} cannot be merged into a {survivor.type}"
+            "duplicate_id",
+            _l(
+                "a %(type)s cannot be merged into a %(type2)s",
+                type=duplicate.type,
+                type2=survivor.type,
+            ),
         )
 
 
@@ -80,8 +91,11 @@ def _check_identifiers(survivor: Party, duplicate: Party) -> None:
             who = "businesses" if survivor.type == PartyType.ORGANISATION else "people"
             name = IDENTIFIER_NAMES.get(kind, kind)
             raise Conflict(
-                f"both parties have a {name} and they differ: they are two different {who}; "
-                "nothing was merged"
+                _l(
+                    "both parties have a %(name)s and they differ: they are two different %(who)s; nothing was merged",
+                    name=name,
+                    who=who,
+                )
             )
 
 
@@ -90,12 +104,14 @@ def merge_parties(
 ) -> MergeRecord:
     """Move every reference to the duplicate to the survivor and deactivate the duplicate."""
     if survivor_uuid == duplicate_uuid:
-        raise ValidationFailed.field("duplicate_id", "a party cannot be merged into itself")
+        raise ValidationFailed.field("duplicate_id", _l("a party cannot be merged into itself"))
     locked = _lock_parties(survivor_uuid, duplicate_uuid, Party.uuid)
     if survivor_uuid not in locked:
-        raise NotFound(f"no party with id {survivor_uuid}")
+        raise NotFound(_l("no party with id %(survivor_uuid)s", survivor_uuid=survivor_uuid))
     if duplicate_uuid not in locked:
-        raise ValidationFailed.field("duplicate_id", f"no party with id {duplicate_uuid}")
+        raise ValidationFailed.field(
+            "duplicate_id", _l("no party with id %(duplicate_uuid)s", duplicate_uuid=duplicate_uuid)
+        )
     survivor, duplicate = locked[survivor_uuid], locked[duplicate_uuid]
     _check_mergeable(survivor, duplicate)
     _check_identifiers(survivor, duplicate)
@@ -134,7 +150,7 @@ def _load_merge(merge_uuid: uuid.UUID, lock: bool = False) -> MergeRecord:
         stmt = stmt.with_for_update(of=MergeRecord)
     merge = db.session().scalar(stmt)
     if merge is None:
-        raise NotFound(f"no merge with id {merge_uuid}")
+        raise NotFound(_l("no merge with id %(merge_uuid)s", merge_uuid=merge_uuid))
     return merge
 
 
@@ -156,11 +172,25 @@ def undo_merge(merge_uuid: uuid.UUID, user_id: int | None) -> MergeRecord:
     merge = _load_merge(merge_uuid, lock=True)
     survivor, duplicate = locked[merge.survivor_id], locked[merge.duplicate_id]
     if merge.undone_at is not None:
-        raise Conflict(f"merge {merge.uuid} was undone already at {merge.undone_at.isoformat()}")
+        raise Conflict(
+            _l(
+                "merge %(uuid)s was undone already at %(undone_at)s",
+                uuid=merge.uuid,
+                undone_at=merge.undone_at.isoformat(),
+            )
+        )
     if not survivor.is_active:
-        raise Conflict(f"{_describe(survivor)} since; undo that merge first")
+        raise Conflict(
+            _l("%(survivor)s since; undo that merge first", survivor=_describe(survivor))
+        )
     if duplicate.merged_into_id != survivor.id:
-        raise Conflict(f"party {duplicate.uuid} is no longer merged into {survivor.uuid}")
+        raise Conflict(
+            _l(
+                "party %(uuid)s is no longer merged into %(uuid2)s",
+                uuid=duplicate.uuid,
+                uuid2=survivor.uuid,
+            )
+        )
     restored: Counter[str] = Counter()
     groups: dict[tuple[str, str], list[MergeMove]] = {}
     for move in merge.moves:

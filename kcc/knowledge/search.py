@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select, text
 
 from kcc.db import db
@@ -44,10 +45,12 @@ class Found:
 def query_words(q: str) -> list[str]:
     """The searchable words of a query; refused when it is too long or has none."""
     if len(q) > MAX_QUERY_LENGTH:
-        raise ValidationFailed.field("q", f"at most {MAX_QUERY_LENGTH} characters")
+        raise ValidationFailed.field(
+            "q", _l("at most %(count)s characters", count=MAX_QUERY_LENGTH)
+        )
     found = list(dict.fromkeys(words(q)))[:MAX_QUERY_WORDS]
     if not found:
-        raise ValidationFailed.field("q", "the query has no words to search for")
+        raise ValidationFailed.field("q", _l("the query has no words to search for"))
     return found
 
 

@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from kcc.auth.access import known_caller
@@ -38,7 +39,7 @@ def get_answer(answer_id: uuid.UUID) -> Answer:
     """The answer with this public id; NotFound otherwise."""
     answer = db.session().scalar(select(Answer).where(Answer.uuid == answer_id))
     if answer is None:
-        raise NotFound(f"no answer with id {answer_id}")
+        raise NotFound(_l("no answer with id %(answer_id)s", answer_id=answer_id))
     return answer
 
 
@@ -70,18 +71,23 @@ def _apply(answer: Answer, data: AnswerInput) -> None:
     en = (data.question_en.strip(), data.answer_en.strip())
     if not all(nl) and not all(en):
         raise ValidationFailed(
-            "an answer needs a question and an answer in at least one language (nl or en)",
+            _l("an answer needs a question and an answer in at least one language (nl or en)"),
             invalid_params=[
-                {"name": "question_nl", "reason": "missing (or give question_en and answer_en)"},
-                {"name": "answer_nl", "reason": "missing (or give question_en and answer_en)"},
+                {
+                    "name": "question_nl",
+                    "reason": _l("missing (or give question_en and answer_en)"),
+                },
+                {"name": "answer_nl", "reason": _l("missing (or give question_en and answer_en)")},
             ],
         )
     for language, pair in (("nl", nl), ("en", en)):
         if any(pair) and not all(pair):
             missing = "question" if not pair[0] else "answer"
-            raise ValidationFailed.field(f"{missing}_{language}", "the other half is given")
+            raise ValidationFailed.field(f"{missing}_{language}", _l("the other half is given"))
     if data.status not in STATUSES:
-        raise ValidationFailed.field("status", f"one of {', '.join(STATUSES)}")
+        raise ValidationFailed.field(
+            "status", _l("one of %(choices)s", choices=", ".join(STATUSES))
+        )
     require_active_team(data.owner_team, field="owner_team")
     answer.question_nl, answer.answer_nl = nl
     answer.question_en, answer.answer_en = en
@@ -107,7 +113,9 @@ def _set_topics(answer: Answer, topic_ids: list[uuid.UUID]) -> None:
     )
     for topic_id in topic_ids:
         if topic_id not in found:
-            raise ValidationFailed.field("topics", f"no topic with id {topic_id}")
+            raise ValidationFailed.field(
+                "topics", _l("no topic with id %(topic_id)s", topic_id=topic_id)
+            )
     session = db.session()
     session.execute(delete(AnswerTopic).where(AnswerTopic.answer_id == answer.id))
     for topic_key in dict.fromkeys(found[t] for t in topic_ids):

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from flask_babel import lazy_gettext as _l
 
 from kcc.auth import sessions
 from kcc.auth.access import bearer_token
@@ -57,19 +58,24 @@ def requested_topics() -> frozenset[str]:
     names += [t.strip() for t in request.args.getlist("topic") if t.strip()]
     if not names:
         raise ValidationFailed(
-            "name the topics to follow: ?topic=party:<id> (once per topic)",
-            invalid_params=[{"name": "topic", "reason": "at least one topic is required"}],
+            _l("name the topics to follow: ?topic=party:<id> (once per topic)"),
+            invalid_params=[{"name": "topic", "reason": _l("at least one topic is required")}],
         )
     if len(set(names)) > MAX_TOPICS:
         raise ValidationFailed(
-            f"a stream follows at most {MAX_TOPICS} topics",
-            invalid_params=[{"name": "topic", "reason": f"more than {MAX_TOPICS} topics"}],
+            _l("a stream follows at most %(count)s topics", count=MAX_TOPICS),
+            invalid_params=[
+                {
+                    "name": "topic",
+                    "reason": _l("more than %(count)s topics", count=MAX_TOPICS),
+                }
+            ],
         )
     for name in names:
         if len(name) > MAX_TOPIC_LENGTH or rule_for(name) is None:
             raise ValidationFailed(
-                f"'{name[:MAX_TOPIC_LENGTH]}' is not a topic pages can follow",
-                invalid_params=[{"name": "topic", "reason": "unknown topic"}],
+                _l("'%(name)s' is not a topic pages can follow", name=name[:MAX_TOPIC_LENGTH]),
+                invalid_params=[{"name": "topic", "reason": _l("unknown topic")}],
             )
     return frozenset(names)
 
@@ -84,13 +90,15 @@ def _caller() -> tuple[Caller, Callable[[], float | None]]:
     if token is not None:
         found = authenticate_token(token)
         if found is None:
-            raise Unauthorized("the token is unknown, revoked, or its user is inactive")
+            raise Unauthorized(_l("the token is unknown, revoked, or its user is inactive"))
         return found, lambda: None if authenticate_token(token) is None else float("inf")
     sessions.mark_background()
     user = sessions.signed_in_user()
     key = sessions.current_key()
     if user is None or key is None:
-        raise Unauthorized("sign in to follow live updates; the session has ended or is missing")
+        raise Unauthorized(
+            _l("sign in to follow live updates; the session has ended or is missing")
+        )
     idle = sessions.idle_timeout()
     return Caller.of(user), lambda: sessions.remaining(key, idle)
 
@@ -103,7 +111,11 @@ def stream() -> Response:
     refused = sorted(t for t in topics if not _may_follow(caller, t))
     if refused:
         raise Forbidden(
-            f"the role '{caller.role}' may not follow {', '.join(refused)}",
+            _l(
+                "the role '%(role)s' may not follow %(topics)s",
+                role=caller.role,
+                topics=", ".join(refused),
+            ),
         )
     last_id = request.headers.get("Last-Event-ID") or request.args.get("last_event_id")
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -195,7 +207,7 @@ def session_left() -> Response:
     """How long this browser's session has left; asking does not extend it."""
     sessions.mark_background()
     if sessions.signed_in_user() is None:
-        raise Unauthorized("the session has ended; sign in again")
+        raise Unauthorized(_l("the session has ended; sign in again"))
     return jsonify(seconds_left=int(sessions.seconds_left() or 0))
 
 
@@ -203,8 +215,13 @@ def session_left() -> Response:
 def stay_signed_in() -> Response:
     """The person chose to stay signed in: the idle time starts again (needs the CSRF token)."""
     if sessions.signed_in_user() is None:
-        raise Unauthorized("the session has ended; sign in again")
+        raise Unauthorized(_l("the session has ended; sign in again"))
     if not sessions.csrf_valid():
-        raise Forbidden(f"staying signed in needs the {sessions.CSRF_HEADER} header")
+        raise Forbidden(
+            _l(
+                "staying signed in needs the %(header)s header",
+                header=sessions.CSRF_HEADER,
+            )
+        )
     left = sessions.keep_alive()
     return jsonify(seconds_left=int(left or 0))

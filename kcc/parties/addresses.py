@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from kcc.db import db
@@ -35,7 +36,7 @@ def attach_address(party: Party, data: AddressInput) -> DigitalAddress:
     """A new address of ``party``; the first of its kind (or one asked to be) is the default."""
     normalised = ids.normalise_address(data.kind, data.address)
     if any(a.kind == data.kind and a.address == normalised for a in party.addresses):
-        raise Conflict(f"the party has this {data.kind} address already")
+        raise Conflict(_l("the party has this %(kind)s address already", kind=data.kind))
     is_default = data.is_default or (
         data.first_is_default and not any(a.kind == data.kind for a in party.addresses)
     )
@@ -63,7 +64,7 @@ def add_digital_address(
     party = live_party(party_uuid)
     address = attach_address(party, data)
     address.involvement_id = involvement_id
-    flush_unique("the party has this address already")
+    flush_unique(_l("the party has this address already"))
     party_changed(party, FIELDS)
     return address
 
@@ -90,7 +91,7 @@ def add_given_address(data: AddressInput, involvement_id: int | None) -> Digital
 def _address(address_uuid: uuid.UUID) -> DigitalAddress:
     address = db.session().scalar(select(DigitalAddress).where(DigitalAddress.uuid == address_uuid))
     if address is None:
-        raise NotFound(f"no digital address with id {address_uuid}")
+        raise NotFound(_l("no digital address with id %(address_uuid)s", address_uuid=address_uuid))
     return address
 
 
@@ -109,7 +110,7 @@ def change_digital_address(
     """
     if party_uuid is None and involvement_id is None and not unheld:
         raise ValidationFailed.field(
-            "party_id", "an address belongs to a party, to a contact involvement, or to both"
+            "party_id", _l("an address belongs to a party, to a contact involvement, or to both")
         )
     address = _address(address_uuid)
     before = address.party
@@ -134,9 +135,9 @@ def change_digital_address(
         for other in party.addresses:
             if other is not address and other.kind == address.kind:
                 other.is_default = False
-        flush_unique("the party has this address already")
+        flush_unique(_l("the party has this address already"))
     address.is_default = is_default
-    flush_unique("the party has this address already")
+    flush_unique(_l("the party has this address already"))
     _changed({before, party}, address, "changed")
     return address
 
@@ -154,7 +155,13 @@ def remove_digital_address(party_uuid: uuid.UUID, address_uuid: uuid.UUID) -> No
     party = live_party(party_uuid)
     address = next((a for a in party.addresses if a.uuid == address_uuid), None)
     if address is None:
-        raise NotFound(f"party {party_uuid} has no digital address {address_uuid}")
+        raise NotFound(
+            _l(
+                "party %(party_uuid)s has no digital address %(address_uuid)s",
+                party_uuid=party_uuid,
+                address_uuid=address_uuid,
+            )
+        )
     party.addresses.remove(address)
     db.session().flush()
     if address.is_default:
@@ -182,7 +189,7 @@ def link_addresses(party_uuid: uuid.UUID, address_uuids: list[uuid.UUID]) -> Non
     others = {a.party for a in moved if a.party is not None and a.party is not party}
     for address in moved:
         address.party = party
-    flush_unique("the party has this address already")
+    flush_unique(_l("the party has this address already"))
     if moved:
         for other in sorted(others, key=lambda p: p.id):
             party_changed(other, FIELDS)
@@ -193,7 +200,7 @@ def prefer_address(party_uuid: uuid.UUID, address_uuid: uuid.UUID | None) -> Non
     """Mark one of the party's addresses as its preferred one of any kind (or none)."""
     party = live_party(party_uuid)
     if address_uuid is not None and all(a.uuid != address_uuid for a in party.addresses):
-        raise ValidationFailed.field("address_id", "must be one of the party's own addresses")
+        raise ValidationFailed.field("address_id", _l("must be one of the party's own addresses"))
     current = next((a.uuid for a in party.addresses if a.is_preferred), None)
     if current == address_uuid:
         return

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from stdnum import bic as stdnum_bic
 from stdnum import iban as stdnum_iban
@@ -33,7 +34,7 @@ def validate_iban(value: str, field: str = "iban") -> str:
         return str(stdnum_iban.validate(value))
     except StdnumError:
         raise ValidationFailed.field(
-            field, "not a valid IBAN: its format or check digits are wrong"
+            field, _l("not a valid IBAN: its format or check digits are wrong")
         ) from None
 
 
@@ -41,7 +42,7 @@ def validate_bic(value: str, field: str = "bic") -> str:
     try:
         return str(stdnum_bic.validate(value))
     except StdnumError:
-        raise ValidationFailed.field(field, "not a valid BIC") from None
+        raise ValidationFailed.field(field, _l("not a valid BIC")) from None
 
 
 def _checked(data: BankAccountInput) -> tuple[str, str, Party | None]:
@@ -64,7 +65,7 @@ def add_bank_account(data: BankAccountInput) -> BankAccount:
 def _account(account_uuid: uuid.UUID) -> BankAccount:
     account = db.session().scalar(select(BankAccount).where(BankAccount.uuid == account_uuid))
     if account is None:
-        raise NotFound(f"no bank account with id {account_uuid}")
+        raise NotFound(_l("no bank account with id %(account_uuid)s", account_uuid=account_uuid))
     return account
 
 
@@ -106,7 +107,9 @@ def prefer_bank_account(party_uuid: uuid.UUID, account_uuid: uuid.UUID | None) -
     """Mark one of the party's accounts as its preferred one (or none)."""
     party = live_party(party_uuid)
     if account_uuid is not None and all(a.uuid != account_uuid for a in party.bank_accounts):
-        raise ValidationFailed.field("bank_account_id", "must be one of the party's own accounts")
+        raise ValidationFailed.field(
+            "bank_account_id", _l("must be one of the party's own accounts")
+        )
     current = next((a.uuid for a in party.bank_accounts if a.is_preferred), None)
     if current == account_uuid:
         return

@@ -6,11 +6,12 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from kcc.constants import IdentifierKind, PartyType
 from kcc.db import db
-from kcc.errors import Conflict, NotFound, ValidationFailed
+from kcc.errors import Conflict, NotFound, Text, ValidationFailed
 from kcc.parties import identifiers as ids
 from kcc.parties.models import Party, PartyIdentifier
 from kcc.parties.records import BSN_CONTEXT, bsn_lookup, cipher, live_party, party_changed
@@ -40,7 +41,7 @@ def registered(kind: str, lookup: str) -> PartyIdentifier | None:
     )
 
 
-def ensure_free(kind: str, lookup: str, message: str) -> None:
+def ensure_free(kind: str, lookup: str, message: Text) -> None:
     if registered(kind, lookup) is not None:
         raise Conflict(message)
 
@@ -62,7 +63,9 @@ def build_identifiers(
     found: list[PartyIdentifier] = []
     if bsn:
         value = ids.validate_bsn(bsn)
-        ensure_free(IdentifierKind.BSN, bsn_lookup(value), "a party with this BSN exists already")
+        ensure_free(
+            IdentifierKind.BSN, bsn_lookup(value), _l("a party with this BSN exists already")
+        )
         found.append(bsn_identifier(value))
     kvk_row: PartyIdentifier | None = None
     if kvk:
@@ -70,18 +73,20 @@ def build_identifiers(
         branch = ids.validate_branch_number(branch_number) if branch_number else None
         kvk_row = registered(IdentifierKind.KVK, value)
         if kvk_row is not None and branch is None:
-            raise Conflict("an organisation with this KvK number exists already")
+            raise Conflict(_l("an organisation with this KvK number exists already"))
         if kvk_row is None:
             kvk_row = PartyIdentifier(kind=IdentifierKind.KVK, lookup=value, display=value)
             found.append(kvk_row)
     if rsin:
         value = ids.validate_rsin(rsin)
-        ensure_free(IdentifierKind.RSIN, value, "an organisation with this RSIN exists already")
+        ensure_free(IdentifierKind.RSIN, value, _l("an organisation with this RSIN exists already"))
         found.append(PartyIdentifier(kind=IdentifierKind.RSIN, lookup=value, display=value))
     if branch_number:
         value = ids.validate_branch_number(branch_number)
         ensure_free(
-            IdentifierKind.BRANCH_NUMBER, value, "a party with this branch number exists already"
+            IdentifierKind.BRANCH_NUMBER,
+            value,
+            _l("a party with this branch number exists already"),
         )
         # Branches of one business are parties of their own under the business's KvK number.
         found.append(
@@ -97,28 +102,33 @@ def _identifier(identifier_uuid: uuid.UUID) -> PartyIdentifier:
         select(PartyIdentifier).where(PartyIdentifier.uuid == identifier_uuid)
     )
     if found is None:
-        raise NotFound(f"no party identifier with id {identifier_uuid}")
+        raise NotFound(
+            _l("no party identifier with id %(identifier_uuid)s", identifier_uuid=identifier_uuid)
+        )
     return found
 
 
 def _checked(party: Party | None, data: IdentifierInput) -> tuple[str, PartyIdentifier | None]:
     """The validated value (a BSN in plain digits) and the KvK identifier it hangs under."""
     if data.kind not in VALIDATORS:
-        raise ValidationFailed.field("kind", f"unknown kind of identifier {data.kind!r}")
+        raise ValidationFailed.field(
+            "kind", _l("unknown kind of identifier %(kind)r", kind=data.kind)
+        )
     if party is None and data.kind == IdentifierKind.BSN:
-        raise ValidationFailed.field("party_id", "a BSN is registered only with its person")
+        raise ValidationFailed.field("party_id", _l("a BSN is registered only with its person"))
     if party is not None and (data.kind == IdentifierKind.BSN) != (party.type in PERSONS):
         raise ValidationFailed.field(
-            "kind", f"a {party.type} cannot be identified by a {data.kind}"
+            "kind",
+            _l("a %(type)s cannot be identified by a %(kind)s", type=party.type, kind=data.kind),
         )
     parent = _identifier(data.parent_id) if data.parent_id is not None else None
     if data.kind == IdentifierKind.BRANCH_NUMBER:
         if parent is None or parent.kind != IdentifierKind.KVK:
             raise ValidationFailed.field(
-                "parent_id", "a branch number belongs to a KvK number identifier"
+                "parent_id", _l("a branch number belongs to a KvK number identifier")
             )
     elif parent is not None:
-        raise ValidationFailed.field("parent_id", "only a branch number belongs to another")
+        raise ValidationFailed.field("parent_id", _l("only a branch number belongs to another"))
     return VALIDATORS[data.kind](data.value, "value"), parent
 
 
@@ -130,13 +140,17 @@ def _store(
     taken = registered(data.kind, lookup)
     if taken is not None and taken is not own:
         raise Conflict(
-            "this identifier is registered already",
-            invalid_params=[{"name": "value", "reason": "this identifier is registered already"}],
+            _l("this identifier is registered already"),
+            invalid_params=[
+                {"name": "value", "reason": _l("this identifier is registered already")}
+            ],
         )
     if party is not None and any(i.kind == data.kind and i is not own for i in party.identifiers):
         raise Conflict(
-            f"the party has a {data.kind} identifier already",
-            invalid_params=[{"name": "kind", "reason": "the party has an identifier of this kind"}],
+            _l("the party has a %(kind)s identifier already", kind=data.kind),
+            invalid_params=[
+                {"name": "kind", "reason": _l("the party has an identifier of this kind")}
+            ],
         )
     fresh = bsn_identifier(value) if data.kind == IdentifierKind.BSN else None
     identifier = own or PartyIdentifier()
@@ -173,7 +187,7 @@ def change_identifier(
     party = live_party(party_uuid) if party_uuid is not None else None
     before = identifier.party
     if before is not None and party is None:
-        raise ValidationFailed.field("party_id", "an identifier keeps the party it identifies")
+        raise ValidationFailed.field("party_id", _l("an identifier keeps the party it identifies"))
     if before is not party:
         if before is not None:
             before.identifiers.remove(identifier)
@@ -190,7 +204,7 @@ def remove_identifier(identifier_uuid: uuid.UUID) -> None:
         select(PartyIdentifier.id).where(PartyIdentifier.parent_id == identifier.id).limit(1)
     )
     if children is not None:
-        raise Conflict("branch numbers are registered under this KvK number; remove them first")
+        raise Conflict(_l("branch numbers are registered under this KvK number; remove them first"))
     party = identifier.party
     if party is None:
         db.session().delete(identifier)

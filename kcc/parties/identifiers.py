@@ -6,6 +6,7 @@ import unicodedata
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.nl import bsn as stdnum_bsn
 
@@ -26,41 +27,45 @@ def validate_bsn(value: str, field: str = "bsn") -> str:
     """A BSN as 9 digits; accepts dots and spaces, rejects letters and a failed eleven-check."""
     cleaned = stdnum_bsn.compact(value) if value else ""
     if not cleaned.isdigit():
-        raise ValidationFailed.field(field, "a BSN has only digits")
+        raise ValidationFailed.field(field, _l("a BSN has only digits"))
     if len(cleaned) == 8:
         cleaned = "0" + cleaned  # older BSNs are written with 8 digits
     if len(cleaned) != 9:
-        raise ValidationFailed.field(field, "a BSN has 9 digits (or 8 without its leading zero)")
+        raise ValidationFailed.field(
+            field, _l("a BSN has 9 digits (or 8 without its leading zero)")
+        )
     try:
         stdnum_bsn.validate(cleaned)
     except StdnumError:
-        raise ValidationFailed.field(field, "not a valid BSN: it fails the eleven-check") from None
+        raise ValidationFailed.field(
+            field, _l("not a valid BSN: it fails the eleven-check")
+        ) from None
     if not elfproef(cleaned):
-        raise ValidationFailed.field(field, "not a valid BSN: it fails the eleven-check")
+        raise ValidationFailed.field(field, _l("not a valid BSN: it fails the eleven-check"))
     return cleaned
 
 
 def validate_rsin(value: str, field: str = "rsin") -> str:
     cleaned = value.replace(" ", "").replace(".", "")
     if not cleaned.isdigit() or len(cleaned) not in (8, 9):
-        raise ValidationFailed.field(field, "an RSIN has 9 digits")
+        raise ValidationFailed.field(field, _l("an RSIN has 9 digits"))
     cleaned = cleaned.zfill(9)
     if not elfproef(cleaned):
-        raise ValidationFailed.field(field, "not a valid RSIN: it fails the eleven-check")
+        raise ValidationFailed.field(field, _l("not a valid RSIN: it fails the eleven-check"))
     return cleaned
 
 
 def validate_kvk(value: str, field: str = "kvk") -> str:
     cleaned = value.replace(" ", "").replace(".", "")
     if not cleaned.isdigit() or len(cleaned) != 8:
-        raise ValidationFailed.field(field, "a KvK number has 8 digits")
+        raise ValidationFailed.field(field, _l("a KvK number has 8 digits"))
     return cleaned
 
 
 def validate_branch_number(value: str, field: str = "branch_number") -> str:
     cleaned = value.replace(" ", "").replace(".", "")
     if not cleaned.isdigit() or len(cleaned) != 12:
-        raise ValidationFailed.field(field, "a branch number (vestigingsnummer) has 12 digits")
+        raise ValidationFailed.field(field, _l("a branch number (vestigingsnummer) has 12 digits"))
     return cleaned
 
 
@@ -73,9 +78,13 @@ def normalise_phone(value: str, field: str = "phone", region: str = "NL") -> str
     try:
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
-        raise ValidationFailed.field(field, f"{value!r} is not a phone number") from None
+        raise ValidationFailed.field(
+            field, _l("%(value)r is not a phone number", value=value)
+        ) from None
     if not phonenumbers.is_valid_number(number):
-        raise ValidationFailed.field(field, f"{value!r} is not a valid phone number")
+        raise ValidationFailed.field(
+            field, _l("%(value)r is not a valid phone number", value=value)
+        )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -83,8 +92,10 @@ def normalise_email(value: str, field: str = "email") -> str:
     """A syntactically valid address, lower-cased so that matching ignores case."""
     try:
         result = validate_email(value, check_deliverability=False)
-    except EmailNotValidError as exc:
-        raise ValidationFailed.field(field, str(exc)) from None
+    except EmailNotValidError:
+        raise ValidationFailed.field(
+            field, _l("%(value)r is not a valid e-mail address", value=value)
+        ) from None
     return result.normalized.lower()
 
 
@@ -95,7 +106,7 @@ def normalise_address(kind: str, value: str, field: str = "address") -> str:
         return normalise_email(value, field)
     cleaned = value.strip()
     if not cleaned:
-        raise ValidationFailed.field(field, "may not be empty")
+        raise ValidationFailed.field(field, _l("may not be empty"))
     return cleaned
 
 

@@ -6,13 +6,14 @@ import uuid
 from typing import Any
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 
 from kcc.constants import Action
 from kcc.crypto import DataCipher
 from kcc.db import db
-from kcc.errors import Conflict, NotFound
+from kcc.errors import Conflict, NotFound, Text
 from kcc.events.outbox import record
 from kcc.parties.events import PartyUpdated
 from kcc.parties.models import Party
@@ -43,11 +44,11 @@ def live_party(party_uuid: uuid.UUID, *options: Any) -> Party:
         .one_or_none()
     )
     if party is None:
-        raise NotFound(f"no party with id {party_uuid}")
+        raise NotFound(_l("no party with id %(party_uuid)s", party_uuid=party_uuid))
     return party
 
 
-def flush_unique(message: str) -> None:
+def flush_unique(message: Text) -> None:
     """Flush; a unique constraint the database refuses is a conflict saying ``message``."""
     try:
         db.session().flush()

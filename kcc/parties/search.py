@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased, joinedload
 
@@ -69,7 +70,7 @@ def _search_statement(query: PartyQuery) -> Select[Party]:
     if query.q:
         key = ids.search_key(query.q)
         if len(key) < 2:
-            raise ValidationFailed.field("q", "search for at least 2 characters")
+            raise ValidationFailed.field("q", _l("search for at least 2 characters"))
         escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         stmt = stmt.where(Party.search_name.like(f"%{escaped}%", escape="\\"))
     if query.type:

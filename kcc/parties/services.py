@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -111,7 +112,7 @@ def register_party(data: PartyInput) -> Party:
     session.add(party)
     for address in data.digital_addresses:
         attach_address(party, address)
-    flush_unique("an identifier or address of this party is registered already")
+    flush_unique(_l("an identifier or address of this party is registered already"))
     record(PartyRegistered(party_id=str(party.uuid), type=party.type))
     log_processing([party.uuid], Action.CREATE)
     return party
@@ -120,36 +121,36 @@ def register_party(data: PartyInput) -> Party:
 def _check_type_fields(data: PartyInput) -> None:
     if data.type == PartyType.ORGANISATION:
         if not data.name and data.names_required:
-            raise ValidationFailed.field("name", "an organisation needs its name")
+            raise ValidationFailed.field("name", _l("an organisation needs its name"))
         for name in (*PERSON_FIELDS, "bsn"):
             if getattr(data, name):
                 raise ValidationFailed.field(
-                    name, "only persons and contact persons have this field"
+                    name, _l("only persons and contact persons have this field")
                 )
     else:
         if not data.surname and data.names_required:
-            raise ValidationFailed.field("surname", "a person needs a surname")
+            raise ValidationFailed.field("surname", _l("a person needs a surname"))
         for name in ("name", "kvk", "rsin", "branch_number"):
             if getattr(data, name):
-                raise ValidationFailed.field(name, "only organisations have this field")
+                raise ValidationFailed.field(name, _l("only organisations have this field"))
     if data.type == PartyType.CONTACT_PERSON and data.organisation_id is None:
         raise ValidationFailed.field(
-            "organisation_id", "a contact person works for an organisation"
+            "organisation_id", _l("a contact person works for an organisation")
         )
     if data.type != PartyType.CONTACT_PERSON and data.organisation_id is not None:
         raise ValidationFailed.field(
-            "organisation_id", "only contact persons work for an organisation"
+            "organisation_id", _l("only contact persons work for an organisation")
         )
     if data.branch_number and not data.kvk:
         raise ValidationFailed.field(
-            "branch_number", "a branch number needs the KvK number it belongs to"
+            "branch_number", _l("a branch number needs the KvK number it belongs to")
         )
 
 
 def _organisation(party_uuid: uuid.UUID) -> Party:
     org = db.session().scalar(live_parties().where(Party.uuid == party_uuid))
     if org is None or org.type != PartyType.ORGANISATION:
-        raise ValidationFailed.field("organisation_id", "no organisation with this id")
+        raise ValidationFailed.field("organisation_id", _l("no organisation with this id"))
     return org
 
 
@@ -173,7 +174,9 @@ def party_id_for(party_uuid: uuid.UUID, field_name: str = "party_id") -> int:
         select(Party.id).where(Party.uuid == party_uuid, Party.removed_at.is_(None))
     )
     if found is None:
-        raise ValidationFailed.field(field_name, f"no party with id {party_uuid}")
+        raise ValidationFailed.field(
+            field_name, _l("no party with id %(party_uuid)s", party_uuid=party_uuid)
+        )
     return found
 
 
@@ -206,19 +209,21 @@ def update_party(party_uuid: uuid.UUID, changes: dict[str, Any]) -> Party:
     unknown = set(changes) - UPDATABLE - {"organisation_id"}
     if unknown:
         name = sorted(unknown)[0]
-        raise ValidationFailed.field(name, "cannot be changed with PATCH")
+        raise ValidationFailed.field(name, _l("cannot be changed with PATCH"))
     fields = sorted(changes)
     changes = dict(changes)
     if "organisation_id" in changes:
         _move_contact_person(party, changes.pop("organisation_id"))
     for name, value in changes.items():
         if party.type == PartyType.ORGANISATION and name in PERSON_FIELDS and value:
-            raise ValidationFailed.field(name, "only persons and contact persons have this field")
+            raise ValidationFailed.field(
+                name, _l("only persons and contact persons have this field")
+            )
         if party.type != PartyType.ORGANISATION and name == "name" and value:
-            raise ValidationFailed.field(name, "only organisations have this field")
+            raise ValidationFailed.field(name, _l("only organisations have this field"))
         required = "name" if party.type == PartyType.ORGANISATION else "surname"
         if name == required and not value:
-            raise ValidationFailed.field(name, "may not be emptied")
+            raise ValidationFailed.field(name, _l("may not be emptied"))
         setattr(party, name, value)
     party.search_name = _search_name(party)
     db.session().flush()
@@ -230,11 +235,11 @@ def update_party(party_uuid: uuid.UUID, changes: dict[str, Any]) -> Party:
 def _move_contact_person(party: Party, organisation_uuid: uuid.UUID | None) -> None:
     if party.type != PartyType.CONTACT_PERSON:
         raise ValidationFailed.field(
-            "organisation_id", "only contact persons work for an organisation"
+            "organisation_id", _l("only contact persons work for an organisation")
         )
     if organisation_uuid is None:
         raise ValidationFailed.field(
-            "organisation_id", "a contact person works for an organisation"
+            "organisation_id", _l("a contact person works for an organisation")
         )
     party.organisation_id = _organisation(organisation_uuid).id
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from kcc.constants import OPEN_TASK_STATUSES, IdentifierKind, TaskKind
@@ -25,7 +26,9 @@ def _refuse_if_kept(party: Party, group: list[Party]) -> None:
     """Raise a conflict naming the reason when the law or another party's record keeps it."""
     if party.merged_into_id is not None:
         raise Conflict(
-            "the party was merged into another party; delete that party, which holds its records"
+            _l(
+                "the party was merged into another party; delete that party, which holds its records"
+            )
         )
     ids = [p.id for p in group]
     session = db.session()
@@ -40,11 +43,15 @@ def _refuse_if_kept(party: Party, group: list[Party]) -> None:
             TaskKind(task.kind), "an open task is still being handled for the resident"
         )
         raise Conflict(
-            f"the party cannot be deleted while task {task.uuid} ({task.kind}) is open: {why}; "
-            "ask again once it is closed"
+            _l(
+                "the party cannot be deleted while task %(uuid)s (%(kind)s) is open: %(why)s; ask again once it is closed",
+                uuid=task.uuid,
+                kind=task.kind,
+                why=why,
+            )
         )
     if session.scalar(select(Party.id).where(Party.organisation_id.in_(ids)).limit(1)):
-        raise Conflict("contact persons work for this organisation; delete or move them first")
+        raise Conflict(_l("contact persons work for this organisation; delete or move them first"))
     kvk = select(PartyIdentifier.id).where(
         PartyIdentifier.party_id.in_(ids), PartyIdentifier.kind == IdentifierKind.KVK
     )
@@ -55,7 +62,7 @@ def _refuse_if_kept(party: Party, group: list[Party]) -> None:
     )
     if branches is not None:
         raise Conflict(
-            "branches of this business are registered under its KvK number; delete them first"
+            _l("branches of this business are registered under its KvK number; delete them first")
         )
 
 

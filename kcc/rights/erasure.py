@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from kcc.constants import Action
@@ -61,9 +62,12 @@ def _refuse_if_erased(party_uuid: uuid.UUID, parties: list[Party]) -> None:
     )
     if done is not None:
         raise Conflict(
-            f"party {party_uuid} was already erased completely on "
-            f"{done.erased_at.date().isoformat()} (reason: {done.reason!r}); nothing about it is "
-            "left to erase. A dry run shows what is kept and why."
+            _l(
+                "party %(party_uuid)s was already erased completely on %(date)s (reason: %(reason)r); nothing about it is left to erase. A dry run shows what is kept and why.",
+                party_uuid=party_uuid,
+                date=done.erased_at.date().isoformat(),
+                reason=done.reason,
+            )
         )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -43,7 +44,7 @@ def merge_group(party_uuid: uuid.UUID) -> tuple[Party, list[Party]]:
     )
     party = session.scalar(select(Party).where(Party.uuid == party_uuid).options(*details))
     if party is None:
-        raise NotFound(f"no party with id {party_uuid}")
+        raise NotFound(_l("no party with id %(party_uuid)s", party_uuid=party_uuid))
     for _ in range(MAX_MERGE_DEPTH):
         if party.merged_into_id is None:
             break

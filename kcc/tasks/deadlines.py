@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext as _l
+
 from kcc.constants import TaskKind
 from kcc.errors import Conflict, ValidationFailed
 
@@ -104,7 +106,7 @@ def default_due(
 def check_extension(kind: str, already_extended: bool) -> None:
     if kind not in STATUTORY_WEEKS:
         raise ValidationFailed.field(
-            "extend", "only complaints and objections have a statutory term"
+            "extend", _l("only complaints and objections have a statutory term")
         )
     if already_extended:
-        raise Conflict("the statutory term may be extended only once and already was")
+        raise Conflict(_l("the statutory term may be extended only once and already was"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -40,9 +41,9 @@ def _locked_open_task(task_uuid: uuid.UUID) -> Task:
         .with_for_update(of=Task)
     )
     if task is None:
-        raise NotFound(f"no task with id {task_uuid}")
+        raise NotFound(_l("no task with id %(task_uuid)s", task_uuid=task_uuid))
     if task.status in CLOSED:
-        raise Conflict(f"the task is {task.status} already")
+        raise Conflict(_l("the task is %(status)s already", status=task.status))
     return task
 
 
@@ -107,20 +108,25 @@ def reassign_task(
     A colleague takes it personally (the task keeps its team); a team gets it unassigned.
     """
     if (user_id is None) == (team is None):
-        raise ValidationFailed.field("user_id", "name either a colleague (user_id) or a team")
+        raise ValidationFailed.field("user_id", _l("name either a colleague (user_id) or a team"))
     task = _locked_open_task(task_uuid)
     before_user, before_team = task.assigned_user, task.assigned_team
     if user_id is not None:
         colleague = require_active_colleague(user_id, field="user_id")
         if before_user is not None and colleague.id == before_user.id:
-            raise Conflict(f"the task is assigned to {colleague.display_name} already")
+            raise Conflict(
+                _l(
+                    "the task is assigned to %(display_name)s already",
+                    display_name=colleague.display_name,
+                )
+            )
         task.assigned_user = colleague
         task.assigned_team = task.assigned_team or colleague.team
     else:
         assert team is not None
         require_active_team(team, field="team")
         if before_user is None and before_team == team:
-            raise Conflict(f"the task is in the queue of team {team} already")
+            raise Conflict(_l("the task is in the queue of team %(team)s already", team=team))
         task.assigned_user = None
         task.assigned_team = team
     if note.strip():
@@ -150,12 +156,12 @@ def reassign_task(
 def comment_on_task(task_uuid: uuid.UUID, author_id: int | None, text: str) -> TaskComment:
     """Add a colleague's comment to a task (open or closed)."""
     if not text.strip():
-        raise ValidationFailed.field("text", "a comment needs some text")
+        raise ValidationFailed.field("text", _l("a comment needs some text"))
     task = db.session().scalar(
         select(Task).options(joinedload(Task.party)).where(Task.uuid == task_uuid)
     )
     if task is None:
-        raise NotFound(f"no task with id {task_uuid}")
+        raise NotFound(_l("no task with id %(task_uuid)s", task_uuid=task_uuid))
     comment = _comment(task, author_id, text, None)
     _log(task)
     announce.task_changed(task, "task.commented")
@@ -173,7 +179,7 @@ def record_callback(
     task = _locked_open_task(task_uuid)
     if task.kind != TaskKind.CALLBACK:
         raise ValidationFailed.field(
-            "result", f"only a callback records call outcomes, not a {task.kind}"
+            "result", _l("only a callback records call outcomes, not a %(kind)s", kind=task.kind)
         )
     comment = _comment(task, by_user_id, note, CallbackResult(result).value)
     if result == CallbackResult.REACHED:
@@ -193,7 +199,7 @@ def task_comments(task_uuid: uuid.UUID) -> list[TaskComment]:
         select(Task).options(joinedload(Task.party)).where(Task.uuid == task_uuid)
     )
     if task is None:
-        raise NotFound(f"no task with id {task_uuid}")
+        raise NotFound(_l("no task with id %(task_uuid)s", task_uuid=task_uuid))
     if task.party is not None:
         log_processing([task.party.uuid], Action.READ)
     return list(

@@ -1,8 +1,8 @@
 """Callback requests (contactverzoeken) routed to a colleague, a team or a department.
 
 A colleague gets the request in their own queue, a team in its queue, and a department in
-its default team's queue. The receiver's mailbox is told by e-mail (the colleague's team
-mailbox, the team's, or the department's own, else its default team's).
+its default team's queue. The receiver is told by e-mail (the colleague's own address, else
+their team's mailbox; the team's; or the department's own, else its default team's).
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
 
 from kcc.constants import TaskKind
 from kcc.directory.services import (
@@ -49,7 +51,7 @@ def _destination(data: ContactRequestInput) -> Destination:
     ]
     if len(chosen) != 1:
         raise ValidationFailed.field(
-            "to_user_id", "send the request to exactly one colleague, team or department"
+            "to_user_id", _l("send the request to exactly one colleague, team or department")
         )
     if data.to_user_id is not None:
         return route_to_colleague(data.to_user_id, field="to_user_id")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, literal, select
 from sqlalchemy.orm import joinedload
 
@@ -69,15 +70,17 @@ def create_task(data: TaskInput, *, check_directory: bool = False) -> Task:
         _check_directory(data.assigned_user_id, data.assigned_team)
     received_at = data.received_at or utcnow()
     if received_at > utcnow() + timedelta(minutes=5):
-        raise ValidationFailed.field("received_at", "lies in the future")
+        raise ValidationFailed.field("received_at", _l("lies in the future"))
     if data.kind in STATUTORY and data.due_at is not None:
-        raise ValidationFailed.field("due_at", "is computed from the statutory term for this kind")
+        raise ValidationFailed.field(
+            "due_at", _l("is computed from the statutory term for this kind")
+        )
     if data.kind not in (TaskKind.COMPLAINT, TaskKind.OBJECTION) and data.advisory_committee:
         raise ValidationFailed.field(
-            "advisory_committee", "applies to complaints and objections only"
+            "advisory_committee", _l("applies to complaints and objections only")
         )
     if data.assigned_user_id is None and not data.assigned_team:
-        raise ValidationFailed.field("assigned_team", "assign the task to a user or a team")
+        raise ValidationFailed.field("assigned_team", _l("assign the task to a user or a team"))
     task = Task(
         kind=data.kind,
         description=data.description,
@@ -114,7 +117,9 @@ def create_task(data: TaskInput, *, check_directory: bool = False) -> Task:
 def _party(party_uuid: uuid.UUID) -> Party:
     party = db.session().scalar(select(Party).where(Party.uuid == party_uuid))
     if party is None:
-        raise ValidationFailed.field("party_id", f"no party with id {party_uuid}")
+        raise ValidationFailed.field(
+            "party_id", _l("no party with id %(party_uuid)s", party_uuid=party_uuid)
+        )
     return party
 
 
@@ -122,7 +127,8 @@ def _contact(moment_uuid: uuid.UUID) -> ContactMoment:
     moment = db.session().scalar(select(ContactMoment).where(ContactMoment.uuid == moment_uuid))
     if moment is None:
         raise ValidationFailed.field(
-            "contact_moment_id", f"no contact moment with id {moment_uuid}"
+            "contact_moment_id",
+            _l("no contact moment with id %(moment_uuid)s", moment_uuid=moment_uuid),
         )
     return moment
 
@@ -130,14 +136,16 @@ def _contact(moment_uuid: uuid.UUID) -> ContactMoment:
 def _user(user_uuid: uuid.UUID) -> User:
     user = db.session().scalar(select(User).where(User.uuid == user_uuid))
     if user is None:
-        raise ValidationFailed.field("assigned_user_id", f"no user with id {user_uuid}")
+        raise ValidationFailed.field(
+            "assigned_user_id", _l("no user with id %(user_uuid)s", user_uuid=user_uuid)
+        )
     return user
 
 
 def get_task(task_uuid: uuid.UUID) -> Task:
     task = db.session().scalar(_task_query().where(Task.uuid == task_uuid))
     if task is None:
-        raise NotFound(f"no task with id {task_uuid}")
+        raise NotFound(_l("no task with id %(task_uuid)s", task_uuid=task_uuid))
     if task.party is not None:
         log_processing([task.party.uuid], Action.READ)
     return task
@@ -155,9 +163,14 @@ def update_task(
         _check_directory(changes.get("assigned_user_id"), changes.get("assigned_team"))
     task = db.session().scalar(_task_query().where(Task.uuid == task_uuid).with_for_update(of=Task))
     if task is None:
-        raise NotFound(f"no task with id {task_uuid}")
+        raise NotFound(_l("no task with id %(task_uuid)s", task_uuid=task_uuid))
     if task.status in CLOSED and changes.get("status", task.status) in CLOSED:
-        raise Conflict(f"the task is {task.status}; reopen it by setting status to open first")
+        raise Conflict(
+            _l(
+                "the task is %(status)s; reopen it by setting status to open first",
+                status=task.status,
+            )
+        )
     if "status" in changes:
         _set_status(task, changes["status"])
     if "assigned_user_id" in changes:
@@ -167,7 +180,9 @@ def update_task(
     if "assigned_team" in changes:
         task.assigned_team = changes["assigned_team"]
     if task.assigned_user is None and not task.assigned_team:
-        raise ValidationFailed.field("assigned_team", "a task stays assigned to a user or a team")
+        raise ValidationFailed.field(
+            "assigned_team", _l("a task stays assigned to a user or a team")
+        )
     for name in ("description", "note", "number", "reference"):
         if name in changes:
             setattr(task, name, changes[name])
@@ -176,7 +191,7 @@ def update_task(
     if "due_at" in changes:
         if task.kind in STATUTORY:
             raise ValidationFailed.field(
-                "due_at", "is computed from the statutory term; use extend"
+                "due_at", _l("is computed from the statutory term; use extend")
             )
         task.due_at = changes["due_at"]
     if changes.get("extend"):
@@ -196,7 +211,7 @@ def delete_task(task_uuid: uuid.UUID) -> None:
     """Delete a task (the Klantinteracties standard lets its clients remove an interne taak)."""
     task = db.session().scalar(_task_query().where(Task.uuid == task_uuid))
     if task is None:
-        raise NotFound(f"no task with id {task_uuid}")
+        raise NotFound(_l("no task with id %(task_uuid)s", task_uuid=task_uuid))
     party = task.party
     db.session().delete(task)
     db.session().flush()

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 
 from kcc.db import db, utcnow
@@ -56,7 +57,7 @@ def get_topic(topic_id: uuid.UUID) -> Topic:
     """The topic with this public id (a removed one too); NotFound otherwise."""
     topic = db.session().scalar(select(Topic).where(Topic.uuid == topic_id))
     if topic is None:
-        raise NotFound(f"no topic with id {topic_id}")
+        raise NotFound(_l("no topic with id %(topic_id)s", topic_id=topic_id))
     return topic
 
 
@@ -77,9 +78,9 @@ def list_topics(*, include_inactive: bool = True) -> list[Topic]:
 def create_topic(data: TopicInput) -> Topic:
     """Add a topic; its key and names must be new, its parent and owner team must exist."""
     if not KEY_PATTERN.match(data.key):
-        raise ValidationFailed.field("key", "lower-case letters, digits and hyphens only")
+        raise ValidationFailed.field("key", _l("lower-case letters, digits and hyphens only"))
     if db.session().scalar(select(Topic.id).where(Topic.key == data.key)) is not None:
-        raise Conflict(f"a topic with key {data.key!r} exists already")
+        raise Conflict(_l("a topic with key %(key)r exists already", key=data.key))
     topic = Topic(uuid=uuid.uuid4(), key=data.key)
     _apply(topic, data)
     db.session().add(topic)
@@ -92,9 +93,9 @@ def update_topic(topic_id: uuid.UUID, data: TopicInput) -> Topic:
     """Change a topic (its key stays: journeys and reports name it)."""
     topic = get_topic(topic_id)
     if topic.deleted_at is not None:
-        raise NotFound(f"topic {topic_id} was removed")
+        raise NotFound(_l("topic %(topic_id)s was removed", topic_id=topic_id))
     if data.key != topic.key:
-        raise ValidationFailed.field("key", "a topic's key cannot change; add a new topic")
+        raise ValidationFailed.field("key", _l("a topic's key cannot change; add a new topic"))
     _apply(topic, data)
     topic.updated_at = utcnow()
     db.session().flush()
@@ -140,7 +141,14 @@ def _unique_names(topic: Topic, name_nl: str, name_en: str) -> None:
             stmt = stmt.where(Topic.id != topic.id)
         other = db.session().scalar(stmt)
         if other is not None:
-            raise Conflict(f"topic {other!r} is already called {name!r} ({field_name})")
+            raise Conflict(
+                _l(
+                    "topic %(other)r is already called %(name)r (%(field_name)s)",
+                    other=other,
+                    name=name,
+                    field_name=field_name,
+                )
+            )
 
 
 def _parent(topic: Topic, parent_id: uuid.UUID | None) -> Topic | None:
@@ -149,18 +157,27 @@ def _parent(topic: Topic, parent_id: uuid.UUID | None) -> Topic | None:
         return None
     parent = db.session().scalar(_live().where(Topic.uuid == parent_id))
     if parent is None:
-        raise ValidationFailed.field("parent_id", f"no topic with id {parent_id}")
+        raise ValidationFailed.field(
+            "parent_id", _l("no topic with id %(parent_id)s", parent_id=parent_id)
+        )
     depth = 1
     walker: Topic | None = parent
     while walker is not None:
         if topic.id is not None and walker.id == topic.id:
             raise ValidationFailed.field(
-                "parent_id", f"topic {parent.key!r} lies below {topic.key!r}: that makes a cycle"
+                "parent_id",
+                _l(
+                    "topic %(key)r lies below %(key2)r: that makes a cycle",
+                    key=parent.key,
+                    key2=topic.key,
+                ),
             )
         depth += 1
         walker = walker.parent
     if depth > MAX_DEPTH:
-        raise ValidationFailed.field("parent_id", f"the tree is at most {MAX_DEPTH} deep")
+        raise ValidationFailed.field(
+            "parent_id", _l("the tree is at most %(depth)s deep", depth=MAX_DEPTH)
+        )
     return parent
 
 
@@ -172,10 +189,14 @@ def delete_topic(topic_id: uuid.UUID) -> None:
         return
     child = db.session().scalar(_live().where(Topic.parent_id == topic.id).limit(1))
     if child is not None:
-        raise Conflict(f"topic {topic.key!r} still has narrower topic {child.key!r}")
+        raise Conflict(
+            _l("topic %(key)r still has narrower topic %(key2)r", key=topic.key, key2=child.key)
+        )
     uses = [use for users in _topic_users.values() for use in users({topic.key})]
     if uses:
-        raise Conflict(f"topic {topic.key!r} is still in use: {'; '.join(uses)}")
+        raise Conflict(
+            _l("topic %(key)r is still in use: %(uses)s", key=topic.key, uses="; ".join(uses))
+        )
     topic.deleted_at = utcnow()
     topic.is_active = False
     db.session().flush()
@@ -242,7 +263,7 @@ def search_topics(
     if q is not None:
         wanted = fold(q).split()
         if not any(WORD.search(w) for w in wanted):
-            raise ValidationFailed.field("q", "type at least one letter or digit")
+            raise ValidationFailed.field("q", _l("type at least one letter or digit"))
         topics = [t for t in topics if all(w in _haystack(t) for w in wanted)]
     page = topics[:limit]
     next_cursor = encode_cursor({"key": page[-1].key}) if len(topics) > limit else None

@@ -1,10 +1,11 @@
-"""Translations: Dutch by default, English on request (?lang=en, remembered in the session)."""
+"""Translations: pages in Dutch unless English is asked for; the API as its caller asks."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from babel import negotiate_locale
 from babel.support import NullTranslations
 from flask import Flask, has_request_context, request, session
 from flask_babel import Babel, get_locale, get_translations
@@ -13,15 +14,26 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from kcc.web.registry import shell
+from kcc.web.security import is_page_request
 
 LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
+API_LANGUAGE = "en"
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 CATALOG_KEY = "kcc.web.catalog"
 
 
 def select_locale() -> str:
-    """The language asked for in the URL, else the one remembered, else Dutch."""
+    """The language of this answer.
+
+    Pages: the language asked for in the URL, else the one remembered, else Dutch. The API
+    and the webhooks: the caller's ``Accept-Language``, else English (what scripts and other
+    systems have always read). Outside a request (a job, the command line): English.
+    """
+    if not has_request_context():
+        return API_LANGUAGE
+    if not is_page_request():
+        return caller_language()
     asked = request.args.get("lang")
     if asked in LANGUAGES:
         if session.get("lang") != asked:
@@ -29,6 +41,12 @@ def select_locale() -> str:
         return asked
     remembered = session.get("lang")
     return remembered if remembered in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def caller_language() -> str:
+    """The first language in the caller's ``Accept-Language`` we speak (``nl-BE`` is Dutch)."""
+    preferred = [tag.replace("-", "_") for tag, _quality in request.accept_languages]
+    return negotiate_locale(preferred, LANGUAGES) or API_LANGUAGE
 
 
 def page_language() -> str:

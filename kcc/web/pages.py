@@ -64,16 +64,6 @@ def error_page(status: int, detail: str) -> tuple[str, int]:
     return render_template("error.html", title=title, status=status, detail=detail), status
 
 
-def _page_detail(status: int, detail: str) -> str:
-    """The problem in the page's language: the API's English detail only on English pages."""
-    from kcc.web.i18n import page_language
-    from kcc.web.problems import problem_sentence
-
-    if page_language() == "en":
-        return detail
-    return problem_sentence(status) or _("Something went wrong")
-
-
 def html_errors(bp: Blueprint) -> Blueprint:
     """Errors on pages are HTML pages, not problem+json."""
 
@@ -82,7 +72,7 @@ def html_errors(bp: Blueprint) -> Blueprint:
         db.rollback()
         if isinstance(error, Forbidden):
             return error_page(403, _("Your role does not give access to this page."))
-        return error_page(error.status, _page_detail(error.status, error.detail))
+        return error_page(error.status, str(error.detail))
 
     @bp.errorhandler(HTTPException)
     def _http(error: HTTPException) -> tuple[str, int] | Response:

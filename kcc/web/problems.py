@@ -1,7 +1,8 @@
-"""Problems in people's words: what a page says when a request fails, in the page's language.
+"""Problems in people's words: what a page says when a request fails with no detail to show.
 
-The API's ``detail`` is written for developers (in English); a page in another language says
-what went wrong and what to do instead, by the kind of problem.
+The API answers a page's scripts in the page's language (they send it as ``Accept-Language``),
+so a page shows the API's ``detail``; these sentences, one per kind of problem, are for an
+answer without one (a proxy's error page, a dropped connection).
 """
 
 from __future__ import annotations
@@ -20,12 +21,6 @@ PROBLEMS = {
     429: _l("Too many attempts. Wait a moment and try again."),
     503: _l("The service is not available right now. Try again later."),
 }
-
-
-def problem_sentence(status: int) -> str | None:
-    """What to tell a person about a problem of this status, in the page's language."""
-    sentence = PROBLEMS.get(status)
-    return str(sentence) if sentence is not None else None
 
 
 def problem_texts() -> Markup:

@@ -218,6 +218,69 @@ def test_a_contact_request_to_a_colleague_or_team(
     ]
 
 
+def test_a_contact_request_to_a_colleague_with_an_address_is_mailed_to_them(
+    agent: Caller, make_caller, smtp: LocalSmtpServer, run_jobs
+) -> None:
+    admin = make_caller("admin", team=None)
+    anna = make_caller("agent", name="anna", team="Burgerzaken")
+    without = make_caller("agent", name="bert", team="Burgerzaken")
+    changed = admin.patch(f"/api/v1/users/{anna.user_id}", json={"email": "Anna@Gemeente.test"})
+    assert changed.status_code == 200, changed.json
+    assert changed.json["email"] == "anna@gemeente.test"
+    for colleague in (anna, without):
+        sent = agent.post(
+            "/api/v1/tasks/contact-requests",
+            json={"description": "Terugbellen", "to_user_id": str(colleague.user_id)},
+        )
+        assert sent.status_code == 201, sent.json
+    run_jobs()
+    _wait_for(lambda: len(smtp.messages) == 2)
+    # Anna's own address; Bert has none, so his team's mailbox is told.
+    assert sorted(m["To"] for m in smtp.messages) == [
+        "anna@gemeente.test",
+        "burgerzaken@gemeente.test",
+    ]
+    refused = admin.patch(f"/api/v1/users/{anna.user_id}", json={"email": "anna"})
+    assert refused.status_code == 422
+    assert refused.json["invalid_params"] == [{"name": "email", "reason": "not an e-mail address"}]
+    emptied = admin.patch(f"/api/v1/users/{anna.user_id}", json={"email": ""})
+    assert emptied.json["email"] == ""
+
+
+def test_a_user_is_created_with_an_own_address(make_caller) -> None:
+    admin = make_caller("admin", team=None)
+    created = admin.post(
+        "/api/v1/users",
+        json={"name": "carla", "role": "agent", "team": "KCC", "email": "Carla@Gemeente.test"},
+    )
+    assert created.status_code == 201, created.json
+    assert created.json["user"]["email"] == "carla@gemeente.test"
+    refused = admin.post("/api/v1/users", json={"name": "dirk", "role": "agent", "email": "dirk"})
+    assert refused.status_code == 422
+    assert refused.json["invalid_params"] == [{"name": "email", "reason": "not an e-mail address"}]
+
+
+def test_the_command_creates_a_user_with_an_own_address(app: Flask) -> None:
+    from click.testing import CliRunner
+    from flask.cli import ScriptInfo
+
+    from kcc.auth.models import User
+    from kcc.cli import main
+
+    runner, info = CliRunner(), ScriptInfo(create_app=lambda: app)
+    args = ["users", "create", "eva", "--role", "agent", "--email", "Eva@Utrecht.nl"]
+    created = runner.invoke(main, args, obj=info)
+    assert created.exit_code == 0, created.output
+    with app.app_context():
+        assert db.session().scalar(select(User.email).where(User.name == "eva")) == (
+            "eva@utrecht.nl"
+        )
+        db.remove()
+    fred = ["users", "create", "fred", "--role", "agent", "--email", "x"]
+    refused = runner.invoke(main, fred, obj=info)
+    assert refused.exit_code == 2 and "email" in refused.output, refused.output
+
+
 def test_a_bad_contact_request_leaves_nothing_behind(
     app: Flask, agent: Caller, make_caller, smtp: LocalSmtpServer
 ) -> None:
@@ -320,3 +383,21 @@ def test_comments_are_exported_and_erased_with_the_residents_task(
     )
     assert erased.status_code == 200, erased.json
     assert agent.get(f"/api/v1/tasks/{task['id']}/comments").status_code == 404
+
+
+def test_a_callback_to_an_unknown_department_is_refused_in_the_callers_language(
+    app: Flask, agent: Caller
+) -> None:
+    body = {"description": "Bel terug", "to_department": "Nergens"}
+    dutch = agent.post(
+        "/api/v1/tasks/contact-requests", json=body, headers={"Accept-Language": "nl"}
+    )
+    assert dutch.status_code == 422
+    assert dutch.json["title"] == "Controle mislukt"
+    assert dutch.json["invalid_params"] == [
+        {"name": "to_department", "reason": "geen afdeling 'Nergens' in de gids"}
+    ]
+    assert dutch.json["detail"] == "to_department: geen afdeling 'Nergens' in de gids"
+    english = agent.post("/api/v1/tasks/contact-requests", json=body)
+    assert english.json["detail"] == "to_department: no department 'Nergens' in the directory"
+    assert _count(app, Task) == 0

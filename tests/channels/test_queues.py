@@ -228,3 +228,58 @@ def test_a_new_sms_reopens_the_closed_conversation(app, agent, text_in, run_jobs
     assert [c["id"] for c in listed] == [conversation["id"]]
     assert listed[0]["status"] == "open" and listed[0]["message_count"] == 2
     assert [e["reason"] for e in _events(app, "conversation.reopened")] == ["message"]
+
+
+def test_hand_off_problems_speak_the_callers_language(app, client, make_caller) -> None:
+    """A Dutch page asks in Dutch and hears who has it in Dutch; a script without the header
+    hears English, as it always did."""
+    start_chat(client)
+    first, second = make_caller("agent"), make_caller("agent")
+    with app.app_context():
+        db.session().execute(
+            update(User).where(User.uuid == first.user_id).values(display_name="Anna Jansen")
+        )
+        db.commit()
+        db.remove()
+    conversation = newest_conversation(first)
+    assert first.post(_path(conversation, "take")).status_code == 200
+    dutch = {"Accept-Language": "nl"}
+    taken_nl = second.post(_path(conversation, "take"), headers=dutch)
+    assert taken_nl.status_code == 409 and taken_nl.mimetype == PROBLEM
+    assert taken_nl.json["detail"] == "Anna Jansen heeft dit gesprek al overgenomen"
+    assert taken_nl.json["title"] == "Conflict"
+    assert set(taken_nl.json) == {"type", "title", "status", "detail", "instance"}
+    taken_en = second.post(_path(conversation, "take"))
+    assert taken_en.json["detail"] == "Anna Jansen has taken this conversation already"
+
+    blank = {"subject": "   "}
+    wrap_nl = first.post(_path(conversation, "close"), json=blank, headers=dutch)
+    assert wrap_nl.status_code == 422
+    assert wrap_nl.json["title"] == "Controle mislukt"
+    assert wrap_nl.json["detail"] == "subject: voor het afronden is een onderwerp nodig"
+    assert wrap_nl.json["invalid_params"] == [
+        {"name": "subject", "reason": "voor het afronden is een onderwerp nodig"}
+    ]
+    wrap_en = first.post(_path(conversation, "close"), json=blank)
+    assert wrap_en.json["title"] == "Validation failed"
+    assert wrap_en.json["detail"] == "subject: a wrap-up needs a subject"
+    missing = first.post(_path(conversation, "close"), json={}, headers=dutch)
+    assert missing.json["invalid_params"] == [
+        {"name": "subject", "reason": "Dit veld is verplicht."}
+    ]
+
+    past = {"until": (datetime.now(UTC) - timedelta(minutes=5)).isoformat()}
+    snooze_nl = first.post(_path(conversation, "snooze"), json=past, headers=dutch)
+    assert snooze_nl.status_code == 422
+    assert snooze_nl.json["invalid_params"] == [
+        {"name": "until", "reason": "uitstellen kan alleen tot een moment in de toekomst"}
+    ]
+    # A browser's own preference list is negotiated too: Dutch (Belgium) first, then English.
+    snooze_be = first.post(
+        _path(conversation, "snooze"), json=past, headers={"Accept-Language": "nl-BE,en;q=0.8"}
+    )
+    assert "toekomst" in snooze_be.json["detail"]
+    snooze_fr = first.post(
+        _path(conversation, "snooze"), json=past, headers={"Accept-Language": "fr"}
+    )
+    assert snooze_fr.json["detail"] == "until: a snooze must end in the future"

@@ -104,9 +104,11 @@ def test_two_agents_see_one_take_the_conversation_live(
         "Opgepakt door Test agent", timeout=10_000
     )
     second.get_by_role("button", name="Oppakken").click()
-    expect(second.locator("#take-button ~ .form-result")).to_contain_text(
-        "Test agent has taken this conversation already"
-    )
+    # The page asks the API in its own language: who has it, in Dutch, and nothing in English.
+    result = second.locator("#take-button ~ .form-result")
+    expect(result).to_contain_text("Test agent heeft dit gesprek al overgenomen")
+    expect(result).not_to_contain_text("taken this conversation")
+    expect(result).not_to_contain_text("(")
     check_page(second, "desk-taken-live")
 
 

@@ -195,3 +195,26 @@ def test_agent_accepts_declines_and_bad_moves_are_409(
     assert approve.status_code == 409
     missing = agent.post("/api/v1/suggestions/00000000-0000-0000-0000-000000000000/accept")
     assert missing.status_code == 404
+
+
+def test_declining_an_accepted_suggestion_is_refused_in_the_callers_language(
+    small: str, make_person, agent: Caller, system: Caller, fake_twilio: FakeTwilio, run_jobs
+) -> None:  # type: ignore[no-untyped-def]
+    person = make_person()
+    grant(agent, person)
+    start_small(system, person)
+    run_jobs()
+    run_jobs()
+    item = _suggestions(agent, person)[0]
+    accepted = agent.post(f"/api/v1/suggestions/{item['id']}/accept")
+    assert accepted.status_code == 200 and accepted.get_json()["status"] == "accepted"
+    path = f"/api/v1/suggestions/{item['id']}/decline"
+    dutch = agent.post(path, headers={"Accept-Language": "nl"})
+    assert dutch.status_code == 409
+    assert dutch.get_json()["detail"] == (
+        "een suggestie met status aangenomen kan niet worden afgewezen"
+    )
+    english = agent.post(path)
+    assert english.status_code == 409
+    assert english.get_json()["detail"] == "a accepted suggestion cannot be declined"
+    assert _suggestions(agent, person)[0]["status"] == "accepted"

@@ -47,6 +47,30 @@ def test_an_admin_adds_a_department_and_team_and_moves_an_employee(
     assert "in the directory" not in wrong.get_data(as_text=True)  # no English API detail
 
 
+def test_an_admin_gives_an_employee_their_own_address(
+    sign_in: Callable[..., Browser], make_caller: Callable[..., Caller]
+) -> None:
+    admin = sign_in("admin")
+    colleague = make_caller("agent", name="j.smit", team="KCC")
+    page = admin.client.get("/directory").get_data(as_text=True)
+    assert "Eigen e-mailadres van een medewerker" in page
+    form = {"csrf_token": admin.csrf, "user": str(colleague.user_id)}
+    saved = admin.client.post(
+        "/directory/employees/email", data={**form, "email": "J.Smit@Gemeente.nl"}
+    )
+    assert saved.status_code == 303
+    assert "j.smit@gemeente.nl" in admin.client.get(saved.headers["Location"]).get_data(
+        as_text=True
+    )
+    wrong = admin.client.post("/directory/employees/email", data={**form, "email": "j.smit"})
+    assert wrong.status_code == 422
+    assert "geen e-mailadres" in wrong.get_data(as_text=True)
+    emptied = admin.client.post("/directory/employees/email", data={**form, "email": ""})
+    assert emptied.status_code == 303
+    shown = admin.client.get("/directory").get_data(as_text=True)
+    assert "j.smit@gemeente.nl" not in shown
+
+
 def test_agents_read_the_directory_but_do_not_keep_it(sign_in: Callable[..., Browser]) -> None:
     agent = sign_in("agent")
     page = agent.client.get("/directory").get_data(as_text=True)

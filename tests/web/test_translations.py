@@ -1,7 +1,8 @@
 """Every string on the pages is marked for translation and has its Dutch text in the catalog.
 
-The shell (kcc/web) and each package with pages (channels/web, journeys/web) keep their own
-catalogue of exactly the strings their templates and code use; the app merges them.
+The core (catalogue in kcc/web) and each package with pages (channels/web, journeys/web) keep
+their own catalogue of exactly the strings their templates and code use (the pages' words and
+the problems their API answers with); the app merges them.
 """
 
 from __future__ import annotations
@@ -21,11 +22,11 @@ CATALOG = WEB / "translations" / "nl" / "LC_MESSAGES"
 
 
 def _extracted(web: Path) -> set[str]:
-    methods = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
+    methods = [("web/templates/**.html", "jinja2"), ("**.py", "python")]
     keywords = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None}
     return {
         m[2]
-        for m in extract_from_dir(str(web), methods, keywords=keywords)
+        for m in extract_from_dir(str(web.parent), methods, keywords=keywords)
         if isinstance(m[2], str)
     }
 

@@ -19,7 +19,8 @@
     return node;
   }
   function call(method, path, body) {
-    var headers = { Accept: "application/json" };
+    // Problems come back in the page's language.
+    var headers = { Accept: "application/json", "Accept-Language": document.documentElement.lang || "nl" };
     if (session) { headers["X-Chat-Token"] = session.token; }
     if (body) { headers["Content-Type"] = "application/json"; }
     return fetch(path, { method: method, headers: headers, credentials: "omit", body: body ? JSON.stringify(body) : undefined })

@@ -7,7 +7,8 @@
     return meta ? meta.getAttribute("content") : "";
   }
   function api(method, path, body, headers) {
-    var options = { method: method, credentials: "same-origin", headers: Object.assign({ Accept: "application/json" }, headers || {}) };
+    // The API answers problems in the language it is asked for: the page's own.
+    var options = { method: method, credentials: "same-origin", headers: Object.assign({ Accept: "application/json", "Accept-Language": pageLanguage() }, headers || {}) };
     if (method !== "GET") { options.headers["X-CSRF-Token"] = csrf(); }
     if (body !== undefined && body !== null) { options.headers["Content-Type"] = "application/json"; options.body = JSON.stringify(body); }
     return fetch(path, options).then(function (response) {
@@ -29,17 +30,19 @@
     var here = window.location.pathname + window.location.search;
     window.location.assign(document.body.dataset.signInUrl + "?next=" + encodeURIComponent(here));
   }
+  function pageLanguage() {
+    return document.documentElement.lang || "nl";
+  }
+  // What went wrong, in the page's language: the API's detail (asked for in that language),
+  // the fields it names that the detail does not already say, else the page's own sentence.
   function problemText(result) {
     var data = result.data || {};
-    // The API explains in English for developers; other pages say it in their own words.
-    var english = (document.documentElement.lang || "en").indexOf("en") === 0;
     var words = texts("problem-texts");
-    var parts = [data.detail || ("HTTP " + result.status)];
-    // The page's own sentence first; the API's specifics (who holds it, which field) after it.
-    if (!english && words["s" + result.status]) {
-      return data.detail ? words["s" + result.status] + " (" + data.detail + ")" : words["s" + result.status];
-    }
-    (data.invalid_params || []).forEach(function (p) { parts.push(p.name + ": " + p.reason); });
+    var detail = data.detail || words["s" + result.status] || ("HTTP " + result.status);
+    var parts = [detail];
+    (data.invalid_params || []).forEach(function (p) {
+      if (detail.indexOf(p.reason) < 0) { parts.push(p.name + ": " + p.reason); }
+    });
     return parts.join(" — ");
   }
   function el(tag, attrs, text) {
@@ -108,5 +111,5 @@
     var img = el("img", { alt: label, src: "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svg), "class": "diagram__img" });
     return img;
   }
-  window.KCC = { newKey: newKey, api: api, problemText: problemText, el: el, texts: texts, url: url, say: say, apiForm: apiForm, svgImage: svgImage, label: label };
+  window.KCC = { newKey: newKey, api: api, pageLanguage: pageLanguage, problemText: problemText, el: el, texts: texts, url: url, say: say, apiForm: apiForm, svgImage: svgImage, label: label };
 })();

@@ -56,7 +56,7 @@ def home(user: User) -> str:
             parties, _ = search_parties(detected.query, RESULTS, None)
             results = PartySchema(many=True).dump(parties)
         except KccError as exc:
-            error = exc.detail
+            error = str(exc.detail)
     return render_template(
         "home.html",
         user=user,

@@ -167,7 +167,7 @@ def processing_log(user: User) -> str:
                 action=request.args.get("action") or None,
             )
         except ValidationFailed as exc:
-            error = exc.detail
+            error = str(exc.detail)
     return render_template(
         "log.html",
         user=user,

@@ -1,15 +1,17 @@
 """The directory page: departments, their teams and who works in them. Staff may read it;
 administrators keep it (add a department or team, set a default team, close a team, move an
-employee)."""
+employee, give an employee their own e-mail address)."""
 
 from __future__ import annotations
 
 import uuid
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from kcc.auth.models import User
+from kcc.auth.services import find_user, set_email
 from kcc.constants import Role
 from kcc.directory import services
 from kcc.errors import ValidationFailed
@@ -54,7 +56,7 @@ def _back(done: str) -> Response:
 def add_department(user: User) -> Response:
     key, name = _field("key", 100), _field("name")
     if not key or not name:
-        raise ValidationFailed.field("key", "a department needs a key and a name")
+        raise ValidationFailed.field("key", _l("a department needs a key and a name"))
     services.create_department(key, name, email=_field("email", 254))
     return _back("department")
 
@@ -64,7 +66,7 @@ def add_department(user: User) -> Response:
 def add_team(user: User) -> Response:
     key, name = _field("key", 100), _field("name")
     if not key or not name:
-        raise ValidationFailed.field("key", "a team needs a key and a name")
+        raise ValidationFailed.field("key", _l("a team needs a key and a name"))
     services.create_team(
         key, name, department_key=_field("department", 100) or None, email=_field("email", 254)
     )
@@ -91,6 +93,18 @@ def employee_team(user: User) -> Response:
     try:
         employee = uuid.UUID(request.form.get("user", ""))
     except ValueError:
-        raise ValidationFailed.field("user", "choose an employee") from None
+        raise ValidationFailed.field("user", _l("choose an employee")) from None
     services.set_employee_team(employee, _field("team", 100) or None)
     return _back("employee")
+
+
+@bp.post("/directory/employees/email")
+@page(*KEEPERS, activity=Activity.SYSTEM)
+def employee_email(user: User) -> Response:
+    """An employee's own address, where callback requests for them are mailed."""
+    try:
+        employee = find_user(uuid.UUID(request.form.get("user", "")))
+    except ValueError:
+        raise ValidationFailed.field("user", _l("choose an employee")) from None
+    set_email(employee, _field("email", 254))
+    return _back("employee-email")

@@ -152,7 +152,7 @@ def answers(user: User) -> str:
     try:
         found = search_answers(q or None, topic_ids, limit=20)
     except KccError as exc:
-        error = exc.detail
+        error = str(exc.detail)
     topics = topics_of_answers([f.answer.id for f in found])
     chosen = [t for t in list_topics() if t.uuid in set(topic_ids)]
     team_reviews = overdue_reviews([user.team] if user.team else None)
