@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from journeys.catalogue import forget_services
@@ -53,7 +54,7 @@ def get_service(key: str, *, for_update: bool = False) -> JourneyService:
         query = query.with_for_update()
     row = db.session().scalar(query)
     if row is None:
-        raise NotFound(f"no service '{key}' in the service catalogue")
+        raise NotFound(_l("no service '%(key)s' in the service catalogue", key=key))
     return row
 
 
@@ -77,10 +78,10 @@ def create_service(data: ServiceInput, by: str | None) -> JourneyService:
     """Add a service; its key must be new and its team an active team of the directory."""
     if not KEY_PATTERN.match(data.key):
         raise ValidationFailed.field(
-            "key", "2 to 64 lower-case letters, digits and hyphens, starting with a letter"
+            "key", _l("2 to 64 lower-case letters, digits and hyphens, starting with a letter")
         )
     if db.session().scalar(select(JourneyService.id).where(JourneyService.key == data.key)):
-        raise Conflict(f"a service with key '{data.key}' is in the catalogue already")
+        raise Conflict(_l("a service with key '%(key)s' is in the catalogue already", key=data.key))
     row = JourneyService(key=data.key, version=1)
     _titles(data.title_nl, data.title_en)
     _team(data.team)
@@ -101,11 +102,16 @@ def update_service(
     row = get_service(key, for_update=True)
     if expected_version is not None and expected_version != row.version:
         raise Conflict(
-            f"service '{key}' was changed meanwhile (now version {row.version}, "
-            f"by {row.updated_by or 'the seed'}); reload it and make your change again"
+            _l(
+                "service '%(key)s' was changed meanwhile (now version %(version)s, by %(by)s);"
+                " reload it and make your change again",
+                key=key,
+                version=row.version,
+                by=row.updated_by or _l("the seed"),
+            )
         )
     if changes.get("key", key) != key:
-        raise ValidationFailed.field("key", "a service's key cannot change; add a new service")
+        raise ValidationFailed.field("key", _l("a service's key cannot change; add a new service"))
     changes = {k: v for k, v in changes.items() if k != "key" and getattr(row, k) != v}
     if not changes:
         return row  # nothing new: no version, no event
@@ -114,7 +120,7 @@ def update_service(
         _team(changes["team"])
         row.team = changes["team"]
     if changes.get("is_active") is False and row.is_active:
-        _refuse_while_published(row.key, "deactivated")
+        _refuse_while_published(row.key, removing=False)
     for name in TEXT_FIELDS:
         if name in changes:
             setattr(row, name, str(changes[name]).strip())
@@ -130,7 +136,7 @@ def update_service(
 def delete_service(key: str, by: str | None) -> None:
     """Remove a service added by mistake; one that is used is deactivated instead."""
     row = get_service(key, for_update=True)
-    _refuse_while_published(key, "removed")
+    _refuse_while_published(key, removing=True)
     offered = db.session().scalar(
         select(func.count()).select_from(Suggestion).where(Suggestion.service == key)
     )
@@ -139,8 +145,13 @@ def delete_service(key: str, by: str | None) -> None:
     )
     if offered or subscribers:
         raise Conflict(
-            f"service '{key}' was offered to residents {offered} time(s) and has "
-            f"{subscribers} subscriber(s); deactivate it instead (is_active: false)"
+            _l(
+                "service '%(key)s' was offered to residents %(offered)s time(s) and has"
+                " %(subscribers)s subscriber(s); deactivate it instead (is_active: false)",
+                key=key,
+                offered=offered,
+                subscribers=subscribers,
+            )
         )
     row.version += 1
     row.updated_by = by
@@ -149,24 +160,36 @@ def delete_service(key: str, by: str | None) -> None:
     db.session().flush()
 
 
-def _refuse_while_published(key: str, what: str) -> None:
-    uses = published_uses({key})
+def _refuse_while_published(key: str, removing: bool) -> None:
+    uses = "; ".join(published_uses({key}))
+    if uses and removing:
+        raise Conflict(
+            _l(
+                "service '%(key)s' cannot be removed: %(uses)s. Publish versions without it first.",
+                key=key,
+                uses=uses,
+            )
+        )
     if uses:
         raise Conflict(
-            f"service '{key}' cannot be {what}: {'; '.join(uses)}. "
-            "Publish versions without it first."
+            _l(
+                "service '%(key)s' cannot be deactivated: %(uses)s."
+                " Publish versions without it first.",
+                key=key,
+                uses=uses,
+            )
         )
 
 
 def _titles(title_nl: str, title_en: str) -> None:
     for name, value in (("title_nl", title_nl), ("title_en", title_en)):
         if not str(value).strip():
-            raise ValidationFailed.field(name, "a title in this language is required")
+            raise ValidationFailed.field(name, _l("a title in this language is required"))
 
 
 def _team(team: str) -> None:
     if not str(team or "").strip():
-        raise ValidationFailed.field("team", "name the directory team that picks up a yes")
+        raise ValidationFailed.field("team", _l("name the directory team that picks up a yes"))
     require_active_team(team, field="team")
 
 
