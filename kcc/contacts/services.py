@@ -23,7 +23,7 @@ from kcc.events.outbox import record
 from kcc.pagination import decode_cursor, encode_cursor
 from kcc.parties.models import Party
 from kcc.privacy.bsn import protect_record
-from kcc.privacy.services import log_processing, logged
+from kcc.privacy.services import log_processing
 
 MAX_CLOCK_SKEW = timedelta(minutes=5)
 
@@ -80,10 +80,7 @@ def record_contact(data: ContactInput, recorded_by: int | None = None) -> Record
     occurred_at = data.occurred_at or utcnow()
     if occurred_at > utcnow() + MAX_CLOCK_SKEW:
         raise ValidationFailed.field("occurred_at", "lies in the future")
-    # Without an external id there is no repeat to find, so every request that gets this far
-    # creates the moment: its log record may travel with the party lookup.
-    log_with_lookup = data.external_id is None
-    party_keys = _party_keys([p.party_id for p in data.parties], log=log_with_lookup)
+    party_keys = _party_keys([p.party_id for p in data.parties])
     _each_party_once(data.parties)
     moment = insert_contact_moment(
         {
@@ -132,8 +129,7 @@ def record_contact(data: ContactInput, recorded_by: int | None = None) -> Record
     )
     if data.topics:
         confirm_topics(moment, data.topics)  # the topics picked at registration
-    if not log_with_lookup:
-        log_processing([p.party_id for p in data.parties], Action.CREATE)
+    log_processing([p.party_id for p in data.parties], Action.CREATE)
     return Recorded(moment, created=True)
 
 
@@ -156,17 +152,14 @@ def _stored(channel: str, external_id: str | None) -> ContactMoment | None:
     )
 
 
-def _party_keys(party_uuids: list[uuid.UUID], log: bool) -> dict[uuid.UUID, int]:
-    """The involved parties' row ids by public id (one Core statement, no entities); with
-    ``log``, the statement also appends their processing-log records of the new moment."""
+def _party_keys(party_uuids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """The involved parties' row ids by public id (one Core statement, no entities)."""
     if not party_uuids:
         return {}
     parties = Party.__table__.c
-    statement = select(parties.id, parties.uuid).where(parties.uuid.in_(set(party_uuids)))
-    params: dict[str, Any] = {}
-    if log:
-        statement, params = logged(statement, party_uuids, Action.CREATE)
-    rows = db.session().execute(statement, params)
+    rows = db.session().execute(
+        select(parties.id, parties.uuid).where(parties.uuid.in_(set(party_uuids)))
+    )
     found: dict[uuid.UUID, int] = {row[1]: row[0] for row in rows}
     for party_uuid in party_uuids:
         if party_uuid not in found:

@@ -17,7 +17,7 @@ from kcc.events.outbox import record
 from kcc.parties.events import PartyUpdated
 from kcc.parties.models import Party
 from kcc.privacy.bsn import BSN_CONTEXT  # one context, so a sealed BSN decrypts like a party's
-from kcc.privacy.services import log_processing, logged
+from kcc.privacy.services import log_processing
 
 
 def cipher() -> DataCipher:
@@ -34,14 +34,14 @@ def live_parties() -> Select[Party]:
     return select(Party).where(Party.removed_at.is_(None))
 
 
-def live_party(party_uuid: uuid.UUID, *options: Any, log: str | None = None) -> Party:
-    """One live party; a deleted or unknown one is not found. With ``log`` (an action), the
-    read appends the party's processing-log record in the same round trip where it can."""
-    statement = live_parties().where(Party.uuid == party_uuid).options(*options)
-    params: dict[str, Any] = {}
-    if log is not None:
-        statement, params = logged(statement, [party_uuid], log)
-    party = db.session().scalars(statement, params).unique().one_or_none()
+def live_party(party_uuid: uuid.UUID, *options: Any) -> Party:
+    """One live party; a deleted or unknown one is not found."""
+    party = (
+        db.session()
+        .scalars(live_parties().where(Party.uuid == party_uuid).options(*options))
+        .unique()
+        .one_or_none()
+    )
     if party is None:
         raise NotFound(f"no party with id {party_uuid}")
     return party

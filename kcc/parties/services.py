@@ -161,12 +161,10 @@ def _search_name(party: Party) -> str:
 
 def get_party(party_uuid: uuid.UUID, log: bool = True) -> Party:
     """One party with identifiers and addresses; the read is logged."""
-    return live_party(
-        party_uuid,
-        joinedload(Party.identifiers),
-        joinedload(Party.addresses),
-        log=Action.READ if log else None,
-    )
+    party = live_party(party_uuid, joinedload(Party.identifiers), joinedload(Party.addresses))
+    if log:
+        log_processing([party.uuid], Action.READ)
+    return party
 
 
 def party_id_for(party_uuid: uuid.UUID, field_name: str = "party_id") -> int:

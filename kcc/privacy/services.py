@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import Select, Table, bindparam, insert, select
+from sqlalchemy import Table, insert, select
 
 from kcc.crypto import DataCipher
 from kcc.db import db, utcnow
@@ -18,7 +18,6 @@ from kcc.privacy.models import ProcessingRecord
 
 SUBJECT_CONTEXT = "processing-log/party"
 _LOG_TABLE = cast(Table, ProcessingRecord.__table__)
-S = TypeVar("S", bound=Select[Any])
 
 
 def cipher() -> DataCipher:
@@ -31,41 +30,10 @@ def subject_lookup(party_uuid: uuid.UUID) -> str:
 
 def log_processing(party_uuids: Iterable[uuid.UUID], action: str, status: str = "ok") -> None:
     """Append one record per party for the current request or job (a single INSERT)."""
-    _append(_records(party_uuids, action, status))
-
-
-def logged(statement: S, party_uuids: Iterable[uuid.UUID], action: str) -> tuple[S, dict[str, Any]]:
-    """``statement`` (a SELECT) that also appends the processing-log records of these parties,
-    and the parameters to execute it with.
-
-    On PostgreSQL the record is a data-modifying ``WITH`` of the statement itself: one round
-    trip instead of two, in the same transaction, so it commits with the answer or not at all
-    (a failed insert fails the statement). Elsewhere the records are appended first by their
-    own statement. The records are written whether or not the statement finds anything, so it
-    suits reads of parties already known by id, whose absence rolls the request back.
-    """
-    rows = _records(party_uuids, action)
-    if len(rows) != 1 or db.dialect != "postgresql":
-        _append(rows)
-        return statement, {}
-    return statement.add_cte(_RECORD_CTE), {f"log_{key}": value for key, value in rows[0].items()}
-
-
-def _append(rows: list[dict[str, Any]]) -> None:
-    if rows:
-        session = db.session()
-        if session.autoflush:
-            session.flush()  # as the ORM's insert would; a Core insert is cheaper
-        session.execute(insert(_LOG_TABLE), rows if len(rows) > 1 else rows[0])
-
-
-def _records(
-    party_uuids: Iterable[uuid.UUID], action: str, status: str = "ok"
-) -> list[dict[str, Any]]:
     ctx = current()
     now = utcnow()
     c = cipher()
-    return [
+    rows: list[dict[str, Any]] = [
         {
             "uuid": uuid.uuid4(),
             "occurred_at": now,
@@ -83,19 +51,11 @@ def _records(
         }
         for p in dict.fromkeys(party_uuids)
     ]
-
-
-_RECORD_CTE = (
-    insert(_LOG_TABLE)
-    .values(
-        {
-            column: bindparam(f"log_{column.key}", type_=column.type)
-            for column in _LOG_TABLE.columns
-            if not column.primary_key
-        }
-    )
-    .cte("processing_log_record")
-)
+    if rows:
+        session = db.session()
+        if session.autoflush:
+            session.flush()  # as the ORM's insert would; a Core insert is cheaper
+        session.execute(insert(_LOG_TABLE), rows if len(rows) > 1 else rows[0])
 
 
 def list_processing(

@@ -13,12 +13,13 @@ from sqlalchemy import Table, bindparam, exists, select
 from sqlalchemy.orm import joinedload
 
 from kcc.auth.models import User
-from kcc.constants import OPEN_TASK_STATUSES
+from kcc.constants import OPEN_TASK_STATUSES, Action
 from kcc.contacts.models import ContactMoment, Involvement, SubjectObject, contact_name_of
 from kcc.db import db
 from kcc.pagination import decode_cursor, encode_cursor
 from kcc.parties.models import Party
 from kcc.parties.services import get_party
+from kcc.privacy.services import log_processing
 from kcc.tasks.models import Task
 from kcc.view.summary import known_empty, remember_empty
 
@@ -56,7 +57,7 @@ def customer_view(
     party_uuid: uuid.UUID, limit: int = 20, cursor: str | None = None
 ) -> CustomerView:
     """The party, its newest contact moments (keyset page), open tasks and every section."""
-    party = get_party(party_uuid)  # logged with the read: rolled back if anything below fails
+    party = get_party(party_uuid, log=False)
     moments, next_cursor = timeline(party, limit, cursor)
     tasks = list(
         db.session().scalars(
@@ -74,6 +75,7 @@ def customer_view(
         for name in SECTIONS
     }
     remember_empty(summary, (name for name in _providers if not sections[name]))
+    log_processing([party.uuid], Action.READ)
     return CustomerView(party, moments, next_cursor, tasks, sections)
 
 

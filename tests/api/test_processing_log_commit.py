@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import text
 
 from kcc.db import db
-from tests.statements import counted_statements
 
 BSN = "111222333"
 
@@ -162,25 +161,3 @@ def test_a_refused_search_record_means_no_party_found(app, agent, party):
         answer = agent.get(f"/api/v1/parties?bsn={BSN}")
     assert answer.status_code == 409, answer.json
     assert "Jansen" not in answer.get_data(as_text=True)
-
-
-def test_the_record_travels_with_the_read_of_the_party(app, agent, party):
-    """On PostgreSQL the record is a data-modifying WITH of the read (one round trip);
-    on SQLite it is its own INSERT, just before the read, in the same transaction."""
-    with counted_statements() as view:
-        assert agent.get(f"/api/v1/parties/{party}/view").status_code == 200
-    with counted_statements() as moment:
-        created = agent.post(
-            "/api/v1/contact-moments", json={"channel": "phone", "parties": [{"party_id": party}]}
-        )
-        assert created.status_code == 201
-    for statements in (view, moment):
-        logged = [i for i, s in enumerate(statements) if "processing_log" in s]
-        assert len(logged) == 1, statements
-        record = " ".join(statements[logged[0]].split())
-        if db.dialect == "postgresql":
-            assert record.startswith("WITH processing_log_record AS (INSERT INTO processing_log")
-            assert "FROM parties" in record
-        else:
-            assert record.startswith("INSERT INTO processing_log")
-            assert "FROM parties" in statements[logged[0] + 1]
