@@ -100,11 +100,10 @@ def workloads(token: str) -> dict[str, Callable[[], dict[str, Any]]]:
     }
 
 
-def backend_cpu_seconds(database: str) -> float:
-    """CPU time so far of the PostgreSQL backends serving ``database`` (on this machine: the
-    server's share of each request, which the process time above leaves out)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0
+def backend_cpu(database: str) -> dict[int, int]:
+    """CPU clock ticks so far of each PostgreSQL backend serving ``database`` (on this machine:
+    the server's share of each request, which the process time leaves out)."""
+    ticks: dict[int, int] = {}
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
@@ -115,8 +114,30 @@ def backend_cpu_seconds(database: str) -> float:
             fields = (proc / "stat").read_text().rpartition(")")[2].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / tick
+        ticks[int(proc.name)] = int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks
+
+
+def backend_cpu_since(database: str, before: dict[int, int]) -> float:
+    """Seconds of CPU the backends spent since ``before`` (a backend that ended is lost)."""
+    now = backend_cpu(database)
+    spent = sum(ticks - before.get(pid, 0) for pid, ticks in now.items())
+    return spent / os.sysconf("SC_CLK_TCK")
+
+
+def count_calls(app: Any, make: Callable[[], dict[str, Any]], respond: Any, requests: int) -> float:
+    """Python function calls per request under cProfile: steadier than CPU time on a busy
+    machine, though it weighs a C call like a Python one."""
+    import cProfile
+    import pstats
+
+    environs = [make() for _ in range(requests)]
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for environ in environs:
+        b"".join(app.wsgi_app(environ, respond))
+    profiler.disable()
+    return pstats.Stats(profiler).total_calls / requests  # type: ignore[attr-defined,no-any-return]
 
 
 def run(names: list[str], requests: int, statements: bool = False) -> None:
@@ -150,7 +171,7 @@ def run(names: list[str], requests: int, statements: bool = False) -> None:
         wall_samples = []
         statuses.clear()
         database = os.environ["KCC_DATABASE_URL"].rpartition("/")[2]
-        server_before = backend_cpu_seconds(database)
+        server_before = backend_cpu(database)
         for _ in range(requests):
             environ = make()
             c0, w0 = time.process_time(), time.perf_counter()
@@ -160,12 +181,14 @@ def run(names: list[str], requests: int, statements: bool = False) -> None:
         bad = [s for s in statuses if not s.startswith("2")]
         if bad:
             raise SystemExit(f"{name}: {len(bad)} non-2xx responses, first {bad[0]}")
-        server_ms = (backend_cpu_seconds(database) - server_before) / requests * 1000
+        server_ms = backend_cpu_since(database, server_before) / requests * 1000
+        calls = count_calls(app, make, start_response, min(200, requests))
         cpu_ms = sum(cpu_samples) / requests * 1000
         wall_ms = statistics.median(wall_samples) * 1000
         print(
             f"{name}: {cpu_ms:.3f} ms CPU/request (mean of {requests}), "
             f"{server_ms:.3f} ms PostgreSQL backend CPU/request, "
+            f"{calls:.0f} Python calls/request (cProfile), "
             f"{wall_ms:.3f} ms wall (median)",
             flush=True,
         )
