@@ -7,6 +7,7 @@ figure to compare between commits on a shared machine; PostgreSQL's own CPU is n
 
     .venv/bin/python bench/core/cpu.py --requests 2000 W1 W2 W3-bsn W3-phone
     .venv/bin/python bench/core/cpu.py --profile W1     # py-spy, top functions by own time
+    .venv/bin/python bench/core/cpu.py --statements W1  # the SQL of one request, round trips
 """
 
 from __future__ import annotations
@@ -99,7 +100,47 @@ def workloads(token: str) -> dict[str, Callable[[], dict[str, Any]]]:
     }
 
 
-def run(names: list[str], requests: int) -> None:
+def backend_cpu(database: str) -> dict[int, int]:
+    """CPU clock ticks so far of each PostgreSQL backend serving ``database`` (on this machine:
+    the server's share of each request, which the process time leaves out)."""
+    ticks: dict[int, int] = {}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            title = (proc / "cmdline").read_bytes().split(b"\0")[0].decode(errors="replace")
+            if not title.startswith("postgres: ") or f" {database} " not in title:
+                continue
+            fields = (proc / "stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        ticks[int(proc.name)] = int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks
+
+
+def backend_cpu_since(database: str, before: dict[int, int]) -> float:
+    """Seconds of CPU the backends spent since ``before`` (a backend that ended is lost)."""
+    now = backend_cpu(database)
+    spent = sum(ticks - before.get(pid, 0) for pid, ticks in now.items())
+    return spent / os.sysconf("SC_CLK_TCK")
+
+
+def count_calls(app: Any, make: Callable[[], dict[str, Any]], respond: Any, requests: int) -> float:
+    """Python function calls per request under cProfile: steadier than CPU time on a busy
+    machine, though it weighs a C call like a Python one."""
+    import cProfile
+    import pstats
+
+    environs = [make() for _ in range(requests)]
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for environ in environs:
+        b"".join(app.wsgi_app(environ, respond))
+    profiler.disable()
+    return pstats.Stats(profiler).total_calls / requests  # type: ignore[attr-defined,no-any-return]
+
+
+def run(names: list[str], requests: int, statements: bool = False) -> None:
     os.environ.update(
         KCC_ENV="production",
         KCC_DATABASE_URL=os.environ.get(
@@ -123,9 +164,14 @@ def run(names: list[str], requests: int) -> None:
         make = makers[name]
         for _ in range(min(200, requests)):  # warm-up: caches, pool, compiled statements
             b"".join(app.wsgi_app(make(), start_response))
+        if statements:
+            print_statements(name, app, make, start_response)
+            continue
         cpu_samples = []
         wall_samples = []
         statuses.clear()
+        database = os.environ["KCC_DATABASE_URL"].rpartition("/")[2]
+        server_before = backend_cpu(database)
         for _ in range(requests):
             environ = make()
             c0, w0 = time.process_time(), time.perf_counter()
@@ -135,13 +181,53 @@ def run(names: list[str], requests: int) -> None:
         bad = [s for s in statuses if not s.startswith("2")]
         if bad:
             raise SystemExit(f"{name}: {len(bad)} non-2xx responses, first {bad[0]}")
+        server_ms = backend_cpu_since(database, server_before) / requests * 1000
+        calls = count_calls(app, make, start_response, min(200, requests))
         cpu_ms = sum(cpu_samples) / requests * 1000
         wall_ms = statistics.median(wall_samples) * 1000
         print(
             f"{name}: {cpu_ms:.3f} ms CPU/request (mean of {requests}), "
+            f"{server_ms:.3f} ms PostgreSQL backend CPU/request, "
+            f"{calls:.0f} Python calls/request (cProfile), "
             f"{wall_ms:.3f} ms wall (median)",
             flush=True,
         )
+
+
+def print_statements(name: str, app: Any, make: Callable[[], dict[str, Any]], respond: Any) -> None:
+    """The statements one request sends to the database, each a round trip, in order.
+
+    BEGIN is implicit in psycopg (sent with the first statement); COMMIT and ROLLBACK are
+    round trips of their own and are counted through the engine's transaction events.
+    """
+    from sqlalchemy import event
+
+    from kcc.db import db
+
+    engine = db.engine
+    seen: list[str] = []
+
+    def on_execute(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(" ".join(statement.split())[:160])
+
+    def on_commit(_conn: Any) -> None:
+        seen.append("COMMIT")
+
+    def on_rollback(_conn: Any) -> None:
+        seen.append("ROLLBACK")
+
+    event.listen(engine, "before_cursor_execute", on_execute)
+    event.listen(engine, "commit", on_commit)
+    event.listen(engine, "rollback", on_rollback)
+    try:
+        b"".join(app.wsgi_app(make(), respond))
+    finally:
+        event.remove(engine, "before_cursor_execute", on_execute)
+        event.remove(engine, "commit", on_commit)
+        event.remove(engine, "rollback", on_rollback)
+    print(f"{name}: {len(seen)} round trips")
+    for statement in seen:
+        print(f"    {statement}")
 
 
 def profile(name: str, requests: int) -> None:
@@ -179,13 +265,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--statements", action="store_true", help="List the SQL of one request per workload."
+    )
     parser.add_argument("names", nargs="*", default=["W1", "W2", "W3-bsn", "W3-phone"])
     args = parser.parse_args()
     if args.profile:
         for name in args.names:
             profile(name, args.requests)
     else:
-        run(args.names, args.requests)
+        run(args.names, args.requests, args.statements)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import selectinload
 
 from kcc.auth.access import known_caller
@@ -162,10 +162,7 @@ def _party_keys(party_uuids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
     """The involved parties' row ids by public id (one Core statement, no entities)."""
     if not party_uuids:
         return {}
-    parties = Party.__table__.c
-    rows = db.session().execute(
-        select(parties.id, parties.uuid).where(parties.uuid.in_(set(party_uuids)))
-    )
+    rows = db.session().execute(_PARTY_KEYS, {"uuids": list(set(party_uuids))})
     found: dict[uuid.UUID, int] = {row[1]: row[0] for row in rows}
     for party_uuid in party_uuids:
         if party_uuid not in found:
@@ -173,6 +170,11 @@ def _party_keys(party_uuids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
                 "parties", _l("no party with id %(party_uuid)s", party_uuid=party_uuid)
             )
     return found
+
+
+_PARTY_KEYS = select(Party.__table__.c.id, Party.__table__.c.uuid).where(
+    Party.__table__.c.uuid.in_(bindparam("uuids", expanding=True))
+)
 
 
 def _agent_key(agent_uuid: uuid.UUID | None) -> int | None:

@@ -30,6 +30,7 @@ DELIVER_MANY_JOB = "kcc.events.outbox.deliver_events"
 # much CPU as recording the event, and a batch still spreads over the workers.
 EVENTS_PER_JOB = 25
 _OUTBOX = cast(Table, OutboxEvent.__table__)
+_INSERT_EVENTS = insert(_OUTBOX)
 
 
 def record(event: DomainEvent) -> uuid.UUID:
@@ -62,7 +63,7 @@ def record_many(events: list[DomainEvent]) -> list[uuid.UUID]:
         )
         if not handled:
             pending.append(event_id)
-    session.execute(insert(_OUTBOX), rows)
+    session.execute(_INSERT_EVENTS, rows)
     if pending:
         session.info.setdefault("outbox_pending", []).extend(pending)
         db.after_commit(_dispatch_pending_after_commit, key="outbox")

@@ -7,18 +7,19 @@ callers use are re-exported here.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from kcc.constants import Action, IdentifierKind, PartyType
 from kcc.crypto import DataCipher
 from kcc.db import db
-from kcc.errors import ValidationFailed
+from kcc.errors import NotFound, ValidationFailed
 from kcc.events.outbox import record
 from kcc.parties import identifiers as ids
 from kcc.parties import records
@@ -31,7 +32,7 @@ from kcc.parties.addresses import (
 from kcc.parties.events import PartyRegistered, PartyUpdated
 from kcc.parties.identifier_services import build_identifiers
 from kcc.parties.models import Party
-from kcc.parties.records import BSN_CONTEXT, bsn_lookup, flush_unique, live_parties, live_party
+from kcc.parties.records import BSN_CONTEXT, bsn_lookup, flush_unique, live_parties
 from kcc.parties.search import PartyQuery, search_parties
 from kcc.privacy.services import log_processing
 
@@ -160,9 +161,26 @@ def _search_name(party: Party) -> str:
     return ids.search_key(party.given_names, party.surname_prefix, party.surname)
 
 
+@functools.cache
+def _party_with_details() -> Select[Party]:
+    # Built once (the party's id is a parameter): an ORM statement costs CPU to build and key.
+    return (
+        live_parties()
+        .where(Party.uuid == bindparam("party_uuid"))
+        .options(joinedload(Party.identifiers), joinedload(Party.addresses))
+    )
+
+
 def get_party(party_uuid: uuid.UUID, log: bool = True) -> Party:
     """One party with identifiers and addresses; the read is logged."""
-    party = live_party(party_uuid, joinedload(Party.identifiers), joinedload(Party.addresses))
+    party = (
+        db.session()
+        .scalars(_party_with_details(), {"party_uuid": party_uuid})
+        .unique()
+        .one_or_none()
+    )
+    if party is None:
+        raise NotFound(f"no party with id {party_uuid}")
     if log:
         log_processing([party.uuid], Action.READ)
     return party

@@ -18,6 +18,7 @@ from kcc.privacy.models import ProcessingRecord
 
 SUBJECT_CONTEXT = "processing-log/party"
 _LOG_TABLE = cast(Table, ProcessingRecord.__table__)
+_INSERT_RECORD = insert(_LOG_TABLE)
 
 
 def cipher() -> DataCipher:
@@ -55,7 +56,7 @@ def log_processing(party_uuids: Iterable[uuid.UUID], action: str, status: str = 
         session = db.session()
         if session.autoflush:
             session.flush()  # as the ORM's insert would; a Core insert is cheaper
-        session.execute(insert(_LOG_TABLE), rows if len(rows) > 1 else rows[0])
+        session.execute(_INSERT_RECORD, rows if len(rows) > 1 else rows[0])
 
 
 def list_processing(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -9,7 +10,7 @@ from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import Table, bindparam, exists, select
+from sqlalchemy import Integer, Select, Table, bindparam, exists, select
 from sqlalchemy.orm import joinedload
 
 from kcc.auth.models import User
@@ -59,15 +60,7 @@ def customer_view(
     """The party, its newest contact moments (keyset page), open tasks and every section."""
     party = get_party(party_uuid, log=False)
     moments, next_cursor = timeline(party, limit, cursor)
-    tasks = list(
-        db.session().scalars(
-            select(Task)
-            .where(Task.party_id == party.id, Task.status.in_(OPEN_TASK_STATUSES))
-            .options(joinedload(Task.contact_moment), joinedload(Task.assigned_user))
-            .order_by(Task.due_at, Task.id)
-            .limit(OPEN_TASKS_LIMIT)
-        )
-    )
+    tasks = list(db.session().scalars(_open_tasks(), {"party_key": party.id}))
     # A section found empty before is not asked again until something may have filled it.
     summary = known_empty(party.id)
     sections = {
@@ -77,6 +70,18 @@ def customer_view(
     remember_empty(summary, (name for name in _providers if not sections[name]))
     log_processing([party.uuid], Action.READ)
     return CustomerView(party, moments, next_cursor, tasks, sections)
+
+
+@functools.cache
+def _open_tasks() -> Select[Task]:
+    # Built once (the party is a parameter): an ORM statement costs CPU to build and key.
+    return (
+        select(Task)
+        .where(Task.party_id == bindparam("party_key"), Task.status.in_(OPEN_TASK_STATUSES))
+        .options(joinedload(Task.contact_moment), joinedload(Task.assigned_user))
+        .order_by(Task.due_at, Task.id)
+        .limit(OPEN_TASKS_LIMIT)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +169,7 @@ _TIMELINE = (
         )
     )
     .order_by(_INVOLVEMENTS.c.occurred_at.desc(), _INVOLVEMENTS.c.contact_moment_id.desc())
+    .limit(bindparam("limit", type_=Integer))
 )
 _TIMELINE_AFTER = _TIMELINE.where(
     (_INVOLVEMENTS.c.occurred_at < bindparam("after_at"))
@@ -209,7 +215,8 @@ def timeline(party: Party, limit: int, cursor: str | None) -> tuple[list[MomentR
         stmt = _TIMELINE_AFTER
         params.update(after_at=after["at"], after_id=after["id"])
     connection = db.session().connection()
-    rows = connection.execute(stmt.limit(limit + 1), params).all()
+    params["limit"] = limit + 1
+    rows = connection.execute(stmt, params).all()
     next_cursor = None
     if len(rows) > limit:
         last = rows[limit - 1]
