@@ -61,7 +61,7 @@ class DeliveryArgs(ma.Schema):
     status = ma.fields.String(validate=ma.validate.OneOf(["pending", "delivered", "failed"]))
 
 
-class DeliverySchema(ma.Schema):
+class EventDeliverySchema(ma.Schema):
     id = ma.fields.String()
     event_id = ma.fields.String()
     type = ma.fields.String()
@@ -75,8 +75,8 @@ class DeliverySchema(ma.Schema):
     delivered_at = ma.fields.DateTime(allow_none=True)
 
 
-class DeliveryListSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(DeliverySchema))
+class EventDeliveryListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(EventDeliverySchema))
 
 
 @blp.route("")
@@ -120,7 +120,7 @@ class Subscriber(MethodView):
 class Deliveries(MethodView):
     @requires(*MANAGERS, activity=ACTIVITY)
     @blp.arguments(DeliveryArgs, location="query", unknown=ma.RAISE)
-    @blp.response(200, DeliveryListSchema)
+    @blp.response(200, EventDeliveryListSchema)
     def get(self, args: dict[str, Any], subscriber_id: uuid.UUID) -> dict[str, Any]:
         """The subscriber's deliveries, newest first: pending, delivered or failed"""
         rows = services.list_deliveries(subscriber_id, args.get("status"))

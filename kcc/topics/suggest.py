@@ -15,7 +15,6 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
 from sqlalchemy import func, select
 
 from kcc.db import db
@@ -96,6 +95,9 @@ class TopicIndex:
         found = [(s, 1.0) for s in stems(word) if s in self.postings]
         if found or len(word) < FUZZY_MIN_LENGTH:
             return found
+        # Imported here: web workers that never suggest a topic need not hold it in memory.
+        from rapidfuzz import fuzz, process
+
         best = process.extractOne(
             stems(word)[0], self.vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
         )

@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-
-import snowballstemmer
+from typing import Any
 
 WORD = re.compile(r"[a-z0-9]+")
 
@@ -224,8 +223,15 @@ STOP_WORDS = frozenset(
     ]
 )
 
-_dutch = snowballstemmer.stemmer("dutch")
-_english = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=1)
+def _stemmers() -> tuple[Any, Any]:
+    """The Dutch and English Snowball stemmers, loaded at first use: the library brings every
+    language it knows, which web workers that never stem need not hold in memory."""
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("dutch"), snowballstemmer.stemmer("english")
 
 
 def fold(text: str) -> str:
@@ -242,8 +248,9 @@ def words(text: str) -> list[str]:
 @lru_cache(maxsize=50_000)
 def stems(word: str) -> tuple[str, ...]:
     """The Dutch and English stems of one folded word ("verhuizing" -> ("verhuis",))."""
-    dutch = _canonical(_dutch.stemWord(word))
-    english = _canonical(_english.stemWord(word))
+    dutch_stemmer, english_stemmer = _stemmers()
+    dutch = _canonical(dutch_stemmer.stemWord(word))
+    english = _canonical(english_stemmer.stemWord(word))
     return (dutch,) if dutch == english else (dutch, english)
 
 
@@ -255,4 +262,5 @@ def _canonical(stem: str) -> str:
 
 def stemmed(text: str) -> str:
     """``text`` as a space-separated string of Dutch stems (what the SQLite index holds)."""
-    return " ".join(_canonical(_dutch.stemWord(w)) for w in words(text))
+    dutch = _stemmers()[0]
+    return " ".join(_canonical(dutch.stemWord(w)) for w in words(text))
