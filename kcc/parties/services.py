@@ -180,7 +180,7 @@ def get_party(party_uuid: uuid.UUID, log: bool = True) -> Party:
         .one_or_none()
     )
     if party is None:
-        raise NotFound(f"no party with id {party_uuid}")
+        raise NotFound(_l("no party with id %(party_uuid)s", party_uuid=party_uuid))
     if log:
         log_processing([party.uuid], Action.READ)
     return party
