@@ -251,10 +251,13 @@ def parse_param(name: str, kind: str, raw: str) -> Any:
     try:
         if kind == "uuid":
             return uuid.UUID(raw)
-        if kind == "url":
-            # Like Open Klant: a value that names no object finds nothing (no 400).
+        if kind in ("url", "uuid-or-nothing"):
+            # Like Open Klant: a value that names no object finds nothing (no 400); a URL's
+            # last segment is its uuid. Open Klant's betrokkenen take their ``__uuid`` filters
+            # the same way ("uuid-or-nothing").
+            last = raw.rstrip("/").rsplit("/", 1)[-1] if kind == "url" else raw
             try:
-                return uuid.UUID(raw.rstrip("/").rsplit("/", 1)[-1])
+                return uuid.UUID(last)
             except ValueError:
                 return NOTHING
         if kind == "bool":
