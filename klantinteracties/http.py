@@ -224,11 +224,15 @@ def resolve(model: Any, value: Any, name: str, required: bool = False) -> Any:
 
 def body(schema_name: str, merge_onto: dict[str, Any] | None = None) -> dict[str, Any]:
     """The JSON body checked against the document; a PATCH is merged onto the current state."""
-    if request.mimetype not in JSON_TYPES:
+    if not request.mimetype and not request.get_data():
+        # No body at all, as Open Klant takes it: an empty object (a PATCH changes nothing).
+        data: Any = {}
+    elif request.mimetype not in JSON_TYPES:
         raise UnsupportedMedia(
             f'Ongeldig mediatype "{request.mimetype or ""}" in aanvraag; stuur application/json.'
         )
-    data = request.get_json(silent=True)
+    else:
+        data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise Invalid.param(
             "nonFieldErrors", "Ongeldige data. Verwachtte een JSON-object.", "parse_error"
