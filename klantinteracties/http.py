@@ -226,7 +226,7 @@ def body(schema_name: str, merge_onto: dict[str, Any] | None = None) -> dict[str
     """The JSON body checked against the document; a PATCH is merged onto the current state."""
     if not request.mimetype and not request.get_data():
         # No body at all, as Open Klant takes it: an empty object (a PATCH changes nothing).
-        data: Any = {}
+        data: object = {}
     elif request.mimetype not in JSON_TYPES:
         raise UnsupportedMedia(
             f'Ongeldig mediatype "{request.mimetype or ""}" in aanvraag; stuur application/json.'
