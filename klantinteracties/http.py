@@ -222,6 +222,20 @@ def resolve(model: Any, value: Any, name: str, required: bool = False) -> Any:
 # ---- request bodies and query parameters ----------------------------------------------------
 
 
+def _merged(stored: Any, given: Any) -> Any:
+    return {**stored, **given} if isinstance(stored, dict) and isinstance(given, dict) else given
+
+
+def _left_empty(problem: dict[str, Any], stored: dict[str, Any]) -> bool:
+    group, _, field = problem["name"].partition(".")
+    return (
+        problem["code"] == "required"
+        and bool(field)
+        and "." not in field  # not inside a list's item (``name.0.field``) or deeper
+        and isinstance(stored.get(group), dict)
+    )
+
+
 def body(schema_name: str, merge_onto: dict[str, Any] | None = None) -> dict[str, Any]:
     """The JSON body checked against the document; a PATCH is merged onto the current state."""
     if not request.mimetype and not request.get_data():
@@ -238,12 +252,14 @@ def body(schema_name: str, merge_onto: dict[str, Any] | None = None) -> dict[str
             "nonFieldErrors", "Ongeldige data. Verwachtte een JSON-object.", "parse_error"
         )
     if merge_onto is not None:
-        data = {**merge_onto, **data}
+        # A partial update, as Open Klant's: a group in the body need not be whole (PATCH
+        # /actoren with only a new e-mail address in actorIdentificatie); what it leaves out
+        # keeps its stored value.
+        data = {**merge_onto, **{key: _merged(merge_onto.get(key), v) for key, v in data.items()}}
     problems = spec.check_body(schema_name, data)
     if merge_onto is not None:
-        # A partial update, as Open Klant's: groups inside the body need not be whole
-        # (PATCH /actoren with only a new e-mail address in actorIdentificatie).
-        problems = [p for p in problems if not (p["code"] == "required" and "." in p["name"])]
+        # A stored group may lack a field kept empty: a change need not send it.
+        problems = [p for p in problems if not _left_empty(p, merge_onto)]
     if problems:
         detail = "; ".join(f"{p['name']}: {p['reason']}" for p in problems[:5])
         raise Invalid(detail, invalid_params=problems)

@@ -331,3 +331,33 @@ def test_interne_taken_are_the_tasks_a_klantcontact_led_to(system: Caller, agent
     assert ours.status_code == 201, ours.get_json()
     assert _ok(get(system, "/internetaken"), 200)["count"] == 0
     assert get(system, f"/internetaken/{ours.get_json()['id']}").status_code == 404
+
+
+def test_a_partial_group_in_a_change_keeps_what_it_leaves_out(system: Caller) -> None:
+    partij = person(system)
+    identificator = partij["partijIdentificatoren"][0]
+    changed = _ok(
+        _patch(
+            system,
+            f"/partij-identificatoren/{identificator['uuid']}",
+            {"partijIdentificator": {"objectId": "123456782"}},
+        ),
+        200,
+    )
+    assert changed["partijIdentificator"] == {
+        **identificator["partijIdentificator"],
+        "objectId": "123456782",
+    }
+    # Inside a list every item is whole: a partial one is a 400 on its field, not a failure.
+    partial = _patch(
+        system,
+        f"/partijen/{partij['uuid']}",
+        {
+            "partijIdentificatoren": [
+                {"partijIdentificator": {"codeObjecttype": "natuurlijk_persoon"}}
+            ]
+        },
+    )
+    assert partial.status_code == 400, partial.get_json()
+    names = {p["name"] for p in partial.get_json()["invalidParams"]}
+    assert "partijIdentificatoren.0.partijIdentificator.objectId" in names, names
