@@ -47,13 +47,17 @@ def represent_actor(actor: Actor, _expand: set[str] | None = None) -> dict[str, 
 
 def save_actor(data: dict[str, Any], actor: Actor | None = None) -> Actor:
     """Store an actor; an employee whose objectId is a user's login name is linked to that user."""
+    # As Open Klant: fields of the identification a change leaves out keep their value.
+    kept = (
+        dict(actor.details or {}) if actor is not None and actor.kind == data["soortActor"] else {}
+    )
     actor = actor or Actor()
     actor.kind, actor.name = data["soortActor"], data["naam"]
     actor.is_active = bool(data.get("indicatieActief", True))
     identifier = data.get("actoridentificator") or {}
     for key, attr in IDENTIFIER:
         setattr(actor, attr, identifier.get(key) or "")
-    given = data.get("actorIdentificatie") or {}
+    given = {**kept, **(data.get("actorIdentificatie") or {})}
     actor.details = {key: given[key] for key in IDENTIFICATION[actor.kind] if given.get(key)}
     user_id = None
     if actor.kind == "medewerker" and actor.id_object_id:

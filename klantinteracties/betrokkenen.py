@@ -15,7 +15,6 @@ from kcc.parties.models import Party
 from klantinteracties.batch import known, prime, related
 from klantinteracties.filters import betrokkene_filters
 from klantinteracties.http import (
-    Invalid,
     Listing,
     json_response,
     parse_param,
@@ -160,21 +159,22 @@ def _identificator(row: Any) -> dict[str, str]:
 
 def represent_object(item: SubjectObject, _expand: set[str]) -> dict[str, Any]:
     was = related("moment", item.was_contact_moment_id)
+    moment = item.contact_moment
     return {
         "uuid": str(item.uuid),
         "url": url("onderwerpobjecten", item.uuid),
-        "klantcontact": ref("klantcontacten", item.contact_moment.uuid),
+        "klantcontact": ref("klantcontacten", moment.uuid) if moment is not None else None,
         "wasKlantcontact": ref("klantcontacten", was.uuid) if was else None,
         "onderwerpobjectidentificator": _identificator(item),
     }
 
 
 def object_input(
-    data: dict[str, Any], moment: ContactMoment, was: ContactMoment | None = None
+    data: dict[str, Any], moment: ContactMoment | None, was: ContactMoment | None = None
 ) -> involvements.SubjectObjectInput:
     ident = data.get("onderwerpobjectidentificator") or {}
     return involvements.SubjectObjectInput(
-        contact_moment_id=moment.uuid,
+        contact_moment_id=moment.uuid if moment is not None else None,
         type=ident.get("codeObjecttype") or "",
         id=ident.get("objectId") or "",
         register=ident.get("codeRegister") or "",
@@ -184,11 +184,8 @@ def object_input(
 
 
 def save_object(data: dict[str, Any], item: SubjectObject | None = None) -> SubjectObject:
+    # As in Open Klant, an onderwerpobject may be registered before its klantcontact.
     moment = resolve(ContactMoment, data.get("klantcontact"), "klantcontact")
-    if moment is None:
-        raise Invalid.param(
-            "klantcontact", "an onderwerpobject here belongs to a klantcontact", "required"
-        )
     was = resolve(ContactMoment, data.get("wasKlantcontact"), "wasKlantcontact")
     wanted = object_input(data, moment, was)
     if item is None:
@@ -199,7 +196,8 @@ def save_object(data: dict[str, Any], item: SubjectObject | None = None) -> Subj
 def delete_object(item: SubjectObject) -> Response | None:
     """Remove the onderwerpobject; klantcontacten are contact history and are always kept."""
     cascade = parse_param("cascade", "bool", request.args.get("cascade") or "false")
-    kept = [url("klantcontacten", item.contact_moment.uuid)]
+    moment = item.contact_moment
+    kept = [url("klantcontacten", moment.uuid)] if moment is not None else []
     involvements.remove_subject_object(item.uuid)
     return json_response({"behouden": kept}) if cascade else None
 

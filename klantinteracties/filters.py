@@ -195,19 +195,22 @@ def betrokkene_filters() -> Filters:
             "str",
             _moment(lambda v: ContactMoment.reference == v),
         ),
-        "hadKlantcontact__uuid": ("uuid", _moment(lambda v: ContactMoment.uuid == v)),
+        "hadKlantcontact__uuid": ("uuid-or-nothing", _moment(lambda v: ContactMoment.uuid == v)),
         "hadKlantcontact__url": ("url", _moment(lambda v: ContactMoment.uuid == v)),
         "verstrektedigitaalAdres__adres": (
             "str",
             _given_address(lambda v: DigitalAddress.address.in_(address_candidates(v))),
         ),
         "verstrektedigitaalAdres__uuid": (
-            "uuid",
+            "uuid-or-nothing",
             _given_address(lambda v: DigitalAddress.uuid == v),
         ),
         "verstrektedigitaalAdres__url": ("url", _given_address(lambda v: DigitalAddress.uuid == v)),
         "wasPartij__nummer": ("str", _party(lambda v: Party.number == v)),
-        "wasPartij__uuid": ("uuid", _where(lambda v: Involvement.party_id == _party_key(v))),
+        "wasPartij__uuid": (
+            "uuid-or-nothing",
+            _where(lambda v: Involvement.party_id == _party_key(v)),
+        ),
         "wasPartij__url": ("url", _where(lambda v: Involvement.party_id == _party_key(v))),
     }
     for field in (None, "codeObjecttype", "codeRegister", "codeSoortObjectId"):

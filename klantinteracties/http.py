@@ -222,24 +222,44 @@ def resolve(model: Any, value: Any, name: str, required: bool = False) -> Any:
 # ---- request bodies and query parameters ----------------------------------------------------
 
 
+def _merged(stored: Any, given: Any) -> Any:
+    return {**stored, **given} if isinstance(stored, dict) and isinstance(given, dict) else given
+
+
+def _left_empty(problem: dict[str, Any], stored: dict[str, Any]) -> bool:
+    group, _, field = problem["name"].partition(".")
+    return (
+        problem["code"] == "required"
+        and bool(field)
+        and "." not in field  # not inside a list's item (``name.0.field``) or deeper
+        and isinstance(stored.get(group), dict)
+    )
+
+
 def body(schema_name: str, merge_onto: dict[str, Any] | None = None) -> dict[str, Any]:
     """The JSON body checked against the document; a PATCH is merged onto the current state."""
-    if request.mimetype not in JSON_TYPES:
+    if not request.mimetype and not request.get_data():
+        # No body at all, as Open Klant takes it: an empty object (a PATCH changes nothing).
+        data: object = {}
+    elif request.mimetype not in JSON_TYPES:
         raise UnsupportedMedia(
             f'Ongeldig mediatype "{request.mimetype or ""}" in aanvraag; stuur application/json.'
         )
-    data = request.get_json(silent=True)
+    else:
+        data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise Invalid.param(
             "nonFieldErrors", "Ongeldige data. Verwachtte een JSON-object.", "parse_error"
         )
     if merge_onto is not None:
-        data = {**merge_onto, **data}
+        # A partial update, as Open Klant's: a group in the body need not be whole (PATCH
+        # /actoren with only a new e-mail address in actorIdentificatie); what it leaves out
+        # keeps its stored value.
+        data = {**merge_onto, **{key: _merged(merge_onto.get(key), v) for key, v in data.items()}}
     problems = spec.check_body(schema_name, data)
     if merge_onto is not None:
-        # A partial update, as Open Klant's: groups inside the body need not be whole
-        # (PATCH /actoren with only a new e-mail address in actorIdentificatie).
-        problems = [p for p in problems if not (p["code"] == "required" and "." in p["name"])]
+        # A stored group may lack a field kept empty: a change need not send it.
+        problems = [p for p in problems if not _left_empty(p, merge_onto)]
     if problems:
         detail = "; ".join(f"{p['name']}: {p['reason']}" for p in problems[:5])
         raise Invalid(detail, invalid_params=problems)
@@ -251,10 +271,13 @@ def parse_param(name: str, kind: str, raw: str) -> Any:
     try:
         if kind == "uuid":
             return uuid.UUID(raw)
-        if kind == "url":
-            # Like Open Klant: a value that names no object finds nothing (no 400).
+        if kind in ("url", "uuid-or-nothing"):
+            # Like Open Klant: a value that names no object finds nothing (no 400); a URL's
+            # last segment is its uuid. Open Klant's betrokkenen take their ``__uuid`` filters
+            # the same way ("uuid-or-nothing").
+            last = raw.rstrip("/").rsplit("/", 1)[-1] if kind == "url" else raw
             try:
-                return uuid.UUID(raw.rstrip("/").rsplit("/", 1)[-1])
+                return uuid.UUID(last)
             except ValueError:
                 return NOTHING
         if kind == "bool":

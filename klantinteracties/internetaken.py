@@ -176,6 +176,9 @@ register(
         path="internetaken",
         model=Task,
         schema="InterneTaak",
+        # The standard's interne taak always has its aanleidinggevend klantcontact (the
+        # document does not allow null there): our tasks without a contact moment stay ours.
+        query=lambda: select(Task).where(Task.contact_moment_id.is_not(None)),
         represent=represent_task,
         create=create_task,
         update=update_task,

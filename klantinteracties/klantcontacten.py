@@ -198,7 +198,12 @@ def record(
         party = resolve(Party, betrokkene.get("wasPartij"), "betrokkene.wasPartij")
     if betrokkene is not None and party is not None:
         parties.append(
-            contacts.InvolvementInput(party_id=party.uuid, role=ROLES[betrokkene["rol"]])
+            contacts.InvolvementInput(
+                party_id=party.uuid,
+                role=ROLES[betrokkene["rol"]],
+                initiator=bool(betrokkene.get("initiator")),
+                details=betrokkenen.given_details(betrokkene),
+            )
         )
     objects = []
     if onderwerp is not None:
@@ -208,10 +213,12 @@ def record(
                 type=ident.get("codeObjecttype") or "",
                 id=ident.get("objectId") or "",
                 register=ident.get("codeRegister") or "",
+                id_kind=ident.get("codeSoortObjectId") or "",
             )
         )
     user = current_user()
     number = numbers.number_for("klantcontact", ContactMoment.number, data.get("nummer"))
+    extras = _extras(data)
     try:
         recorded = contacts.record_contact(
             contacts.ContactInput(
@@ -226,26 +233,22 @@ def record(
                 agent_id=user.uuid if user.role != "system" else None,
                 details=_details(data),
                 number=number,
+                reference=extras["reference"],
+                response=extras["response"],
+                contact_succeeded=extras["contact_succeeded"],
+                main_subject_type=extras["main_subject_type"],
+                further_action=extras["further_action"],
             ),
             recorded_by=user.id,
         )
     except ValidationFailed as error:
         raise renamed(error, CORE_NAMES) from None
-    moment = involvements.change_contact_moment(
-        recorded.contact_moment.uuid, {**_extras(data), "number": number}
-    )
-    if betrokkene is not None:
+    # The klantcontact, its partij's part and its onderwerpobject went in with one insert each.
+    moment = recorded.contact_moment
+    if betrokkene is not None and party is None:
         # Without a partij (an anonymous contact request) the core records the contact without
         # parties; the betrokkene is added with the name and addresses given.
-        wanted = betrokkenen.involvement_change(betrokkene, moment, party)
-        if party is None:
-            involvements.add_involvement(wanted)
-        else:
-            involvements.change_involvement(moment.involvements[0].uuid, wanted)
-    if onderwerp is not None:
-        involvements.change_subject_object(
-            moment.objects[0].uuid, betrokkenen.object_input(onderwerp, moment)
-        )
+        involvements.add_involvement(betrokkenen.involvement_change(betrokkene, moment, None))
     return moment
 
 

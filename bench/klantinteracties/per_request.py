@@ -1,7 +1,7 @@
 """Statements and CPU per request of W1, W1-KI, W2 and W2-KI, in-process on SQLite.
 
-For a machine too busy for ``load.py`` (gunicorn must come up within 30 s there): the same four
-requests through the Flask test client, with the database statements counted by a SQLAlchemy
+Beside ``load.py``, or instead of it where the machine is too busy for gunicorn and wrk to say
+much: the same four requests through the Flask test client, with the database statements counted by a SQLAlchemy
 ``before_cursor_execute`` listener and the process CPU time per request; medians of ``--n``.
 
     .venv/bin/python bench/klantinteracties/per_request.py --n 60

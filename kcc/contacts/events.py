@@ -54,10 +54,11 @@ class InvolvementChanged(DomainEvent):
 @event_type
 @dataclass(frozen=True)
 class SubjectObjectChanged(DomainEvent):
-    """What a contact moment was about was added, changed or removed (``change``)."""
+    """What a contact moment was about was added, changed or removed (``change``);
+    ``contact_moment_id`` is None for an object registered without its contact moment."""
 
     name = "contact_moment.subject_object_changed"
-    contact_moment_id: str
+    contact_moment_id: str | None
     subject_object_id: str
     type: str
     id: str

@@ -59,7 +59,9 @@ class InvolvementChange:
 
 @dataclass
 class SubjectObjectInput:
-    contact_moment_id: uuid.UUID
+    """``contact_moment_id`` None: the object is registered before (or without) its contact."""
+
+    contact_moment_id: uuid.UUID | None
     type: str
     id: str
     register: str = ""
@@ -238,24 +240,26 @@ def _object(object_uuid: uuid.UUID) -> SubjectObject:
     return found
 
 
-def _object_changed(item: SubjectObject, change: str, moment: ContactMoment) -> None:
+def _object_changed(item: SubjectObject, change: str, moment: ContactMoment | None) -> None:
     record(
         SubjectObjectChanged(
-            contact_moment_id=str(moment.uuid),
+            contact_moment_id=str(moment.uuid) if moment is not None else None,
             subject_object_id=str(item.uuid),
             type=item.object_type,
             id=item.object_id,
             change=change,
         )
     )
-    log_processing(_parties_of(moment), Action.DELETE if change == "removed" else Action.UPDATE)
+    if moment is not None:
+        action = Action.DELETE if change == "removed" else Action.UPDATE
+        log_processing(_parties_of(moment), action)
 
 
 def _put_object(item: SubjectObject, data: SubjectObjectInput) -> bool:
-    moment = _moment(data.contact_moment_id)
+    moment = _moment(data.contact_moment_id) if data.contact_moment_id is not None else None
     was = _moment(data.was_contact_moment_id) if data.was_contact_moment_id is not None else None
     wanted = {
-        "contact_moment_id": moment.id,
+        "contact_moment_id": moment.id if moment is not None else None,
         "was_contact_moment_id": was.id if was is not None else None,
         "object_type": data.type,
         "object_id": data.id,
@@ -268,7 +272,8 @@ def _put_object(item: SubjectObject, data: SubjectObjectInput) -> bool:
 
 
 def add_subject_object(data: SubjectObjectInput) -> SubjectObject:
-    """Record one more thing a contact moment was about (e.g. a case)."""
+    """Record one more thing a contact moment was about (e.g. a case), or register it before
+    its contact moment (``contact_moment_id`` None)."""
     item = SubjectObject()
     _put_object(item, data)
     db.session().add(item)
@@ -279,9 +284,11 @@ def add_subject_object(data: SubjectObjectInput) -> SubjectObject:
 
 def change_subject_object(object_uuid: uuid.UUID, data: SubjectObjectInput) -> SubjectObject:
     item = _object(object_uuid)
+    before = item.contact_moment
     if _put_object(item, data):
         db.session().flush()
-        _object_changed(item, "changed", item.contact_moment)
+        # An object taken off its contact moment is still that moment's parties' change.
+        _object_changed(item, "changed", item.contact_moment or before)
     return item
 
 

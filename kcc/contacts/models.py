@@ -79,9 +79,10 @@ class ContactMoment(Base):
     involvements: Mapped[list[Involvement]] = relationship(
         back_populates="contact_moment", cascade="all, delete-orphan", order_by="Involvement.id"
     )
+    # No delete-orphan: an object taken off its contact moment stays, as the standard allows.
     objects: Mapped[list[SubjectObject]] = relationship(
         back_populates="contact_moment",
-        cascade="all, delete-orphan",
+        cascade="all",
         order_by="SubjectObject.id",
         foreign_keys="SubjectObject.contact_moment_id",
     )
@@ -161,13 +162,15 @@ def _forget_given_addresses(_mapper: Mapper[Any], connection: Connection, target
 
 
 class SubjectObject(Base):
-    """What a contact moment was about, e.g. a case (Onderwerpobject)."""
+    """What a contact moment was about, e.g. a case (Onderwerpobject). The standard lets a
+    client register one before (or without) its contact moment: ``contact_moment_id`` is then
+    empty, and the row names no party."""
 
     __tablename__ = "subject_objects"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=new_uuid)
-    contact_moment_id: Mapped[int] = mapped_column(
+    contact_moment_id: Mapped[int | None] = mapped_column(
         ForeignKey("contact_moments.id", ondelete="CASCADE"), index=True
     )
     object_type: Mapped[str] = mapped_column(String(200), doc="e.g. case")
@@ -179,7 +182,7 @@ class SubjectObject(Base):
         doc="The object is itself this contact moment (wasKlantcontact).",
     )
 
-    contact_moment: Mapped[ContactMoment] = relationship(
+    contact_moment: Mapped[ContactMoment | None] = relationship(
         back_populates="objects", foreign_keys=[contact_moment_id]
     )
 

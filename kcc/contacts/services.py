@@ -33,6 +33,8 @@ MAX_CLOCK_SKEW = timedelta(minutes=5)
 class InvolvementInput:
     party_id: uuid.UUID
     role: str = "resident"
+    initiator: bool = False
+    details: dict[str, Any] = field(default_factory=dict)  # the name, addresses given
 
 
 @dataclass
@@ -40,6 +42,7 @@ class ObjectInput:
     type: str
     id: str
     register: str = ""
+    id_kind: str = ""
 
 
 @dataclass
@@ -59,6 +62,12 @@ class ContactInput:
     details: dict[str, Any] = field(default_factory=dict)
     number: str | None = None  # the Klantinteracties nummer, when the standard's client has one
     topics: list[uuid.UUID] = field(default_factory=list)
+    # The standard's klantcontact fields, so that its client's contact is one insert.
+    reference: str | None = None
+    response: str = ""
+    contact_succeeded: bool | None = None
+    main_subject_type: str = ""
+    further_action: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,7 +82,8 @@ def record_contact(data: ContactInput, recorded_by: int | None = None) -> Record
     A repeat of the same ``(channel, external_id)`` returns the stored moment unchanged, so
     that a channel's retries are harmless.
     """
-    data = protect_record(data, "subject", "text", "details")  # no BSN is stored in clear
+    # No BSN is stored in clear.
+    data = protect_record(data, "subject", "text", "response", "details")
     if data.external_id:
         existing = _stored(data.channel, data.external_id)
         if existing is not None:
@@ -99,13 +109,30 @@ def record_contact(data: ContactInput, recorded_by: int | None = None) -> Record
             "details": data.details,
             "created_by_id": recorded_by,
             "number": data.number,
+            "reference": data.reference,
+            "response": data.response,
+            "contact_succeeded": data.contact_succeeded,
+            "main_subject_type": data.main_subject_type,
+            "further_action": data.further_action,
         },
         involvements=[
-            {"party_id": party_keys[p.party_id], "role": p.role, "occurred_at": occurred_at}
+            {
+                "party_id": party_keys[p.party_id],
+                "role": p.role,
+                "occurred_at": occurred_at,
+                "initiator": p.initiator,
+                "details": p.details,
+            }
             for p in data.parties
         ],
         objects=[
-            {"object_type": o.type, "object_id": o.id, "register": o.register} for o in data.objects
+            {
+                "object_type": o.type,
+                "object_id": o.id,
+                "register": o.register,
+                "id_kind": o.id_kind,
+            }
+            for o in data.objects
         ],
     )
     if moment is None:

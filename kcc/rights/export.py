@@ -174,7 +174,7 @@ def contact_moments_export(parties: list[Party]) -> list[dict[str, Any]]:
     involved = select(Involvement.contact_moment_id).where(
         Involvement.party_id.in_([p.id for p in parties])
     )
-    objects: dict[int, list[dict[str, str]]] = {}
+    objects: dict[int | None, list[dict[str, str]]] = {}
     for moment_id, kind, object_id in session.execute(
         select(SubjectObject.contact_moment_id, SubjectObject.object_type, SubjectObject.object_id)
         .where(SubjectObject.contact_moment_id.in_(involved))

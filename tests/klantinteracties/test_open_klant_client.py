@@ -86,6 +86,7 @@ def test_every_resource_call_of_the_client_through_its_typed_models(
     assert found["adres"] == "06 12345678" and found["byNormalised"] is True
     assert found["isStandaardAdres"] is False and found["adresOmschrijving"] == "werk"
     assert found["looseDeleted"] == 204
+    assert found["identificator"] == "123456782" and found["onderwerpZonderKlantcontact"] is None
     assert found["kanaal"] == "Balie Stadskantoor"
     assert found["expand"] == [
         "gingOverOnderwerpobjecten",

@@ -305,6 +305,10 @@ def resources(client: OpenKlantClient) -> dict[str, Any]:
         PartijIdentificator,
         client.partij_identificator.list(params={"partijIdentificatorObjectId": "123456782"}),
     )
+    identificator = typed(
+        PartijIdentificator,
+        client.partij_identificator.retrieve(identificatoren["results"][0]["uuid"]),
+    )
     adres = typed(
         DigitaalAdres,
         client.digitaal_adres.create(
@@ -377,6 +381,22 @@ def resources(client: OpenKlantClient) -> dict[str, Any]:
         ),
     )
     typed(OnderwerpObject, client.onderwerp_object.retrieve(onderwerp["uuid"]))
+    # Registered before its klantcontact, as Open Klant allows.
+    alone = typed(
+        OnderwerpObject,
+        client.onderwerp_object.create(
+            data={
+                "klantcontact": None,
+                "wasKlantcontact": None,
+                "onderwerpobjectidentificator": {
+                    "objectId": "ZAAK-1",
+                    "codeObjecttype": "zaak",
+                    "codeRegister": "openzaak",
+                    "codeSoortObjectId": "identificatie",
+                },
+            }
+        ),
+    )
     page(
         OnderwerpObject,
         client.onderwerp_object.list(params={"klantcontact__uuid": contact["uuid"]}),
@@ -463,6 +483,8 @@ def resources(client: OpenKlantClient) -> dict[str, Any]:
         "contactpersoon": contactpersoon["soortPartij"],
         "organisaties": listed["count"],
         "identificatoren": identificatoren["count"],
+        "identificator": identificator["partijIdentificator"]["objectId"],
+        "onderwerpZonderKlantcontact": alone["klantcontact"],
         "adres": adres["adres"],
         "adresOmschrijving": adres_patched["omschrijving"],
         "isStandaardAdres": adres["isStandaardAdres"],
