@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0033"
-down_revision: str | Sequence[str] | None = "0028_service_subscribers"
+revision: str = "0033_subject_object_alone"
+down_revision: str | Sequence[str] | None = "0031_user_email"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
