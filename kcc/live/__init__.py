@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 from redis import Redis
 from sqlalchemy.engine import make_url
 
@@ -55,7 +55,19 @@ def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = broker
     app.register_blueprint(bp)
     app.context_processor(_session_clock)
+    app.context_processor(_live_since)
     register_core_topics()
+
+
+def _live_since() -> dict[str, Any]:
+    """The newest live event when a page is drawn: its stream replays what came after, so an
+    event between drawing the page and opening the stream is not lost."""
+
+    def since() -> str:
+        broker: Broker | None = current_app.extensions.get(EXTENSION)
+        return (broker.latest_id() if broker else None) or ""
+
+    return {"live_since": since}
 
 
 def _session_clock() -> dict[str, Any]:

@@ -125,6 +125,10 @@ class Broker:
         """Events on ``topics`` after ``last_id``; None when they can no longer be told."""
         raise NotImplementedError
 
+    def latest_id(self) -> str | None:
+        """The id of the newest event, for a page to start its stream from (None: unknown)."""
+        raise NotImplementedError
+
     def close(self) -> None:
         """Stop background work (the Redis listener)."""
 
@@ -137,13 +141,15 @@ class LocalBroker(Broker):
         # Ids name this broker's life, so an id from before a restart is seen as a gap.
         self._epoch = secrets.token_hex(4)
         self._counter = itertools.count(1)
+        self._last = 0
         self._lock = threading.Lock()
         self._history: deque[LiveEvent] = deque(maxlen=HISTORY)
 
     def publish(self, items: list[tuple[str, str, dict[str, Any]]]) -> None:
         for topic, kind, data in items:
             with self._lock:
-                event = LiveEvent(f"{self._epoch}-{next(self._counter)}", topic, kind, data)
+                self._last = next(self._counter)
+                event = LiveEvent(f"{self._epoch}-{self._last}", topic, kind, data)
                 self._history.append(event)
             self.hub.deliver(event)
 
@@ -151,6 +157,10 @@ class LocalBroker(Broker):
         with self._lock:
             history = list(self._history)
         return _replay(history, last_id, topics, self._epoch)
+
+    def latest_id(self) -> str | None:
+        with self._lock:
+            return f"{self._epoch}-{self._last}"
 
 
 def _replay(
@@ -217,6 +227,13 @@ class RedisBroker(Broker):
         raw = self.redis.lrange(self._history_key, 0, HISTORY - 1)
         history = [LiveEvent.from_json(item) for item in reversed(raw)]
         return _replay(history, last_id, topics, EPOCH)
+
+    def latest_id(self) -> str | None:
+        try:
+            counter = self.redis.get(self._counter_key)
+        except Exception:  # Redis away: the page's stream starts from what it sees next
+            return None
+        return f"{EPOCH}-{int(counter or 0)}"
 
     def _listen(self) -> None:
         with self._lock:

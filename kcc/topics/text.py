@@ -224,7 +224,6 @@ STOP_WORDS = frozenset(
 )
 
 
-
 @lru_cache(maxsize=1)
 def _stemmers() -> tuple[Any, Any]:
     """The Dutch and English Snowball stemmers, loaded at first use: the library brings every

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
@@ -125,6 +126,25 @@ def test_a_reconnecting_stream_gets_what_it_missed(
     lost = open_stream(browser.client, "topic=supervision", headers={"Last-Event-ID": "old-7"})
     resync = lost.next()
     assert resync is not None and resync.event == "resync"
+
+
+def test_a_page_starts_its_stream_from_what_it_showed_so_nothing_between_is_lost(
+    app: Flask, sign_in: Callable[..., Browser], open_stream: Opener, quick_streams: object
+) -> None:
+    browser = sign_in("supervisor")
+    html = browser.client.get("/", follow_redirects=True).get_data(as_text=True)
+    since = re.search(r'data-live-since="([^"]*)"', html)
+    assert since is not None and since.group(1), "the page names the newest event it saw"
+    # An event after the page was drawn but before its stream is open...
+    with app.app_context():
+        notify("supervision", "waiting", {"count": 4})
+        db.commit()
+        db.remove()
+    stream = open_stream(browser.client, f"topic=supervision&last_event_id={since.group(1)}")
+    # ...is replayed when the stream opens from the page's mark, and nothing older is.
+    replayed = stream.next()
+    assert replayed is not None and replayed.event != "resync"
+    assert replayed.data["kind"] == "waiting" and replayed.data["data"]["count"] == 4
 
 
 def test_an_open_stream_does_not_keep_the_session_alive_and_ends_with_it(

@@ -12,7 +12,8 @@
   var BACKGROUND = { "X-KCC-Background": "1" };
   var body = document.body;
   var source = null;
-  var lastId = "";
+  // The page was drawn as of this event: the first stream replays what came after it.
+  var lastId = body.dataset.liveSince || "";
   var retryTimer = null;
 
   function topics() {
