@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import Response
 from sqlalchemy import Select, select
-from sqlalchemy.orm import selectinload
 
 from kcc.auth.access import current_user
 from kcc.contacts import involvements
@@ -59,9 +58,9 @@ CORE_NAMES = {
 
 
 def _query() -> Select[Any]:
-    return select(ContactMoment).options(
-        selectinload(ContactMoment.involvements), selectinload(ContactMoment.objects)
-    )
+    # The page's involvements and objects come from ``prefetch_contacts`` (one plain query each,
+    # cheaper than the ORM's select-in loading); a single row read alone loads them lazily.
+    return select(ContactMoment)
 
 
 def prefetch_contacts(moments: list[ContactMoment], expand: set[str]) -> None:
