@@ -5,6 +5,8 @@ much: the same four requests through the Flask test client, with the database st
 ``before_cursor_execute`` listener and the process CPU time per request; medians of ``--n``.
 
     .venv/bin/python bench/klantinteracties/per_request.py --n 60
+    .venv/bin/python bench/klantinteracties/per_request.py --n 200 \
+        --database-url postgresql+psycopg://postgres@127.0.0.1/kcc_ki_ab   # an empty database
 """
 
 from __future__ import annotations
@@ -28,12 +30,16 @@ BASE = "/klantinteracties/api/v1"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=60)
+    parser.add_argument(
+        "--database-url",
+        help="an empty database to use instead of a new SQLite file (e.g. PostgreSQL)",
+    )
     args = parser.parse_args()
     folder = tempfile.mkdtemp()
     app = create_app(
         Settings(
             env="test",
-            database_url=f"sqlite:///{folder}/bench.sqlite3",
+            database_url=args.database_url or f"sqlite:///{folder}/bench.sqlite3",
             secret_key="s" * 40,
             data_key="d" * 40,
             public_base_url="http://kcc.test",
