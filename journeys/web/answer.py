@@ -43,7 +43,9 @@ def _language(fallback: str) -> str:
 def _problem(error: LinkProblem) -> tuple[str, int]:
     db.rollback()
     with force_locale(_language("nl")):
-        return render_template("journeys/offer_problem.html", reason=error.detail), 400
+        return render_template(
+            "journeys/link_problem.html", link="offer", reason=str(error.detail)
+        ), 400
 
 
 def _render(target: LinkTarget, token: str, language: str, outcome: Outcome | None) -> str:

@@ -24,7 +24,9 @@ def _problem(error: LinkProblem) -> tuple[str, int]:
     db.rollback()
     language = request.args.get("lang", "nl")
     with force_locale("en" if language == "en" else "nl"):
-        return render_template("journeys/stop_problem.html", reason=str(error.detail)), 400
+        return render_template(
+            "journeys/link_problem.html", link="stop", reason=str(error.detail)
+        ), 400
 
 
 @bp.get("/<token>")
