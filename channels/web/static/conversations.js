@@ -26,7 +26,12 @@
   // New messages come by the page's live stream (kcc:live, topic party:<id>): the conversation
   // is fetched once per message delivered, never polled, and never keeps the session alive.
   function load(article) {
+    // Answers can arrive out of order; only the newest request's answer is shown, so an older
+    // status ("queued") never overwrites a newer one ("delivered").
+    var asked = String((Number(article.dataset.loads) || 0) + 1);
+    article.dataset.loads = asked;
     K.api("GET", article.dataset.url, null, { "X-KCC-Background": "1" }).then(function (result) {
+      if (article.dataset.loads !== asked) { return; }
       if (result.ok && result.data) {
         var list = article.querySelector(".messages");
         (result.data.messages || []).forEach(function (m) { renderMessage(list, m); });
@@ -49,7 +54,9 @@
         if (r.ok) {
           form.elements.body.value = "";
           K.say(form, true, t.sent);
-          renderMessage(form.closest("article").querySelector(".messages"), r.data);
+          var list = form.closest("article").querySelector(".messages");
+          // A live update may have shown it already, with a newer status than this answer's.
+          if (!list.querySelector('[data-message="' + r.data.id + '"]')) { renderMessage(list, r.data); }
         } else { K.say(form, false, t.failed + " " + K.problemText(r)); }
       });
     });
