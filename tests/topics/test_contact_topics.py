@@ -30,7 +30,9 @@ def moment(resident: Resident, **changes: Any) -> dict[str, Any]:
 
 def _events(app: Flask, name: str) -> list[dict[str, Any]]:
     with app.app_context():
-        rows = db.session().scalars(select(OutboxEvent.payload).where(OutboxEvent.name == name))
+        rows = db.session().scalars(
+            select(OutboxEvent.payload).where(OutboxEvent.name == name).order_by(OutboxEvent.id)
+        )
         found = list(rows)
         db.remove()
     return found
