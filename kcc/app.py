@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kcc import consent, jobs, live, web
 from kcc.auth import token_cache
-from kcc.auth.sessions import ABSOLUTE_SECONDS
+from kcc.auth.sessions import ABSOLUTE_SECONDS, CookieSessions
 from kcc.auth.throttle import init_throttle
 from kcc.config import Settings, load_settings
 from kcc.crypto import DataCipher
@@ -57,6 +57,7 @@ class KccFlask(Flask):
 def create_app(settings: Settings | None = None, plugins: tuple[str, ...] | None = None) -> Flask:
     """Build the app from ``settings`` (default: the environment) and load the plugins."""
     app = KccFlask("kcc", instance_relative_config=True)
+    app.session_interface = CookieSessions()
     os.makedirs(app.instance_path, exist_ok=True)
     settings = settings or load_settings(instance_path=app.instance_path)
     _configure(app, settings)

@@ -2,10 +2,11 @@
 
 An account-wide lockout hands anyone who knows a user name the power to lock its owner
 out. Instead, failures are counted per account *at one address* and per address (across
-accounts, against password spraying), with flask-limiter's storage: Redis when configured,
-so every web process counts together, memory otherwise. A throttled address is answered
-429 with ``Retry-After`` without its password being checked; the owner signing in from
-elsewhere is not affected. Each time a limit trips, a ``sign_in_throttles`` row records it
+accounts, against password spraying), in moving windows of the ``limits`` library: in Redis
+when configured, so every web process counts together, in memory otherwise. Counting happens
+only where a password is checked; no other request pays for it. A throttled address is
+answered 429 with ``Retry-After`` without its password being checked; the owner signing in
+from elsewhere is not affected. Each time a limit trips, a ``sign_in_throttles`` row records it
 for supervisors (``GET /api/v1/sign-in-throttles``) and the security log says so.
 """
 
@@ -21,9 +22,9 @@ from enum import StrEnum
 from typing import Any
 
 from flask import Flask
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 from sqlalchemy import delete, select
 
 from kcc.auth.models import SignInThrottle
@@ -32,12 +33,7 @@ from kcc.pagination import decode_cursor, encode_cursor
 
 log = logging.getLogger("kcc.security")
 
-limiter = Limiter(
-    key_func=get_remote_address,
-    default_limits=[],
-    swallow_errors=True,
-    key_prefix="kcc-sign-in",
-)
+KEY_PREFIX = "kcc-sign-in"
 
 
 class Scope(StrEnum):
@@ -59,23 +55,23 @@ class Throttled:
     retry_after: int
 
 
-@limiter.request_filter
-def _no_automatic_limits() -> bool:
-    """Only failures count, and they are counted by hand below; no route is limited as such."""
-    return True
+class _Counts:
+    """The window counter of the app built last (one per process in production)."""
+
+    window: MovingWindowRateLimiter = MovingWindowRateLimiter(storage_from_string("memory://"))
 
 
 def init_throttle(app: Flask) -> None:
     """Redis storage when configured (shared by every web process), memory otherwise."""
     redis_url = app.config["KCC_SETTINGS"].redis_url
-    app.config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
-    app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
-    limiter.init_app(app)
+    options = {"key_prefix": KEY_PREFIX} if redis_url else {}
+    storage = storage_from_string(redis_url or "memory://", **options)
+    _Counts.window = MovingWindowRateLimiter(storage)
 
 
 def reset() -> None:
     """Forget every count (tests; an operator after a false alarm)."""
-    limiter.reset()
+    _Counts.window.storage.reset()
 
 
 def _keys(name: str, address: str) -> Iterator[tuple[Scope, tuple[str, ...]]]:
@@ -85,7 +81,7 @@ def _keys(name: str, address: str) -> Iterator[tuple[Scope, tuple[str, ...]]]:
 
 
 def _retry_after(item: RateLimitItem, keys: tuple[str, ...]) -> int:
-    reset_at = limiter.limiter.get_window_stats(item, *keys).reset_time
+    reset_at = _Counts.window.get_window_stats(item, *keys).reset_time
     return max(1, math.ceil(reset_at - time.time()))
 
 
@@ -93,7 +89,7 @@ def throttled(name: str, address: str) -> Throttled | None:
     """Whether sign-ins for ``name`` from ``address`` must wait (None: go ahead)."""
     try:
         for scope, keys in _keys(name, address):
-            if not limiter.limiter.test(LIMITS[scope], *keys):
+            if not _Counts.window.test(LIMITS[scope], *keys):
                 return Throttled(scope, _retry_after(LIMITS[scope], keys))
     except Exception:  # an unreachable store must not stop every sign-in
         log.exception("sign-in throttle store unavailable; sign-ins are not throttled")
@@ -106,8 +102,8 @@ def count_failure(name: str, address: str) -> Throttled | None:
     try:
         for scope, keys in _keys(name, address):
             item = LIMITS[scope]
-            limiter.limiter.hit(item, *keys)
-            if tripped is None and not limiter.limiter.test(item, *keys):
+            _Counts.window.hit(item, *keys)
+            if tripped is None and not _Counts.window.test(item, *keys):
                 tripped = Throttled(scope, _retry_after(item, keys))
     except Exception:
         log.exception("sign-in throttle store unavailable; the failure was not counted")

@@ -39,6 +39,8 @@ def _bad_text(value: str) -> Text | None:
 
 
 def _too_deep(outside_strings: bytes) -> bool:
+    if outside_strings.count(b"[") + outside_strings.count(b"{") <= MAX_DEPTH:
+        return False  # fewer openings than the limit: no nesting can pass it
     depth = 0
     for match in _BRACKET.finditer(outside_strings):
         depth += 1 if match.group() in (b"[", b"{") else -1
@@ -87,6 +89,18 @@ def _looks_like_json(body: bytes) -> bool:
     return body.lstrip()[:1] in (b"{", b"[")
 
 
+def _may_hold_bad_text(body: bytes) -> bool:
+    """Whether parsing ``body`` can give a string with a NUL or a lone surrogate at all.
+
+    The parser refuses a raw NUL (a control character) inside a UTF-8 string, so in UTF-8 both
+    can only come from a ``\\u`` escape or from the bytes of a surrogate (which start with
+    0xED, as do some Hangul syllables). A UTF-16 or UTF-32 body, which the parser also reads,
+    holds zero bytes in its structure. A body with none of these needs no walk through its
+    values.
+    """
+    return b"\\u" in body or b"\xed" in body or b"\x00" in body
+
+
 def _walk(value: Any, name: str) -> None:
     if isinstance(value, str):
         reason = _bad_text(value)
@@ -121,7 +135,7 @@ def check_request() -> None:
     if not body or not _looks_like_json(body):
         return
     check_json_bounds(body)
-    if request.is_json:
+    if request.is_json and _may_hold_bad_text(body):
         parsed = request.get_json(silent=True)
         if parsed is not None:
             _walk(parsed, "")

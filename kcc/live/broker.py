@@ -177,14 +177,19 @@ def _replay(
     return _after(history, last_id, topics)
 
 
-# Numbers the event, keeps it in the capped history list and publishes it, in one round trip.
+# Numbers the events, keeps them in the capped history list and publishes them, in one round
+# trip whatever their number. ARGV: the epoch, the history's length, then one event per item
+# (its JSON without the opening brace, which the script completes with the event's id).
 _PUBLISH = """
-local n = redis.call('INCR', KEYS[1])
-local event = '{"id":"' .. ARGV[1] .. '-' .. n .. '",' .. ARGV[2]
-redis.call('LPUSH', KEYS[2], event)
-redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[3]) - 1)
-redis.call('PUBLISH', KEYS[3], event)
-return n
+local last = 0
+for i = 3, #ARGV do
+  last = redis.call('INCR', KEYS[1])
+  local event = '{"id":"' .. ARGV[1] .. '-' .. last .. '",' .. ARGV[i]
+  redis.call('LPUSH', KEYS[2], event)
+  redis.call('PUBLISH', KEYS[3], event)
+end
+redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[2]) - 1)
+return last
 """
 EPOCH = "r"
 
@@ -203,21 +208,19 @@ class RedisBroker(Broker):
         self._counter_key = f"{prefix}:live:counter"
         self._history_key = f"{prefix}:live:history"
         self._script = redis.register_script(_PUBLISH)
+        self._keys = [self._counter_key, self._history_key, self.channel]
         self._listener: threading.Thread | None = None
         self._lock = threading.Lock()
         self._stopped = threading.Event()
         self._ready = threading.Event()
 
     def publish(self, items: list[tuple[str, str, dict[str, Any]]]) -> None:
-        pipe = self.redis.pipeline(transaction=False)
-        for topic, kind, data in items:
-            rest = json.dumps({"topic": topic, "kind": kind, "data": data}, default=str)[1:]
-            self._script(
-                keys=[self._counter_key, self._history_key, self.channel],
-                args=[EPOCH, rest, HISTORY],
-                client=pipe,
-            )
-        pipe.execute()
+        events = [
+            json.dumps({"topic": topic, "kind": kind, "data": data}, default=str)[1:]
+            for topic, kind, data in items
+        ]
+        # EVALSHA, and the script itself only the first time this Redis is asked for it.
+        self._script(keys=self._keys, args=[EPOCH, HISTORY, *events])
 
     def subscribe(self, topics: frozenset[str]) -> Subscription:
         self._listen()

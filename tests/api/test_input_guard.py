@@ -31,6 +31,36 @@ def test_body_with_unstorable_text_is_refused(agent, surname, reason):
     assert _count_parties(agent) == before
 
 
+def test_raw_surrogate_bytes_are_refused(agent):
+    """The UTF-8 bytes of a lone surrogate, unescaped: the parser passes them through."""
+    before = _count_parties(agent)
+    body = '{"type": "person", "surname": "Jan\udbebsen"}'.encode("utf-8", "surrogatepass")
+    response = agent.client.post(
+        "/api/v1/parties",
+        data=body,
+        headers={"Authorization": f"Bearer {agent.token}", "Content-Type": "application/json"},
+    )
+    assert response.status_code == 422, response.json
+    assert response.json["invalid_params"][0]["name"] == "surname"
+    assert "surrogate" in response.json["detail"]
+    assert _count_parties(agent) == before
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32-le"])
+def test_a_lone_surrogate_in_utf16_or_utf32_is_refused(agent, encoding):
+    """Python's parser reads UTF-16 and UTF-32 bodies too, surrogates and all."""
+    before = _count_parties(agent)
+    body = '{"type": "person", "surname": "Jan\udbebsen"}'.encode(encoding, "surrogatepass")
+    response = agent.client.post(
+        "/api/v1/parties",
+        data=body,
+        headers={"Authorization": f"Bearer {agent.token}", "Content-Type": "application/json"},
+    )
+    assert response.status_code in (400, 422), response.json
+    assert response.content_type == "application/problem+json"
+    assert _count_parties(agent) == before
+
+
 def test_query_with_nul_is_refused(agent):
     response = agent.get("/api/v1/parties?q=ab%00cd")
     assert response.status_code == 422

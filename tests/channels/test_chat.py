@@ -208,3 +208,25 @@ def test_rate_limited_per_address(client, channel_settings):
         201,
         429,
     ]
+
+
+def test_only_the_chat_runs_the_rate_limiter(app, client, agent, channel_settings):
+    """The chat's answers carry the limit's headers; the API, which has no limits, neither
+    runs the limiter's hooks nor gets its headers."""
+    channel_settings(chat_address_limit="5/minute")
+    started = client.post("/api/v1/chat/sessions", json={})
+    assert started.status_code == 201
+    assert started.headers["X-RateLimit-Limit"] == "5"
+    assert started.headers["X-RateLimit-Remaining"] == "4"
+    api = agent.get("/api/v1/parties?limit=1")
+    assert api.status_code == 200
+    assert "X-RateLimit-Limit" not in api.headers
+    app_wide = [
+        *app.before_request_funcs.get(None, []),
+        *app.after_request_funcs.get(None, []),
+        *app.teardown_request_funcs.get(None, []),
+    ]
+    assert not any(
+        getattr(hook, "__self__", None) is limiter or limiter in getattr(hook, "args", ())
+        for hook in app_wide
+    )

@@ -130,3 +130,53 @@ def test_events_cross_web_processes_through_redis_and_stay_within_their_prefix(
     finally:
         for broker in (here, there, elsewhere):
             broker.close()
+
+
+@pytest.mark.redis
+@pytest.mark.skipif(
+    not os.environ.get("KCC_TEST_REDIS_URL"), reason="needs Redis (KCC_TEST_REDIS_URL)"
+)
+def test_a_transaction_s_events_go_to_redis_in_one_round_trip_numbered_in_order(
+    app: Flask,
+) -> None:
+    """Several events of one commit are one EVALSHA: numbered one after the other, kept in the
+    history in order, delivered in order; after the server forgot its scripts (a restart) the
+    next publish loads the script again instead of losing the events."""
+    settings = app.config["KCC_SETTINGS"]
+    redis = Redis.from_url(settings.redis_url)
+    prefix = channel_prefix(settings.redis_url, settings.database_url)
+    here, there = RedisBroker(redis, prefix), RedisBroker(redis, prefix)
+    mine = there.subscribe(frozenset({"party:1"}))
+    sent: list[str] = []
+    original = redis.connection_pool.get_connection
+
+    def counting(*args: object, **kwargs: object) -> object:
+        connection = original(*args, **kwargs)  # type: ignore[arg-type]
+        send = connection.send_command
+
+        def recording(*command: object, **options: object) -> object:
+            sent.append(str(command[0]))
+            return send(*command, **options)
+
+        connection.send_command = recording  # type: ignore[method-assign]
+        return connection
+
+    try:
+        here.publish([("party:1", "warm-up", {})])  # the script is loaded once
+        _next(mine.events)
+        redis.connection_pool.get_connection = counting  # type: ignore[method-assign]
+        here.publish([("party:1", f"n{i}", {"i": i}) for i in range(3)])
+        redis.connection_pool.get_connection = original  # type: ignore[method-assign]
+        assert sent == ["EVALSHA"]
+        events = [_next(mine.events) for _ in range(3)]
+        assert [e.kind for e in events] == ["n0", "n1", "n2"]
+        numbers = [int(e.id.rpartition("-")[2]) for e in events]
+        assert numbers == [numbers[0], numbers[0] + 1, numbers[0] + 2]
+        assert there.latest_id() == events[-1].id
+        redis.script_flush()
+        here.publish([("party:1", "after-flush", {})])
+        assert _next(mine.events).kind == "after-flush"
+    finally:
+        redis.connection_pool.get_connection = original  # type: ignore[method-assign]
+        for broker in (here, there):
+            broker.close()
