@@ -26,6 +26,7 @@ def init_app(app: Flask) -> None:
     from channels.conversations.topics import blp as conversation_topics
     from channels.conversations.work_api import blp as conversation_work
     from channels.inbound.webhooks import blp as signed_webhooks
+    from channels.models import Conversation
     from channels.outbound.senders import register_sender
     from channels.outbound.smtp import SmtpSender
     from channels.registrations_api import blp as registrations
@@ -46,7 +47,7 @@ def init_app(app: Flask) -> None:
     init_limits(app)
     register_sender(Channel.SMS, TwilioSmsSender())
     register_sender(Channel.EMAIL, SmtpSender())
-    register_section("conversations", conversations_section)
+    register_section("conversations", conversations_section, tables=[Conversation])
     register_topics()
     jobs.register_periodic("outbound-sweep", "channels.outbound.delivery.sweep_due", SWEEP_SECONDS)
     jobs.register_periodic("inbound-sweep", "channels.inbound.dispatch.sweep_now", SWEEP_SECONDS)

@@ -30,6 +30,7 @@ def init_app(app: Flask) -> None:
     from journeys.api_instances import events_blp
     from journeys.cli import journeys_cli
     from journeys.instances import view_section
+    from journeys.models import JourneyInstance
     from journeys.triggers import SUBSCRIPTIONS
     from kcc import jobs
     from kcc.events.base import subscribe
@@ -45,7 +46,7 @@ def init_app(app: Flask) -> None:
     for name, handler, key, wants in (*SUBSCRIPTIONS, TOPICS):
         subscribe(name, handler, key=key, wants=wants)
     register_topic_user("journeys", topic_uses)
-    register_section("journeys", view_section)
+    register_section("journeys", view_section, tables=[JourneyInstance])
     jobs.register_periodic(
         "journey-timers", "journeys.timers.fire_due_timers", TIMER_INTERVAL_SECONDS
     )

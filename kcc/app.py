@@ -152,12 +152,13 @@ def _register_core(api: KccApi) -> None:
 def _register_sections() -> None:
     """Core sections of the customer view, the core's privacy sections, and the retention run."""
     from kcc.auth import throttle
+    from kcc.consent.models import ConsentRecord
     from kcc.consent.sections import consents_section
     from kcc.rights.core_sections import register_core_sections
     from kcc.rights.retention import Category, register_retention_category
     from kcc.view.services import register_section
 
-    register_section("consents", consents_section)
+    register_section("consents", consents_section, tables=[ConsentRecord])
     register_core_sections()
     register_retention_category(
         Category("sign_in_throttles", 90, throttle.expired_records, throttle.remove_records)

@@ -14,7 +14,6 @@ from kcc.privacy.models import ProcessingRecord
 from kcc.rights.retention_models import RetentionCount, RetentionRun
 from kcc.tasks.models import StaffMail, Task, TaskComment
 from kcc.topics.models import ContactMomentTopic, Topic
-from kcc.view.models import ViewSummary
 
 __all__ = [
     "Answer",
@@ -43,5 +42,4 @@ __all__ = [
     "Team",
     "Topic",
     "User",
-    "ViewSummary",
 ]

@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
     from journeys.suggestions.algorithm_register import blp as register_blp
     from journeys.suggestions.api import blp, party_blp
     from journeys.suggestions.delivery import REFERENCE_PREFIX, cap_from_environment, send_refusal
+    from journeys.suggestions.models import ConsentRequest, Suggestion
     from journeys.suggestions.sections import suggestion_outcomes, suggestions_section
     from kcc import jobs
     from kcc.consent.purposes import register_purpose_source
@@ -51,7 +52,7 @@ def init_app(app: Flask) -> None:
 
     subscribe("consent.objected", on_objected, key="journeys.objected")
     subscribe("journey.started", on_started, key="journeys.started_after_objection")
-    register_section("suggestions", suggestions_section)
+    register_section("suggestions", suggestions_section, tables=[Suggestion, ConsentRequest])
     register_suggestion_outcomes(suggestion_outcomes)
     register_purpose_source(declared_purposes)
     register_send_check(REFERENCE_PREFIX, send_refusal)

@@ -195,11 +195,6 @@ def register_core_sections() -> None:
         "link, never the resident's data",
     )
     declare_not_party_data(
-        "party_view_summaries",
-        "which customer-view sections were empty, by party key: names of sections and a count,"
-        " nothing about the resident; rebuilt from the sections whenever it is missing",
-    )
-    declare_not_party_data(
         "users",
         "staff accounts: data about employees, not residents (the municipality's staff terms)",
     )

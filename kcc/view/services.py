@@ -4,45 +4,80 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import Integer, Select, Table, bindparam, exists, select
+from sqlalchemy import Integer, Select, Table, bindparam, exists, or_, select
 from sqlalchemy.orm import joinedload
 
 from kcc.auth.models import User
 from kcc.constants import OPEN_TASK_STATUSES, Action
 from kcc.contacts.models import ContactMoment, Involvement, SubjectObject, contact_name_of
-from kcc.db import db
+from kcc.db import Base, db
 from kcc.pagination import decode_cursor, encode_cursor
 from kcc.parties.models import Party
 from kcc.parties.services import get_party
 from kcc.privacy.services import log_processing
 from kcc.tasks.models import Task
-from kcc.view.summary import known_empty, remember_empty
 
 # Sections other packages fill (conversations, journeys, suggestions, consents): each
 # provider takes the party and returns a list of JSON-ready dicts. Registered at start-up.
 SectionProvider = Callable[[Party], list[dict[str, Any]]]
 SECTIONS = ("conversations", "journeys", "suggestions", "consents")
 _providers: dict[str, SectionProvider] = {}
+_tables: dict[str, tuple[Table, ...]] = {}
 
 OPEN_TASKS_LIMIT = 50
 
 
-def register_section(name: str, provider: SectionProvider) -> None:
+def register_section(
+    name: str, provider: SectionProvider, tables: Iterable[type[Base]] = ()
+) -> None:
     """Let a package fill one section of the customer view.
 
-    The section must show only rows of tables with a ``party_id`` column pointing at the
-    party: the view skips it while it is known empty (``kcc.view.summary``), and only an
-    insert or update that sets a ``party_id`` ends that.
+    ``tables`` are the models whose rows the section shows, each by a ``party_id`` column
+    pointing at the party. Most residents have no row in any of them: the view then asks one
+    statement for all sections together (does any of these tables hold a row of this party?)
+    and calls only the providers of sections that have rows. The answer is read in the
+    view's own transaction, so it is right at once after any write. A section registered
+    without tables is asked on every view.
     """
     if name not in SECTIONS:
         raise ValueError(f"unknown customer-view section {name!r}; known: {', '.join(SECTIONS)}")
+    shown = tuple(cast(Table, model.__table__) for model in tables)
+    for table in shown:
+        if "party_id" not in table.c:
+            raise ValueError(f"section {name!r}: table {table.name} has no party_id column")
     _providers[name] = provider
+    _tables[name] = shown
+    _rows_statement.cache_clear()
+
+
+@functools.cache
+def _rows_statement() -> Select[tuple[bool, ...]] | None:
+    """One row: for each section with tables, whether any of them holds a row of the party."""
+    columns = [
+        or_(
+            *(exists().where(table.c.party_id == bindparam("party_key")) for table in _tables[name])
+        ).label(name)
+        for name in SECTIONS
+        if _tables.get(name)
+    ]
+    return cast("Select[tuple[bool, ...]]", select(*columns)) if columns else None
+
+
+def sections_with_rows(party_key: int) -> frozenset[str]:
+    """The registered sections the view must ask for this party: those registered without
+    tables, and those with a row of the party in one of their tables."""
+    asked = {name for name in _providers if not _tables.get(name)}
+    statement = _rows_statement()
+    if statement is not None:
+        row = db.session().connection().execute(statement, {"party_key": party_key}).one()
+        asked.update(name for name, found in row._mapping.items() if found)
+    return frozenset(asked)
 
 
 @dataclass
@@ -61,13 +96,9 @@ def customer_view(
     party = get_party(party_uuid, log=False)
     moments, next_cursor = timeline(party, limit, cursor)
     tasks = list(db.session().scalars(_open_tasks(), {"party_key": party.id}))
-    # A section found empty before is not asked again until something may have filled it.
-    summary = known_empty(party.id)
-    sections = {
-        name: (_providers[name](party) if name in _providers and name not in summary.empty else [])
-        for name in SECTIONS
-    }
-    remember_empty(summary, (name for name in _providers if not sections[name]))
+    # A section without rows of this party costs nothing beyond one statement for them all.
+    asked = sections_with_rows(party.id)
+    sections = {name: (_providers[name](party) if name in asked else []) for name in SECTIONS}
     log_processing([party.uuid], Action.READ)
     return CustomerView(party, moments, next_cursor, tasks, sections)
 

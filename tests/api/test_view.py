@@ -154,8 +154,7 @@ def test_query_count_does_not_grow_with_history(app, agent, limit):
     small, large = register(agent, "Klein"), register(agent, "Groot")
     add_history(app, small, 5 + limit, open_tasks=1, closed_tasks=1)
     add_history(app, large, 200, open_tasks=12, closed_tasks=30)
-    # Warm up caches that are not per request; the first view of each party also finds which
-    # sections are empty (kcc.view.summary), which the second view does not ask again.
+    # Warm up caches that are not per request (statements built once, the token check).
     for party in (small, large):
         with counted_statements() as first:
             agent.get(f"/api/v1/parties/{party}/view")
