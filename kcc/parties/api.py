@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 import marshmallow as ma
+from flask import current_app
 from flask.views import MethodView
 
 from kcc.auth.access import STAFF, STAFF_AND_SYSTEM, requires
@@ -20,7 +21,9 @@ from kcc.parties.schemas import (
     PartyPatchSchema,
     PartySchema,
     PartySearchArgs,
+    party_item,
 )
+from kcc.parties.search import search_party_rows
 from kcc.privacy.activities import Activity
 
 blp = Blueprint(
@@ -36,11 +39,13 @@ class Parties(MethodView):
     @requires(*STAFF_AND_SYSTEM, activity=Activity.CUSTOMER_CONTACT)
     @blp.arguments(PartySearchArgs, location="query", unknown=ma.RAISE)
     @blp.response(200, page_of(PartySchema))
-    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+    def get(self, args: dict[str, Any]) -> Any:
         """Find parties by BSN, phone (any notation), e-mail, KvK number or name"""
         limit, cursor = args.pop("limit"), args.pop("cursor")
-        items, next_cursor = services.search_parties(services.PartyQuery(**args), limit, cursor)
-        return {"items": items, "next_cursor": next_cursor}
+        found, next_cursor = search_party_rows(services.PartyQuery(**args), limit, cursor)
+        # The page as the schema would dump it, built directly (see party_item).
+        items = [party_item(rows) for rows in found]
+        return current_app.json.response({"items": items, "next_cursor": next_cursor})
 
     @requires(*STAFF_AND_SYSTEM, activity=Activity.PARTY_REGISTRATION)
     @idempotent
