@@ -6,12 +6,18 @@ import uuid
 from typing import Any
 
 import marshmallow as ma
+from flask import jsonify
 from flask.views import MethodView
 
 from kcc.auth.access import STAFF_AND_SYSTEM, current_user, requires
 from kcc.constants import Role
 from kcc.contacts import services
-from kcc.contacts.schemas import ContactMomentInSchema, ContactMomentSchema, ContactSearchArgs
+from kcc.contacts.schemas import (
+    ContactMomentInSchema,
+    ContactMomentSchema,
+    ContactSearchArgs,
+    new_contact_body,
+)
 from kcc.http.blueprint import Blueprint
 from kcc.http.idempotency import idempotent
 from kcc.http.schemas import page_of
@@ -53,10 +59,14 @@ class ContactMoments(MethodView):
             agent = user.uuid
         data["parties"] = [services.InvolvementInput(**p) for p in data["parties"]]
         data["objects"] = [services.ObjectInput(**o) for o in data["objects"]]
-        result = services.record_contact(
+        recorded = services.record_new_contact(
             services.ContactInput(**data, agent_id=agent), recorded_by=user.id
         )
-        return result.contact_moment
+        if isinstance(recorded, services.NewContact):
+            response = jsonify(new_contact_body(recorded))  # as the schema would dump it
+            response.status_code = 201
+            return response
+        return recorded
 
 
 @blp.route("/<uuid:contact_moment_id>")

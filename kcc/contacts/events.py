@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from kcc.events.base import DomainEvent, event_type
 
@@ -18,6 +19,19 @@ class ContactMomentRecorded(DomainEvent):
     party_ids: list[str]
     objects: list[dict[str, str]]
     agent_id: str | None
+
+    def to_payload(self) -> dict[str, Any]:
+        # Recorded with every contact moment. Its fields are JSON values already, so the
+        # generic deep copy is skipped; the lists are copied all the same.
+        return {
+            "contact_moment_id": self.contact_moment_id,
+            "channel": self.channel,
+            "direction": self.direction,
+            "subject": self.subject,
+            "party_ids": list(self.party_ids),
+            "objects": [dict(o) for o in self.objects],
+            "agent_id": self.agent_id,
+        }
 
 
 @event_type

@@ -17,7 +17,7 @@ from kcc.constants import Action
 from kcc.contacts.events import ContactMomentRecorded
 from kcc.contacts.models import ContactMoment, Involvement, SubjectObject
 from kcc.contacts.topics import set_topics_of as confirm_topics
-from kcc.contacts.writes import insert_contact_moment
+from kcc.contacts.writes import WrittenMoment, loaded_contact_moment, write_contact_moment
 from kcc.db import db, utcnow
 from kcc.errors import NotFound, ValidationFailed
 from kcc.events.outbox import record
@@ -76,24 +76,62 @@ class Recorded:
     created: bool
 
 
+@dataclass(frozen=True)
+class NewContact:
+    """A contact moment just recorded, as the values written (no objects of the session)."""
+
+    rows: WrittenMoment
+    party_ids: list[uuid.UUID]  # the party of each involvement, in the order of ``rows``
+    agent_id: uuid.UUID | None
+
+
 def record_contact(data: ContactInput, recorded_by: int | None = None) -> Recorded:
     """Store one contact moment with its parties and objects.
 
     A repeat of the same ``(channel, external_id)`` returns the stored moment unchanged, so
     that a channel's retries are harmless.
     """
+    written = _write(data, recorded_by)
+    if isinstance(written, ContactMoment):
+        return Recorded(written, created=False)
+    moment = loaded_contact_moment(written.rows)
+    moment.agent_uuid = written.agent_id
+    for linked, party_id in zip(moment.involvements, written.party_ids, strict=True):
+        linked.party_uuid = party_id
+    if data.topics:
+        confirm_topics(moment, data.topics)  # the topics picked at registration
+    _log_recorded(data)
+    return Recorded(moment, created=True)
+
+
+def record_new_contact(
+    data: ContactInput, recorded_by: int | None = None
+) -> NewContact | ContactMoment:
+    """:func:`record_contact` for a caller that only reports the moment: a new one comes back
+    as the values written, without making objects of the session; a repeat (or a moment with
+    topics, which need the object) as the stored ``ContactMoment``."""
+    if data.topics:
+        return record_contact(data, recorded_by).contact_moment
+    written = _write(data, recorded_by)
+    if isinstance(written, NewContact):
+        _log_recorded(data)
+    return written
+
+
+def _write(data: ContactInput, recorded_by: int | None) -> NewContact | ContactMoment:
+    """Write a new contact moment and its event; a repeat returns the moment stored before."""
     # No BSN is stored in clear.
     data = protect_record(data, "subject", "text", "response", "details")
     if data.external_id:
         existing = _stored(data.channel, data.external_id)
         if existing is not None:
-            return Recorded(existing, created=False)
+            return existing
     occurred_at = data.occurred_at or utcnow()
     if occurred_at > utcnow() + MAX_CLOCK_SKEW:
         raise ValidationFailed.field("occurred_at", _l("lies in the future"))
     party_keys = _party_keys([p.party_id for p in data.parties])
     _each_party_once(data.parties)
-    moment = insert_contact_moment(
+    written = write_contact_moment(
         {
             "uuid": uuid.uuid4(),
             "channel": data.channel,
@@ -135,30 +173,29 @@ def record_contact(data: ContactInput, recorded_by: int | None = None) -> Record
             for o in data.objects
         ],
     )
-    if moment is None:
+    if written is None:
         # A concurrent delivery of the same channel message won the race (and committed).
         existing = _stored(data.channel, data.external_id)
         if existing is None:
             raise RuntimeError(f"{data.channel} message {data.external_id} neither new nor stored")
-        return Recorded(existing, created=False)
-    moment.agent_uuid = data.agent_id
-    for linked, given in zip(moment.involvements, data.parties, strict=True):
-        linked.party_uuid = given.party_id
+        return existing
+    moment = written.moment
     record(
         ContactMomentRecorded(
-            contact_moment_id=str(moment.uuid),
-            channel=moment.channel,
-            direction=moment.direction,
-            subject=moment.subject,
+            contact_moment_id=str(moment["uuid"]),
+            channel=moment["channel"],
+            direction=moment["direction"],
+            subject=moment["subject"],
             party_ids=[str(p.party_id) for p in data.parties],
             objects=[{"type": o.type, "id": o.id} for o in data.objects],
             agent_id=str(data.agent_id) if data.agent_id else None,
         )
     )
-    if data.topics:
-        confirm_topics(moment, data.topics)  # the topics picked at registration
+    return NewContact(written, [p.party_id for p in data.parties], data.agent_id)
+
+
+def _log_recorded(data: ContactInput) -> None:
     log_processing([p.party_id for p in data.parties], Action.CREATE)
-    return Recorded(moment, created=True)
 
 
 def _each_party_once(parties: list[InvolvementInput]) -> None:

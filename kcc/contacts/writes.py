@@ -1,14 +1,18 @@
-"""A new contact moment written with Core statements and handed back as an object of the session.
+"""A new contact moment written with Core statements, handed back as plain rows or as an object
+of the session.
 
 Recording a contact moment is the busiest write of the product. The ORM's unit of work costs
 several times the statements themselves, so the moment, its involvements and its objects are
-inserted by Core statements (one each, with ``RETURNING`` of the keys) and then joined to the
-session as if they had been loaded: callers get an ordinary ``ContactMoment`` that they may
-change or add rows to in the same transaction, and the ORM sees nothing left to write.
+inserted by Core statements (one each, with ``RETURNING`` of the keys).
+:func:`write_contact_moment` returns the rows written, for a caller that only reports them (the
+API); :func:`loaded_contact_moment` joins them to the session as if they had been loaded:
+callers get an ordinary ``ContactMoment`` that they may change or add rows to in the same
+transaction, and the ORM sees nothing left to write.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import Insert, Table, insert
@@ -36,9 +40,18 @@ _INSERT_CHILD = {
 }
 
 
-def insert_contact_moment(
+@dataclass(frozen=True)
+class WrittenMoment:
+    """The rows of a contact moment just written: every column, keys included."""
+
+    moment: dict[str, Any]
+    involvements: list[dict[str, Any]]
+    objects: list[dict[str, Any]]
+
+
+def write_contact_moment(
     values: dict[str, Any], involvements: list[dict[str, Any]], objects: list[dict[str, Any]]
-) -> ContactMoment | None:
+) -> WrittenMoment | None:
     """Insert a contact moment with its involvements and objects; ``None`` when a moment with
     the same channel and ``external_id`` exists already (it is left unchanged).
 
@@ -53,18 +66,30 @@ def insert_contact_moment(
     moment_id = session.execute(statement, row).scalar()
     if moment_id is None:
         return None
-    moment = ContactMoment(id=moment_id, **row)
-    moment.involvements = _insert_children(Involvement, _INVOLVEMENTS, moment_id, involvements)
-    moment.objects = _insert_children(SubjectObject, _OBJECTS, moment_id, objects)
-    as_loaded(session, moment, *moment.involvements, *moment.objects)
+    row["id"] = moment_id
+    return WrittenMoment(
+        row,
+        _insert_children(_INVOLVEMENTS, moment_id, involvements),
+        _insert_children(_OBJECTS, moment_id, objects),
+    )
+
+
+def loaded_contact_moment(written: WrittenMoment) -> ContactMoment:
+    """The rows just written as objects of the session, as if they had been loaded."""
+    moment = ContactMoment(**written.moment)
+    moment.involvements = [Involvement(**row) for row in written.involvements]
+    moment.objects = [SubjectObject(**row) for row in written.objects]
+    as_loaded(db.session(), moment, *moment.involvements, *moment.objects)
     return moment
 
 
 def _insert_children(
-    model: type[Any], table: Table, moment_id: int, given: list[dict[str, Any]]
-) -> list[Any]:
+    table: Table, moment_id: int, given: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     if not given:
         return []
     rows = [with_defaults(table, {**g, "contact_moment_id": moment_id}) for g in given]
     keys = db.session().execute(_INSERT_CHILD[table.name], rows if len(rows) > 1 else rows[0])
-    return [model(id=key, **row) for key, row in zip(keys.scalars(), rows, strict=True)]
+    for key, row in zip(keys.scalars(), rows, strict=True):
+        row["id"] = key
+    return rows
