@@ -69,6 +69,11 @@ def none_yet(name: str, keys: Iterable[Any]) -> None:
         cache[key] = [] if many else None
 
 
+def remember(name: str, key: Any, value: Any) -> None:
+    """``name`` of a row created in this request, known without a query."""
+    _cache().setdefault(name, {})[key] = value
+
+
 def related(name: str, key: Any) -> Any:
     """``name`` of one key: from the request's batch, or loaded now if it was not primed."""
     if key is None:
