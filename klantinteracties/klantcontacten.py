@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from flask import Response
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
+from sqlalchemy.orm import load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
 from kcc.auth.access import current_user
@@ -16,6 +18,7 @@ from kcc.contacts.models import ContactMoment, Involvement, SubjectObject
 from kcc.errors import ValidationFailed
 from kcc.http.schemas import in_utc
 from kcc.parties.models import Party
+from kcc.parties.records import live_parties
 from kcc.privacy.activities import Activity
 from klantinteracties import betrokkenen, numbers
 from klantinteracties.batch import known, none_yet, prime, related, remember
@@ -211,6 +214,17 @@ def _extras(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+@cache
+def _partij_lookup() -> Select[Any]:
+    """A live partij with what its betrokkene's representation shows (the rest loads if read)."""
+    shown = (Party.type, Party.given_names, Party.initials, Party.surname_prefix, Party.surname)
+    return (
+        live_parties()
+        .options(load_only(Party.uuid, Party.name, *shown))
+        .where(Party.uuid == bindparam("wanted"))
+    )
+
+
 def record(
     data: dict[str, Any],
     betrokkene: dict[str, Any] | None = None,
@@ -220,7 +234,9 @@ def record(
     parties = []
     party: Party | None = None
     if betrokkene is not None:
-        party = resolve(Party, betrokkene.get("wasPartij"), "betrokkene.wasPartij")
+        party = resolve(
+            Party, betrokkene.get("wasPartij"), "betrokkene.wasPartij", lookup=_partij_lookup()
+        )
     if betrokkene is not None and party is not None:
         parties.append(
             contacts.InvolvementInput(

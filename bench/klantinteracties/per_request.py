@@ -39,6 +39,7 @@ def main() -> None:
         metavar="WORKLOAD",
         help="print a cProfile of --n more requests of the workload as well",
     )
+    parser.add_argument("--dump", help="a file to write the profile to (pstats)")
     parser.add_argument("--sort", default="cumulative", help="the profile's order")
     parser.add_argument("--filter", default="", help="a regular expression on the profile's lines")
     parser.add_argument(
@@ -104,6 +105,8 @@ def main() -> None:
         stats = pstats.Stats(profiler, stream=sys.stderr)
         if name == args.profile:
             stats.sort_stats(args.sort).print_stats(args.filter, 80)
+            if args.dump:
+                stats.dump_stats(args.dump)
         return {
             "statements": statistics.median(counts),
             "cpu_ms": round(statistics.median(cpu), 2),
