@@ -182,10 +182,13 @@ def _headers(response: Response) -> Response:
 
 
 def base_url() -> str:
-    if "ki_base" not in g:
+    # One lookup through ``g`` (a context-local proxy): representations call this per row.
+    try:
+        return g.ki_base  # type: ignore[no-any-return]
+    except AttributeError:
         settings = current_app.config["KCC_SETTINGS"]
         g.ki_base = (settings.public_base_url or request.host_url).rstrip("/") + PREFIX
-    return g.ki_base  # type: ignore[no-any-return]
+        return g.ki_base  # type: ignore[no-any-return]
 
 
 def url(path: str, item_uuid: uuid.UUID | str) -> str:
@@ -333,8 +336,9 @@ class Listing:
 
 
 def apply_filters(stmt: Select[Any], listing: Listing) -> Select[Any]:
+    args = request.args
     for name, (kind, apply) in listing.filters.items():
-        raw = request.args.get(name)
+        raw = args.get(name)
         if raw is None or raw == "":
             continue
         stmt = apply(stmt, parse_param(name, kind, raw))

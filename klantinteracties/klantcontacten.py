@@ -34,7 +34,6 @@ from klantinteracties.http import (
     json_response,
     renamed,
     resolve,
-    url,
 )
 from klantinteracties.loaders import fill
 from klantinteracties.mapping import (
@@ -121,22 +120,25 @@ def kanaal(moment: ContactMoment) -> str:
     )
 
 
-def _refs(path: str, items: list[tuple[Any, Any]]) -> list[dict[str, str]]:
-    prefix = f"{base_url()}/{path}/"
-    return [{"uuid": str(key), "url": prefix + str(key)} for key, _ in items]
+def _refs(base: str, path: str, items: list[tuple[Any, Any]]) -> list[dict[str, str]]:
+    """``{uuid, url}`` of each item, as ``http.ref`` gives them."""
+    prefix = f"{base}/{path}/"
+    return [{"uuid": text, "url": prefix + text} for text in (str(key) for key, _ in items)]
 
 
 def represent_contact(moment: ContactMoment, expand: set[str]) -> dict[str, Any]:
     involved, objects, tasks, attachments = related("moment.refs", moment.id)
     metadata = (moment.details or {}).get("metadata")
+    base = base_url()
+    own = str(moment.uuid)
     data: dict[str, Any] = {
-        "uuid": str(moment.uuid),
-        "url": url("klantcontacten", moment.uuid),
-        "gingOverOnderwerpobjecten": _refs("onderwerpobjecten", objects),
+        "uuid": own,
+        "url": f"{base}/klantcontacten/{own}",
+        "gingOverOnderwerpobjecten": _refs(base, "onderwerpobjecten", objects),
         "hadBetrokkenActoren": [represent("actoren", a) for a in actors_of(moment)],
-        "omvatteBijlagen": _refs("bijlagen", attachments),
-        "hadBetrokkenen": _refs("betrokkenen", involved),
-        "leiddeTotInterneTaken": _refs("internetaken", tasks),
+        "omvatteBijlagen": _refs(base, "bijlagen", attachments),
+        "hadBetrokkenen": _refs(base, "betrokkenen", involved),
+        "leiddeTotInterneTaken": _refs(base, "internetaken", tasks),
         "nummer": moment.number,
         "referentienummer": moment.reference,
         "kanaal": kanaal(moment),
