@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Response
 from sqlalchemy import Select, bindparam, select
-from sqlalchemy.orm import load_only
+from sqlalchemy.orm import lazyload, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
 from kcc.auth.access import current_user
@@ -61,9 +61,9 @@ CORE_NAMES = {
 
 
 def _query() -> Select[Any]:
-    # The page's involvements and objects come from ``prefetch_contacts`` (one plain query each,
-    # cheaper than the ORM's select-in loading); a single row read alone loads them lazily.
-    return select(ContactMoment)
+    # What a page shows of its involvements, objects and agent comes from ``prefetch_contacts``
+    # (the agent's user row, which the ORM would join, is never shown).
+    return select(ContactMoment).options(lazyload(ContactMoment.agent))
 
 
 def prefetch_contacts(moments: list[ContactMoment], expand: set[str]) -> None:
