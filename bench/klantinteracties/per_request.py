@@ -2,7 +2,10 @@
 
 Beside ``load.py``, or instead of it where the machine is too busy for gunicorn and wrk to say
 much: the same four requests through the Flask test client, with the database statements counted by a SQLAlchemy
-``before_cursor_execute`` listener and the process CPU time per request; medians of ``--n``.
+``before_cursor_execute`` listener and the process CPU time per request; medians of ``--n``. Then
+20 more requests of each under cProfile give the Python function calls per request, which stay
+the same on a busy machine where CPU time does not; ``--profile W1-KI`` prints that workload's
+profile (``--sort``, ``--filter``, ``--dump`` a pstats file) over ``--n`` requests instead.
 
     .venv/bin/python bench/klantinteracties/per_request.py --n 60
     .venv/bin/python bench/klantinteracties/per_request.py --n 200 \
