@@ -33,9 +33,12 @@ def loader(name: str, many: bool = True) -> Callable[[Loader], Loader]:
 
 
 def _cache() -> dict[str, dict[Any, Any]]:
-    if "ki_batch" not in g:
+    # One lookup through ``g`` (a context-local proxy): representations call this per row.
+    try:
+        return g.ki_batch  # type: ignore[no-any-return]
+    except AttributeError:
         g.ki_batch = {}
-    return g.ki_batch  # type: ignore[no-any-return]
+        return g.ki_batch  # type: ignore[no-any-return]
 
 
 def prime(name: str, keys: Iterable[Any]) -> None:
@@ -69,6 +72,11 @@ def none_yet(name: str, keys: Iterable[Any]) -> None:
         cache[key] = [] if many else None
 
 
+def remember(name: str, key: Any, value: Any) -> None:
+    """``name`` of a row created in this request, known without a query."""
+    _cache().setdefault(name, {})[key] = value
+
+
 def related(name: str, key: Any) -> Any:
     """``name`` of one key: from the request's batch, or loaded now if it was not primed."""
     if key is None:
@@ -76,7 +84,8 @@ def related(name: str, key: Any) -> Any:
     cache = _cache().get(name)
     if cache is None or key not in cache:
         prime(name, [key])
-    return _cache()[name][key]
+        cache = _cache()[name]
+    return cache[key]
 
 
 def forget() -> None:

@@ -6,12 +6,13 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, current_app, g, json, request
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
@@ -181,10 +182,13 @@ def _headers(response: Response) -> Response:
 
 
 def base_url() -> str:
-    if "ki_base" not in g:
+    # One lookup through ``g`` (a context-local proxy): representations call this per row.
+    try:
+        return g.ki_base  # type: ignore[no-any-return]
+    except AttributeError:
         settings = current_app.config["KCC_SETTINGS"]
         g.ki_base = (settings.public_base_url or request.host_url).rstrip("/") + PREFIX
-    return g.ki_base  # type: ignore[no-any-return]
+        return g.ki_base  # type: ignore[no-any-return]
 
 
 def url(path: str, item_uuid: uuid.UUID | str) -> str:
@@ -198,8 +202,21 @@ def ref(path: str, item_uuid: uuid.UUID | str | None) -> dict[str, str] | None:
     return {"uuid": str(item_uuid), "url": url(path, item_uuid)}
 
 
-def resolve(model: Any, value: Any, name: str, required: bool = False) -> Any:
-    """The row a ``{uuid}`` reference in a body points at; None for null when allowed."""
+@cache
+def _lookup(model: Any) -> Select[Any]:
+    """The statement that finds a row of ``model`` by uuid, built once."""
+    # A deleted partij is no longer one a body may refer to.
+    stmt = live_parties() if model is Party else select(model)
+    return stmt.where(model.uuid == bindparam("wanted"))
+
+
+def resolve(
+    model: Any, value: Any, name: str, required: bool = False, lookup: Select[Any] | None = None
+) -> Any:
+    """The row a ``{uuid}`` reference in a body points at; None for null when allowed.
+
+    ``lookup`` finds it by the bound ``wanted`` uuid instead of the whole row's select (a
+    caller that needs only some of its columns)."""
     if value is None:
         if required:
             raise Invalid.param(name, REQUIRED, "required")
@@ -209,9 +226,7 @@ def resolve(model: Any, value: Any, name: str, required: bool = False) -> Any:
         wanted = uuid.UUID(str(key))
     except ValueError:
         raise Invalid.param(f"{name}.uuid", "Moet een geldige UUID zijn.") from None
-    # A deleted partij is no longer one a body may refer to.
-    stmt = live_parties() if model is Party else select(model)
-    row = db.session().scalar(stmt.where(model.uuid == wanted))
+    row = db.session().scalar(lookup if lookup is not None else _lookup(model), {"wanted": wanted})
     if row is None:
         raise Invalid.param(
             f"{name}.uuid", f"Object met uuid {wanted} bestaat niet.", "does_not_exist"
@@ -321,8 +336,9 @@ class Listing:
 
 
 def apply_filters(stmt: Select[Any], listing: Listing) -> Select[Any]:
+    args = request.args
     for name, (kind, apply) in listing.filters.items():
-        raw = request.args.get(name)
+        raw = args.get(name)
         if raw is None or raw == "":
             continue
         stmt = apply(stmt, parse_param(name, kind, raw))

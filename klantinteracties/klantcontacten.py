@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from flask import Response
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
+from sqlalchemy.orm import lazyload, load_only
+from sqlalchemy.orm.attributes import set_committed_value
 
 from kcc.auth.access import current_user
 from kcc.contacts import involvements
@@ -15,22 +18,22 @@ from kcc.contacts.models import ContactMoment, Involvement, SubjectObject
 from kcc.errors import ValidationFailed
 from kcc.http.schemas import in_utc
 from kcc.parties.models import Party
+from kcc.parties.records import live_parties
 from kcc.privacy.activities import Activity
 from klantinteracties import betrokkenen, numbers
-from klantinteracties.batch import known, none_yet, prime, related
+from klantinteracties.batch import known, none_yet, prime, related, remember
 from klantinteracties.filters import klantcontact_filters
 from klantinteracties.http import (
     LOCAL,
     Invalid,
     Listing,
+    base_url,
     blp,
     body,
     guarded,
     json_response,
-    ref,
     renamed,
     resolve,
-    url,
 )
 from klantinteracties.loaders import fill
 from klantinteracties.mapping import (
@@ -58,29 +61,46 @@ CORE_NAMES = {
 
 
 def _query() -> Select[Any]:
-    # The page's involvements and objects come from ``prefetch_contacts`` (one plain query each,
-    # cheaper than the ORM's select-in loading); a single row read alone loads them lazily.
-    return select(ContactMoment)
+    # What a page shows of its involvements, objects and agent comes from ``prefetch_contacts``
+    # (the agent's user row, which the ORM would join, is never shown).
+    return select(ContactMoment).options(lazyload(ContactMoment.agent))
 
 
 def prefetch_contacts(moments: list[ContactMoment], expand: set[str]) -> None:
     """What a page of klantcontacten shows, in a fixed number of queries."""
     known("moment", moments)
-    fill(moments, "involvements", Involvement.contact_moment_id, Involvement.id)
-    fill(moments, "objects", SubjectObject.contact_moment_id, SubjectObject.id)
     keys = [m.id for m in moments]
-    for name in ("moment.tasks", "moment.attachments", "moment.actors"):
+    # The references by uuid come in one statement; rows are loaded only to be expanded.
+    for name in ("moment.refs", "moment.actors"):
         prime(name, keys)
     prime("user.actor", [m.agent_id for m in moments])
     if "hadBetrokkenen" in expand:
+        fill(moments, "involvements", Involvement.contact_moment_id, Involvement.id)
         involvements = [i for m in moments for i in m.involvements]
         prefetch("betrokkenen", involvements, sub(expand, "hadBetrokkenen"))
     if "leiddeTotInterneTaken" in expand:
+        prime("moment.tasks", keys)
         prefetch("internetaken", [t for k in keys for t in related("moment.tasks", k)])
     if "gingOverOnderwerpobjecten" in expand:
+        fill(moments, "objects", SubjectObject.contact_moment_id, SubjectObject.id)
         prefetch("onderwerpobjecten", [o for m in moments for o in m.objects])
     if "omvatteBijlagen" in expand:
+        prime("moment.attachments", keys)
         prefetch("bijlagen", [a for k in keys for a in related("moment.attachments", k)])
+
+
+def _known_refs(moment: ContactMoment) -> None:
+    """The references of a klantcontact created in this request, from the rows in hand."""
+    remember(
+        "moment.refs",
+        moment.id,
+        (
+            [(i.uuid, i.party_uuid) for i in moment.involvements],
+            [(o.uuid, None) for o in moment.objects],
+            [],
+            [],
+        ),
+    )
 
 
 def actors_of(moment: ContactMoment) -> list[Any]:
@@ -100,18 +120,25 @@ def kanaal(moment: ContactMoment) -> str:
     )
 
 
+def _refs(base: str, path: str, items: list[tuple[Any, Any]]) -> list[dict[str, str]]:
+    """``{uuid, url}`` of each item, as ``http.ref`` gives them."""
+    prefix = f"{base}/{path}/"
+    return [{"uuid": text, "url": prefix + text} for text in (str(key) for key, _ in items)]
+
+
 def represent_contact(moment: ContactMoment, expand: set[str]) -> dict[str, Any]:
-    tasks = related("moment.tasks", moment.id)
-    attachments = related("moment.attachments", moment.id)
+    involved, objects, tasks, attachments = related("moment.refs", moment.id)
     metadata = (moment.details or {}).get("metadata")
+    base = base_url()
+    own = str(moment.uuid)
     data: dict[str, Any] = {
-        "uuid": str(moment.uuid),
-        "url": url("klantcontacten", moment.uuid),
-        "gingOverOnderwerpobjecten": [ref("onderwerpobjecten", o.uuid) for o in moment.objects],
+        "uuid": own,
+        "url": f"{base}/klantcontacten/{own}",
+        "gingOverOnderwerpobjecten": _refs(base, "onderwerpobjecten", objects),
         "hadBetrokkenActoren": [represent("actoren", a) for a in actors_of(moment)],
-        "omvatteBijlagen": [ref("bijlagen", a.uuid) for a in attachments],
-        "hadBetrokkenen": [ref("betrokkenen", i.uuid) for i in moment.involvements],
-        "leiddeTotInterneTaken": [ref("internetaken", t.uuid) for t in tasks],
+        "omvatteBijlagen": _refs(base, "bijlagen", attachments),
+        "hadBetrokkenen": _refs(base, "betrokkenen", involved),
+        "leiddeTotInterneTaken": _refs(base, "internetaken", tasks),
         "nummer": moment.number,
         "referentienummer": moment.reference,
         "kanaal": kanaal(moment),
@@ -135,13 +162,17 @@ def represent_contact(moment: ContactMoment, expand: set[str]) -> dict[str, Any]
                 represent("betrokkenen", i, nested) for i in moment.involvements
             ]
         if "leiddeTotInterneTaken" in expand:
-            found["leiddeTotInterneTaken"] = [represent("internetaken", t) for t in tasks]
+            found["leiddeTotInterneTaken"] = [
+                represent("internetaken", t) for t in related("moment.tasks", moment.id)
+            ]
         if "gingOverOnderwerpobjecten" in expand:
             found["gingOverOnderwerpobjecten"] = [
                 represent("onderwerpobjecten", o) for o in moment.objects
             ]
         if "omvatteBijlagen" in expand:
-            found["omvatteBijlagen"] = [represent("bijlagen", a) for a in attachments]
+            found["omvatteBijlagen"] = [
+                represent("bijlagen", a) for a in related("moment.attachments", moment.id)
+            ]
         data["_expand"] = found
     return data
 
@@ -185,6 +216,17 @@ def _extras(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+@cache
+def _partij_lookup() -> Select[Any]:
+    """A live partij with what its betrokkene's representation shows (the rest loads if read)."""
+    shown = (Party.type, Party.given_names, Party.initials, Party.surname_prefix, Party.surname)
+    return (
+        live_parties()
+        .options(load_only(Party.uuid, Party.name, *shown))
+        .where(Party.uuid == bindparam("wanted"))
+    )
+
+
 def record(
     data: dict[str, Any],
     betrokkene: dict[str, Any] | None = None,
@@ -194,7 +236,9 @@ def record(
     parties = []
     party: Party | None = None
     if betrokkene is not None:
-        party = resolve(Party, betrokkene.get("wasPartij"), "betrokkene.wasPartij")
+        party = resolve(
+            Party, betrokkene.get("wasPartij"), "betrokkene.wasPartij", lookup=_partij_lookup()
+        )
     if betrokkene is not None and party is not None:
         parties.append(
             contacts.InvolvementInput(
@@ -244,6 +288,9 @@ def record(
         raise renamed(error, CORE_NAMES) from None
     # The klantcontact, its partij's part and its onderwerpobject went in with one insert each.
     moment = recorded.contact_moment
+    if party is not None:
+        # The partij is in hand: its betrokkene's representation need not read it again.
+        set_committed_value(moment.involvements[0], "party", party)
     if betrokkene is not None and party is None:
         # Without a partij (an anonymous contact request) the core records the contact without
         # parties; the betrokkene is added with the name and addresses given.
@@ -275,7 +322,9 @@ def delete_contact(moment: ContactMoment) -> None:
 
 
 def parties_of(rows: list[ContactMoment]) -> list[Any]:
-    return [i.party.uuid for row in rows for i in row.involvements if i.party is not None]
+    return [
+        party for row in rows for _, party in related("moment.refs", row.id)[0] if party is not None
+    ]
 
 
 RESOURCE = Resource(
@@ -302,8 +351,8 @@ def maak_klantcontact() -> Response:
     """Record a klantcontact with its betrokkene and onderwerpobject in one call."""
     data = body("MaakKlantcontact")
     moment = record(data["klantcontact"], data.get("betrokkene"), data.get("onderwerpobject"))
-    for name in ("moment.tasks", "moment.attachments", "moment.actors"):
-        none_yet(name, [moment.id])
+    none_yet("moment.actors", [moment.id])
+    _known_refs(moment)
     none_yet("involvement.addresses", [i.id for i in moment.involvements])
     answer: dict[str, Any] = {"klantcontact": represent_contact(moment, set())}
     if data.get("betrokkene") is not None:

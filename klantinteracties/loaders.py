@@ -6,11 +6,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import Uuid, bindparam, cast, inspect, literal_column, null, select, union_all
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.elements import BindParameter
 
-from kcc.contacts.models import ContactMoment, Involvement
+from kcc.contacts.models import ContactMoment, Involvement, SubjectObject
 from kcc.db import db
 from kcc.parties.models import BankAccount, DigitalAddress, Party
 from kcc.tasks.models import Task
@@ -80,6 +81,43 @@ def _party_represented(keys: list[Any]) -> Iterable[tuple[Any, Any]]:
         .order_by(Representation.id)
     )
     return ((key, value) for key, value in db.session().execute(stmt))
+
+
+# What klantcontacten refer to by uuid, in one statement for a page: rows of (kind, klantcontact,
+# id, uuid, the betrokkene's partij), each kind oldest first. The kinds: 0 betrokkenen,
+# 1 onderwerpobjecten, 2 interne taken, 3 bijlagen.
+_MOMENTS: BindParameter[Any] = bindparam("moments", expanding=True)
+
+
+def _refs_of(kind: int, column: InstrumentedAttribute[Any], party: Any = None) -> Any:
+    model = column.class_
+    return select(
+        literal_column(str(kind)).label("kind"),
+        column.label("moment"),
+        model.id.label("id"),
+        model.uuid.label("uuid"),
+        party if party is not None else cast(null(), Uuid).label("party"),
+    ).where(column.in_(_MOMENTS))
+
+
+_MOMENT_REFS = union_all(
+    _refs_of(0, Involvement.contact_moment_id, Party.uuid.label("party")).outerjoin_from(
+        Involvement, Party, Party.id == Involvement.party_id
+    ),
+    _refs_of(1, SubjectObject.contact_moment_id),
+    _refs_of(2, Task.contact_moment_id),
+    _refs_of(3, ContactAttachment.contact_moment_id),
+).order_by("kind", "id")
+
+
+@loader("moment.refs", many=False)
+def _moment_refs(keys: list[Any]) -> Iterable[tuple[Any, Any]]:
+    """Per klantcontact four lists (betrokkenen, onderwerpobjecten, interne taken, bijlagen)
+    of ``(uuid, partij uuid or None)``: its references without loading the rows themselves."""
+    found: dict[Any, tuple[list[Any], ...]] = {key: ([], [], [], []) for key in keys}
+    for kind, moment, _, item_uuid, party in db.session().execute(_MOMENT_REFS, {"moments": keys}):
+        found[moment][kind].append((item_uuid, party))
+    return found.items()
 
 
 @loader("moment.actors")

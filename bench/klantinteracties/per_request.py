@@ -2,7 +2,10 @@
 
 Beside ``load.py``, or instead of it where the machine is too busy for gunicorn and wrk to say
 much: the same four requests through the Flask test client, with the database statements counted by a SQLAlchemy
-``before_cursor_execute`` listener and the process CPU time per request; medians of ``--n``.
+``before_cursor_execute`` listener and the process CPU time per request; medians of ``--n``. Then
+20 more requests of each under cProfile give the Python function calls per request, which stay
+the same on a busy machine where CPU time does not; ``--profile W1-KI`` prints that workload's
+profile (``--sort``, ``--filter``, ``--dump`` a pstats file) over ``--n`` requests instead.
 
     .venv/bin/python bench/klantinteracties/per_request.py --n 60
     .venv/bin/python bench/klantinteracties/per_request.py --n 200 \
@@ -12,8 +15,11 @@ much: the same four requests through the Flask test client, with the database st
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
+import pstats
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -25,11 +31,20 @@ from kcc.app import create_app
 from kcc.config import Settings
 
 BASE = "/klantinteracties/api/v1"
+CALLS_SAMPLE = 20  # requests profiled to count Python calls
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=60)
+    parser.add_argument(
+        "--profile",
+        metavar="WORKLOAD",
+        help="print a cProfile of --n more requests of the workload as well",
+    )
+    parser.add_argument("--dump", help="a file to write the profile to (pstats)")
+    parser.add_argument("--sort", default="cumulative", help="the profile's order")
+    parser.add_argument("--filter", default="", help="a regular expression on the profile's lines")
     parser.add_argument(
         "--database-url",
         help="an empty database to use instead of a new SQLite file (e.g. PostgreSQL)",
@@ -76,7 +91,7 @@ def main() -> None:
 
     event.listen(engine, "before_cursor_execute", counted)
 
-    def measure(request: Callable[[], Any]) -> dict[str, float]:
+    def measure(request: Callable[[], Any], name: str) -> dict[str, float]:
         counts, cpu = [], []
         for _ in range(args.n):
             statements[0] = 0
@@ -85,7 +100,21 @@ def main() -> None:
             cpu.append((time.process_time() - started) * 1000)
             counts.append(statements[0])
             assert response.status_code in (200, 201), response.get_json()
-        return {"statements": statistics.median(counts), "cpu_ms": round(statistics.median(cpu), 2)}
+        # Python function calls per request: steady where CPU time is not (a busy machine).
+        profiler = cProfile.Profile(time.process_time)
+        profiled = args.n if name == args.profile else CALLS_SAMPLE
+        for _ in range(profiled):
+            profiler.runcall(request)
+        stats = pstats.Stats(profiler, stream=sys.stderr)
+        if name == args.profile:
+            stats.sort_stats(args.sort).print_stats(args.filter, 80)
+            if args.dump:
+                stats.dump_stats(args.dump)
+        return {
+            "statements": statistics.median(counts),
+            "cpu_ms": round(statistics.median(cpu), 2),
+            "calls": round(stats.total_calls / profiled),  # type: ignore[attr-defined]
+        }
 
     ours = {"Authorization": f"Bearer {system}"}
     found = {
@@ -98,7 +127,8 @@ def main() -> None:
                     "parties": [{"party_id": partij, "role": "resident"}],
                 },
                 headers=ours,
-            )
+            ),
+            "W1",
         ),
         "W1-KI": measure(
             lambda: client.post(
@@ -117,18 +147,21 @@ def main() -> None:
                     },
                 },
                 headers=standard,
-            )
+            ),
+            "W1-KI",
         ),
         "W2": measure(
             lambda: client.get(
                 f"/api/v1/parties/{partij}/view", headers={"Authorization": f"Bearer {agent}"}
-            )
+            ),
+            "W2",
         ),
         "W2-KI": measure(
             lambda: client.get(
                 f"{BASE}/klantcontacten?pageSize=20&hadBetrokkene__wasPartij__uuid={partij}",
                 headers=standard,
-            )
+            ),
+            "W2-KI",
         ),
     }
     print(json.dumps(found))
