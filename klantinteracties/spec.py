@@ -8,6 +8,7 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 from jsonschema import Draft7Validator, FormatChecker
@@ -161,6 +162,7 @@ TYPES = {
     "object": "Ongeldige data. Verwachtte een object.",
     "array": "Verwachtte een lijst met items.",
 }
+URL_SCHEMES = frozenset({"http", "https", "ftp", "ftps"})
 FORMATS = {
     "uuid": "Moet een geldige UUID zijn.",
     "date": "Datum heeft het verkeerde formaat. Gebruik het formaat JJJJ-MM-DD.",
@@ -214,6 +216,17 @@ def _checker() -> FormatChecker:
             if parsed.tzinfo is None and "T" not in value:
                 raise ValueError(value)
         return True
+
+    @checker.checks("uri", raises=ValueError)
+    def _uri(value: object) -> bool:
+        # Open Klant's URL fields: an absolute http(s) or ftp(s) URL with a host; blank means
+        # none. Only printable ASCII, as a URI is written (a client sends a host in punycode).
+        if not isinstance(value, str) or value == "":
+            return True
+        if not all("!" <= char <= "~" for char in value):
+            return False
+        parts = urlsplit(value)
+        return parts.scheme.lower() in URL_SCHEMES and bool(parts.hostname)
 
     @checker.checks("email")
     def _email(value: object) -> bool:

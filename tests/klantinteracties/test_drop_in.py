@@ -361,3 +361,33 @@ def test_a_partial_group_in_a_change_keeps_what_it_leaves_out(system: Caller) ->
     assert partial.status_code == 400, partial.get_json()
     names = {p["name"] for p in partial.get_json()["invalidParams"]}
     assert "partijIdentificatoren.0.partijIdentificator.objectId" in names, names
+
+
+def test_hoofdonderwerptype_is_a_url_or_blank(system: Caller) -> None:
+    """The document's `format: uri`, as Open Klant's URL field reads it: an absolute http(s)
+    URL with a host, or nothing."""
+    zaaktype = "https://catalogi.nijmegen.nl/api/v1/zaaktypen/1b7c5a3e-0b6f-4d0e-9d5c-3f1a2b4c5d6e"
+    made = _contact(system, hoofdOnderwerpType=zaaktype)
+    assert made["hoofdOnderwerpType"] == zaaktype
+    assert not _contact(system, hoofdOnderwerpType="").get("hoofdOnderwerpType")
+    for wrong in ("zaaktype", "/zaaktypen/1", "https://", "https://zaak typen.nl/", "¾\U0001a6f7"):
+        bad = post(
+            system,
+            "/klantcontacten",
+            {
+                "kanaal": "telefoon",
+                "onderwerp": "x",
+                "taal": "nld",
+                "vertrouwelijk": False,
+                "hoofdOnderwerpType": wrong,
+            },
+        )
+        assert bad.status_code == 400, wrong
+        assert bad.mimetype == "application/json"
+        problems = {p["name"]: p["reason"] for p in bad.get_json()["invalidParams"]}
+        assert problems == {"hoofdOnderwerpType": "Voer een geldige URL in."}, wrong
+    changed = _patch(system, f"/klantcontacten/{made['uuid']}", {"hoofdOnderwerpType": "geen url"})
+    assert changed.status_code == 400
+    assert (
+        _ok(get(system, f"/klantcontacten/{made['uuid']}"), 200)["hoofdOnderwerpType"] == zaaktype
+    )
