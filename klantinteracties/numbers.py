@@ -68,13 +68,33 @@ _NEXT = (
 )
 
 
+def _increment(params: dict[str, str]) -> int | None:
+    """One more on the counter, or None when it does not exist yet.
+
+    On PostgreSQL the increment commits on a connection of its own at once, as a sequence
+    would: inside the request's transaction it would hold the counter's row until that commit,
+    and every other request creating an object of the resource would wait for it (they queued
+    one behind the other). A request that rolls back leaves a gap, as Open Klant's numbering
+    may. SQLite serialises all writers anyway, and a second connection would wait for this
+    one's, so there it is part of the request's transaction.
+    """
+    if db.dialect != "postgresql":
+        return cast("int | None", db.session().scalar(_NEXT, params))
+    engine = db.engine
+    assert engine is not None, "the database is configured when the app is built"
+    with engine.connect() as connection:
+        last = connection.execute(_NEXT, params).scalar()
+        connection.commit()
+    return last
+
+
 def generate(resource: str, column: Any) -> str:
     """The next ``nummer`` of the resource, never one in use: one statement once the counter
-    exists (an atomic increment that holds the row until the commit)."""
+    exists (an atomic increment, committed at once on PostgreSQL)."""
     prefix, length = _format()
     session = db.session()
     session.flush()
-    last = session.scalar(_NEXT, {"counter_resource": resource, "counter_prefix": prefix})
+    last = _increment({"counter_resource": resource, "counter_prefix": prefix})
     if last is None:
         counter = _counter(resource, column, prefix, length)
         counter.last += 1
