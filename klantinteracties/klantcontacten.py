@@ -246,6 +246,7 @@ def record(
                 role=ROLES[betrokkene["rol"]],
                 initiator=bool(betrokkene.get("initiator")),
                 details=betrokkenen.given_details(betrokkene),
+                party_key=party.id,
             )
         )
     objects = []

@@ -35,6 +35,9 @@ class InvolvementInput:
     role: str = "resident"
     initiator: bool = False
     details: dict[str, Any] = field(default_factory=dict)  # the name, addresses given
+    # The party's row id, when the caller has read the party in this transaction already
+    # (it is then not looked up again); None: found by party_id.
+    party_key: int | None = None
 
 
 @dataclass
@@ -129,7 +132,8 @@ def _write(data: ContactInput, recorded_by: int | None) -> NewContact | ContactM
     occurred_at = data.occurred_at or utcnow()
     if occurred_at > utcnow() + MAX_CLOCK_SKEW:
         raise ValidationFailed.field("occurred_at", _l("lies in the future"))
-    party_keys = _party_keys([p.party_id for p in data.parties])
+    party_keys = _party_keys([p.party_id for p in data.parties if p.party_key is None])
+    party_keys.update({p.party_id: p.party_key for p in data.parties if p.party_key is not None})
     _each_party_once(data.parties)
     written = write_contact_moment(
         {

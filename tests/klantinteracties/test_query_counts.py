@@ -207,3 +207,26 @@ def test_item_costs_do_not_grow_with_its_relations(seeded: Caller) -> None:
     heavy_cost, body = _cost(seeded, f"/partijen/{heavy['uuid']}{expand}")
     assert len(body["_expand"]["betrokkenen"]) == N
     assert heavy_cost <= light_cost
+
+
+def test_maak_klantcontact_reads_its_partij_once(system) -> None:
+    """The partij read to answer with is the one the core's insert links: not looked up again."""
+    from tests.klantinteracties.test_flows import person, post
+    from tests.statements import counted_statements
+
+    partij = person(system)
+    body = {
+        "klantcontact": {
+            "kanaal": "telefoon",
+            "onderwerp": "Afval",
+            "taal": "nld",
+            "vertrouwelijk": False,
+        },
+        "betrokkene": {"wasPartij": {"uuid": partij["uuid"]}, "rol": "klant", "initiator": True},
+    }
+    with counted_statements() as asked:
+        made = post(system, "/maak-klantcontact", body)
+    assert made.status_code == 201, made.get_json()
+    assert made.get_json()["betrokkene"]["wasPartij"]["uuid"] == partij["uuid"]
+    reads = [s for s in asked if s.lstrip().upper().startswith("SELECT") and "FROM parties" in s]
+    assert len(reads) == 1, reads
