@@ -19,10 +19,12 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import (
     DeclarativeBase,
     Session,
+    class_mapper,
     make_transient_to_detached,
     scoped_session,
     sessionmaker,
 )
+from sqlalchemy.orm.attributes import instance_state, set_committed_value
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
 
@@ -229,11 +231,31 @@ def with_defaults(table: Table, values: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+def loaded_object(model: type[Any], values: dict[str, Any]) -> Any:
+    """An object of ``model`` holding ``values`` (attribute names) as loaded values, made the
+    way the ORM's loader makes one: the values go into the instance's state without attribute
+    events, so nothing is recorded as changed. Pass it to :func:`as_loaded`."""
+    instance = class_mapper(model).class_manager.new_instance()
+    instance_state(instance).dict.update(values)
+    return instance
+
+
+def link_loaded(parent: Any, collection: str, children: list[Any], back: str) -> None:
+    """Link objects from :func:`loaded_object` as loaded: ``parent.<collection>`` holds
+    ``children`` and each child's ``<back>`` is ``parent``, without change events."""
+    set_committed_value(parent, collection, children)
+    for child in children:
+        set_committed_value(child, back, parent)
+
+
 def as_loaded(session: Session, *instances: Any) -> None:
     """Make objects whose rows were written by Core statements part of ``session`` as if they
     had been loaded: persistent, nothing pending, every attribute set here loaded (attributes
-    not set load on first use). Related objects passed together stay linked."""
+    not set load on first use). Related objects passed together stay linked; the first is
+    added, and the others with it by the session's cascade."""
     for instance in instances:
         make_transient_to_detached(instance)
-    for instance in instances:
-        session.add(instance)
+    session.add(instances[0])
+    for instance in instances[1:]:
+        if instance not in session:
+            session.add(instance)

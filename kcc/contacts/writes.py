@@ -19,7 +19,7 @@ from sqlalchemy import Insert, Table, insert
 from sqlalchemy.dialects import postgresql, sqlite
 
 from kcc.contacts.models import ContactMoment, Involvement, SubjectObject
-from kcc.db import as_loaded, db, with_defaults
+from kcc.db import as_loaded, db, link_loaded, loaded_object, with_defaults
 
 _MOMENTS = cast(Table, ContactMoment.__table__)
 _INVOLVEMENTS = cast(Table, Involvement.__table__)
@@ -76,9 +76,19 @@ def write_contact_moment(
 
 def loaded_contact_moment(written: WrittenMoment) -> ContactMoment:
     """The rows just written as objects of the session, as if they had been loaded."""
-    moment = ContactMoment(**written.moment)
-    moment.involvements = [Involvement(**row) for row in written.involvements]
-    moment.objects = [SubjectObject(**row) for row in written.objects]
+    moment = loaded_object(ContactMoment, written.moment)
+    link_loaded(
+        moment,
+        "involvements",
+        [loaded_object(Involvement, row) for row in written.involvements],
+        "contact_moment",
+    )
+    link_loaded(
+        moment,
+        "objects",
+        [loaded_object(SubjectObject, row) for row in written.objects],
+        "contact_moment",
+    )
     as_loaded(db.session(), moment, *moment.involvements, *moment.objects)
     return moment
 
