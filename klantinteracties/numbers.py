@@ -71,21 +71,22 @@ _NEXT = (
 def _increment(params: dict[str, str]) -> int | None:
     """One more on the counter, or None when it does not exist yet.
 
-    On PostgreSQL the increment commits on a connection of its own at once, as a sequence
-    would: inside the request's transaction it would hold the counter's row until that commit,
-    and every other request creating an object of the resource would wait for it (they queued
-    one behind the other). A request that rolls back leaves a gap, as Open Klant's numbering
-    may. SQLite serialises all writers anyway, and a second connection would wait for this
-    one's, so there it is part of the request's transaction.
+    On PostgreSQL the increment is committed at once, on a connection of its own in
+    autocommit, as a sequence would be: inside the request's transaction it would hold the
+    counter's row until that commit, and every other request creating an object of the
+    resource would wait for it (they queued one behind the other). A request that rolls back
+    leaves a gap, as Open Klant's numbering may. SQLite serialises all writers anyway, and a
+    second connection would wait for this one's, so there it is part of the request's
+    transaction.
     """
     if db.dialect != "postgresql":
         return cast("int | None", db.session().scalar(_NEXT, params))
     engine = db.engine
     assert engine is not None, "the database is configured when the app is built"
     with engine.connect() as connection:
-        last = connection.execute(_NEXT, params).scalar()
-        connection.commit()
-    return last
+        # Autocommit: the statement alone, without a BEGIN and a COMMIT around it.
+        connection.execution_options(isolation_level="AUTOCOMMIT")
+        return cast("int | None", connection.execute(_NEXT, params).scalar())
 
 
 def generate(resource: str, column: Any) -> str:
