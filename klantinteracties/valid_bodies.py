@@ -10,7 +10,7 @@ True skips the full check, so the problems a client sees always come from jsonsc
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from jsonschema import FormatChecker
@@ -34,15 +34,26 @@ _NUMBER = _TYPES["number"]
 _ANNOTATIONS = {"default", "components"}
 
 
-def _all(results: Any) -> bool | None:
-    """True if every result is True, False if one is False, None otherwise."""
+def _settle(results: Iterable[bool | None], decisive: bool) -> bool | None:
+    """Three-valued: ``decisive`` as soon as one result is it; otherwise None if one result is
+    not sure, else the other verdict."""
     unsure = False
     for result in results:
-        if result is False:
-            return False
+        if result is decisive:
+            return decisive
         if result is None:
             unsure = True
-    return None if unsure else True
+    return None if unsure else not decisive
+
+
+def _all(results: Any) -> bool | None:
+    """True if every result is True, False if one is False, None otherwise."""
+    return _settle(results, False)
+
+
+def _any(results: Any) -> bool | None:
+    """True if one result is True, False if every one is False, None otherwise."""
+    return _settle(results, True)
 
 
 def _one_of(values: list[Any]) -> Check:
@@ -165,17 +176,6 @@ class Compiler:
         if key in ("then", "else"):
             return _ignored  # part of "if"
         return None
-
-
-def _any(results: Any) -> bool | None:
-    """True if one result is True, False if every one is False, None otherwise."""
-    unsure = False
-    for result in results:
-        if result is True:
-            return True
-        if result is None:
-            unsure = True
-    return None if unsure else False
 
 
 def _ignored(instance: Any) -> bool | None:
