@@ -77,6 +77,11 @@ def remember(name: str, key: Any, value: Any) -> None:
     _cache().setdefault(name, {})[key] = value
 
 
+def is_known(name: str, key: Any) -> bool:
+    """Whether ``name`` of ``key`` is in this request's batch already (loaded or told)."""
+    return key in _cache().get(name, ())
+
+
 def related(name: str, key: Any) -> Any:
     """``name`` of one key: from the request's batch, or loaded now if it was not primed."""
     if key is None:

@@ -210,6 +210,25 @@ def _lookup(model: Any) -> Select[Any]:
     return stmt.where(model.uuid == bindparam("wanted"))
 
 
+def _wanted(value: Any, name: str, required: bool) -> uuid.UUID | None:
+    """The uuid of a ``{uuid}`` reference in a body; None for null when allowed."""
+    if value is None:
+        if required:
+            raise Invalid.param(name, REQUIRED, "required")
+        return None
+    key = value.get("uuid") if isinstance(value, dict) else None
+    try:
+        return uuid.UUID(str(key))
+    except ValueError:
+        raise Invalid.param(f"{name}.uuid", "Moet een geldige UUID zijn.") from None
+
+
+def _missing(name: str, wanted: uuid.UUID) -> Invalid:
+    return Invalid.param(
+        f"{name}.uuid", f"Object met uuid {wanted} bestaat niet.", "does_not_exist"
+    )
+
+
 def resolve(
     model: Any, value: Any, name: str, required: bool = False, lookup: Select[Any] | None = None
 ) -> Any:
@@ -217,21 +236,25 @@ def resolve(
 
     ``lookup`` finds it by the bound ``wanted`` uuid instead of the whole row's select (a
     caller that needs only some of its columns)."""
-    if value is None:
-        if required:
-            raise Invalid.param(name, REQUIRED, "required")
+    wanted = _wanted(value, name, required)
+    if wanted is None:
         return None
-    key = value.get("uuid") if isinstance(value, dict) else None
-    try:
-        wanted = uuid.UUID(str(key))
-    except ValueError:
-        raise Invalid.param(f"{name}.uuid", "Moet een geldige UUID zijn.") from None
     row = db.session().scalar(lookup if lookup is not None else _lookup(model), {"wanted": wanted})
     if row is None:
-        raise Invalid.param(
-            f"{name}.uuid", f"Object met uuid {wanted} bestaat niet.", "does_not_exist"
-        )
+        raise _missing(name, wanted)
     return row
+
+
+def resolve_with(lookup: Select[Any], params: dict[str, Any], value: Any, name: str) -> Any:
+    """:func:`resolve` by a ``lookup`` that reads more beside the row, in the same statement
+    (its other parameters bound from ``params``): the whole result row, or None for null."""
+    wanted = _wanted(value, name, False)
+    if wanted is None:
+        return None
+    found = db.session().execute(lookup, {"wanted": wanted, **params}).first()
+    if found is None:
+        raise _missing(name, wanted)
+    return found
 
 
 # ---- request bodies and query parameters ----------------------------------------------------

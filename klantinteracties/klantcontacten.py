@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from flask import Response
 from sqlalchemy import Select, bindparam, select
@@ -12,6 +12,7 @@ from sqlalchemy.orm import lazyload, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
 from kcc.auth.access import current_user
+from kcc.auth.models import Caller
 from kcc.contacts import involvements
 from kcc.contacts import services as contacts
 from kcc.contacts.models import ContactMoment, Involvement, SubjectObject
@@ -21,7 +22,7 @@ from kcc.parties.models import Party
 from kcc.parties.records import live_parties
 from kcc.privacy.activities import Activity
 from klantinteracties import betrokkenen, numbers
-from klantinteracties.batch import known, none_yet, prime, related, remember
+from klantinteracties.batch import is_known, known, none_yet, prime, related, remember
 from klantinteracties.filters import klantcontact_filters
 from klantinteracties.http import (
     LOCAL,
@@ -34,6 +35,7 @@ from klantinteracties.http import (
     json_response,
     renamed,
     resolve,
+    resolve_with,
 )
 from klantinteracties.loaders import fill
 from klantinteracties.mapping import (
@@ -43,6 +45,7 @@ from klantinteracties.mapping import (
     language_in,
     language_out,
 )
+from klantinteracties.models import Actor
 from klantinteracties.resources import Resource, prefetch, register, represent, sub
 
 EXPAND = (
@@ -227,18 +230,42 @@ def _partij_lookup() -> Select[Any]:
     )
 
 
+@cache
+def _partij_and_actor_lookup() -> Select[Any]:
+    """:func:`_partij_lookup` with the actor of the user bound as ``me`` beside it (or null):
+    the answer shows the recording employee's actor, read in the same statement."""
+    return (
+        _partij_lookup()
+        .add_columns(Actor)
+        .join_from(Party, Actor, Actor.user_id == bindparam("me"), isouter=True)
+    )
+
+
+def _partij(betrokkene: dict[str, Any], user: Caller) -> Party | None:
+    """The betrokkene's partij, if it names one. An employee's contact shows their actor, so
+    unless this request knows it already, it is read with the partij and kept for the answer."""
+    given, name = betrokkene.get("wasPartij"), "betrokkene.wasPartij"
+    if user.role == "system" or is_known("user.actor", user.id):
+        return cast("Party | None", resolve(Party, given, name, lookup=_partij_lookup()))
+    found = resolve_with(_partij_and_actor_lookup(), {"me": user.id}, given, name)
+    if found is None:
+        return None
+    party, actor = found
+    remember("user.actor", user.id, actor)
+    return cast(Party, party)
+
+
 def record(
     data: dict[str, Any],
     betrokkene: dict[str, Any] | None = None,
     onderwerp: dict[str, Any] | None = None,
 ) -> ContactMoment:
     """Record a klantcontact through the core, with its first betrokkene and onderwerpobject."""
+    user = current_user()
     parties = []
     party: Party | None = None
     if betrokkene is not None:
-        party = resolve(
-            Party, betrokkene.get("wasPartij"), "betrokkene.wasPartij", lookup=_partij_lookup()
-        )
+        party = _partij(betrokkene, user)
     if betrokkene is not None and party is not None:
         parties.append(
             contacts.InvolvementInput(
@@ -260,7 +287,6 @@ def record(
                 id_kind=ident.get("codeSoortObjectId") or "",
             )
         )
-    user = current_user()
     number = numbers.number_for("klantcontact", ContactMoment.number, data.get("nummer"))
     extras = _extras(data)
     try:

@@ -230,3 +230,62 @@ def test_maak_klantcontact_reads_its_partij_once(system) -> None:
     assert made.get_json()["betrokkene"]["wasPartij"]["uuid"] == partij["uuid"]
     reads = [s for s in asked if s.lstrip().upper().startswith("SELECT") and "FROM parties" in s]
     assert len(reads) == 1, reads
+
+
+def _maak(caller: Caller, partij: dict[str, Any] | None) -> Any:
+    from tests.klantinteracties.test_flows import post
+
+    betrokkene = {"wasPartij": partij and {"uuid": partij["uuid"]}, "rol": "klant", "initiator": True}
+    return post(
+        caller,
+        "/maak-klantcontact",
+        {
+            "klantcontact": {
+                "kanaal": "telefoon",
+                "onderwerp": "Afval",
+                "taal": "nld",
+                "vertrouwelijk": False,
+            },
+            "betrokkene": betrokkene if partij else {**betrokkene, "contactnaam": CONTACTNAAM},
+        },
+    )
+
+
+@pytest.mark.parametrize("has_actor", [True, False], ids=["with-actor", "without-actor"])
+def test_an_employees_actor_is_read_with_the_partij(
+    app: Flask, system: Caller, agent: Caller, has_actor: bool
+) -> None:
+    """An employee's klantcontact shows their actor; maak-klantcontact reads it in the
+    statement that reads the partij, and answers what a read of the klantcontact gives."""
+    from tests.klantinteracties.test_flows import get, person
+
+    partij = person(system)
+    actor_uuid = None
+    if has_actor:
+        with app.app_context():
+            user = db.session().scalars(select(User).where(User.uuid == agent.user_id)).one()
+            actor = Actor(kind="medewerker", name="Mia", user_id=user.id)
+            db.session().add(actor)
+            db.commit()
+            actor_uuid = str(actor.uuid)
+            db.remove()
+    with counted_statements() as asked:
+        made = _maak(agent, partij)
+    assert made.status_code == 201, made.get_json()
+    answer = made.get_json()["klantcontact"]
+    assert [a["uuid"] for a in answer["hadBetrokkenActoren"]] == ([actor_uuid] if has_actor else [])
+    assert not [s for s in asked if "FROM actors" in s and "FROM parties" not in s], asked
+    read = get(agent, f"/klantcontacten/{answer['uuid']}").get_json()
+    assert read["hadBetrokkenActoren"] == answer["hadBetrokkenActoren"]
+
+    # Without a partij the actor is read on its own, and shown the same.
+    anonymous = _maak(agent, None)
+    assert anonymous.status_code == 201, anonymous.get_json()
+    shown = anonymous.get_json()["klantcontact"]["hadBetrokkenActoren"]
+    assert shown == answer["hadBetrokkenActoren"]
+
+
+def test_an_unknown_partij_is_still_named_with_the_actor_read(agent: Caller) -> None:
+    made = _maak(agent, {"uuid": str(uuid.uuid4())})
+    assert made.status_code == 400, made.get_json()
+    assert made.get_json()["invalidParams"][0]["name"] == "betrokkene.wasPartij.uuid"
