@@ -1,8 +1,9 @@
 """Statements and CPU per request of W1, W1-KI, W2 and W2-KI, in-process on SQLite.
 
 Beside ``load.py``, or instead of it where the machine is too busy for gunicorn and wrk to say
-much: the same four requests through the Flask test client, with the database statements counted by a SQLAlchemy
-``before_cursor_execute`` listener and the process CPU time per request; medians of ``--n``. Then
+much: the same four requests through the Flask test client, as an agent like the load's tokens,
+with the database statements counted by a SQLAlchemy ``before_cursor_execute`` listener and the
+process CPU time per request; medians of ``--n``. Then
 20 more requests of each under cProfile give the Python function calls per request, which stay
 the same on a busy machine where CPU time does not; ``--profile W1-KI`` prints that workload's
 profile (``--sort``, ``--filter``, ``--dump`` a pstats file) over ``--n`` requests instead.
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
+import os
 import pstats
 import statistics
 import sys
@@ -27,8 +29,8 @@ from typing import Any
 
 from sqlalchemy import event
 
-from kcc.app import create_app
-from kcc.config import Settings
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from in_process import bench_app, migrated_with_users
 
 BASE = "/klantinteracties/api/v1"
 CALLS_SAMPLE = 20  # requests profiled to count Python calls
@@ -51,26 +53,13 @@ def main() -> None:
     )
     args = parser.parse_args()
     folder = tempfile.mkdtemp()
-    app = create_app(
-        Settings(
-            env="test",
-            database_url=args.database_url or f"sqlite:///{folder}/bench.sqlite3",
-            secret_key="s" * 40,
-            data_key="d" * 40,
-            public_base_url="http://kcc.test",
-        )
+    app = bench_app(args.database_url or f"sqlite:///{folder}/bench.sqlite3")
+    (_, system), (_, agent) = migrated_with_users(
+        app, ("bench-system", "system"), ("bench-agent", "agent")
     )
     with app.app_context():
-        from alembic import command
-
-        from kcc.auth.services import create_user
-        from kcc.cli import alembic_config
         from kcc.db import db
 
-        command.upgrade(alembic_config(), "head")
-        _, system = create_user("bench-system", "system")
-        _, agent = create_user("bench-agent", "agent")
-        db.session().commit()
         engine = db.engine
     client = app.test_client()
     standard = {"Authorization": f"Token {system}"}
@@ -116,7 +105,9 @@ def main() -> None:
             "calls": round(stats.total_calls / profiled),  # type: ignore[attr-defined]
         }
 
-    ours = {"Authorization": f"Bearer {system}"}
+    # As an agent, like the load harness's tokens: a contact then records its employee.
+    ours = {"Authorization": f"Bearer {agent}"}
+    standard = {"Authorization": f"Token {agent}"}
     found = {
         "W1": measure(
             lambda: client.post(
@@ -151,9 +142,7 @@ def main() -> None:
             "W1-KI",
         ),
         "W2": measure(
-            lambda: client.get(
-                f"/api/v1/parties/{partij}/view", headers={"Authorization": f"Bearer {agent}"}
-            ),
+            lambda: client.get(f"/api/v1/parties/{partij}/view", headers=ours),
             "W2",
         ),
         "W2-KI": measure(

@@ -16,10 +16,9 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
-from kcc.app import create_app
-from kcc.config import Settings
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from in_process import bench_app, migrated_with_users
 
 BASE = "/klantinteracties/api/v1"
 EXPAND = (
@@ -29,32 +28,11 @@ EXPAND = (
 VARYING = ("date", "x-request-id", "traceparent")
 
 
-def _app(database_url: str) -> Any:
-    return create_app(
-        Settings(
-            env="test",
-            database_url=database_url,
-            secret_key="s" * 40,
-            data_key="d" * 40,
-            public_base_url="http://kcc.test",
-        )
-    )
-
-
 def seed(database_url: str, keys_file: str) -> None:
-    app = _app(database_url)
-    with app.app_context():
-        from alembic import command
-
-        from kcc.auth.services import create_user
-        from kcc.cli import alembic_config
-        from kcc.db import db
-
-        command.upgrade(alembic_config(), "head")
-        agent_user, agent = create_user("same-answers-agent", "agent")
-        _, system = create_user("same-answers-system", "system")
-        db.session().commit()
-        agent_uuid = agent_user.uuid
+    app = bench_app(database_url)
+    (agent_uuid, agent), (_, system) = migrated_with_users(
+        app, ("same-answers-agent", "agent"), ("same-answers-system", "system")
+    )
     sys.path.append(str(Path(__file__).resolve().parents[2]))  # after PYTHONPATH's tree
     from tests.klantinteracties.test_query_counts import _seed
 
@@ -96,7 +74,7 @@ def seed(database_url: str, keys_file: str) -> None:
 def read(database_url: str, out_file: str, keys_file: str) -> None:
     with open(keys_file, encoding="utf-8") as handle:
         keys = json.load(handle)
-    client = _app(database_url).test_client()
+    client = bench_app(database_url).test_client()
     headers = {"Authorization": f"Token {keys['system']}"}
     partij = keys["partij"]
     paths = [
