@@ -10,6 +10,7 @@ from flask import current_app
 from flask.views import MethodView
 
 from kcc.auth.access import STAFF, STAFF_AND_SYSTEM, requires
+from kcc.db import reads_and_logs
 from kcc.http.blueprint import Blueprint
 from kcc.http.idempotency import idempotent
 from kcc.http.schemas import page_of
@@ -36,6 +37,7 @@ blp = Blueprint(
 
 @blp.route("")
 class Parties(MethodView):
+    @reads_and_logs
     @requires(*STAFF_AND_SYSTEM, activity=Activity.CUSTOMER_CONTACT)
     @blp.arguments(PartySearchArgs, location="query", unknown=ma.RAISE)
     @blp.response(200, page_of(PartySchema))

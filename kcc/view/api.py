@@ -11,6 +11,7 @@ from marshmallow import validate
 
 from kcc.auth.access import STAFF, requires
 from kcc.contacts.schemas import ContactMomentSchema
+from kcc.db import reads_and_logs
 from kcc.http.blueprint import Blueprint
 from kcc.http.schemas import StrictSchema
 from kcc.parties.schemas import DigitalAddressSchema, PartySchema
@@ -60,6 +61,7 @@ class CustomerViewSchema(ma.Schema):
 
 @blp.route("/<uuid:party_id>/view")
 class CustomerView(MethodView):
+    @reads_and_logs
     @requires(*STAFF, activity=Activity.CUSTOMER_CONTACT)
     @blp.arguments(ViewArgs, location="query", unknown=ma.RAISE)
     @blp.response(200, CustomerViewSchema)

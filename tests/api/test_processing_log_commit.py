@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from kcc.db import db
 
@@ -161,3 +161,36 @@ def test_a_refused_search_record_means_no_party_found(app, agent, party):
         answer = agent.get(f"/api/v1/parties?bsn={BSN}")
     assert answer.status_code == 409, answer.json
     assert "Jansen" not in answer.get_data(as_text=True)
+
+
+def test_reads_without_a_transaction_leave_writes_in_one(app, agent, party):
+    """A search and a view run their statements without a transaction on PostgreSQL; the
+    connection they used goes back to the pool as it was, so the next write is still all or
+    nothing."""
+    with app.app_context():
+        engine = db.engine
+        assert engine is not None
+        postgres = engine.dialect.name == "postgresql"
+    autocommit: list[bool] = []
+
+    def seen(conn, *_args) -> None:  # type: ignore[no-untyped-def]
+        autocommit.append(bool(getattr(conn.connection.dbapi_connection, "autocommit", False)))
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert agent.get(f"/api/v1/parties?bsn={BSN}").status_code == 200
+        assert agent.get(f"/api/v1/parties/{party}/view").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert autocommit and set(autocommit) == {postgres}
+    with app.app_context():
+        with engine.connect() as connection:  # the connection the reads used, from the pool
+            assert connection.get_isolation_level() != "AUTOCOMMIT"
+        db.remove()
+    with refused(app, "create"):
+        moment = agent.post(
+            "/api/v1/contact-moments", json={"channel": "phone", "parties": [{"party_id": party}]}
+        )
+    assert moment.status_code == 409, moment.json
+    assert stored_moments(app) == 0
+    assert [action for action, _ in records(app)] == ["create", "search", "read"]
