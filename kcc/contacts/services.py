@@ -20,11 +20,11 @@ from kcc.contacts.topics import set_topics_of as confirm_topics
 from kcc.contacts.writes import WrittenMoment, loaded_contact_moment, write_contact_moment
 from kcc.db import db, utcnow
 from kcc.errors import NotFound, ValidationFailed
-from kcc.events.outbox import record
+from kcc.events.outbox import OUTBOX, prepare
 from kcc.pagination import decode_cursor, encode_cursor
 from kcc.parties.models import Party
 from kcc.privacy.bsn import protect_record
-from kcc.privacy.services import log_processing
+from kcc.privacy.services import LOG_TABLE, log_processing, log_rows
 
 MAX_CLOCK_SKEW = timedelta(minutes=5)
 
@@ -103,7 +103,6 @@ def record_contact(data: ContactInput, recorded_by: int | None = None) -> Record
         linked.party_uuid = party_id
     if data.topics:
         confirm_topics(moment, data.topics)  # the topics picked at registration
-    _log_recorded(data)
     return Recorded(moment, created=True)
 
 
@@ -115,14 +114,12 @@ def record_new_contact(
     topics, which need the object) as the stored ``ContactMoment``."""
     if data.topics:
         return record_contact(data, recorded_by).contact_moment
-    written = _write(data, recorded_by)
-    if isinstance(written, NewContact):
-        _log_recorded(data)
-    return written
+    return _write(data, recorded_by)
 
 
 def _write(data: ContactInput, recorded_by: int | None) -> NewContact | ContactMoment:
-    """Write a new contact moment and its event; a repeat returns the moment stored before."""
+    """Write a new contact moment, its event and its processing-log records (together, see
+    :func:`write_contact_moment`); a repeat returns the moment stored before."""
     # No BSN is stored in clear.
     data = protect_record(data, "subject", "text", "response", "details")
     if data.external_id:
@@ -135,9 +132,24 @@ def _write(data: ContactInput, recorded_by: int | None) -> NewContact | ContactM
     party_keys = _party_keys([p.party_id for p in data.parties if p.party_key is None])
     party_keys.update({p.party_id: p.party_key for p in data.parties if p.party_key is not None})
     _each_party_once(data.parties)
+    moment_uuid = uuid.uuid4()
+    event = prepare(
+        [
+            ContactMomentRecorded(
+                contact_moment_id=str(moment_uuid),
+                channel=data.channel,
+                direction=data.direction,
+                subject=data.subject,
+                party_ids=[str(p.party_id) for p in data.parties],
+                objects=[{"type": o.type, "id": o.id} for o in data.objects],
+                agent_id=str(data.agent_id) if data.agent_id else None,
+            )
+        ]
+    )
+    logged = log_rows([p.party_id for p in data.parties], Action.CREATE)
     written = write_contact_moment(
         {
-            "uuid": uuid.uuid4(),
+            "uuid": moment_uuid,
             "channel": data.channel,
             "direction": data.direction,
             "subject": data.subject,
@@ -176,6 +188,7 @@ def _write(data: ContactInput, recorded_by: int | None) -> NewContact | ContactM
             }
             for o in data.objects
         ],
+        also=[(OUTBOX, event.rows), (LOG_TABLE, logged)],
     )
     if written is None:
         # A concurrent delivery of the same channel message won the race (and committed).
@@ -183,23 +196,8 @@ def _write(data: ContactInput, recorded_by: int | None) -> NewContact | ContactM
         if existing is None:
             raise RuntimeError(f"{data.channel} message {data.external_id} neither new nor stored")
         return existing
-    moment = written.moment
-    record(
-        ContactMomentRecorded(
-            contact_moment_id=str(moment["uuid"]),
-            channel=moment["channel"],
-            direction=moment["direction"],
-            subject=moment["subject"],
-            party_ids=[str(p.party_id) for p in data.parties],
-            objects=[{"type": o.type, "id": o.id} for o in data.objects],
-            agent_id=str(data.agent_id) if data.agent_id else None,
-        )
-    )
+    event.written()
     return NewContact(written, [p.party_id for p in data.parties], data.agent_id)
-
-
-def _log_recorded(data: ContactInput) -> None:
-    log_processing([p.party_id for p in data.parties], Action.CREATE)
 
 
 def _each_party_once(parties: list[InvolvementInput]) -> None:

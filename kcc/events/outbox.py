@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import cast
+from typing import Any, cast
 
 from flask import current_app
 from sqlalchemy import Table, insert, or_, select, update
@@ -29,9 +30,9 @@ DELIVER_MANY_JOB = "kcc.events.outbox.deliver_events"
 # Events handed over together travel in jobs of at most this many: one rq job costs about as
 # much CPU as recording the event, and a batch still spreads over the workers.
 EVENTS_PER_JOB = 25
-_OUTBOX = cast(Table, OutboxEvent.__table__)
+OUTBOX = cast(Table, OutboxEvent.__table__)
 # No RETURNING of the keys (the default for one row): nothing reads them.
-_INSERT_EVENTS = insert(_OUTBOX).inline()
+_INSERT_EVENTS = insert(OUTBOX).inline()
 
 
 def record(event: DomainEvent) -> uuid.UUID:
@@ -43,14 +44,37 @@ def record_many(events: list[DomainEvent]) -> list[uuid.UUID]:
     """Write several events to the outbox with one statement; dispatch them after commit."""
     if not events:
         return []
-    session = db.session()
+    prepared = prepare(events)
+    db.session().execute(_INSERT_EVENTS, prepared.rows)
+    prepared.written()
+    return prepared.ids
+
+
+@dataclass
+class PreparedEvents:
+    """Outbox rows of events, for a caller that writes them in a statement of its own (in
+    the same transaction); :meth:`written` then has them dispatched after commit."""
+
+    ids: list[uuid.UUID]
+    rows: list[dict[str, Any]]
+    pending: list[uuid.UUID]
+
+    def written(self) -> None:
+        for row in self.rows:
+            tell_observers(row["name"], row["payload"])
+        if self.pending:
+            db.session().info.setdefault("outbox_pending", []).extend(self.pending)
+            db.after_commit(_dispatch_pending_after_commit, key="outbox")
+
+
+def prepare(events: list[DomainEvent]) -> PreparedEvents:
+    """The outbox rows of ``events``, each marked handled when no subscriber wants it."""
     now = utcnow()
     ids = [uuid.uuid4() for _ in events]
     rows = []
     pending: list[uuid.UUID] = []
     for event_id, event in zip(ids, events, strict=True):
         payload = event.to_payload()
-        tell_observers(event.name, payload)
         handled = not wanted(event.name, payload)
         rows.append(
             {
@@ -64,11 +88,7 @@ def record_many(events: list[DomainEvent]) -> list[uuid.UUID]:
         )
         if not handled:
             pending.append(event_id)
-    session.execute(_INSERT_EVENTS, rows)
-    if pending:
-        session.info.setdefault("outbox_pending", []).extend(pending)
-        db.after_commit(_dispatch_pending_after_commit, key="outbox")
-    return ids
+    return PreparedEvents(ids, rows, pending)
 
 
 def _dispatch_pending_after_commit() -> None:

@@ -17,9 +17,9 @@ from kcc.privacy.context import current
 from kcc.privacy.models import ProcessingRecord
 
 SUBJECT_CONTEXT = "processing-log/party"
-_LOG_TABLE = cast(Table, ProcessingRecord.__table__)
+LOG_TABLE = cast(Table, ProcessingRecord.__table__)
 # No RETURNING of the key (the default for one row): nothing reads it.
-_INSERT_RECORD = insert(_LOG_TABLE).inline()
+_INSERT_RECORD = insert(LOG_TABLE).inline()
 
 
 def cipher() -> DataCipher:
@@ -32,10 +32,23 @@ def subject_lookup(party_uuid: uuid.UUID) -> str:
 
 def log_processing(party_uuids: Iterable[uuid.UUID], action: str, status: str = "ok") -> None:
     """Append one record per party for the current request or job (a single INSERT)."""
+    rows = log_rows(party_uuids, action, status)
+    if rows:
+        session = db.session()
+        if session.autoflush:
+            session.flush()  # as the ORM's insert would; a Core insert is cheaper
+        session.execute(_INSERT_RECORD, rows if len(rows) > 1 else rows[0])
+
+
+def log_rows(
+    party_uuids: Iterable[uuid.UUID], action: str, status: str = "ok"
+) -> list[dict[str, Any]]:
+    """The records :func:`log_processing` appends, for a caller that writes them in a
+    statement of its own, committed with what it records (``LOG_TABLE``)."""
     ctx = current()
     now = utcnow()
     c = cipher()
-    rows: list[dict[str, Any]] = [
+    return [
         {
             "uuid": uuid.uuid4(),
             "occurred_at": now,
@@ -53,11 +66,6 @@ def log_processing(party_uuids: Iterable[uuid.UUID], action: str, status: str = 
         }
         for p in dict.fromkeys(party_uuids)
     ]
-    if rows:
-        session = db.session()
-        if session.autoflush:
-            session.flush()  # as the ORM's insert would; a Core insert is cheaper
-        session.execute(_INSERT_RECORD, rows if len(rows) > 1 else rows[0])
 
 
 def list_processing(
