@@ -170,13 +170,13 @@ class Database:
                 text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key}
             )
 
-    def reads_and_logs(self) -> None:
-        """For work that reads and then writes nothing but its processing-log record: on
-        PostgreSQL each statement commits on its own (autocommit), which spares the BEGIN and
-        COMMIT round trips around them. The record is then committed before the answer is
-        sent, as it must be; READ COMMITTED gives each statement its own snapshot either way.
-        Nothing changes when the session has begun already (its transaction stays) or on
-        SQLite."""
+    def statements_alone(self) -> None:
+        """For work whose every write is one statement complete by itself (a read that appends
+        its processing-log record; a contact moment written at once): on PostgreSQL each
+        statement commits on its own (autocommit), which spares the BEGIN and COMMIT round
+        trips around them. A log record is then committed before the answer is sent, as it
+        must be; READ COMMITTED gives each statement its own snapshot either way. Nothing
+        changes when the session has begun already (its transaction stays) or on SQLite."""
         session = self.session()
         if self.dialect != "postgresql" or session.in_transaction():
             return
@@ -210,12 +210,12 @@ db = Database()
 
 
 def reads_and_logs(view: Callable[..., Any]) -> Callable[..., Any]:
-    """A view that only reads and logs (see :meth:`Database.reads_and_logs`), from its first
-    statement on: put it above the authentication, whose token check reads too."""
+    """A view that only reads and logs: its statements alone (:meth:`Database.statements_alone`)
+    from the first on; put it above the authentication, whose token check reads too."""
 
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        db.reads_and_logs()
+        db.statements_alone()
         return view(*args, **kwargs)
 
     return wrapper

@@ -18,6 +18,7 @@ from kcc.contacts.schemas import (
     ContactSearchArgs,
     new_contact_body,
 )
+from kcc.db import db
 from kcc.http.blueprint import Blueprint
 from kcc.http.idempotency import idempotent
 from kcc.http.schemas import page_of
@@ -53,6 +54,10 @@ class ContactMoments(MethodView):
     @blp.response(201, ContactMomentSchema)
     def post(self, data: dict[str, Any]) -> Any:
         """Record a contact moment (a repeat of the same channel and external_id is harmless)"""
+        if not data["topics"]:
+            # Written at once (see write_contact_moment); without an Idempotency-Key, whose
+            # claim began a transaction already, nothing else is written.
+            db.statements_alone()
         user = current_user()
         agent = data.pop("agent")
         if agent is None and user.role != Role.SYSTEM:

@@ -8,7 +8,7 @@ import uuid
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
 from kcc.contacts.models import ContactMoment
 from kcc.db import db
@@ -30,7 +30,9 @@ def _register(agent: Caller, surname: str) -> str:
     return str(made.json["id"])
 
 
-def _moment(agent: Caller, parties: list[str], **extra: Any) -> Any:
+def _moment(
+    agent: Caller, parties: list[str], headers: dict[str, str] | None = None, **extra: Any
+) -> Any:
     return agent.post(
         "/api/v1/contact-moments",
         json={
@@ -43,6 +45,7 @@ def _moment(agent: Caller, parties: list[str], **extra: Any) -> Any:
             "objects": [{"type": "zaak", "id": "Z-1"}, {"type": "zaak", "id": "Z-2"}],
             **extra,
         },
+        headers=headers,
     )
 
 
@@ -100,3 +103,32 @@ def test_a_repeated_message_writes_nothing_again(app: Flask, agent: Caller) -> N
     assert again.json["id"] == first.json["id"]
     assert {t: _count(app, t) for t in counts} == counts
     assert _count(app, "processing_log") == logged  # nothing created, nothing logged as such
+
+
+def test_written_at_once_without_a_transaction_unless_a_key_began_one(
+    app: Flask, agent: Caller
+) -> None:
+    """On PostgreSQL a moment written at once needs no transaction around its statements; with
+    an Idempotency-Key the claim and the stored answer commit with the moment, in one."""
+    parties = [_register(agent, "Jansen"), _register(agent, "Bakker")]
+    with app.app_context():
+        engine = db.engine
+        assert engine is not None
+        postgres = engine.dialect.name == "postgresql"
+    autocommit: list[bool] = []
+
+    def seen(conn: Any, *_args: Any) -> None:
+        autocommit.append(bool(getattr(conn.connection.dbapi_connection, "autocommit", False)))
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert _moment(agent, parties).status_code == 201
+        alone, autocommit[:] = list(autocommit), []
+        keyed = _moment(agent, parties, headers={"Idempotency-Key": "k-1"})
+        assert keyed.status_code == 201, keyed.json
+        assert _moment(agent, parties, headers={"Idempotency-Key": "k-1"}).json == keyed.json
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert alone and set(alone) == {postgres}
+    assert autocommit and set(autocommit) == {False}
+    assert _count(app, "contact_moments") == 2
