@@ -192,10 +192,13 @@ _TIMELINE = (
     .outerjoin(_USERS, _USERS.c.id == _MOMENTS.c.agent_id)
     .where(_INVOLVEMENTS.c.party_id == bindparam("party_key"))
     # A party involved twice in one moment (in two roles) is listed once: its first role.
+    # The party is compared with IS NOT DISTINCT FROM, which PostgreSQL cannot turn into
+    # "the party's involvements": with "=" the generic plan of the prepared statement read
+    # all of them for every listed row; now each row looks at its own moment's involvements.
     .where(
         ~exists().where(
             _OTHER_ROLE.c.contact_moment_id == _INVOLVEMENTS.c.contact_moment_id,
-            _OTHER_ROLE.c.party_id == _INVOLVEMENTS.c.party_id,
+            _OTHER_ROLE.c.party_id.is_not_distinct_from(_INVOLVEMENTS.c.party_id),
             _OTHER_ROLE.c.id < _INVOLVEMENTS.c.id,
         )
     )
