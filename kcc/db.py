@@ -30,6 +30,7 @@ from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
 
 _T = TypeVar("_T")
+_ALONE = "kcc.statements_alone"
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -181,6 +182,11 @@ class Database:
         if self.dialect != "postgresql" or session.in_transaction():
             return
         session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        session.info[_ALONE] = True
+
+    def alone(self) -> bool:
+        """Whether this session's statements commit on their own (:meth:`statements_alone`)."""
+        return bool(self.session().info.get(_ALONE))
 
     def after_commit(self, callback: Callable[[], None], key: str | None = None) -> None:
         """Run ``callback`` once the current session's transaction has committed."""

@@ -16,6 +16,7 @@ from kcc.auth.models import Caller
 from kcc.contacts import involvements
 from kcc.contacts import services as contacts
 from kcc.contacts.models import ContactMoment, Involvement, SubjectObject
+from kcc.db import db
 from kcc.errors import ValidationFailed
 from kcc.http.schemas import in_utc
 from kcc.parties.models import Party
@@ -377,7 +378,15 @@ register(RESOURCE)
 def maak_klantcontact() -> Response:
     """Record a klantcontact with its betrokkene and onderwerpobject in one call."""
     data = body("MaakKlantcontact")
-    moment = record(data["klantcontact"], data.get("betrokkene"), data.get("onderwerpobject"))
+    betrokkene = data.get("betrokkene")
+    if not data["klantcontact"].get("nummer") and (
+        betrokkene is None or betrokkene.get("wasPartij") is not None
+    ):
+        # Its writes are the generated nummer and the klantcontact with its betrokkene and
+        # onderwerpobject, written at once: each a statement complete by itself. (A nummer
+        # given is claimed, and a betrokkene without partij added, in a transaction.)
+        db.statements_alone()
+    moment = record(data["klantcontact"], betrokkene, data.get("onderwerpobject"))
     none_yet("moment.actors", [moment.id])
     _known_refs(moment)
     none_yet("involvement.addresses", [i.id for i in moment.involvements])

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 
 from kcc.db import db
@@ -55,6 +56,22 @@ def _counter(resource: str, column: Any, prefix: str, length: int) -> NumberCoun
     return counter
 
 
+def _first_counter(resource: str, column: Any, prefix: str, length: int) -> None:
+    """PostgreSQL: the resource's counter made in a transaction of its own, from the highest
+    number in use (another request making it at the same moment is no harm)."""
+    engine = db.engine
+    assert engine is not None, "the database is configured when the app is built"
+    used = select(column).where(column.startswith(prefix), func.length(column) == length)
+    with engine.begin() as connection:
+        numbers = (_sequence(v, prefix, length) for v in connection.scalars(used))
+        highest = max((n for n in numbers if n), default=0)
+        connection.execute(
+            postgresql.insert(_COUNTERS)
+            .values(resource=resource, prefix=prefix, last=highest)
+            .on_conflict_do_nothing()
+        )
+
+
 _COUNTERS = cast(Table, NumberCounter.__table__)
 # A Core statement: the ORM's bulk update path costs more than the update itself.
 _NEXT = (
@@ -79,7 +96,8 @@ def _increment(params: dict[str, str]) -> int | None:
     second connection would wait for this one's, so there it is part of the request's
     transaction.
     """
-    if db.dialect != "postgresql":
+    if db.dialect != "postgresql" or db.alone():
+        # SQLite, or a session whose statements commit on their own already.
         return cast("int | None", db.session().scalar(_NEXT, params))
     engine = db.engine
     assert engine is not None, "the database is configured when the app is built"
@@ -95,7 +113,11 @@ def generate(resource: str, column: Any) -> str:
     prefix, length = _format()
     session = db.session()
     session.flush()
-    last = _increment({"counter_resource": resource, "counter_prefix": prefix})
+    params = {"counter_resource": resource, "counter_prefix": prefix}
+    last = _increment(params)
+    if last is None and db.dialect == "postgresql":
+        _first_counter(resource, column, prefix, length)
+        last = _increment(params)
     if last is None:
         counter = _counter(resource, column, prefix, length)
         counter.last += 1

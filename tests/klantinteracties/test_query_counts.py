@@ -235,7 +235,11 @@ def test_maak_klantcontact_reads_its_partij_once(system) -> None:
 def _maak(caller: Caller, partij: dict[str, Any] | None) -> Any:
     from tests.klantinteracties.test_flows import post
 
-    betrokkene = {"wasPartij": partij and {"uuid": partij["uuid"]}, "rol": "klant", "initiator": True}
+    betrokkene = {
+        "wasPartij": partij and {"uuid": partij["uuid"]},
+        "rol": "klant",
+        "initiator": True,
+    }
     return post(
         caller,
         "/maak-klantcontact",
