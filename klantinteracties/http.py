@@ -399,7 +399,7 @@ def paginate(stmt: Select[Any], order: tuple[Any, ...]) -> tuple[list[Any], dict
     count = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     last_page = max(1, -(-count // size))
     raw = (request.args.get("page") or "1").strip()
-    page = last_page if raw == "last" else int(raw) if raw.isdigit() else 0
+    page = last_page if raw == "last" else int(raw) if raw.isdecimal() else 0
     if page < 1 or page > last_page:
         raise NotFound("Ongeldige pagina.")
     rows = list(
@@ -414,7 +414,7 @@ def paginate(stmt: Select[Any], order: tuple[Any, ...]) -> tuple[list[Any], dict
 
 def _page_size() -> int:
     raw = (request.args.get("pageSize") or "").strip()
-    return int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_PAGE_SIZE
+    return int(raw) if raw.isdecimal() and int(raw) > 0 else DEFAULT_PAGE_SIZE
 
 
 def _page_url(page: int) -> str:

@@ -44,7 +44,7 @@ def verify_signed_request(source: str, secret: str | None) -> bytes:
                 signature_header=SIGNATURE_HEADER,
             )
         )
-    if not timestamp.isdigit():
+    if not timestamp.isdecimal():
         raise Forbidden(
             _l("%(timestamp_header)s must be Unix seconds", timestamp_header=TIMESTAMP_HEADER)
         )

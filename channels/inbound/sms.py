@@ -39,7 +39,7 @@ def parse_twilio_form(form: Any) -> InboundSms:
     """Turn Twilio's form fields into an ``InboundSms``; media stay references with their type."""
     count = (
         min(int(form.get("NumMedia") or 0), MAX_MEDIA)
-        if (form.get("NumMedia") or "0").isdigit()
+        if (form.get("NumMedia") or "0").isdecimal()
         else 0
     )
     media = [

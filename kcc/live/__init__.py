@@ -35,7 +35,7 @@ def channel_prefix(redis_url: str, database_url: str) -> str:
 
 def make_url_db(redis_url: str) -> str:
     path = redis_url.split("?", 1)[0].rsplit("/", 1)
-    return path[1] if len(path) == 2 and path[1].isdigit() else "0"
+    return path[1] if len(path) == 2 and path[1].isdecimal() else "0"
 
 
 def init_app(app: Flask) -> None:

@@ -97,7 +97,7 @@ def answer_of(text: str) -> tuple[Keyword, int | None] | None:
     """A yes or no, with the number of the offer it answers when one follows ("JA 2")."""
     words = normalise(text).split()
     number = None
-    if len(words) > 1 and words[-1].isdigit() and len(words[-1]) <= 3:
+    if len(words) > 1 and words[-1].isdecimal() and len(words[-1]) <= 3:
         number = int(words[-1])
         words = words[:-1]
     keyword = _BY_WORD.get(" ".join(words))

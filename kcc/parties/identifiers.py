@@ -12,9 +12,14 @@ from stdnum.nl import bsn as stdnum_bsn
 from kcc.errors import ValidationFailed
 
 
+def _ascii_digits(value: str) -> bool:
+    """Only 0-9: ``str.isdigit`` also takes '²' or '٣', which are no digits of an identifier."""
+    return value.isascii() and value.isdigit()
+
+
 def elfproef(digits: str) -> bool:
     """The eleven-check shared by BSN and RSIN (weights 9..2 and -1)."""
-    if len(digits) != 9 or not digits.isdigit():
+    if len(digits) != 9 or not _ascii_digits(digits):
         return False
     total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True)) - int(
         digits[8]
@@ -25,7 +30,7 @@ def elfproef(digits: str) -> bool:
 def validate_bsn(value: str, field: str = "bsn") -> str:
     """A BSN as 9 digits; accepts dots and spaces, rejects letters and a failed eleven-check."""
     cleaned = stdnum_bsn.compact(value) if value else ""
-    if not cleaned.isdigit():
+    if not _ascii_digits(cleaned):
         raise ValidationFailed.field(field, _l("a BSN has only digits"))
     if len(cleaned) == 8:
         cleaned = "0" + cleaned  # older BSNs are written with 8 digits
@@ -40,7 +45,7 @@ def validate_bsn(value: str, field: str = "bsn") -> str:
 
 def validate_rsin(value: str, field: str = "rsin") -> str:
     cleaned = value.replace(" ", "").replace(".", "")
-    if not cleaned.isdigit() or len(cleaned) not in (8, 9):
+    if not _ascii_digits(cleaned) or len(cleaned) not in (8, 9):
         raise ValidationFailed.field(field, _l("an RSIN has 9 digits"))
     cleaned = cleaned.zfill(9)
     if not elfproef(cleaned):
@@ -50,14 +55,14 @@ def validate_rsin(value: str, field: str = "rsin") -> str:
 
 def validate_kvk(value: str, field: str = "kvk") -> str:
     cleaned = value.replace(" ", "").replace(".", "")
-    if not cleaned.isdigit() or len(cleaned) != 8:
+    if not _ascii_digits(cleaned) or len(cleaned) != 8:
         raise ValidationFailed.field(field, _l("a KvK number has 8 digits"))
     return cleaned
 
 
 def validate_branch_number(value: str, field: str = "branch_number") -> str:
     cleaned = value.replace(" ", "").replace(".", "")
-    if not cleaned.isdigit() or len(cleaned) != 12:
+    if not _ascii_digits(cleaned) or len(cleaned) != 12:
         raise ValidationFailed.field(field, _l("a branch number (vestigingsnummer) has 12 digits"))
     return cleaned
 

@@ -137,7 +137,7 @@ def periods() -> dict[str, int]:
     found = {c.name: c.default_days for c in CATEGORIES.values()}
     for part in os.environ.get("KCC_RETENTION_DAYS", "").split(","):
         name, _, days = part.partition("=")
-        if name.strip() in found and days.strip().isdigit():
+        if name.strip() in found and days.strip().isdecimal():
             found[name.strip()] = int(days)
     found.update(current_app.config.get("KCC_RETENTION_DAYS", {}))
     return found

@@ -97,3 +97,13 @@ def test_a_given_nummer_or_an_anonymous_betrokkene_keeps_a_transaction(
     assert anonymous.get_json()["betrokkene"]["contactnaam"]["voornaam"] == "Ann"
     # Only a generated nummer's increment (on a connection of its own) commits on its own.
     assert {verb for alone, verb in autocommit if alone} <= {"UPDATE"}
+
+
+def test_an_identifier_filter_of_other_digits_is_no_server_error(system: Caller) -> None:
+    """schemathesis: ``partijIdentificator__objectId=²`` (a digit to ``str.isdigit``)."""
+    from tests.klantinteracties.test_flows import get
+
+    answer = get(system, "/partijen?partijIdentificator__objectId=%C2%B2%C2%B2%C2%B2")
+    assert answer.status_code in (200, 400), answer.get_json()
+    page = get(system, "/partijen?page=%C2%B2")
+    assert page.status_code in (200, 400, 404), page.get_json()
