@@ -36,3 +36,22 @@ def counted_statements() -> Iterator[list[str]]:
         yield seen
     finally:
         event.remove(engine, "before_cursor_execute", count)
+
+
+@contextmanager
+def autocommit_of_statements() -> Iterator[list[tuple[bool, str]]]:
+    """Each statement executed while the block runs, as (whether its connection was in
+    autocommit, its first word): which ran without a transaction block."""
+    seen: list[tuple[bool, str]] = []
+
+    def note(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        alone = bool(getattr(conn.connection.dbapi_connection, "autocommit", False))
+        seen.append((alone, statement.split()[0]))
+
+    engine = db.engine
+    assert engine is not None, "the app has not opened its database yet"
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)

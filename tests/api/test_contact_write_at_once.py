@@ -8,12 +8,12 @@ import uuid
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 
 from kcc.contacts.models import ContactMoment
 from kcc.db import db
 from tests.conftest import Caller
-from tests.statements import counted_statements
+from tests.statements import autocommit_of_statements, counted_statements
 
 
 def _count(app: Flask, table: str) -> int:
@@ -115,20 +115,14 @@ def test_written_at_once_without_a_transaction_unless_a_key_began_one(
         engine = db.engine
         assert engine is not None
         postgres = engine.dialect.name == "postgresql"
-    autocommit: list[bool] = []
-
-    def seen(conn: Any, *_args: Any) -> None:
-        autocommit.append(bool(getattr(conn.connection.dbapi_connection, "autocommit", False)))
-
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
+    with autocommit_of_statements() as seen:
         assert _moment(agent, parties).status_code == 201
-        alone, autocommit[:] = list(autocommit), []
+    alone = [a for a, _ in seen]
+    with autocommit_of_statements() as seen:
         keyed = _moment(agent, parties, headers={"Idempotency-Key": "k-1"})
         assert keyed.status_code == 201, keyed.json
         assert _moment(agent, parties, headers={"Idempotency-Key": "k-1"}).json == keyed.json
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
+    autocommit = [a for a, _ in seen]
     assert alone and set(alone) == {postgres}
     assert autocommit and set(autocommit) == {False}
     assert _count(app, "contact_moments") == 2

@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from kcc.db import db
+from tests.statements import autocommit_of_statements
 
 BSN = "111222333"
 
@@ -171,17 +172,10 @@ def test_reads_without_a_transaction_leave_writes_in_one(app, agent, party):
         engine = db.engine
         assert engine is not None
         postgres = engine.dialect.name == "postgresql"
-    autocommit: list[bool] = []
-
-    def seen(conn, *_args) -> None:  # type: ignore[no-untyped-def]
-        autocommit.append(bool(getattr(conn.connection.dbapi_connection, "autocommit", False)))
-
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
+    with autocommit_of_statements() as seen:
         assert agent.get(f"/api/v1/parties?bsn={BSN}").status_code == 200
         assert agent.get(f"/api/v1/parties/{party}/view").status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
+    autocommit = [alone for alone, _ in seen]
     assert autocommit and set(autocommit) == {postgres}
     with app.app_context():
         with engine.connect() as connection:  # the connection the reads used, from the pool

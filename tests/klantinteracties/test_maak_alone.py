@@ -7,16 +7,18 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from kcc.db import db
 from tests.conftest import Caller
 from tests.klantinteracties.test_flows import person, post
+from tests.statements import autocommit_of_statements
 
 KLANTCONTACT = {"kanaal": "telefoon", "onderwerp": "Afval", "taal": "nld", "vertrouwelijk": False}
 
 
-def _maak(caller: Caller, partij: dict[str, Any] | None, **klantcontact: Any) -> Any:
+def maak(caller: Caller, partij: dict[str, Any] | None, **klantcontact: Any) -> Any:
+    """POST /maak-klantcontact for the partij, or for an anonymous betrokkene (Ann)."""
     betrokkene = (
         {"wasPartij": {"uuid": partij["uuid"]}}
         if partij
@@ -50,18 +52,9 @@ def test_numbers_follow_the_highest_in_use_without_a_transaction(
                 text("UPDATE contact_moments SET number = '0000000041'"),
             )
         db.remove()
-    autocommit: list[tuple[bool, str]] = []
-
-    def seen(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        alone = bool(getattr(conn.connection.dbapi_connection, "autocommit", False))
-        autocommit.append((alone, statement.split()[0]))
-
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
-        first = _maak(system, partij)
-        second = _maak(system, partij)
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
+    with autocommit_of_statements() as autocommit:
+        first = maak(system, partij)
+        second = maak(system, partij)
     assert first.status_code == 201, first.get_json()
     numbers = [r.get_json()["klantcontact"]["nummer"] for r in (first, second)]
     assert numbers == ["0000000042", "0000000043"]
@@ -76,21 +69,9 @@ def test_a_given_nummer_or_an_anonymous_betrokkene_keeps_a_transaction(
     app: Flask, system: Caller
 ) -> None:
     partij = person(system)
-    with app.app_context():
-        engine = db.engine
-        assert engine is not None
-    autocommit: list[tuple[bool, str]] = []
-
-    def seen(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        alone = bool(getattr(conn.connection.dbapi_connection, "autocommit", False))
-        autocommit.append((alone, statement.split()[0]))
-
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
-        given = _maak(system, partij, nummer="K-77")
-        anonymous = _maak(system, None)
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
+    with autocommit_of_statements() as autocommit:
+        given = maak(system, partij, nummer="K-77")
+        anonymous = maak(system, None)
     assert given.status_code == 201, given.get_json()
     assert given.get_json()["klantcontact"]["nummer"] == "K-77"
     assert anonymous.status_code == 201, anonymous.get_json()

@@ -29,6 +29,7 @@ from klantinteracties.models import (
 )
 from tests.conftest import Caller, valid_bsn
 from tests.klantinteracties.test_flows import BASE, token
+from tests.klantinteracties.test_maak_alone import maak
 from tests.statements import counted_statements
 
 N = 50
@@ -232,29 +233,6 @@ def test_maak_klantcontact_reads_its_partij_once(system) -> None:
     assert len(reads) == 1, reads
 
 
-def _maak(caller: Caller, partij: dict[str, Any] | None) -> Any:
-    from tests.klantinteracties.test_flows import post
-
-    betrokkene = {
-        "wasPartij": partij and {"uuid": partij["uuid"]},
-        "rol": "klant",
-        "initiator": True,
-    }
-    return post(
-        caller,
-        "/maak-klantcontact",
-        {
-            "klantcontact": {
-                "kanaal": "telefoon",
-                "onderwerp": "Afval",
-                "taal": "nld",
-                "vertrouwelijk": False,
-            },
-            "betrokkene": betrokkene if partij else {**betrokkene, "contactnaam": CONTACTNAAM},
-        },
-    )
-
-
 @pytest.mark.parametrize("has_actor", [True, False], ids=["with-actor", "without-actor"])
 def test_an_employees_actor_is_read_with_the_partij(
     app: Flask, system: Caller, agent: Caller, has_actor: bool
@@ -274,7 +252,7 @@ def test_an_employees_actor_is_read_with_the_partij(
             actor_uuid = str(actor.uuid)
             db.remove()
     with counted_statements() as asked:
-        made = _maak(agent, partij)
+        made = maak(agent, partij)
     assert made.status_code == 201, made.get_json()
     answer = made.get_json()["klantcontact"]
     assert [a["uuid"] for a in answer["hadBetrokkenActoren"]] == ([actor_uuid] if has_actor else [])
@@ -283,13 +261,13 @@ def test_an_employees_actor_is_read_with_the_partij(
     assert read["hadBetrokkenActoren"] == answer["hadBetrokkenActoren"]
 
     # Without a partij the actor is read on its own, and shown the same.
-    anonymous = _maak(agent, None)
+    anonymous = maak(agent, None)
     assert anonymous.status_code == 201, anonymous.get_json()
     shown = anonymous.get_json()["klantcontact"]["hadBetrokkenActoren"]
     assert shown == answer["hadBetrokkenActoren"]
 
 
 def test_an_unknown_partij_is_still_named_with_the_actor_read(agent: Caller) -> None:
-    made = _maak(agent, {"uuid": str(uuid.uuid4())})
+    made = maak(agent, {"uuid": str(uuid.uuid4())})
     assert made.status_code == 400, made.get_json()
     assert made.get_json()["invalidParams"][0]["name"] == "betrokkene.wasPartij.uuid"
