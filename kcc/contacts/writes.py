@@ -156,21 +156,10 @@ def _at_once(
         if not count:
             keys.append(null())
             continue
-        columns = [c for c in table.c if not c.primary_key]
-        selects = [
-            select(
-                *(
-                    moment.c.id
-                    if c.key == "contact_moment_id"
-                    else bindparam(f"{prefix}{n}_{c.key}", type_=c.type)
-                    for c in columns
-                )
-            )
-            for n in range(count)
-        ]
+        columns = [c.key for c in table.c if not c.primary_key]
         child = (
             insert(table)
-            .from_select([c.key for c in columns], union_all(*selects) if count > 1 else selects[0])
+            .from_select(columns, _given_rows(table, columns, prefix, count, moment))
             .returning(table.c.id)
             .cte(f"new_{table.name}")
         )
@@ -179,15 +168,34 @@ def _at_once(
     ctes = []
     for name, keys_given, count in others:
         other = Base.metadata.tables[name]
-        rows = [
-            select(
-                *(bindparam(f"{name}{n}_{key}", type_=other.c[key].type) for key in keys_given)
-            ).where(written)
-            for n in range(count)
-        ]
-        source = union_all(*rows) if count > 1 else rows[0]
+        source = _given_rows(other, keys_given, name, count, moment, written)
         ctes.append(insert(other).from_select(list(keys_given), source).cte(f"new_{name}"))
     return select(moment.c.id, *keys).add_cte(*ctes)
+
+
+def _given_rows(
+    table: Table,
+    keys: Sequence[str],
+    prefix: str,
+    count: int,
+    moment: Any,
+    condition: Any = None,
+) -> Any:
+    """``count`` rows of ``table``'s columns ``keys``, each value the bound parameter
+    ``<prefix><n>_<key>`` (``contact_moment_id`` the new moment's key), as one SELECT: a
+    UNION ALL of one per row, each only where ``condition`` holds."""
+    rows = []
+    for n in range(count):
+        row = select(
+            *(
+                moment.c.id
+                if key == "contact_moment_id"
+                else bindparam(f"{prefix}{n}_{key}", type_=table.c[key].type)
+                for key in keys
+            )
+        )
+        rows.append(row if condition is None else row.where(condition))
+    return union_all(*rows) if count > 1 else rows[0]
 
 
 def loaded_contact_moment(written: WrittenMoment) -> ContactMoment:
