@@ -4,6 +4,7 @@ the client; unique per resource either way."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, func, select, update
@@ -34,6 +35,16 @@ def _sequence(value: str | None, prefix: str, length: int) -> int | None:
     return int(digits) if digits.isascii() and digits.isdigit() else None
 
 
+def _in_use(column: Any, prefix: str, length: int) -> Any:
+    """The numbers of the resource that may be of the generated format."""
+    return select(column).where(column.startswith(prefix), func.length(column) == length)
+
+
+def _highest(values: Iterable[str | None], prefix: str, length: int) -> int:
+    """The highest sequence number among ``values`` of the generated format, or 0."""
+    return max((n for n in (_sequence(v, prefix, length) for v in values) if n), default=0)
+
+
 def _counter(resource: str, column: Any, prefix: str, length: int) -> NumberCounter:
     """The resource's counter, locked for this transaction; made from the highest number in
     use the first time."""
@@ -42,10 +53,7 @@ def _counter(resource: str, column: Any, prefix: str, length: int) -> NumberCoun
     counter = session.get(NumberCounter, key, with_for_update=True)
     if counter is not None:
         return counter
-    used = session.scalars(
-        select(column).where(column.startswith(prefix), func.length(column) == length)
-    )
-    highest = max((n for n in (_sequence(v, prefix, length) for v in used) if n), default=0)
+    highest = _highest(session.scalars(_in_use(column, prefix, length)), prefix, length)
     try:
         with session.begin_nested():
             session.add(NumberCounter(**key, last=highest))
@@ -61,10 +69,9 @@ def _first_counter(resource: str, column: Any, prefix: str, length: int) -> None
     number in use (another request making it at the same moment is no harm)."""
     engine = db.engine
     assert engine is not None, "the database is configured when the app is built"
-    used = select(column).where(column.startswith(prefix), func.length(column) == length)
     with engine.begin() as connection:
-        numbers = (_sequence(v, prefix, length) for v in connection.scalars(used))
-        highest = max((n for n in numbers if n), default=0)
+        used = connection.scalars(_in_use(column, prefix, length))
+        highest = _highest(used, prefix, length)
         connection.execute(
             postgresql.insert(_COUNTERS)
             .values(resource=resource, prefix=prefix, last=highest)
