@@ -193,3 +193,12 @@ def fake_twilio(app: Flask) -> Iterator[Any]:
         app.config["KCC_SETTINGS"] = settings
         app.extensions[EXTENSION] = channels
         fake.stop()
+
+
+def act(page: Any, button: str, within: Any = None) -> None:
+    """Click an action (in ``within``, a part of the page, if given) whose success reloads
+    the page, and wait for that reload: a click on the old page while it is being replaced
+    would be lost (the live stream may already show the change before the reload comes)."""
+    with page.expect_navigation(timeout=10_000):
+        (within or page).get_by_role("button", name=button).click()
+    page.wait_for_load_state()

@@ -14,7 +14,7 @@ from channels.chat.limits import limiter
 from channels.conversations.canned import CannedInput, create_canned
 from kcc.db import db
 from tests.channels.queue_helpers import make_teams
-from tests.e2e.conftest import check_page, sign_in
+from tests.e2e.conftest import act, check_page, sign_in
 
 
 @pytest.fixture(autouse=True)
@@ -41,15 +41,6 @@ def _open_from_home(agent: Any, subject: str) -> None:
     expect(link).to_be_visible(timeout=10_000)
     link.click()
     agent.wait_for_url("**/conversations/*")
-
-
-def _act(page: Any, button: str) -> None:
-    """Click an action whose success reloads the page, and wait for that reload: a click on the
-    old page while it is being replaced would be lost (the live stream may already show the
-    change before the reload comes)."""
-    with page.expect_navigation(timeout=10_000):
-        page.get_by_role("button", name=button).click()
-    page.wait_for_load_state()
 
 
 def test_an_unknown_residents_first_chat_is_answered_and_linked(
@@ -80,10 +71,10 @@ def test_an_unknown_residents_first_chat_is_answered_and_linked(
     agent.get_by_label("Voornamen").fill("Fatima")
     agent.get_by_label("Tussenvoegsel").fill("el")
     agent.get_by_label("Achternaam (verplicht)").fill("Amrani")
-    _act(agent, "Registreren en koppelen")
+    act(agent, "Registreren en koppelen")
     expect(state.get_by_role("link", name="Fatima el Amrani")).to_be_visible(timeout=10_000)
     agent.get_by_label("Notitie voor collega").fill("Paspoort verlopen in maart")
-    _act(agent, "Notitie opslaan")
+    act(agent, "Notitie opslaan")
     expect(state).to_contain_text("Paspoort verlopen in maart", timeout=10_000)
     expect(resident.locator("#chat-messages")).not_to_contain_text("Paspoort verlopen")
     for line in ("Mijn paspoort is verlopen", "Uw naam?", "Ik ben Fatima el Amrani"):
@@ -104,7 +95,7 @@ def test_two_agents_see_one_take_the_conversation_live(
     second.goto(first.url)
     expect(second.locator("#conversation-status")).to_contain_text("Nog door niemand opgepakt")
     second.wait_for_timeout(500)  # the stream is open before the take
-    _act(first, "Oppakken")
+    act(first, "Oppakken")
     expect(first.locator("#conversation-status")).to_contain_text(
         "Opgepakt door Test agent", timeout=10_000
     )
@@ -129,11 +120,11 @@ def test_a_wrap_up_shows_in_the_customer_views_timeline(
     sign_in(agent, user("agent"))
     _open_from_home(agent, "Hallo")
     agent.get_by_label("Achternaam (verplicht)").fill("Visser")
-    _act(agent, "Registreren en koppelen")
+    act(agent, "Registreren en koppelen")
     expect(agent.locator("#conversation-state").get_by_role("link", name="Visser")).to_be_visible(
         timeout=10_000
     )
-    _act(agent, "Oppakken")
+    act(agent, "Oppakken")
     expect(agent.locator("#conversation-status")).to_contain_text("Opgepakt door", timeout=10_000)
     agent.get_by_label("Onderwerp (verplicht)").fill("")
     agent.get_by_role("button", name="Afronden en sluiten").click()
@@ -141,7 +132,7 @@ def test_a_wrap_up_shows_in_the_customer_views_timeline(
     agent.get_by_label("Onderwerp (verplicht)").fill("Rijbewijs verlengen")
     agent.get_by_label("Resultaat").select_option("answered")
     check_page(agent, "desk-wrap-up")
-    _act(agent, "Afronden en sluiten")
+    act(agent, "Afronden en sluiten")
     expect(agent.locator("#conversation-status")).to_contain_text("gesloten", timeout=10_000)
     agent.locator("#conversation-state").get_by_role("link", name="Visser").click()
     expect(agent.locator("main")).to_contain_text("Rijbewijs verlengen", timeout=10_000)

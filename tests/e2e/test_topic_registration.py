@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from channels.chat.limits import limiter
 from tests.channels.queue_helpers import make_teams
-from tests.e2e.conftest import check_page, sign_in
+from tests.e2e.conftest import act, check_page, sign_in
 from tests.e2e.test_desk import _open_from_home, _resident_chats
 from tests.e2e.test_topic_pages import _catalogue_and_answers
 from tests.e2e.test_web import _api
@@ -77,11 +77,11 @@ def test_a_wrap_up_confirms_the_conversations_topics_on_its_contact_moment(
     sign_in(agent, user("agent"))
     _open_from_home(agent, "Ik ben verhuisd, hoe geef ik mijn adres door?")
     agent.get_by_label("Achternaam (verplicht)").fill("Visser")
-    agent.get_by_role("button", name="Registreren en koppelen").click()
+    act(agent, "Registreren en koppelen")
     expect(agent.locator("#conversation-state").get_by_role("link", name="Visser")).to_be_visible(
         timeout=10_000
     )
-    agent.get_by_role("button", name="Oppakken").click()
+    act(agent, "Oppakken")
     expect(agent.locator("#conversation-status")).to_contain_text("Opgepakt door", timeout=10_000)
     wrap = agent.locator("section[aria-labelledby=wrap-title]")
     wrap.get_by_label("Onderwerp (verplicht)").fill("Verhuizing doorgeven")
@@ -89,7 +89,7 @@ def test_a_wrap_up_confirms_the_conversations_topics_on_its_contact_moment(
     _pick_by_keyboard(wrap, "Onderwerpen van het gesprek", "grofv", "Grofvuil")
     expect(wrap.locator(".topic-picker__chosen")).to_contain_text("Grofvuil")
     check_page(agent, "wrap-up-with-topics")
-    wrap.get_by_role("button", name="Afronden en sluiten").click()
+    act(agent, "Afronden en sluiten", within=wrap)
     expect(agent.locator("#conversation-status")).to_contain_text("gesloten", timeout=10_000)
 
     agent.locator("#conversation-state").get_by_role("link", name="Visser").click()
