@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import JSON, DateTime, MetaData, Table, create_engine, event, text
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import (
     DeclarativeBase,
@@ -30,7 +30,6 @@ from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
 
 _T = TypeVar("_T")
-_ALONE = "kcc.statements_alone"
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -142,21 +141,57 @@ def _scopefunc() -> tuple[int, int]:
     return threading.get_ident(), _scope.get()
 
 
+class _Sessions(sessionmaker[Session]):
+    """Makes a scope's session, bound to the scope's autocommit connection when it has one."""
+
+    def __init__(self, alone: dict[tuple[int, int], Connection]) -> None:
+        super().__init__(expire_on_commit=False)
+        self._alone = alone
+
+    def __call__(self, **local_kw: Any) -> Session:
+        session = super().__call__(**local_kw)
+        alone = self._alone.get(_scopefunc())
+        if alone is not None:
+            session.bind = alone
+        return session
+
+
 class Database:
-    """Holds the engine and a thread-scoped session; configured by the app factory, never at import."""
+    """Holds the engine and a thread-scoped session; configured by the app factory, never at import.
+
+    On PostgreSQL a second engine, over a pool of its own whose connections are in autocommit,
+    serves work whose statements each commit alone (:meth:`statements_alone`), and
+    :meth:`connection` hands a Core statement the connection of the current scope.
+    """
 
     def __init__(self) -> None:
         self.engine: Engine | None = None
-        self._factory = sessionmaker(expire_on_commit=False)
+        self.autocommit_engine: Engine | None = None
+        # The autocommit connection of each scope that asked for its statements alone.
+        self._alone: dict[tuple[int, int], Connection] = {}
+        self._factory = _Sessions(self._alone)
         self.session: scoped_session[Session] = scoped_session(self._factory, scopefunc=_scopefunc)
 
     def configure(self, url: str, **kwargs: Any) -> Engine:
         if self.engine is not None:
-            self.session.remove()
-            self.engine.dispose()
+            self.remove()
+            self.dispose()
         self.engine = build_engine(url, **kwargs)
+        self.autocommit_engine = (
+            build_engine(url, **kwargs, isolation_level="AUTOCOMMIT")
+            if self.engine.dialect.name == "postgresql"
+            else None
+        )
         self._factory.configure(bind=self.engine)
         return self.engine
+
+    def engines(self) -> list[Engine]:
+        """Every engine in use (the autocommit one too, on PostgreSQL)."""
+        return [e for e in (self.engine, self.autocommit_engine) if e is not None]
+
+    def dispose(self) -> None:
+        for engine in self.engines():
+            engine.dispose()
 
     @property
     def dialect(self) -> str:
@@ -177,16 +212,43 @@ class Database:
         statement commits on its own (autocommit), which spares the BEGIN and COMMIT round
         trips around them. A log record is then committed before the answer is sent, as it
         must be; READ COMMITTED gives each statement its own snapshot either way. Nothing
-        changes when the session has begun already (its transaction stays) or on SQLite."""
-        session = self.session()
-        if self.dialect != "postgresql" or session.in_transaction():
+        changes when the session has begun already (its transaction stays) or on SQLite.
+
+        The scope's statements then run on a connection of the autocommit engine, the ORM
+        session's too (it is bound to that connection), until :meth:`remove`; Core statements
+        reach it through :meth:`connection` without an ORM session at all."""
+        if self.autocommit_engine is None:
             return
-        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-        session.info[_ALONE] = True
+        key = _scopefunc()
+        if key in self._alone:
+            return
+        session = self.session.registry() if self.session.registry.has() else None
+        if session is not None and session.in_transaction():
+            return
+        connection = self.autocommit_engine.connect()
+        self._alone[key] = connection
+        if session is not None:
+            session.bind = connection
 
     def alone(self) -> bool:
-        """Whether this session's statements commit on their own (:meth:`statements_alone`)."""
-        return bool(self.session().info.get(_ALONE))
+        """Whether this scope's statements commit on their own (:meth:`statements_alone`)."""
+        return _scopefunc() in self._alone
+
+    def connection(self) -> Connection:
+        """The connection for a Core statement of this scope: its autocommit connection when
+        its statements run alone, else the session's (flushed first, as an ORM query would
+        be, so that the statement sees what the session holds)."""
+        alone = self._alone.get(_scopefunc())
+        if alone is None:
+            session = self.session()
+            if session.autoflush:
+                session.flush()
+            return session.connection()
+        if self.session.registry.has():
+            session = self.session.registry()
+            if session.autoflush:
+                session.flush()
+        return alone
 
     def after_commit(self, callback: Callable[[], None], key: str | None = None) -> None:
         """Run ``callback`` once the current session's transaction has committed."""
@@ -196,20 +258,31 @@ class Database:
         callbacks[key or repr(callback)] = callback
 
     def commit(self) -> None:
-        """Commit the current session, then run its after-commit callbacks (the only commit)."""
-        session = self.session()
+        """Commit the current session, then run its after-commit callbacks (the only commit).
+
+        A scope that never opened a session (its statements alone, on Core connections) has
+        nothing to commit."""
+        if not self.session.registry.has():
+            return
+        session = self.session.registry()
         session.commit()
         callbacks = session.info.pop("after_commit", {})
         for callback in callbacks.values():
             callback()
 
     def rollback(self) -> None:
-        session = self.session()
+        if not self.session.registry.has():
+            return
+        session = self.session.registry()
         session.rollback()
         session.info.pop("after_commit", None)
 
     def remove(self) -> None:
+        """End the scope: close its session, then give its autocommit connection back."""
         self.session.remove()
+        alone = self._alone.pop(_scopefunc(), None)
+        if alone is not None:
+            alone.close()
 
 
 db = Database()

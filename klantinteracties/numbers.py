@@ -106,11 +106,10 @@ def _increment(params: dict[str, str]) -> int | None:
     if db.dialect != "postgresql" or db.alone():
         # SQLite, or a session whose statements commit on their own already.
         return cast("int | None", db.session().scalar(_NEXT, params))
-    engine = db.engine
-    assert engine is not None, "the database is configured when the app is built"
+    engine = db.autocommit_engine
+    assert engine is not None, "PostgreSQL has an autocommit engine"
     with engine.connect() as connection:
-        # Autocommit: the statement alone, without a BEGIN and a COMMIT around it.
-        connection.execution_options(isolation_level="AUTOCOMMIT")
+        # The statement alone, without a BEGIN and a COMMIT around it.
         return cast("int | None", connection.execute(_NEXT, params).scalar())
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -29,13 +29,8 @@ def counted_statements() -> Iterator[list[str]]:
         if threading.get_ident() == mine:
             seen.append(statement)
 
-    engine = db.engine
-    assert engine is not None, "the app has not opened its database yet"
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with _listening(count):
         yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 @contextmanager
@@ -48,10 +43,20 @@ def autocommit_of_statements() -> Iterator[list[tuple[bool, str]]]:
         alone = bool(getattr(conn.connection.dbapi_connection, "autocommit", False))
         seen.append((alone, statement.split()[0]))
 
-    engine = db.engine
-    assert engine is not None, "the app has not opened its database yet"
-    event.listen(engine, "before_cursor_execute", note)
-    try:
+    with _listening(note):
         yield seen
+
+
+@contextmanager
+def _listening(listener: Callable[..., None]) -> Iterator[None]:
+    """``listener`` called before each statement on any of the app's engines (PostgreSQL
+    has an autocommit one beside the main one)."""
+    engines = db.engines()
+    assert engines, "the app has not opened its database yet"
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", listener)
+    try:
+        yield
     finally:
-        event.remove(engine, "before_cursor_execute", note)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", listener)

@@ -105,7 +105,7 @@ def authenticate_token(token: str) -> Caller | None:
     if known is not None:
         return known
     ticket = cache.ticket()
-    row = db.session().connection().execute(_TOKEN_LOOKUP, {"token_hash": token_hash}).first()
+    row = db.connection().execute(_TOKEN_LOOKUP, {"token_hash": token_hash}).first()
     if row is None:
         return None
     caller = Caller(*row)

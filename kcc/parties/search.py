@@ -63,10 +63,7 @@ def search_party_rows(
     params = _search_params(query, cursor)
     statement = _rows_statement(tuple(sorted(params)))
     params["limit"] = limit + 1
-    session = db.session()
-    if session.autoflush:
-        session.flush()  # as the ORM's query would
-    rows = session.connection().execute(statement, params)
+    rows = db.connection().execute(statement, params)
     parties = [list(of_one) for _, of_one in itertools.groupby(rows, attrgetter("id"))]
     next_cursor = encode_cursor({"id": parties[limit - 1][0].id}) if len(parties) > limit else None
     parties = parties[:limit]

@@ -75,7 +75,7 @@ def sections_with_rows(party_key: int) -> frozenset[str]:
     asked = {name for name in _providers if not _tables.get(name)}
     statement = _rows_statement()
     if statement is not None:
-        row = db.session().connection().execute(statement, {"party_key": party_key}).one()
+        row = db.connection().execute(statement, {"party_key": party_key}).one()
         asked.update(name for name, found in row._mapping.items() if found)
     return frozenset(asked)
 
@@ -248,7 +248,7 @@ def timeline(party: Party, limit: int, cursor: str | None) -> tuple[list[MomentR
     if after is not None:
         stmt = _TIMELINE_AFTER
         params.update(after_at=after["at"], after_id=after["id"])
-    connection = db.session().connection()
+    connection = db.connection()
     params["limit"] = limit + 1
     rows = connection.execute(stmt, params).all()
     next_cursor = None
