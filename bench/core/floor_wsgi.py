@@ -71,13 +71,16 @@ VIEW_PARTY = text(
     "  WHERE a.party_id = p.id)"
     " FROM parties p WHERE p.uuid = :uuid AND p.removed_at IS NULL"
 )
+# The party is compared with IS NOT DISTINCT FROM, as the app does (kcc/view/services.py):
+# with "=" the generic plan PostgreSQL may choose for the prepared statement reads all of a
+# heavy party's involvements for every listed row, and the floor is no longer the least.
 VIEW_MOMENTS = text(
     "SELECT m.id, m.uuid, m.channel, m.direction, m.subject, m.text, m.outcome, m.language,"
     " m.confidential, m.occurred_at, m.external_id, m.details, m.created_at, u.uuid"
     " FROM involvements i JOIN contact_moments m ON m.id = i.contact_moment_id"
     " LEFT JOIN users u ON u.id = m.agent_id"
     " WHERE i.party_id = :party AND NOT EXISTS (SELECT 1 FROM involvements o"
-    "  WHERE o.contact_moment_id = i.contact_moment_id AND o.party_id = i.party_id"
+    "  WHERE o.contact_moment_id = i.contact_moment_id AND o.party_id IS NOT DISTINCT FROM i.party_id"
     "  AND o.id < i.id)"
     " ORDER BY i.occurred_at DESC, i.contact_moment_id DESC LIMIT 21"
 )
