@@ -8,6 +8,7 @@ figure to compare between commits on a shared machine; PostgreSQL's own CPU is n
     .venv/bin/python bench/core/cpu.py --requests 2000 W1 W2 W3-bsn W3-phone
     .venv/bin/python bench/core/cpu.py --profile W1     # py-spy, top functions by own time
     .venv/bin/python bench/core/cpu.py --statements W1  # the SQL of one request, round trips
+    .venv/bin/python bench/core/cpu.py --by-package W3-bsn F-w3  # cProfile, by package; a floor
 """
 
 from __future__ import annotations
@@ -88,6 +89,11 @@ def workloads(token: str) -> dict[str, Callable[[], dict[str, Any]]]:
         return _environ("POST", "/api/v1/contact-moments", token, body)
 
     return {
+        # The floors of W3 (bench/core/floor_wsgi.py), served by the floor's own Flask app.
+        "F-w3": lambda: _environ("GET", f"/floor/w3?bsn={random.choice(bsns)}", token),
+        "F-w3-phone": lambda: _environ(
+            "GET", f"/floor/w3-phone?phone={random.choice(phones)}", token
+        ),
         "W1": w1,
         "W2": lambda: _environ("GET", f"/api/v1/parties/{random.choice(heavy)}/view", token),
         "W2-light": lambda: _environ(
@@ -140,7 +146,61 @@ def count_calls(app: Any, make: Callable[[], dict[str, Any]], respond: Any, requ
     return pstats.Stats(profiler).total_calls / requests  # type: ignore[attr-defined,no-any-return]
 
 
-def run(names: list[str], requests: int, statements: bool = False) -> None:
+def by_package(name: str, app: Any, make: Callable[[], dict[str, Any]], respond: Any) -> None:
+    """Python calls and own time per request under cProfile, by package (site-packages by
+    distribution, this repository by package, the standard library and builtins apart), then
+    the functions with the most own time. Time spent waiting for PostgreSQL (psycopg's
+    ``wait``) is left out: it is the round trip, not Python. cProfile slows each call down, so
+    compare the shares and the calls, not the times with an unprofiled run."""
+    import cProfile
+    import pstats
+
+    requests = 1000
+    environs = [make() for _ in range(requests)]
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for environ in environs:
+        b"".join(app.wsgi_app(environ, respond))
+    profiler.disable()
+    stats: dict[Any, Any] = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    own: dict[str, float] = {}
+    calls: dict[str, float] = {}
+    functions: list[tuple[float, float, str]] = []
+    for (path, line, function), (_, count, own_time, _, _) in stats.items():
+        if function == "wait" and "psycopg" in path:
+            continue
+        if "site-packages/" in path:
+            package = path.split("site-packages/")[1].split("/")[0]
+        elif path == "~":
+            package = "(builtins)"
+        elif "/lib/python3" in path:
+            package = "(standard library)"
+        else:
+            package = _local_package(path)
+        own[package] = own.get(package, 0.0) + own_time
+        calls[package] = calls.get(package, 0.0) + count
+        where = path.split("site-packages/")[-1].removeprefix(f"{ROOT}/")
+        functions.append((own_time, count, f"{where}:{line} {function}"))
+    total = sum(own.values())
+    print(f"{name}: {sum(calls.values()) / requests:.0f} calls/request, by package:")
+    for package, spent in sorted(own.items(), key=lambda kv: -kv[1])[:20]:
+        print(f"  {spent / total:6.1%}  {calls[package] / requests:7.1f} calls  {package}")
+    print("  most own time:")
+    for spent, count, where in sorted(functions, reverse=True)[:20]:
+        print(f"  {spent / total:6.1%}  {count / requests:7.1f} calls  {where}")
+
+
+def _local_package(path: str) -> str:
+    """``kcc/parties`` for a module of this repository's packages."""
+    parts = Path(path).parts
+    for top in ("kcc", "channels", "journeys", "klantinteracties", "bench"):
+        if top in parts:
+            index = parts.index(top)
+            return "/".join(parts[index : index + 2]).removesuffix(".py")
+    return Path(path).name
+
+
+def run(names: list[str], requests: int, statements: bool = False, packages: bool = False) -> None:
     os.environ.update(
         KCC_ENV="production",
         KCC_DATABASE_URL=os.environ.get(
@@ -151,7 +211,6 @@ def run(names: list[str], requests: int, statements: bool = False) -> None:
         KCC_DATA_KEY=BENCH_DATA_KEY,
         KCC_PUBLIC_BASE_URL="http://127.0.0.1:8765",
     )
-    from wsgi import app
 
     token = (DATA / "tokens.txt").read_text().split()[0]
     makers = workloads(token)
@@ -162,10 +221,19 @@ def run(names: list[str], requests: int, statements: bool = False) -> None:
 
     for name in names:
         make = makers[name]
+        if name.startswith("F-"):
+            import floor_wsgi
+
+            app = floor_wsgi.app
+        else:
+            from wsgi import app
         for _ in range(min(200, requests)):  # warm-up: caches, pool, compiled statements
             b"".join(app.wsgi_app(make(), start_response))
         if statements:
             print_statements(name, app, make, start_response)
+            continue
+        if packages:
+            by_package(name, app, make, start_response)
             continue
         cpu_samples = []
         wall_samples = []
@@ -268,13 +336,18 @@ def main() -> None:
     parser.add_argument(
         "--statements", action="store_true", help="List the SQL of one request per workload."
     )
+    parser.add_argument(
+        "--by-package",
+        action="store_true",
+        help="cProfile: Python calls and own time per request by package, and the top functions.",
+    )
     parser.add_argument("names", nargs="*", default=["W1", "W2", "W3-bsn", "W3-phone"])
     args = parser.parse_args()
     if args.profile:
         for name in args.names:
             profile(name, args.requests)
     else:
-        run(args.names, args.requests, args.statements)
+        run(args.names, args.requests, args.statements, args.by_package)
 
 
 if __name__ == "__main__":
