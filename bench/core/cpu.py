@@ -14,9 +14,11 @@ figure to compare between commits on a shared machine; PostgreSQL's own CPU is n
 from __future__ import annotations
 
 import argparse
+import cProfile
 import io
 import json
 import os
+import pstats
 import random
 import statistics
 import subprocess
@@ -131,19 +133,24 @@ def backend_cpu_since(database: str, before: dict[int, int]) -> float:
     return spent / os.sysconf("SC_CLK_TCK")
 
 
-def count_calls(app: Any, make: Callable[[], dict[str, Any]], respond: Any, requests: int) -> float:
-    """Python function calls per request under cProfile: steadier than CPU time on a busy
-    machine, though it weighs a C call like a Python one."""
-    import cProfile
-    import pstats
-
+def _profiled(
+    app: Any, make: Callable[[], dict[str, Any]], respond: Any, requests: int
+) -> pstats.Stats:
+    """``requests`` requests of a workload under cProfile (the environs made beforehand)."""
     environs = [make() for _ in range(requests)]
     profiler = cProfile.Profile()
     profiler.enable()
     for environ in environs:
         b"".join(app.wsgi_app(environ, respond))
     profiler.disable()
-    return pstats.Stats(profiler).total_calls / requests  # type: ignore[attr-defined,no-any-return]
+    return pstats.Stats(profiler)
+
+
+def count_calls(app: Any, make: Callable[[], dict[str, Any]], respond: Any, requests: int) -> float:
+    """Python function calls per request under cProfile: steadier than CPU time on a busy
+    machine, though it weighs a C call like a Python one."""
+    stats = _profiled(app, make, respond, requests)
+    return stats.total_calls / requests  # type: ignore[attr-defined,no-any-return]
 
 
 def by_package(name: str, app: Any, make: Callable[[], dict[str, Any]], respond: Any) -> None:
@@ -152,17 +159,8 @@ def by_package(name: str, app: Any, make: Callable[[], dict[str, Any]], respond:
     the functions with the most own time. Time spent waiting for PostgreSQL (psycopg's
     ``wait``) is left out: it is the round trip, not Python. cProfile slows each call down, so
     compare the shares and the calls, not the times with an unprofiled run."""
-    import cProfile
-    import pstats
-
     requests = 1000
-    environs = [make() for _ in range(requests)]
-    profiler = cProfile.Profile()
-    profiler.enable()
-    for environ in environs:
-        b"".join(app.wsgi_app(environ, respond))
-    profiler.disable()
-    stats: dict[Any, Any] = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    stats: dict[Any, Any] = _profiled(app, make, respond, requests).stats  # type: ignore[attr-defined]
     own: dict[str, float] = {}
     calls: dict[str, float] = {}
     functions: list[tuple[float, float, str]] = []

@@ -6,24 +6,14 @@ from __future__ import annotations
 
 import uuid
 
-import pytest
 from sqlalchemy import Connection, event
 from sqlalchemy.orm import Session
 
 from kcc.auth.token_cache import clear_all
 from kcc.db import db
-from tests.api.test_processing_log_commit import refused
+from tests.api.test_processing_log_commit import BSN, party, refused
 
-BSN = "111222333"
-
-
-@pytest.fixture()
-def party(agent) -> str:
-    created = agent.post(
-        "/api/v1/parties", json={"type": "person", "surname": "Jansen", "bsn": BSN}
-    )
-    assert created.status_code == 201, created.json
-    return str(created.json["id"])
+__all__ = ["party"]  # fixtures
 
 
 def autocommit(connection: Connection) -> bool:
