@@ -222,7 +222,7 @@ class Database:
         key = _scopefunc()
         if key in self._alone:
             return
-        session = self.session.registry() if self.session.registry.has() else None
+        session = self._existing_session()
         if session is not None and session.in_transaction():
             return
         connection = self.autocommit_engine.connect()
@@ -239,16 +239,16 @@ class Database:
         its statements run alone, else the session's (flushed first, as an ORM query would
         be, so that the statement sees what the session holds)."""
         alone = self._alone.get(_scopefunc())
-        if alone is None:
-            session = self.session()
-            if session.autoflush:
-                session.flush()
-            return session.connection()
-        if self.session.registry.has():
-            session = self.session.registry()
-            if session.autoflush:
-                session.flush()
-        return alone
+        if alone is not None and not self.session.registry.has():
+            return alone  # no session, nothing to flush
+        session = self.session()
+        if session.autoflush:
+            session.flush()
+        return alone if alone is not None else session.connection()
+
+    def _existing_session(self) -> Session | None:
+        """The scope's session if it has made one (none is made for asking)."""
+        return self.session.registry() if self.session.registry.has() else None
 
     def after_commit(self, callback: Callable[[], None], key: str | None = None) -> None:
         """Run ``callback`` once the current session's transaction has committed."""
@@ -262,18 +262,18 @@ class Database:
 
         A scope that never opened a session (its statements alone, on Core connections) has
         nothing to commit."""
-        if not self.session.registry.has():
+        session = self._existing_session()
+        if session is None:
             return
-        session = self.session.registry()
         session.commit()
         callbacks = session.info.pop("after_commit", {})
         for callback in callbacks.values():
             callback()
 
     def rollback(self) -> None:
-        if not self.session.registry.has():
+        session = self._existing_session()
+        if session is None:
             return
-        session = self.session.registry()
         session.rollback()
         session.info.pop("after_commit", None)
 
